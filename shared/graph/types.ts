@@ -1,0 +1,91 @@
+import type { ParamCount, Shape } from '../layers/types';
+
+/** One layer in the editor's graph. `kind` is the Keras class name (a key of the layer registry). */
+export interface GraphNode {
+  id: string;
+  kind: string;
+  /** Keras layer name, unique in the graph (e.g. 'conv2d_1'). */
+  name: string;
+  /** Keras-named config fields of the layer kind (see shared/layers). */
+  config: Record<string, unknown>;
+  /** Editor position; ignored by the compiler. */
+  position?: { x: number; y: number };
+}
+
+/** A tensor flowing from `source`'s output into `target`. `targetIndex` orders a merge layer's inputs. */
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  targetIndex?: number;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export type GraphErrorCode =
+  | 'cycle'
+  | 'missing-input'
+  | 'extra-input'
+  | 'shape'
+  | 'config'
+  | 'unreachable'
+  | 'unknown-kind'
+  | 'no-input-layer'
+  | 'no-output'
+  | 'duplicate-name'
+  | 'dangling-edge';
+
+export interface GraphError {
+  /** The node the error concerns; absent for whole-graph errors. */
+  nodeId?: string;
+  code: GraphErrorCode;
+  /** What is wrong, with the values, and what to do. */
+  message: string;
+  /** For config errors: the field. */
+  field?: string;
+}
+
+export interface NodeAnalysis {
+  /** Null when it cannot be inferred (an error here or upstream). */
+  outputShape: Shape | null;
+  inputShapes: Shape[];
+  params: ParamCount | null;
+  errors: GraphError[];
+}
+
+export interface GraphAnalysis {
+  nodes: Record<string, NodeAnalysis>;
+  /** Node ids in a topological order (nodes on cycles are left out). */
+  order: string[];
+  /** Every error, node-level and graph-level, not just the first. */
+  errors: GraphError[];
+  totals: ParamCount & { total: number };
+  valid: boolean;
+  /** Ids of InputLayer nodes and of output nodes (nodes with no outgoing edge). */
+  inputs: string[];
+  outputs: string[];
+}
+
+/** The Keras model-config JSON (the `modelTopology` of a TF.js model.json). */
+export interface KerasLayerJson {
+  class_name: string;
+  config: Record<string, unknown>;
+  name?: string;
+  /** Functional models only: [[[layerName, nodeIndex, tensorIndex, kwargs], ...]] */
+  inbound_nodes?: unknown[];
+}
+
+export interface ModelSpec {
+  class_name: 'Sequential' | 'Functional' | 'Model';
+  config: {
+    name: string;
+    layers: KerasLayerJson[];
+    input_layers?: [string, number, number][];
+    output_layers?: [string, number, number][];
+  };
+  keras_version?: string;
+  backend?: string;
+}

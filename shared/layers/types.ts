@@ -1,0 +1,73 @@
+/**
+ * The contract every layer kind implements. Pure TypeScript: no Node, no DOM, no tfjs.
+ *
+ * Shapes include the batch dimension first, as Keras prints them: `[null, 26, 26, 32]` is `(None, 26, 26, 32)`.
+ * Configs use Keras' own field names (snake_case: `units`, `kernel_size`, `use_bias`), so that the config a user
+ * edits is the config that goes into the Keras model JSON.
+ */
+
+export type Dim = number | null;
+export type Shape = Dim[];
+
+export type LayerCategory =
+  | 'Input'
+  | 'Core'
+  | 'Convolution'
+  | 'Pooling'
+  | 'Normalization'
+  | 'Regularization'
+  | 'Activation'
+  | 'Reshaping'
+  | 'Merge';
+
+/** Describes one config field, so the inspector can generate a form and validation can be generic. */
+export type ParamSpec =
+  | { name: string; type: 'int'; description: string; min?: number; max?: number; nullable?: boolean }
+  | { name: string; type: 'float'; description: string; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
+  | { name: string; type: 'bool'; description: string }
+  | { name: string; type: 'enum'; description: string; options: readonly string[] }
+  /** A fixed-length tuple of ints, e.g. kernel_size [3, 3]. */
+  | { name: string; type: 'intTuple'; description: string; length: number; min?: number }
+  /** A variable-length list of ints, e.g. Reshape target_shape, or an int list with null (batch_input_shape). */
+  | { name: string; type: 'shape'; description: string }
+  | { name: string; type: 'string'; description: string };
+
+/** A problem with one config field: names the value and the fix, e.g. "expected a positive integer. Received: units=0". */
+export interface ConfigIssue {
+  field: string;
+  message: string;
+}
+
+export interface ParamCount {
+  trainable: number;
+  nonTrainable: number;
+}
+
+/** Thrown by inferShape when the inputs do not fit the layer; the message says what is wrong and how to fix it. */
+export class ShapeError extends Error {
+  override name = 'ShapeError';
+}
+
+export interface LayerKind<C extends Record<string, unknown> = Record<string, unknown>> {
+  /** Keras class name, e.g. 'Conv2D'. Also the registry key. */
+  readonly className: string;
+  readonly category: LayerCategory;
+  /** One line for the palette. */
+  readonly description: string;
+  /** How many inputs the layer takes. InputLayer: {min: 0, max: 0}; merges: {min: 2, max: Infinity}. */
+  readonly inputs: { min: number; max: number };
+  /** The fields of C in display order, for the inspector form. */
+  readonly params: readonly ParamSpec[];
+  /** A fresh config with Keras' defaults (and, where Keras has no default, a sensible one, e.g. units: 32). */
+  defaults(): C;
+  /** All problems of the config alone (not its inputs); [] when valid. */
+  validate(config: C): ConfigIssue[];
+  /** Output shape from input shapes (batch dim included). Throws ShapeError with a clear message. */
+  inferShape(config: C, inputShapes: Shape[]): Shape;
+  /** Weights this layer creates, given its input shapes. */
+  countParams(config: C, inputShapes: Shape[]): ParamCount;
+  /** The `config` object of this layer in Keras model JSON (without `name`, which the compiler adds). */
+  toKerasConfig(config: C): Record<string, unknown>;
+  /** Reads a Keras layer config (from tf.keras `to_json()` or tfjs `toJSON()`) back into C. */
+  fromKerasConfig(kerasConfig: Record<string, unknown>): C;
+}
