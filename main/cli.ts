@@ -1,0 +1,37 @@
+/**
+ * `layerlab` command line: a dispatcher over one explicit registry of commands (main/commands/*.ts).
+ * Each command gets its argv tail and returns an exit code; errors it throws are printed as one clear line.
+ */
+import { commands } from './commands/registry';
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 1;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`layerlab: unknown command '${name}'.\n\n${usage()}`);
+    return 1;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    process.stderr.write(`layerlab ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.LAYERLAB_DEBUG) console.error(err);
+    return 1;
+  }
+}
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.usage.length));
+  return [
+    'Layerlab: a visual deep-learning model builder.',
+    '',
+    'Usage: layerlab <command> [options]',
+    '',
+    ...commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,21 @@
+/**
+ * What the dataset manager hands to training. Pixel data stays uint8 until it is normalised into one
+ * Float32Array (see the preprocessing module); labels are class indices (or regression targets for CSV data).
+ */
+export interface LoadedSplit {
+  /** Raw values, row-major, one sample after another: N * prod(sampleShape). */
+  x: Uint8Array | Float32Array;
+  /** Class index per sample (Uint8/Int32) or regression target (Float32). */
+  y: Uint8Array | Int32Array | Float32Array;
+  /** Shape of one sample, channels last, e.g. [28, 28, 1] or [32, 32, 3] or [13] for tabular data. */
+  sampleShape: number[];
+  count: number;
+}
+
+export interface LoadedDataset {
+  name: string;
+  train: LoadedSplit;
+  test?: LoadedSplit;
+  /** Class names in label order; absent for regression. */
+  classNames?: string[];
+}
