@@ -18,4 +18,8 @@ export interface LoadedDataset {
   test?: LoadedSplit;
   /** Class names in label order; absent for regression. */
   classNames?: string[];
+  /** Absent means classification (every catalog dataset); CSV imports may be regression. */
+  task?: 'classification' | 'regression';
+  /** Column names of tabular (CSV) features, in sample order. */
+  featureNames?: string[];
 }

@@ -36,6 +36,7 @@ export type GraphErrorCode =
   | 'no-input-layer'
   | 'no-output'
   | 'duplicate-name'
+  | 'duplicate-id'
   | 'dangling-edge';
 
 export interface GraphError {
@@ -79,6 +80,8 @@ export interface KerasLayerJson {
 }
 
 export interface ModelSpec {
+  /** Keras 3's model_from_json needs it to find the model class; tfjs and tf.keras 2 ignore it. */
+  module?: string;
   class_name: 'Sequential' | 'Functional' | 'Model';
   config: {
     name: string;

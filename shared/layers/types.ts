@@ -23,13 +23,15 @@ export type LayerCategory =
 /** Describes one config field, so the inspector can generate a form and validation can be generic. */
 export type ParamSpec =
   | { name: string; type: 'int'; description: string; min?: number; max?: number; nullable?: boolean }
-  | { name: string; type: 'float'; description: string; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }
+  | { name: string; type: 'float'; description: string; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean; nullable?: boolean }
   | { name: string; type: 'bool'; description: string }
   | { name: string; type: 'enum'; description: string; options: readonly string[] }
   /** A fixed-length tuple of ints, e.g. kernel_size [3, 3]. */
-  | { name: string; type: 'intTuple'; description: string; length: number; min?: number }
+  | { name: string; type: 'intTuple'; description: string; length: number; min?: number; nullable?: boolean }
+  /** `length` pairs of non-negative ints, e.g. ZeroPadding2D padding [[top, bottom], [left, right]]. */
+  | { name: string; type: 'intPairs'; description: string; length: number; min?: number }
   /** A variable-length list of ints, e.g. Reshape target_shape, or an int list with null (batch_input_shape). */
-  | { name: string; type: 'shape'; description: string }
+  | { name: string; type: 'shape'; description: string; /** Reshape: one entry may be -1 (inferred). */ allowInfer?: boolean }
   | { name: string; type: 'string'; description: string };
 
 /** A problem with one config field: names the value and the fix, e.g. "expected a positive integer. Received: units=0". */
@@ -70,4 +72,14 @@ export interface LayerKind<C extends Record<string, unknown> = Record<string, un
   toKerasConfig(config: C): Record<string, unknown>;
   /** Reads a Keras layer config (from tf.keras `to_json()` or tfjs `toJSON()`) back into C. */
   fromKerasConfig(kerasConfig: Record<string, unknown>): C;
+  /**
+   * Optional: the config with shape-dependent values made explicit, for JSON readers that cannot work them out
+   * (tfjs' Reshape leaves a -1 axis unknown, which breaks the layers after it). Used by the compiler.
+   */
+  exportConfig?(config: C, inputShapes: Shape[]): C;
+  /**
+   * Optional: the config in canonical form given its inputs (tfjs writes axis=-1 of a 4-D input as 3), so that an
+   * imported model compares equal to the one that was exported. Used by the importer.
+   */
+  canonicalConfig?(config: C, inputShapes: Shape[]): C;
 }

@@ -1,0 +1,69 @@
+"""The workshop CNN in PyTorch, trained on the same MNIST subset as bench/train.ts, for its samples/second.
+
+Usage: /usr/bin/python3 bench/pytorch_cnn.py DATA_DIR SAMPLES BATCH_SIZE THREADS
+Prints one JSON line: {"samples_per_second": ..., "seconds": ..., "threads": ..., "torch": ...}.
+Exit code 3 (and a JSON line with "skipped") when torch is not installed.
+"""
+import gzip
+import json
+import os
+import sys
+import time
+
+try:
+    import numpy as np
+    import torch
+    from torch import nn
+except ImportError as err:  # the benchmark then reports tfjs alone
+    print(json.dumps({"skipped": f"PyTorch is not installed ({err}); apt-get install python3-torch"}))
+    sys.exit(3)
+
+
+def read_idx(path, header):
+    with gzip.open(path, "rb") as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+
+
+def main():
+    data_dir, samples, batch, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    x = read_idx(os.path.join(data_dir, "train-images-idx3-ubyte.gz"), 16).reshape(-1, 1, 28, 28)[:samples]
+    y = read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz"), 8)[:samples]
+    x = torch.from_numpy(x.astype(np.float32) / 255.0)
+    y = torch.from_numpy(y.astype(np.int64))
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(),
+        nn.Conv2d(32, 64, 3), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+        nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5),
+        nn.Linear(128, 10),
+    )
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    model.train()
+
+    def step(xb, yb):
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+
+    for i in range(2):  # warm-up: allocator, oneDNN primitive caches
+        step(x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch])
+    perm = torch.randperm(samples)
+    start = time.perf_counter()
+    cpu_start = time.process_time()
+    for i in range(0, samples, batch):
+        idx = perm[i:i + batch]
+        loss = step(x[idx], y[idx])
+    loss.item()
+    seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
+    print(json.dumps({"samples_per_second": samples / seconds, "seconds": seconds, "samples_per_cpu_second": samples / cpu_seconds, "threads": torch.get_num_threads(),
+                      "torch": torch.__version__, "final_loss": float(loss)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+import { exportModel, loadExportSource } from '../export';
+import type { DistributionStrategy, ExportFormat } from '../export/types';
+import type { Command } from './types';
+
+const USAGE = 'export FILE --format tfjs|keras|pytorch --out DIR [--strategy none|mirrored|multiworker] [--slurm]';
+
+export const exportCommand: Command = {
+  name: 'export',
+  usage: USAGE,
+  summary: 'Write the model as TF.js files, a Keras (TensorFlow 2) program or a PyTorch program.',
+  async run(argv) {
+    let file: string | undefined;
+    let format: string | undefined;
+    let out: string | undefined;
+    let strategy = 'none';
+    let slurm = false;
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      const value = (): string => {
+        const v = argv[++i];
+        if (v === undefined) throw new Error(`${a} needs a value. Usage: layerlab ${USAGE}`);
+        return v;
+      };
+      if (a === '--format') format = value();
+      else if (a === '--out') out = value();
+      else if (a === '--strategy') strategy = value();
+      else if (a === '--slurm') slurm = true;
+      else if (a.startsWith('--')) throw new Error(`unknown option ${a}. Usage: layerlab ${USAGE}`);
+      else if (file === undefined) file = a;
+      else throw new Error(`one FILE only; got '${file}' and '${a}'.`);
+    }
+    if (!file || !format || !out) throw new Error(`FILE, --format and --out are required. Usage: layerlab ${USAGE}`);
+    if (!['tfjs', 'keras', 'pytorch'].includes(format)) throw new Error(`--format '${format}' is not one of tfjs, keras, pytorch.`);
+    if (!['none', 'mirrored', 'multiworker'].includes(strategy)) throw new Error(`--strategy '${strategy}' is not one of none, mirrored, multiworker.`);
+    if ((strategy !== 'none' || slurm) && format !== 'keras') throw new Error('--strategy and --slurm apply to --format keras (the PyTorch export scales with torchrun).');
+    const source = await loadExportSource(file);
+    const result = await exportModel(source, { format: format as ExportFormat, outDir: out, strategy: strategy as DistributionStrategy, slurm });
+    process.stdout.write(`exported ${format} to ${result.outDir}: ${result.files.join(', ')}\n`);
+    for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,71 @@
+/** `layerlab info FILE [--json]`: what a project holds: its model summary and its runs with their best metrics. */
+import { analyzeGraph, formatSummary, summaryTable } from '../../shared/graph';
+import { listRuns, openProject, type RunSummary } from '../projects/service';
+import type { Command } from './types';
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const m = Math.floor(seconds / 60);
+  return m < 60 ? `${m}m${Math.round(seconds % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
+}
+
+function formatMetric(value: number | null): string {
+  if (value === null) return 'n/a';
+  return Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : value.toFixed(4);
+}
+
+export function formatRunsTable(runs: RunSummary[]): string {
+  if (runs.length === 0) return 'Runs: none yet.';
+  const rows = runs.map((r) => [
+    r.id,
+    r.name,
+    r.status,
+    String(r.epochs),
+    Object.entries(r.best)
+      .map(([k, v]) => `${k}=${formatMetric(v)}`)
+      .join(' ') || '-',
+    formatDuration(r.durationSeconds),
+    r.hasWeights ? 'yes' : 'no',
+  ]);
+  const header = ['Run', 'Name', 'Status', 'Epochs', 'Best', 'Time', 'Weights'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [`Runs (${runs.length}):`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export const infoCommand: Command = {
+  name: 'info',
+  usage: 'info FILE [--json]',
+  summary: "show a project's model summary and its runs with their best metrics",
+  async run(argv) {
+    const json = argv.includes('--json');
+    const files = argv.filter((a) => a !== '--json');
+    if (files.length !== 1) throw new Error(`expected one project file; usage: layerlab ${infoCommand.usage}`);
+    const { doc, graph, configIssues } = await openProject(files[0]!);
+    const runs = listRuns(doc);
+    const analysis = analyzeGraph(graph);
+    if (json) {
+      process.stdout.write(
+        `${JSON.stringify({ name: doc.project.name, formatVersion: doc.project.formatVersion, migratedFrom: doc.migratedFrom ?? null, created: doc.project.created, modified: doc.project.modified, dataset: doc.project.dataset, layers: graph.nodes.length, params: analysis.totals, valid: analysis.valid, runs, configIssues }, null, 2)}\n`,
+      );
+      return 0;
+    }
+    const p = doc.project;
+    const dataset = p.dataset === null ? 'none' : p.dataset.kind === 'builtin' ? p.dataset.id : p.dataset.path;
+    const out = [
+      `Project: ${p.name}`,
+      `File: ${doc.path} (format ${p.formatVersion}${doc.migratedFrom ? `, migrated from format ${doc.migratedFrom} on open; saving writes format ${p.formatVersion}` : ''}, written by Layerlab ${p.appVersion})`,
+      `Created: ${p.created}  Modified: ${p.modified}`,
+      `Dataset: ${dataset}`,
+      ...(p.notes ? [`Notes: ${p.notes.split('\n')[0]}`] : []),
+      ...(configIssues.length ? [`Training config problems: ${configIssues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`] : []),
+      '',
+      graph.nodes.length === 0 ? 'Model: empty (no layers yet).' : formatSummary(summaryTable(graph, analysis, p.name)),
+      '',
+      formatRunsTable(runs),
+      '',
+    ];
+    process.stdout.write(out.join('\n'));
+    return 0;
+  },
+};

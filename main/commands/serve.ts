@@ -1,0 +1,51 @@
+/** `layerlab serve`: the window in a browser (locally or through an SSH tunnel) with the API over WebSocket. */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { createBackendService } from '../service/service';
+import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server';
+import type { Command } from './types';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  usage: 'serve [--port P] [--host H] [--token T]',
+  summary: 'Serve the app to a browser (loopback only unless --host says otherwise)',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        host: { type: 'string', default: DEFAULT_HOST },
+        token: { type: 'string' },
+        renderer: { type: 'string' },
+        'checkpoint-dir': { type: 'string' },
+        'dataset-mirror': { type: 'string' },
+      },
+      strict: true,
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer in 0..65535. Received: ${values.port}`);
+    if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters: a short token is easy to guess');
+    const service = createBackendService({
+      checkpointDir: values['checkpoint-dir'] ? resolve(values['checkpoint-dir']) : undefined,
+      datasets: values['dataset-mirror'] ? { mirror: values['dataset-mirror'] } : {},
+    });
+    const server = await startServer({
+      service,
+      host: values.host,
+      port,
+      token: values.token,
+      rendererDir: values.renderer ? resolve(values.renderer) : undefined,
+    });
+    process.stdout.write(`Layerlab at ${server.url}\n`);
+    await new Promise<void>((done) => {
+      const shutdown = () => {
+        process.off('SIGINT', shutdown);
+        process.off('SIGTERM', shutdown);
+        void server.close().then(() => service.close()).then(done);
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    });
+    return 0;
+  },
+};

@@ -1,0 +1,136 @@
+/**
+ * The dataset manager's entry point: load a catalog dataset (verified, from cache, mirror or the internet) as
+ * uint8 arrays with class labels, or the user's own data (openDataset). Preprocessing lives in preprocess.ts,
+ * training feeds in feed.ts; everything public is re-exported here.
+ */
+import { stat } from 'node:fs/promises';
+import { findCatalogEntry, getCatalogEntry, type CatalogEntry, type CatalogName } from './catalog';
+import { loadCsvDataset, type CsvImportOptions } from './csv';
+import { loadImageFolder, loadNpzDataset, type ImageImportOptions, type NpzImportOptions } from './custom';
+import { cifarSplit, readTarGzMembers } from './cifar';
+import { DatasetError, FormatError } from './errors';
+import { gunzipIfNeededAsync, parseIdx } from './idx';
+import { obtainFile, type SourceOptions } from './store';
+import type { LoadedDataset, LoadedSplit } from './types';
+
+export interface LoadOptions extends SourceOptions {
+  /** Keep only the first N training / test samples (views into the loaded arrays, no copy). */
+  limitTrain?: number;
+  limitTest?: number;
+}
+
+function limit(split: LoadedSplit, n: number | undefined): LoadedSplit {
+  if (n === undefined || n >= split.count) return split;
+  if (!Number.isInteger(n) || n < 0) throw new Error(`limit must be a non-negative integer. Received: ${n}`);
+  const per = split.sampleShape.reduce((a, b) => a * b, 1);
+  return { ...split, x: split.x.subarray(0, n * per), y: split.y.subarray(0, n), count: n };
+}
+
+async function loadIdxSplit(entry: CatalogEntry, images: string, labels: string, opts: SourceOptions): Promise<LoadedSplit> {
+  const fileOf = (name: string) => {
+    const f = entry.files.find((x) => x.name === name);
+    if (!f) throw new Error(`catalog entry ${entry.name} lists no file ${name}`);
+    return f;
+  };
+  const [img, lab] = await Promise.all([
+    obtainFile(entry, fileOf(images), { ...opts, wantBytes: true }),
+    obtainFile(entry, fileOf(labels), { ...opts, wantBytes: true }),
+  ]);
+  const [xRaw, yRaw] = await Promise.all([gunzipIfNeededAsync(img.bytes!, img.path), gunzipIfNeededAsync(lab.bytes!, lab.path)]);
+  const x = parseIdx(xRaw, img.path, { type: 'uint8', ndim: 3 });
+  const y = parseIdx(yRaw, lab.path, { type: 'uint8', ndim: 1 });
+  if (x.dims[0] !== y.dims[0]) {
+    throw new FormatError(`${x.dims[0]} images but ${y.dims[0]} labels in ${labels}: the files do not belong together.`, img.path);
+  }
+  const [, rows, cols] = x.dims;
+  const [eh, ew] = entry.sampleShape;
+  if (rows !== eh || cols !== ew) throw new FormatError(`images are ${rows}x${cols}, ${entry.name} has ${eh}x${ew}.`, img.path);
+  return { x: x.data as Uint8Array, y: y.data as Uint8Array, sampleShape: [rows, cols, 1], count: x.dims[0] };
+}
+
+/** Loads a catalog dataset by name ('mnist', 'fashion-mnist', 'cifar-10', 'cifar-100'). */
+export async function loadDataset(name: CatalogName | string, opts: LoadOptions = {}): Promise<LoadedDataset> {
+  return loadCatalogEntry(getCatalogEntry(name), opts);
+}
+
+/** Loads the dataset a catalog entry describes (the catalog's own, or one built the same way, e.g. in tests). */
+export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = {}): Promise<LoadedDataset> {
+  const layout = entry.layout;
+  let train: LoadedSplit;
+  let test: LoadedSplit;
+  if (layout.kind === 'idx') {
+    [train, test] = await Promise.all([
+      loadIdxSplit(entry, layout.train.images, layout.train.labels, opts),
+      loadIdxSplit(entry, layout.test.images, layout.test.labels, opts),
+    ]);
+  } else {
+    const file = entry.files.find((f) => f.name === layout.archive)!;
+    const archive = await obtainFile(entry, file, opts);
+    const members = await readTarGzMembers(archive.path, [...layout.trainMembers, ...layout.testMembers]);
+    const tr = cifarSplit(members, layout.trainMembers, layout.labelBytes, layout.labelIndex);
+    const te = cifarSplit(members, layout.testMembers, layout.labelBytes, layout.labelIndex);
+    train = { x: tr.x, y: tr.y, sampleShape: [...entry.sampleShape], count: tr.count };
+    test = { x: te.x, y: te.y, sampleShape: [...entry.sampleShape], count: te.count };
+  }
+  return {
+    name: entry.name,
+    train: limit(train, opts.limitTrain),
+    test: limit(test, opts.limitTest),
+    classNames: [...entry.classNames],
+  };
+}
+
+export interface OpenOptions extends LoadOptions {
+  image?: ImageImportOptions;
+  csv?: CsvImportOptions;
+  npz?: NpzImportOptions;
+}
+
+/**
+ * A catalog name, or a path to the user's own data: a folder of class sub-folders of images, an .npz (Keras
+ * layout) or a .csv/.csv.gz table. The one entry point for `layerlab train` and the UI.
+ */
+export async function openDataset(spec: string, opts: OpenOptions = {}): Promise<LoadedDataset> {
+  if (findCatalogEntry(spec)) return loadDataset(spec, opts);
+  let isDir: boolean;
+  try {
+    isDir = (await stat(spec)).isDirectory();
+  } catch {
+    throw new DatasetError(`'${spec}' is neither a catalog dataset (see layerlab datasets list) nor an existing file or folder.`, spec);
+  }
+  let d: LoadedDataset;
+  if (isDir) d = await loadImageFolder(spec, opts.image ?? { size: [32, 32], channels: 3 });
+  else if (/\.npz$/i.test(spec)) d = await loadNpzDataset(spec, opts.npz);
+  else if (/\.csv(\.gz)?$/i.test(spec)) d = await loadCsvDataset(spec, opts.csv);
+  else throw new DatasetError(`cannot tell the format of ${spec}: use a folder of class sub-folders, an .npz, or a .csv/.csv.gz file.`, spec);
+  return { ...d, train: limit(d.train, opts.limitTrain), test: d.test && limit(d.test, opts.limitTest) };
+}
+
+export { catalog, findCatalogEntry, getCatalogEntry } from './catalog';
+export type { CatalogEntry, CatalogFile, CatalogName } from './catalog';
+export { ChecksumError, DatasetError, FormatError } from './errors';
+export { parseIdx, readIdxFile } from './idx';
+export type { IdxArray } from './idx';
+export { resolveCacheDir, resolveMirrors, setDefaultCacheDir } from './paths';
+export { cachedFilePath, cacheStatus, fetchDataset, obtainFile } from './store';
+export type { CacheState, SourceOptions, VerifiedFile } from './store';
+export type { DownloadProgress } from './download';
+export { loadCsvDataset, parseCsvDataset } from './csv';
+export type { CsvDataset, CsvImportOptions } from './csv';
+export { loadImageFolder, loadImageRows, loadNpzDataset } from './custom';
+export type { ImageImportOptions, ImageRowsOptions, NpzImportOptions } from './custom';
+export { parseNpy, parseNpz, readNpy, readNpz } from './npy';
+export type { NpyArray } from './npy';
+export { parseCifarRecords, readTarGzMembers } from './cifar';
+export {
+  applyNormaliser, batches, batchShapeFor, fitNormaliser, normaliseSplit, oneHot, validationSplit,
+} from './preprocess';
+export type { Batch, BatchOptions, Normalisation, Normaliser, ValidationSplit } from './preprocess';
+export { batchToTensors, createFeeder } from './feed';
+export type { Feeder, FeedOptions } from './feed';
+export { createAugmenter } from './augment';
+export type { AugmentConfig } from './augment';
+export { renderPreview } from './preview';
+export type { PreviewOptions } from './preview';
+export { createRng, shuffledIndices } from './rng';
+export type { LoadedDataset, LoadedSplit } from './types';

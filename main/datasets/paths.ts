@@ -1,0 +1,47 @@
+/**
+ * Where dataset files live on this machine (the cache) and where else to look for them first (mirrors).
+ * Plain Node follows XDG; the Electron main process hands in its userData folder with setDefaultCacheDir.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+let appCacheDir: string | undefined;
+
+/** Called once by the Electron main process (e.g. with join(app.getPath('userData'), 'cache')). */
+export function setDefaultCacheDir(dir: string | undefined): void {
+  appCacheDir = dir;
+}
+
+/** The cache root: explicit argument, then LAYERLAB_CACHE_DIR, then the app's folder, then XDG, then ~/.cache. */
+export function resolveCacheDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit) return resolve(explicit);
+  if (env.LAYERLAB_CACHE_DIR) return resolve(env.LAYERLAB_CACHE_DIR);
+  if (appCacheDir) return resolve(appCacheDir);
+  if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), 'layerlab');
+  return join(homedir(), '.cache', 'layerlab');
+}
+
+/** Folder of one catalog dataset inside the cache. */
+export function datasetCacheDir(cacheDir: string, dataset: string): string {
+  return join(cacheDir, 'datasets', dataset);
+}
+
+export type MirrorSource = { kind: 'dir'; dir: string } | { kind: 'url'; prefix: string };
+
+function parseMirror(spec: string): MirrorSource {
+  if (/^https?:\/\//i.test(spec)) return { kind: 'url', prefix: spec.endsWith('/') ? spec : spec + '/' };
+  if (/^file:\/\//i.test(spec)) return { kind: 'dir', dir: resolve(new URL(spec).pathname) };
+  return { kind: 'dir', dir: resolve(spec) };
+}
+
+/**
+ * Mirrors to try before the internet, in order: the explicit ones, then LAYERLAB_DATASET_MIRROR (several may be
+ * given, separated by commas). Each is a directory or an http(s) URL prefix with one sub-folder per dataset.
+ */
+export function resolveMirrors(explicit?: string | string[], env: NodeJS.ProcessEnv = process.env): MirrorSource[] {
+  const specs: string[] = [];
+  if (explicit) specs.push(...(Array.isArray(explicit) ? explicit : [explicit]));
+  const fromEnv = env.LAYERLAB_DATASET_MIRROR;
+  if (fromEnv) specs.push(...fromEnv.split(',').map((s) => s.trim()).filter(Boolean));
+  return specs.map(parseMirror);
+}

@@ -1,0 +1,18 @@
+/**
+ * Layer classes our models need beyond stock tfjs-layers, registered for tf.models.modelFromJSON.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DilationTrainableConv2D } from './dilated-conv2d';
+import { SpatialDropout2D } from './spatial-dropout2d';
+
+export { DilationTrainableConv2D, SpatialDropout2D };
+
+let registered = false;
+
+/** Idempotent. Called when main/engine/model.ts loads. */
+export function registerCustomLayers(): void {
+  if (registered) return;
+  registered = true;
+  tf.serialization.registerClass(SpatialDropout2D);
+  tf.serialization.registerClass(DilationTrainableConv2D as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
+}

@@ -1,0 +1,123 @@
+/**
+ * Starts a training worker thread and turns every way it can end (done, an error it reports, an exception it
+ * does not catch, running out of memory, being terminated) into exactly one final event: 'done' or 'error'.
+ */
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { EpochEvent, FromWorker, StartRequest, ToWorker } from './protocol';
+
+export interface WorkerEntry {
+  /** The file given to `new Worker`. */
+  file: string;
+  /** The TypeScript entry the bootstrap loads through tsx; absent for a built app. */
+  entry?: string;
+}
+
+/**
+ * Where the worker's code is. From source (this module is .ts): the tsx bootstrap plus train-worker.ts. From a
+ * build (.js, also inside app.asar, which worker_threads read through Electron's patched fs): train-worker.js beside
+ * this file, started directly.
+ */
+export function resolveWorkerEntry(moduleUrl: string = import.meta.url, exists: (p: string) => boolean = existsSync): WorkerEntry {
+  const here = path.dirname(fileURLToPath(moduleUrl));
+  const ext = path.extname(fileURLToPath(moduleUrl));
+  if (ext === '.ts' || ext === '.mts') {
+    return { file: path.join(here, 'bootstrap.mjs'), entry: path.join(here, `train-worker${ext}`) };
+  }
+  for (const name of ['train-worker.js', 'train-worker.mjs', 'train-worker.cjs']) {
+    const p = path.join(here, name);
+    if (exists(p)) return { file: p };
+  }
+  throw new Error(`the training worker is missing: no train-worker.js next to ${here}; the build must emit main/engine/worker/train-worker.ts`);
+}
+
+export interface TrainingHandle {
+  stop(): void;
+  pause(): void;
+  resume(): void;
+  /** Ends the worker at once; `finished` then resolves with an 'error' event saying so. */
+  terminate(): Promise<void>;
+  /** Settles with the final event: 'done', or 'error' for every failure. Never rejects. */
+  finished: Promise<Extract<FromWorker, { type: 'done' } | { type: 'error' }>>;
+  /** Epoch events received so far. */
+  readonly epochs: EpochEvent[];
+  readonly threadId: number;
+}
+
+export interface StartOptions {
+  /** Heap limit of the worker, so an out-of-memory run dies alone (default 4096 MB). */
+  maxOldGenerationSizeMb?: number;
+  entry?: WorkerEntry;
+}
+
+export function startTrainingWorker(request: StartRequest, onEvent: (e: FromWorker) => void = () => {}, options: StartOptions = {}): TrainingHandle {
+  const entry = options.entry ?? resolveWorkerEntry();
+  const worker = new Worker(entry.file, {
+    workerData: { entry: entry.entry },
+    resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 },
+  });
+  const epochs: EpochEvent[] = [];
+  let settled = false;
+  let terminated = false;
+  let lastError: string | undefined;
+  let resolveFinished!: (e: Extract<FromWorker, { type: 'done' } | { type: 'error' }>) => void;
+  const finished = new Promise<Extract<FromWorker, { type: 'done' } | { type: 'error' }>>((r) => (resolveFinished = r));
+
+  const settle = (e: Extract<FromWorker, { type: 'done' } | { type: 'error' }>): void => {
+    if (settled) return;
+    settled = true;
+    onEvent(e);
+    resolveFinished(e);
+  };
+
+  worker.on('message', (m: FromWorker) => {
+    if (m.type === 'done' || m.type === 'error') return settle(m);
+    if (m.type === 'epoch') epochs.push(m);
+    if (!settled) onEvent(m);
+  });
+  worker.on('error', (err) => {
+    lastError = err.message;
+    const oom = (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit/i.test(err.message);
+    settle({
+      type: 'error',
+      message: oom
+        ? `the training worker ran out of memory (${err.message}): use a smaller batch size, a smaller model or fewer samples`
+        : `the training worker crashed: ${err.message}`,
+      stack: err.stack,
+    });
+  });
+  worker.on('messageerror', (err) => settle({ type: 'error', message: `a message from the training worker could not be read: ${err.message}` }));
+  worker.on('exit', (code) => {
+    settle({
+      type: 'error',
+      message: terminated
+        ? 'training was terminated before it finished'
+        : lastError
+          ? `the training worker crashed: ${lastError}`
+          : `the training worker exited (code ${code}) before training finished (killed, or out of memory?)`,
+    });
+  });
+
+  const send = (m: ToWorker): void => {
+    try {
+      worker.postMessage(m);
+    } catch {
+      // The worker is gone; its exit handler settles.
+    }
+  };
+  send({ type: 'start', request });
+  return {
+    stop: () => send({ type: 'stop' }),
+    pause: () => send({ type: 'pause' }),
+    resume: () => send({ type: 'resume' }),
+    async terminate() {
+      terminated = true;
+      await worker.terminate();
+    },
+    finished,
+    epochs,
+    threadId: worker.threadId,
+  };
+}

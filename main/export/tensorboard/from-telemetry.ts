@@ -1,0 +1,45 @@
+/**
+ * A finished run's telemetry (shared/telemetry.ts events, as the engine pushes and a project stores them) as a
+ * TensorBoard event file: epoch metrics and learning rate as scalars `epoch/<key>` at step = epoch, batch losses as
+ * `batch/loss` at the global batch index, weight (and gradient) histograms as `<layer>/<weight>` at step = epoch.
+ */
+import type { TelemetryEvent, WeightHistogram } from '../../../shared/telemetry';
+import { EventFileWriter, type HistogramValue } from './events';
+
+/** The engine's fixed-bin histogram in TensorBoard's form (right bin edges; sums recovered from mean and std). */
+export function histogramFromTelemetry(h: WeightHistogram): HistogramValue {
+  const width = (h.max - h.min) / h.bins || 1;
+  return {
+    min: h.min,
+    max: h.max,
+    num: h.count,
+    sum: h.mean * h.count,
+    sum_squares: (h.std * h.std + h.mean * h.mean) * h.count,
+    bucket_limit: h.counts.map((_, i) => (i === h.counts.length - 1 ? h.max : h.min + width * (i + 1))),
+    bucket: h.counts.slice(),
+  };
+}
+
+/** Writes the run's events into logDir (one events.out.tfevents.* file); returns its path. */
+export async function writeTelemetryEvents(logDir: string, events: readonly TelemetryEvent[], startTime = Date.now() / 1000): Promise<string> {
+  const writer = await EventFileWriter.create(logDir, startTime * 1000);
+  let elapsed = 0;
+  try {
+    for (const e of events) {
+      const wall = startTime + elapsed;
+      if (e.type === 'epoch') {
+        elapsed += e.seconds;
+        for (const [key, value] of Object.entries(e.metrics)) await writer.addScalar(`epoch/${key}`, value, e.epoch, startTime + elapsed);
+        await writer.addScalar('epoch/lr', e.lr, e.epoch, startTime + elapsed);
+      } else if (e.type === 'batch' && e.loss !== undefined) {
+        await writer.addScalar('batch/loss', e.loss, e.epoch * e.batches + e.batch, wall);
+      } else if (e.type === 'histogram') {
+        const tag = `${e.of === 'gradients' ? 'gradients/' : ''}${e.layer}/${e.weight}`;
+        await writer.write({ wall_time: wall, step: e.epoch, summary: { value: [{ tag, histo: histogramFromTelemetry(e) }] } });
+      }
+    }
+  } finally {
+    await writer.close();
+  }
+  return writer.path;
+}

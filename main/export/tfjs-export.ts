@@ -1,0 +1,82 @@
+/**
+ * `--format tfjs`: model.json + group1-shard1of1.bin, written by tfjs' own save path (so tf.loadLayersModel reads
+ * it back exactly), plus a README on serving it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildTfjsModel } from './tfjs-model';
+import type { ModelSpec } from '../../shared/graph/types';
+import type { ExportResult, ExportSource } from './types';
+
+export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
+
+/** The TF.js model.json and the weights buffer, as tfjs' save handlers receive them. */
+export async function tfjsArtifacts(source: ExportSource): Promise<{ modelJson: tf.io.ModelJSON; weightData: ArrayBuffer }> {
+  const model = await buildTfjsModel(source.spec, source.weights);
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    artifacts = a;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  model.dispose();
+  const a = artifacts!;
+  const weightData = a.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(a.weightData);
+  const modelJson: tf.io.ModelJSON = {
+    modelTopology: keepDepthMultipliers(a.modelTopology as ModelSpec, source.spec),
+    format: 'layers-model',
+    generatedBy: a.generatedBy,
+    convertedBy: 'Layerlab export',
+    weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights: a.weightSpecs ?? [] }],
+  };
+  if (a.trainingConfig) modelJson.trainingConfig = a.trainingConfig;
+  return { modelJson, weightData };
+}
+
+/** tfjs' SeparableConv2D.getConfig() drops depth_multiplier (see spec-repair.ts); its loader does read it. */
+function keepDepthMultipliers(saved: ModelSpec, spec: ModelSpec): ModelSpec {
+  const wanted = new Map(spec.config.layers.filter((l) => l.class_name === 'SeparableConv2D').map((l) => [String(l.config.name), l.config.depth_multiplier]));
+  for (const layer of saved.config.layers) {
+    const dm = wanted.get(String(layer.config.name));
+    if (layer.class_name === 'SeparableConv2D' && dm !== undefined) layer.config.depth_multiplier = dm;
+  }
+  return saved;
+}
+
+export async function exportTfjs(source: ExportSource, outDir: string): Promise<ExportResult> {
+  const { modelJson, weightData } = await tfjsArtifacts(source);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'model.json'), JSON.stringify(modelJson));
+  await writeFile(join(outDir, TFJS_WEIGHTS_FILE), new Uint8Array(weightData));
+  await writeFile(join(outDir, 'README.md'), readme(String(source.spec.config.name ?? 'model')));
+  const notes = source.weights ? [] : ['no weights given: the files hold freshly initialised weights.'];
+  return { format: 'tfjs', outDir, files: ['model.json', TFJS_WEIGHTS_FILE, 'README.md'], notes };
+}
+
+function readme(name: string): string {
+  return `# ${name} (TF.js export from Layerlab)
+
+\`model.json\` (topology + weights manifest) and \`${TFJS_WEIGHTS_FILE}\` (float32 weights) in the TF.js layers
+format. Keep the two files together and serve them over HTTP from one folder.
+
+## In a web page
+\`\`\`sh
+npx http-server . --cors -p 8080          # or: python3 -m http.server 8080
+\`\`\`
+\`\`\`js
+import * as tf from '@tensorflow/tfjs';
+const model = await tf.loadLayersModel('http://localhost:8080/model.json');
+const probabilities = model.predict(tf.zeros([1, ...model.inputs[0].shape.slice(1)]));
+\`\`\`
+
+## In Node.js
+\`\`\`js
+import * as tf from '@tensorflow/tfjs-node';   // or @tensorflow/tfjs with a file:// IOHandler
+const model = await tf.loadLayersModel('file://' + process.cwd() + '/model.json');
+\`\`\`
+
+## In Python (TensorFlow)
+\`pip install tensorflowjs\`, then \`tensorflowjs_converter --input_format=tfjs_layers_model
+--output_format=keras model.json model.h5\`.
+`;
+}

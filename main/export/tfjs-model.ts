@@ -1,0 +1,36 @@
+/**
+ * The bridge to tfjs: a ModelSpec built into a tf.LayersModel (to save it in the TF.js format, or to take its
+ * fresh initial weights when the source has none), and a model's weights as NamedWeights.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSpec } from '../../shared/graph/types';
+import { ExportError, type NamedWeight } from './types';
+
+export async function buildTfjsModel(spec: ModelSpec, weights?: readonly NamedWeight[]): Promise<tf.LayersModel> {
+  let model: tf.LayersModel;
+  try {
+    // tfjs reads the Keras 2 layout: Keras 3's 'Functional' is the same topology under the old class name.
+    const json = spec.class_name === 'Functional' ? { ...spec, class_name: 'Model' } : spec;
+    model = (await tf.models.modelFromJSON({ modelTopology: json as unknown as tf.io.ModelJSON['modelTopology'] })) as tf.LayersModel;
+  } catch (err) {
+    throw new ExportError(`tfjs cannot build this model: ${(err as Error).message}`);
+  }
+  if (weights) setNamedWeights(model, weights);
+  return model;
+}
+
+export function namedWeights(model: tf.LayersModel): NamedWeight[] {
+  return model.weights.map((w) => ({ name: w.originalName, shape: w.shape.slice() as number[], data: w.read().dataSync() as Float32Array }));
+}
+
+export function setNamedWeights(model: tf.LayersModel, weights: readonly NamedWeight[]): void {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const values = model.weights.map((v) => {
+    const w = byName.get(v.originalName);
+    if (!w) throw new ExportError(`no weight named '${v.originalName}' among the given weights (${[...byName.keys()].slice(0, 6).join(', ')}...).`);
+    if (w.shape.join('x') !== v.shape.join('x')) throw new ExportError(`weight '${w.name}' has shape [${w.shape}] but the model needs [${v.shape}].`);
+    return tf.tensor(w.data, w.shape);
+  });
+  model.setWeights(values);
+  tf.dispose(values);
+}

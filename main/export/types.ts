@@ -1,0 +1,57 @@
+/**
+ * What every exporter takes: a Keras model-config JSON (the ModelSpec the graph compiler produces), the weights of
+ * a tfjs LayersModel when there are any, and the training settings the Python scripts reproduce.
+ */
+import type { ModelSpec } from '../../shared/graph/types';
+import { defaultTrainingConfig, type TrainingConfig } from '../../shared/training';
+
+/** One weight tensor as tfjs names it: `<layer name>/<weight name>`, e.g. 'conv2d_1/kernel', in Keras layout. */
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/**
+ * The training settings the Python scripts reproduce: Layerlab's own training document (shared/training.ts), so
+ * every field the user set (optimizer parameters, schedule, early stopping, validation, preprocessing) carries over.
+ */
+export type ExportTrainingConfig = TrainingConfig;
+
+/** The workshop's defaults, used when the source has no training settings. */
+export function defaultExportTraining(): ExportTrainingConfig {
+  return defaultTrainingConfig();
+}
+
+/** Everything an exporter needs; `weights` absent means the exported model starts from fresh initial weights. */
+export interface ExportSource {
+  spec: ModelSpec;
+  weights?: NamedWeight[];
+  training?: ExportTrainingConfig;
+}
+
+export type ExportFormat = 'tfjs' | 'keras' | 'pytorch';
+export type DistributionStrategy = 'none' | 'mirrored' | 'multiworker';
+
+export interface ExportOptions {
+  format: ExportFormat;
+  outDir: string;
+  /** Keras only. */
+  strategy?: DistributionStrategy;
+  /** Keras only: also write job.sbatch. */
+  slurm?: boolean;
+}
+
+export interface ExportResult {
+  format: ExportFormat;
+  outDir: string;
+  /** Paths relative to outDir, in the order written. */
+  files: string[];
+  /** Things the user should know (e.g. "no weights given: the model starts from fresh initial weights"). */
+  notes: string[];
+}
+
+/** A model the exporters cannot express; the message names the layer, the value and what to change. */
+export class ExportError extends Error {
+  override name = 'ExportError';
+}

@@ -1,0 +1,106 @@
+/**
+ * Atomic replacement of a file: the new content goes to a temporary file in the same folder, is fsynced, and is
+ * renamed over the target (rename is atomic within a file system), then the folder is fsynced so the rename itself
+ * is durable. A process killed at any point leaves the target either old or new, never partial.
+ *
+ * Backup policy: before the rename, the previous version is hard-linked (or copied) to `<target>.bak`, and it is
+ * KEPT afterwards as the last backup: it costs no extra space while linked, and it lets a user get back the
+ * previous save after a mistaken one. Each save replaces the `.bak` of the save before.
+ */
+import { constants } from 'node:fs';
+import { copyFile, link, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export function backupPath(target: string): string {
+  return `${target}.bak`;
+}
+
+function tempPrefix(target: string): string {
+  return `.${basename(target)}.`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files of earlier saves of `target` whose writer process is gone (killed mid-save). */
+export async function removeStaleTemps(target: string): Promise<string[]> {
+  const dir = dirname(target);
+  const prefix = tempPrefix(target);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /\.(\d+)\.[0-9a-z]+\.tmp$/.exec(name.slice(prefix.length - 1)) : null;
+    if (!m || isAlive(Number(m[1]))) continue;
+    try {
+      await unlink(join(dir, name));
+      removed.push(name);
+    } catch {
+      // Already gone or not ours to remove: either way nothing to clean.
+    }
+  }
+  return removed;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dir, constants.O_RDONLY);
+    await fh.sync();
+  } catch {
+    // Some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there.
+  } finally {
+    await fh?.close();
+  }
+}
+
+async function replaceBackup(target: string): Promise<void> {
+  const bak = backupPath(target);
+  try {
+    await unlink(bak);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  try {
+    await link(target, bak);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // no previous version
+    await copyFile(target, bak); // file systems without hard links (FAT, some network shares)
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** Keep the previous version as `<target>.bak` (default true). */
+  backup?: boolean;
+}
+
+export async function writeFileAtomically(target: string, write: (fh: FileHandle) => Promise<void>, options: AtomicWriteOptions = {}): Promise<void> {
+  await removeStaleTemps(target);
+  const tmp = join(dirname(target), `${tempPrefix(target)}${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const fh = await open(tmp, 'wx', 0o644);
+  try {
+    try {
+      await write(fh);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (options.backup ?? true) await replaceBackup(target);
+    await rename(tmp, target);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fsyncDir(dirname(target));
+}

@@ -1,0 +1,213 @@
+/**
+ * The `.layerlab` file: a zip of project.json and, per run, runs/<id>/run.json + model.json + weights.bin.
+ * Opening reads only the JSON documents; weights are read per run on demand (`readRunWeights`). Saving streams
+ * entries one by one and copies unchanged runs' weights from the file they are in without decoding them.
+ */
+import { strFromU8, strToU8 } from 'fflate';
+import {
+  CURRENT_FORMAT_VERSION,
+  FutureFormatError,
+  ProjectFormatError,
+  migrateProject,
+  migrateRun,
+  parseOrThrow,
+  projectSchema,
+  runSchema,
+  tfjsModelJsonSchema,
+  weightsByteLength,
+} from '../../shared/format';
+import { writeFileAtomically, type AtomicWriteOptions } from './atomic-file';
+import { ProjectFileError } from './errors';
+import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
+import { ZipReader } from './zip-reader';
+import { writeZip, type ZipSource } from './zip-writer';
+
+export const PROJECT_ENTRY = 'project.json';
+export const runEntries = (id: string) => ({
+  meta: `runs/${id}/run.json`,
+  model: `runs/${id}/model.json`,
+  weights: `runs/${id}/weights.bin`,
+});
+
+/** JSON documents are small; anything larger than this in one is not a genuine project. */
+const MAX_JSON_BYTES = 256 * 2 ** 20;
+
+function parseJson(reader: ZipReader, entry: string, bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(strFromU8(bytes));
+  } catch (err) {
+    throw new ProjectFileError('invalid', reader.file, `${entry} is not valid JSON (${(err as Error).message}).`, { cause: err });
+  }
+}
+
+function wrapFormatError(file: string, err: unknown): never {
+  if (err instanceof FutureFormatError) throw new ProjectFileError('future-version', file, err.message, { cause: err });
+  if (err instanceof ProjectFormatError) throw new ProjectFileError('invalid', file, err.message, { cause: err, issues: err.issues });
+  throw err;
+}
+
+/** Opens a project file read-only: project.json and every run.json, migrated to the current format. */
+export async function readProjectFile(path: string): Promise<ProjectDocument> {
+  const reader = await ZipReader.open(path);
+  try {
+    if (!reader.has(PROJECT_ENTRY)) {
+      throw new ProjectFileError('not-a-project', path, 'is a zip archive but has no project.json: it is not a Layerlab project.');
+    }
+    const raw = parseJson(reader, PROJECT_ENTRY, await reader.read(PROJECT_ENTRY, MAX_JSON_BYTES));
+    let migrated;
+    try {
+      migrated = migrateProject(raw);
+    } catch (err) {
+      wrapFormatError(path, err);
+    }
+    checkLayout(reader);
+    const runs: ProjectRun[] = [];
+    for (const name of reader.entries.keys()) {
+      const m = /^runs\/([^/]+)\/run\.json$/.exec(name);
+      if (!m) continue;
+      const folder = m[1]!;
+      let meta;
+      try {
+        meta = migrateRun(parseJson(reader, name, await reader.read(name, MAX_JSON_BYTES)), migrated.fromVersion, name);
+      } catch (err) {
+        wrapFormatError(path, err);
+      }
+      if (meta.id !== folder) {
+        throw new ProjectFileError('invalid', path, `${name} says its id is '${meta.id}' but it is in the folder runs/${folder}/.`, {
+          issues: [{ path: 'id', message: `expected '${folder}' (the run's folder name)` }],
+        });
+      }
+      const files = runEntries(folder);
+      if (meta.hasWeights && !(reader.has(files.model) && reader.has(files.weights))) {
+        throw new ProjectFileError('corrupt', path, `run '${folder}' should have weights but ${files.model} or ${files.weights} is missing.`);
+      }
+      runs.push({ meta, weights: meta.hasWeights ? { kind: 'file', path, runId: folder } : null });
+    }
+    runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created) || a.meta.id.localeCompare(b.meta.id));
+    return {
+      path,
+      project: migrated.project,
+      runs,
+      ...(migrated.fromVersion !== CURRENT_FORMAT_VERSION ? { migratedFrom: migrated.fromVersion } : {}),
+    };
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Every entry must belong to the layout: a name damaged on disk (a flipped bit) must not make a run silently
+ * disappear. Newer layouts come with a new format version, which is checked before this.
+ */
+function checkLayout(reader: ZipReader): void {
+  const runFolders = new Set<string>();
+  for (const name of reader.entries.keys()) {
+    if (name === PROJECT_ENTRY) continue;
+    const m = /^runs\/([A-Za-z0-9_-]{1,64})\/(run\.json|model\.json|weights\.bin)$/.exec(name);
+    if (!m) throw new ProjectFileError('corrupt', reader.file, `unexpected entry '${name}': it is not part of a Layerlab project (the file is damaged or was changed by another program).`);
+    runFolders.add(m[1]!);
+  }
+  for (const id of runFolders) {
+    if (!reader.has(runEntries(id).meta)) throw new ProjectFileError('corrupt', reader.file, `run folder runs/${id}/ has no run.json: the file is damaged.`);
+  }
+}
+
+function checkWeights(file: string, runId: string, modelJson: unknown, weightData: Uint8Array): StoredWeights {
+  const entry = runEntries(runId).model;
+  let parsed;
+  try {
+    parsed = parseOrThrow(tfjsModelJsonSchema, modelJson, entry);
+  } catch (err) {
+    wrapFormatError(file, err);
+  }
+  const specs = parsed.weightsManifest.flatMap((g) => g.weights);
+  const expected = weightsByteLength(specs);
+  if (expected !== null && expected !== weightData.length) {
+    throw new ProjectFileError('corrupt', file, `run '${runId}': weights.bin has ${weightData.length} bytes but model.json's manifest describes ${expected}.`);
+  }
+  return { modelJson: parsed, weightData };
+}
+
+/** Reads one run's weights from a project file (the only place a run's weights.bin is read). */
+export async function readRunWeights(path: string, runId: string): Promise<StoredWeights> {
+  const reader = await ZipReader.open(path);
+  try {
+    const files = runEntries(runId);
+    if (!reader.has(files.model) || !reader.has(files.weights)) {
+      throw new ProjectFileError('corrupt', path, `run '${runId}' has no stored weights (${files.model} / ${files.weights} missing).`);
+    }
+    const modelJson = parseJson(reader, files.model, await reader.read(files.model, MAX_JSON_BYTES));
+    return checkWeights(path, runId, modelJson, await reader.read(files.weights));
+  } finally {
+    await reader.close();
+  }
+}
+
+function jsonBytes(value: unknown): Uint8Array {
+  return strToU8(JSON.stringify(value, null, 2));
+}
+
+/** model.json as stored in the file: one manifest group pointing at weights.bin. */
+function storedModelJson(weights: StoredWeights): StoredWeights['modelJson'] {
+  return {
+    ...weights.modelJson,
+    weightsManifest: [{ paths: ['weights.bin'], weights: weights.modelJson.weightsManifest.flatMap((g) => g.weights) }],
+  };
+}
+
+/**
+ * Writes `doc` to `target` atomically (see atomic-file.ts; the previous version is kept as `<target>.bak`).
+ * Validates everything first, so an invalid document never reaches the disk.
+ */
+export async function writeProjectFile(target: string, doc: ProjectDocument, options: AtomicWriteOptions = {}): Promise<void> {
+  const project = parseOrThrow(projectSchema, doc.project, PROJECT_ENTRY);
+  const ids = new Set<string>();
+  const runs = doc.runs.map((run) => {
+    const meta = parseOrThrow(runSchema, { ...run.meta, hasWeights: run.weights !== null }, runEntries(run.meta.id).meta);
+    if (ids.has(meta.id)) throw new Error(`Two runs have the id '${meta.id}'; run ids must be unique within a project.`);
+    ids.add(meta.id);
+    return { meta, weights: run.weights };
+  });
+
+  const readers = new Map<string, ZipReader>();
+  const readerFor = async (path: string): Promise<ZipReader> => {
+    let r = readers.get(path);
+    if (!r) {
+      r = await ZipReader.open(path);
+      readers.set(path, r);
+    }
+    return r;
+  };
+
+  async function* sources(): AsyncGenerator<ZipSource> {
+    yield { name: PROJECT_ENTRY, data: jsonBytes(project), compress: true };
+    for (const { meta, weights } of runs) {
+      const files = runEntries(meta.id);
+      yield { name: files.meta, data: jsonBytes(meta), compress: true };
+      if (!weights) continue;
+      if (weights.kind === 'memory') {
+        yield { name: files.model, data: jsonBytes(storedModelJson(weights.weights)), compress: true };
+        yield { name: files.weights, data: weights.weights.weightData, compress: false };
+      } else {
+        const reader = await readerFor(weights.path);
+        const from = runEntries(weights.runId);
+        yield { name: files.model, data: await reader.read(from.model, MAX_JSON_BYTES), compress: true };
+        if (reader.entry(from.weights).method === 0) yield { name: files.weights, copyFrom: reader, sourceName: from.weights };
+        else yield { name: files.weights, data: await reader.read(from.weights), compress: false };
+      }
+    }
+  }
+
+  await writeFileAtomically(
+    target,
+    async (fh) => {
+      try {
+        await writeZip(fh, sources());
+      } finally {
+        // Closed before the rename: Windows cannot replace a file that is still open.
+        for (const r of readers.values()) await r.close();
+      }
+    },
+    options,
+  );
+}

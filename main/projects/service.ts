@@ -1,0 +1,220 @@
+/**
+ * The project service: the one set of operations the API, the CLI and the Electron menus use on projects.
+ * A ProjectDocument is held by the caller; operations mutate it in place and return it (the main process owns one
+ * per open window; the renderer receives copies through the API).
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  CURRENT_FORMAT_VERSION,
+  ProjectFormatError,
+  bestMetrics,
+  migrateProject,
+  type DatasetRef,
+  type EpochMetrics,
+  type ProjectJson,
+  type RunJson,
+  type RunStatus,
+} from '../../shared/format';
+import type { Graph } from '../../shared/graph/types';
+import { getTemplate, templates } from '../../shared/templates';
+import { defaultTrainingConfig, parseTrainingConfig, type TrainingConfig, type TrainingConfigIssue } from '../../shared/training';
+import { APP_VERSION } from './app-version';
+import { readProjectFile, readRunWeights, writeProjectFile } from './file';
+import { importModelFile, type ImportOptions } from './import';
+import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
+
+export const PROJECT_EXTENSION = '.layerlab';
+export const BLANK_TEMPLATE_ID = 'blank';
+
+/** `layerlab new PATH`: PATH.layerlab, or PATH itself when it already ends in .layerlab. */
+export function projectPathFor(path: string): string {
+  return path.toLowerCase().endsWith(PROJECT_EXTENSION) ? path : `${path}${PROJECT_EXTENSION}`;
+}
+
+export function templateIds(): string[] {
+  return [BLANK_TEMPLATE_ID, ...templates.map((t) => t.id)];
+}
+
+export interface CreateOptions {
+  name: string;
+  /** A template id of shared/templates, or 'blank' (the default): an empty graph. */
+  templateId?: string;
+  now?: Date;
+}
+
+export function createProject(options: CreateOptions): ProjectDocument {
+  const templateId = options.templateId ?? BLANK_TEMPLATE_ID;
+  let graph: Graph = { nodes: [], edges: [] };
+  let dataset: DatasetRef | null = null;
+  let notes = '';
+  if (templateId !== BLANK_TEMPLATE_ID) {
+    const template = getTemplate(templateId);
+    if (!template) throw new Error(`Unknown template '${templateId}': use one of ${templateIds().join(', ')}.`);
+    graph = structuredClone(template.graph);
+    dataset = { kind: 'builtin', id: template.dataset };
+    notes = `${template.title}: ${template.description}`;
+  }
+  const now = (options.now ?? new Date()).toISOString();
+  return {
+    path: null,
+    project: {
+      formatVersion: CURRENT_FORMAT_VERSION,
+      appVersion: APP_VERSION,
+      name: options.name,
+      created: now,
+      modified: now,
+      graph,
+      viewport: { x: 0, y: 0, zoom: 1 },
+      training: defaultTrainingConfig() as unknown as Record<string, unknown>,
+      dataset,
+      notes,
+    },
+    runs: [],
+  };
+}
+
+export interface OpenedProject {
+  doc: ProjectDocument;
+  graph: Graph;
+  /** The project's training config, validated by shared/training; null when it does not validate. */
+  config: TrainingConfig | null;
+  /** Why `config` is null (the project still opens, so the user can fix the config). */
+  configIssues: TrainingConfigIssue[];
+}
+
+/** Everything `layerlab train FILE` / `summary FILE` need, in one call. Throws ProjectFileError. */
+export async function openProject(path: string): Promise<OpenedProject> {
+  const doc = await readProjectFile(path);
+  const parsed = parseTrainingConfig(doc.project.training);
+  return {
+    doc,
+    graph: doc.project.graph,
+    config: parsed.ok ? parsed.config : null,
+    configIssues: parsed.ok ? [] : parsed.issues,
+  };
+}
+
+/** Saves to `path` (atomically; the previous version stays as `<path>.bak`) and makes it the document's path. */
+export async function saveProjectAs(doc: ProjectDocument, path: string, now = new Date()): Promise<ProjectDocument> {
+  doc.project.modified = now.toISOString();
+  doc.project.appVersion = APP_VERSION;
+  doc.project.formatVersion = CURRENT_FORMAT_VERSION;
+  await writeProjectFile(path, doc);
+  doc.path = path;
+  delete doc.migratedFrom;
+  // Saved weights are read back from the file when needed, so the memory copies can go.
+  for (const run of doc.runs) if (run.weights) run.weights = { kind: 'file', path, runId: run.meta.id };
+  return doc;
+}
+
+export async function saveProject(doc: ProjectDocument, now = new Date()): Promise<ProjectDocument> {
+  if (!doc.path) throw new Error('This project has never been saved: choose a file name (Save As).');
+  return saveProjectAs(doc, doc.path, now);
+}
+
+export interface NewRun {
+  name?: string;
+  status: RunStatus;
+  /** The training config the run used. */
+  config: Record<string, unknown>;
+  /** The graph that was trained (a snapshot; later edits of the project do not change it). */
+  graph: Graph;
+  history: EpochMetrics[];
+  telemetry?: Record<string, unknown>;
+  durationSeconds: number;
+  weights?: StoredWeights | null;
+  error?: string;
+  created?: Date;
+}
+
+/** Adds a run (kept in memory until the next save) and returns it; its best metrics are computed here. */
+export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
+  const created = run.created ?? new Date();
+  const id = `run-${created.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const meta: RunJson = {
+    id,
+    name: run.name ?? `Run ${doc.runs.length + 1}`,
+    status: run.status,
+    created: created.toISOString(),
+    config: structuredClone(run.config),
+    graph: structuredClone(run.graph),
+    history: structuredClone(run.history),
+    best: bestMetrics(run.history),
+    ...(run.telemetry ? { telemetry: run.telemetry } : {}),
+    durationSeconds: run.durationSeconds,
+    hasWeights: Boolean(run.weights),
+    ...(run.error ? { error: run.error } : {}),
+  };
+  const added: ProjectRun = { meta, weights: run.weights ? { kind: 'memory', weights: run.weights } : null };
+  doc.runs.push(added);
+  return added;
+}
+
+export function removeRun(doc: ProjectDocument, runId: string): void {
+  const i = doc.runs.findIndex((r) => r.meta.id === runId);
+  if (i < 0) throw new Error(`No run '${runId}' in this project; its runs are: ${doc.runs.map((r) => r.meta.id).join(', ') || 'none'}.`);
+  doc.runs.splice(i, 1);
+}
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: RunStatus;
+  created: string;
+  epochs: number;
+  best: Record<string, number | null>;
+  durationSeconds: number;
+  hasWeights: boolean;
+}
+
+export function listRuns(doc: ProjectDocument): RunSummary[] {
+  return doc.runs.map(({ meta, weights }) => ({
+    id: meta.id,
+    name: meta.name,
+    status: meta.status,
+    created: meta.created,
+    epochs: meta.history.length,
+    best: meta.best,
+    durationSeconds: meta.durationSeconds,
+    hasWeights: weights !== null,
+  }));
+}
+
+/** One run's weights, read from the file on demand (or from memory for a run not saved yet). */
+export async function loadRunWeights(doc: ProjectDocument, runId: string): Promise<StoredWeights> {
+  const run = doc.runs.find((r) => r.meta.id === runId);
+  if (!run) throw new Error(`No run '${runId}' in this project; its runs are: ${doc.runs.map((r) => r.meta.id).join(', ') || 'none'}.`);
+  if (!run.weights) throw new Error(`Run '${runId}' has no stored weights (status ${run.meta.status}).`);
+  return run.weights.kind === 'memory' ? run.weights.weights : readRunWeights(run.weights.path, run.weights.runId);
+}
+
+/**
+ * A TF.js model.json (weights beside it) or a Keras model-config JSON as a new, unsaved project. A .layerlab file
+ * is opened as an unsaved copy (its path is cleared, so Save asks for a new name).
+ */
+export async function importModel(path: string, options?: ImportOptions): Promise<ProjectDocument> {
+  if (path.toLowerCase().endsWith(PROJECT_EXTENSION)) {
+    const doc = await readProjectFile(path);
+    doc.path = null;
+    return doc;
+  }
+  return importModelFile(path, options);
+}
+
+/**
+ * Replaces the project.json part of `doc` with what the window sent (graph, viewport, notes, training...), after
+ * validating it; the runs stay as the main process holds them. Throws ProjectFormatError with JSON paths.
+ */
+export function updateProjectJson(doc: ProjectDocument, json: unknown): ProjectDocument {
+  const { project, fromVersion } = migrateProject(json);
+  if (fromVersion !== CURRENT_FORMAT_VERSION) {
+    throw new ProjectFormatError('project.json', [{ path: 'formatVersion', message: `expected ${CURRENT_FORMAT_VERSION} from the window, got ${fromVersion}` }]);
+  }
+  doc.project = project;
+  return doc;
+}
+
+/** The project.json part, as the API sends it to the window. */
+export function projectJson(doc: ProjectDocument): ProjectJson {
+  return doc.project;
+}

@@ -1,0 +1,26 @@
+import type { ProjectJson, RunJson, TfjsModelJson } from '../../shared/format';
+
+/** A run's trained weights in the TF.js layers format: model.json (with one manifest group) + weights.bin bytes. */
+export interface StoredWeights {
+  /** Its weightsManifest has exactly one group whose paths are ['weights.bin']. */
+  modelJson: TfjsModelJson;
+  weightData: Uint8Array;
+}
+
+/** Where a run's weights are: in memory (new, not saved yet) or in a saved project file, read on demand. */
+export type WeightsSource = { kind: 'memory'; weights: StoredWeights } | { kind: 'file'; path: string; runId: string };
+
+export interface ProjectRun {
+  meta: RunJson;
+  weights: WeightsSource | null;
+}
+
+/** An open project: what project.json says, plus its runs with lazily read weights. */
+export interface ProjectDocument {
+  /** The file it was opened from or last saved to; null for a new, never saved project. */
+  path: string | null;
+  project: ProjectJson;
+  runs: ProjectRun[];
+  /** Set when the file was in an older format and was migrated on open (saving writes the current format). */
+  migratedFrom?: number;
+}

@@ -1,0 +1,100 @@
+/**
+ * The projects.* methods over main/projects. The backend keeps the documents it opened (by path), so that a save
+ * from the window, which sends only project.json, keeps the runs and their weights stored in the file.
+ */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ApiError, type ProjectResult, type RecentProject } from '../../shared/api';
+import { FutureFormatError, migrateProject, ProjectFormatError } from '../../shared/format';
+import { ProjectFileError } from '../projects/errors';
+import { createProject, importModel, listRuns, openProject, saveProject, saveProjectAs } from '../projects/service';
+import type { ProjectDocument } from '../projects/types';
+
+const MAX_RECENT = 12;
+type Json = ProjectResult['project'];
+
+function toResult(doc: ProjectDocument): ProjectResult {
+  return {
+    ...(doc.path ? { path: doc.path } : {}),
+    project: doc.project as unknown as Json,
+    runs: listRuns(doc) as unknown as Json,
+  };
+}
+
+/** Errors of the project layer become API errors with their message (which names the file and the fix). */
+function asApiError(err: unknown): unknown {
+  if (err instanceof ProjectFormatError || err instanceof FutureFormatError) return new ApiError('invalid-params', err.message);
+  if (err instanceof ProjectFileError) return new ApiError(err.code === 'unreadable' ? 'not-found' : 'invalid-params', err.message);
+  if (err instanceof Error && /^Unknown template/.test(err.message)) return new ApiError('not-found', err.message);
+  return err;
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw asApiError(err);
+  }
+}
+
+export class ProjectHandlers {
+  constructor(private readonly resolvePath: (path: string) => string) {}
+
+  private readonly documents = new Map<string, ProjectDocument>();
+  private recent: RecentProject[] = [];
+
+  private remember(doc: ProjectDocument): void {
+    if (!doc.path) return;
+    this.documents.set(doc.path, doc);
+    this.recent = [
+      { path: doc.path, name: doc.project.name || basename(doc.path), openedAt: new Date().toISOString() },
+      ...this.recent.filter((r) => r.path !== doc.path),
+    ].slice(0, MAX_RECENT);
+  }
+
+  async create(template: string | undefined, name: string | undefined): Promise<ProjectResult> {
+    return guarded(async () => toResult(createProject({ name: name ?? 'Untitled', templateId: template })));
+  }
+
+  async open(path: string): Promise<ProjectResult> {
+    return guarded(async () => {
+      const { doc } = await openProject(this.resolvePath(path));
+      this.remember(doc);
+      return toResult(doc);
+    });
+  }
+
+  /** Saves project.json from the window into the document open at `path` (or the file there), keeping its runs. */
+  async save(path: string, project: unknown, as: boolean): Promise<{ path: string }> {
+    return guarded(async () => {
+      const target = this.resolvePath(path);
+      const { project: checked } = migrateProject(project);
+      let doc = this.documents.get(target);
+      if (!doc && !as && existsSync(target)) doc = (await openProject(target)).doc;
+      doc ??= { path: null, project: checked, runs: [] };
+      doc.project = checked;
+      if (as || doc.path !== target) await saveProjectAs(doc, target);
+      else await saveProject(doc);
+      this.remember(doc);
+      return { path: target };
+    });
+  }
+
+  listRecent(): { recent: RecentProject[] } {
+    return { recent: this.recent.filter((r) => existsSync(r.path)) };
+  }
+
+  async import(path: string): Promise<ProjectResult> {
+    return guarded(async () => {
+      try {
+        return toResult(await importModel(this.resolvePath(path)));
+      } catch (err) {
+        // The importer's own errors (not JSON, not a model) describe the file; file-system errors pass through.
+        if (err instanceof Error && !(err as NodeJS.ErrnoException).code && !(err instanceof ProjectFileError)) {
+          throw new ApiError('invalid-params', err.message);
+        }
+        throw err;
+      }
+    });
+  }
+}

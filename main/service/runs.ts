@@ -1,0 +1,362 @@
+/**
+ * The run manager: every run's id, config and graph snapshots, status and metric history, and the device queue
+ * (one run trains at a time; others wait in order). Workers report through the runner; whatever happens to a
+ * worker, its run ends in a definite status and the next queued run starts.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  ApiError,
+  type EpochRecord,
+  type PredictResult,
+  type RunDetail,
+  type RunStatus,
+  type RunSummary,
+  type TrainingActivations,
+  type TrainingConfusion,
+  type TrainingFilters,
+  type TrainingHistograms,
+  type TrainingNotice,
+  type TrainingProgress,
+  type TrainingWarning,
+} from '../../shared/api';
+import type { Graph, GraphError, ModelSpec } from '../../shared/graph/types';
+import type { TrainingConfig } from '../../shared/training';
+import type { EventBus } from './events';
+import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
+import type { RunnerFactory, RunnerHandle } from './runner';
+
+/** How many finished runs keep their worker (and weights) loaded for predictions. */
+const LOADED_FINISHED_RUNS = 2;
+const MAX_KEPT_WARNINGS = 200;
+
+interface RunRecord {
+  runId: string;
+  name: string;
+  status: RunStatus;
+  message?: string;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  config: TrainingConfig;
+  graph: Graph;
+  modelSpec: ModelSpec;
+  history: EpochRecord[];
+  checkpoint?: string;
+  classNames?: string[];
+  lastProgress?: TrainingProgress;
+  lastHistograms?: TrainingHistograms;
+  lastFilters?: TrainingFilters;
+  lastActivations?: TrainingActivations;
+  lastConfusion?: TrainingConfusion;
+  warnings: TrainingWarning[];
+  notices: TrainingNotice[];
+  handle?: RunnerHandle;
+  resumeFrom?: string;
+}
+
+export interface RunManagerOptions {
+  bus: EventBus;
+  runnerFactory: RunnerFactory;
+  datasets: DatasetSourceOptions;
+  checkpointDir?: string;
+  graphErrors: (graph: Graph) => GraphError[];
+  compile: (graph: Graph, name: string) => ModelSpec;
+  classNames?: (dataset: string) => string[] | undefined;
+}
+
+const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed'];
+
+export class RunManager {
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly queue: string[] = [];
+  private active: RunRecord | undefined;
+  /** Finished runs whose worker is still loaded, oldest first. */
+  private readonly loaded: RunRecord[] = [];
+  private closed = false;
+
+  constructor(private readonly options: RunManagerOptions) {}
+
+  start(graph: Graph, config: TrainingConfig, name?: string): { runId: string; status: RunStatus } {
+    if (this.closed) throw new ApiError('unavailable', 'the backend is shutting down: start the run again after it restarts');
+    const errors = this.options.graphErrors(graph);
+    if (errors.length > 0) {
+      const lines = errors.slice(0, 10).map((e) => (e.nodeId ? `node ${e.nodeId}: ${e.message}` : e.message));
+      throw new ApiError('invalid-graph', `the model cannot be trained until its errors are fixed: ${lines.join('; ')}`, errors);
+    }
+    const runId = `run-${randomUUID().slice(0, 8)}`;
+    const record: RunRecord = {
+      runId,
+      name: name ?? `${config.dataset.name} ${config.optimizer.name} lr=${config.optimizer.learning_rate}`,
+      status: 'queued',
+      createdAt: new Date().toISOString(),
+      config: structuredClone(config),
+      graph: structuredClone(graph),
+      modelSpec: this.options.compile(graph, runId.replace(/-/g, '_')),
+      history: [],
+      classNames: this.options.classNames?.(config.dataset.name),
+      warnings: [],
+      notices: [],
+    };
+    this.runs.set(runId, record);
+    this.queue.push(runId);
+    this.setStatus(record, 'queued', this.active ? `waiting for ${this.active.runId} to finish` : undefined);
+    this.pump();
+    return { runId, status: record.status };
+  }
+
+  pause(runId: string): RunSummary {
+    const run = this.get(runId);
+    if (run.status !== 'running') throw this.conflict(run, 'pause', 'only a running run can be paused');
+    run.handle!.pause();
+    this.setStatus(run, 'paused');
+    return this.summary(run);
+  }
+
+  /**
+   * A paused run continues at once. A stopped or failed run with a checkpoint queues again and continues from
+   * it (weights, optimizer state, epoch), keeping its history.
+   */
+  resume(runId: string): RunSummary {
+    const run = this.get(runId);
+    if (run.status === 'paused') {
+      run.handle!.resume();
+      this.setStatus(run, 'running');
+      return this.summary(run);
+    }
+    if ((run.status === 'stopped' || run.status === 'failed') && run.checkpoint) {
+      if (this.closed) throw new ApiError('unavailable', 'the backend is shutting down: resume the run after it restarts');
+      const handle = run.handle;
+      run.handle = undefined;
+      void handle?.kill();
+      const at = this.loaded.indexOf(run);
+      if (at >= 0) this.loaded.splice(at, 1);
+      run.resumeFrom = run.checkpoint;
+      run.endedAt = undefined;
+      this.queue.push(run.runId);
+      this.setStatus(run, 'queued', `resuming from the checkpoint at ${run.checkpoint}`);
+      this.pump();
+      return this.summary(run);
+    }
+    const why = run.status === 'stopped' || run.status === 'failed' ? 'it ended before its first checkpoint' : 'only a paused run, or a stopped or failed one with a checkpoint, can be resumed';
+    throw this.conflict(run, 'resume', why);
+  }
+
+  /** A queued run is dropped from the queue; a running or paused one stops after the current batch. */
+  stop(runId: string): RunSummary {
+    const run = this.get(runId);
+    if (run.status === 'queued') {
+      this.queue.splice(this.queue.indexOf(runId), 1);
+      run.endedAt = new Date().toISOString();
+      this.setStatus(run, 'stopped', 'stopped before it started');
+      this.broadcastQueue();
+    } else if (run.status === 'running' || run.status === 'paused') {
+      run.handle!.stop();
+    } else {
+      throw this.conflict(run, 'stop', 'it has already ended');
+    }
+    return this.summary(run);
+  }
+
+  async predict(runId: string, pixels: number[], shape: number[]): Promise<PredictResult> {
+    const run = this.get(runId);
+    if (!run.handle) {
+      const why =
+        run.status === 'queued'
+          ? 'it has not started yet'
+          : 'its weights are no longer loaded (only the latest finished runs keep them): train it again or predict with a newer run';
+      throw new ApiError('unavailable', `run ${runId} cannot predict: ${why}`);
+    }
+    const result = await run.handle.predict(pixels, shape);
+    return run.classNames ? { ...result, classNames: run.classNames } : result;
+  }
+
+  /** The run's config and current weights, when its worker is loaded (for export). */
+  async weights(runId: string): Promise<{ config: TrainingConfig; weights: WorkerWeight[] }> {
+    const run = this.get(runId);
+    if (!run.handle) throw new ApiError('unavailable', `run ${runId} has no weights loaded: export a newer run, or without runId for fresh weights`);
+    return { config: run.config, weights: await run.handle.weights() };
+  }
+
+  list(): RunSummary[] {
+    return [...this.runs.values()].map((r) => this.summary(r));
+  }
+
+  detail(runId: string): RunDetail {
+    const run = this.get(runId);
+    return {
+      ...this.summary(run),
+      graph: run.graph,
+      lastProgress: run.lastProgress,
+      lastEpoch: run.history[run.history.length - 1],
+      lastHistograms: run.lastHistograms,
+      lastFilters: run.lastFilters,
+      lastActivations: run.lastActivations,
+      lastConfusion: run.lastConfusion,
+      warnings: run.warnings,
+      notices: run.notices,
+    };
+  }
+
+  /** Ends a run's worker at once, as a crash would (used by close() and by tests of crash handling). */
+  async kill(runId: string): Promise<void> {
+    const run = this.get(runId);
+    await run.handle?.kill();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of this.queue.splice(0)) {
+      const run = this.runs.get(id)!;
+      this.setStatus(run, 'stopped', 'the backend shut down before the run started');
+    }
+    await Promise.all([...this.runs.values()].map((r) => r.handle?.kill()));
+  }
+
+  private get(runId: string): RunRecord {
+    const run = this.runs.get(runId);
+    if (!run) throw new ApiError('not-found', `no run with id '${runId}': list the runs with training.list`);
+    return run;
+  }
+
+  private conflict(run: RunRecord, action: string, why: string): ApiError {
+    return new ApiError('conflict', `cannot ${action} run ${run.runId}: it is ${run.status}, and ${why}`);
+  }
+
+  private summary(run: RunRecord): RunSummary {
+    const position = this.queue.indexOf(run.runId);
+    const out: RunSummary = {
+      runId: run.runId,
+      name: run.name,
+      status: run.status,
+      createdAt: run.createdAt,
+      config: run.config,
+      history: run.history,
+    };
+    if (run.message !== undefined) out.message = run.message;
+    if (run.startedAt) out.startedAt = run.startedAt;
+    if (run.endedAt) out.endedAt = run.endedAt;
+    if (position >= 0) out.queuePosition = position;
+    if (run.checkpoint) out.checkpoint = run.checkpoint;
+    return out;
+  }
+
+  private setStatus(run: RunRecord, status: RunStatus, message?: string): void {
+    run.status = status;
+    run.message = message;
+    const payload = { runId: run.runId, status, at: new Date().toISOString(), ...(message !== undefined ? { message } : {}) };
+    this.options.bus.emit('training.status', payload);
+  }
+
+  private broadcastQueue(): void {
+    for (const [i, id] of this.queue.entries()) {
+      const run = this.runs.get(id)!;
+      this.setStatus(run, 'queued', `position ${i} in the queue`);
+    }
+  }
+
+  private pump(): void {
+    if (this.active || this.closed) return;
+    const next = this.queue.shift();
+    if (next === undefined) return;
+    const run = this.runs.get(next)!;
+    this.active = run;
+    run.startedAt = new Date().toISOString();
+    this.setStatus(run, 'running');
+    if (this.queue.length > 0) this.broadcastQueue();
+    try {
+      run.handle = this.options.runnerFactory(
+        {
+          runId: run.runId,
+          graph: run.graph,
+          modelSpec: run.modelSpec,
+          config: run.config,
+          checkpointDir: this.options.checkpointDir,
+          datasets: this.options.datasets,
+          ...(run.resumeFrom ? { resumeFrom: run.resumeFrom } : {}),
+        },
+        (message) => this.onWorkerMessage(run, message),
+      );
+    } catch (err) {
+      this.onWorkerMessage(run, { type: 'failed', message: `could not start the training worker: ${(err as Error).message}` });
+    }
+  }
+
+  private onWorkerMessage(run: RunRecord, message: FromWorker): void {
+    switch (message.type) {
+      case 'event':
+        this.record(run, message);
+        this.options.bus.emit(message.event, message.payload as never);
+        return;
+      case 'state':
+        if (ENDED.includes(run.status) || run.status === message.state) return;
+        this.setStatus(run, message.state);
+        return;
+      case 'checkpoint':
+        run.checkpoint = message.path;
+        return;
+      case 'done':
+        this.finish(run, message.status, message.message);
+        this.keepLoaded(run);
+        return;
+      case 'failed': {
+        const kept = run.checkpoint ? ` The last checkpoint is kept at ${run.checkpoint}.` : '';
+        this.finish(run, 'failed', `${message.message}.${kept}`.replace(/\.\./g, '.'));
+        const handle = run.handle;
+        run.handle = undefined;
+        void handle?.kill();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private record(run: RunRecord, message: Extract<FromWorker, { type: 'event' }>): void {
+    switch (message.event) {
+      case 'training.progress':
+        run.lastProgress = message.payload;
+        break;
+      case 'training.epoch': {
+        const { epoch, metrics, lr, seconds } = message.payload;
+        run.history.push({ epoch, metrics, lr, seconds });
+        break;
+      }
+      case 'training.histograms':
+        run.lastHistograms = message.payload;
+        break;
+      case 'training.filters':
+        run.lastFilters = message.payload;
+        break;
+      case 'training.activations':
+        run.lastActivations = message.payload;
+        break;
+      case 'training.confusion':
+        run.lastConfusion = message.payload;
+        break;
+      case 'training.warning':
+        if (run.warnings.length < MAX_KEPT_WARNINGS) run.warnings.push(message.payload);
+        break;
+      case 'training.notice':
+        if (run.notices.length < MAX_KEPT_WARNINGS) run.notices.push(message.payload);
+        break;
+    }
+  }
+
+  private finish(run: RunRecord, status: RunStatus, message?: string): void {
+    if (ENDED.includes(run.status)) return;
+    run.endedAt = new Date().toISOString();
+    this.setStatus(run, status, message);
+    if (this.active === run) this.active = undefined;
+    this.pump();
+  }
+
+  private keepLoaded(run: RunRecord): void {
+    this.loaded.push(run);
+    while (this.loaded.length > LOADED_FINISHED_RUNS) {
+      const old = this.loaded.shift()!;
+      const handle = old.handle;
+      old.handle = undefined;
+      void handle?.kill();
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * createBackendService: the backend behind both transports. Handlers receive params already validated against
+ * shared/api.ts (handleApiMessage) and throw ApiError for anything a client should hear about.
+ */
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { ApiError, type ApiMethod, type ApiParsedParams, type ApiResult, type EngineInfo } from '../../shared/api';
+import { GraphCompileError } from '../../shared/graph/compile';
+import { ModelImportError } from '../../shared/graph/import';
+import { DatasetError } from '../datasets/errors';
+import { DatasetHandlers } from './datasets';
+import { createEventBus, type EventBus } from './events';
+import { runExport } from './export';
+import { compileGraph, graphErrors } from './graph-tools';
+import type { DatasetSourceOptions } from './protocol';
+import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
+import { ProjectHandlers } from './projects';
+import { RunManager } from './runs';
+import type { BackendService, Handlers } from './types';
+
+export interface BackendServiceOptions {
+  /** Where workers find datasets: cache folder, mirrors (e.g. the shared test copies), offline mode. */
+  datasets?: DatasetSourceOptions;
+  /** Folder for per-epoch checkpoints (one sub-folder per run); none when absent. */
+  checkpointDir?: string;
+  /** How runs get a worker; default one worker thread per run running the service's training worker. */
+  runnerFactory?: RunnerFactory;
+  /** Engine facts for system.info; default: select the backend in this process once and report it. */
+  engineInfo?: () => Promise<EngineInfo>;
+  appVersion?: string;
+  /** Relative project and export paths resolve against this folder; default the process's working directory. */
+  baseDir?: string;
+}
+
+export interface LocalBackendService extends BackendService {
+  readonly bus: EventBus;
+  /** The run manager, for in-process callers (CLI, Electron menus) and tests; clients use the API. */
+  readonly runs: RunManager;
+}
+
+function readAppVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}
+
+async function defaultEngineInfo(): Promise<EngineInfo> {
+  const { selectBackend } = await import('../engine/backend');
+  const choice = await selectBackend({ force: process.env.LAYERLAB_BACKEND });
+  const gpuNotes = choice.reasons
+    .filter((r) => r.name === 'tfjs-node-gpu')
+    .map((r) => `GPU training is off: ${r.reason}`);
+  return {
+    backend: choice.backend + (choice.detail ? ` (${choice.detail})` : ''),
+    skipped: choice.reasons.map((r) => ({ backend: r.name, reason: r.reason })),
+    gpuNotes,
+  };
+}
+
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EEXIST: 'already exists',
+  ENAMETOOLONG: 'the name is too long',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};
+
+/** Errors of the layers below that a client caused or should hear about, as API errors with a clear message. */
+function toApiError(err: unknown): unknown {
+  if (err instanceof ApiError) return err;
+  if (err instanceof DatasetError) return new ApiError('unavailable', err.message);
+  if (err instanceof ModelImportError || err instanceof GraphCompileError) return new ApiError('invalid-params', err.message);
+  const fs = err as NodeJS.ErrnoException;
+  if (err instanceof Error && typeof fs.code === 'string' && fs.code in FS_ERRORS) {
+    const where = fs.path ? `${fs.path}: ` : '';
+    return new ApiError(fs.code === 'ENOENT' ? 'not-found' : 'invalid-params', `${where}${FS_ERRORS[fs.code]} (${fs.code}): check the path`);
+  }
+  return err;
+}
+
+export function createBackendService(options: BackendServiceOptions = {}): LocalBackendService {
+  const bus = createEventBus();
+  const datasetSource = options.datasets ?? {};
+  const datasets = new DatasetHandlers(bus, datasetSource);
+  const runs = new RunManager({
+    bus,
+    runnerFactory: options.runnerFactory ?? createWorkerRunnerFactory(),
+    datasets: datasetSource,
+    checkpointDir: options.checkpointDir,
+    graphErrors,
+    compile: compileGraph,
+    classNames: (name) => datasets.classNames(name),
+  });
+  const baseDir = resolve(options.baseDir ?? process.cwd());
+  const projects = new ProjectHandlers((path) => resolve(baseDir, path));
+  let engine: Promise<EngineInfo> | undefined;
+
+  const handlers: Handlers = {
+    'system.info': async () => {
+      engine ??= (options.engineInfo ?? defaultEngineInfo)();
+      return {
+        appVersion: options.appVersion ?? readAppVersion(),
+        engine: await engine,
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      };
+    },
+    'datasets.list': () => datasets.list(),
+    'datasets.info': ({ name }) => datasets.info(name),
+    'datasets.preview': ({ name, split, offset, count }) => datasets.preview(name, split, offset, count),
+    'datasets.fetch': ({ name }) => datasets.fetch(name),
+    'training.start': async ({ graph, config, name }) => runs.start(graph, config, name),
+    'training.pause': async ({ runId }) => runs.pause(runId),
+    'training.resume': async ({ runId }) => runs.resume(runId),
+    'training.stop': async ({ runId }) => runs.stop(runId),
+    'training.list': async () => ({ runs: runs.list() }),
+    'training.get': async ({ runId }) => runs.detail(runId),
+    'training.predict': ({ runId, input }) => {
+      const expected = input.shape.reduce((a, b) => a * b, 1);
+      if (expected !== input.pixels.length) {
+        throw new ApiError('invalid-params', `training.predict: input.pixels has ${input.pixels.length} values but input.shape [${input.shape.join(', ')}] needs ${expected}`);
+      }
+      return runs.predict(runId, input.pixels, input.shape);
+    },
+    'projects.new': ({ template, name }) => projects.create(template, name),
+    'projects.open': ({ path }) => projects.open(path),
+    'projects.save': ({ path, project }) => projects.save(path, project, false),
+    'projects.saveAs': ({ path, project }) => projects.save(path, project, true),
+    'projects.listRecent': async () => projects.listRecent(),
+    'projects.import': ({ path }) => projects.import(path),
+    'export.run': (params) => runExport(runs, { ...params, path: resolve(baseDir, params.path) }),
+  };
+
+  return {
+    bus,
+    runs,
+    async call<M extends ApiMethod>(method: M, params: ApiParsedParams<M>): Promise<ApiResult<M>> {
+      const handler = handlers[method] as (p: ApiParsedParams<M>) => Promise<ApiResult<M>>;
+      try {
+        return await handler(params);
+      } catch (err) {
+        throw toApiError(err);
+      }
+    },
+    subscribe: (listener) => bus.subscribe(listener),
+    close: () => runs.close(),
+  };
+}

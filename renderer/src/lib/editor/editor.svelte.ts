@@ -1,0 +1,125 @@
+import type { Graph, GraphAnalysis } from '../../../../shared/graph/types';
+import { analyzeGraph } from '../core';
+import { copyPayload, readPayload } from './clipboard';
+import { initHistory, push, redo, undo, type History } from './history';
+import * as ops from './ops';
+
+const EMPTY: Graph = { nodes: [], edges: [] };
+
+/**
+ * The editor's state: the Graph (immutable snapshots, `$state.raw`, replaced on every edit) with its undo
+ * history, the analysis derived from it, and the selection. Components read from here and call its methods;
+ * nothing else changes the graph.
+ */
+export class EditorStore {
+  history = $state.raw<History<Graph>>(initHistory(EMPTY));
+  graph = $derived(this.history.present);
+  /** Re-derived on every edit; shape inference is cheap enough to run in full each time. */
+  analysis: GraphAnalysis = $derived(analyzeGraph(this.history.present));
+  selected = $state.raw<string[]>([]);
+  projectName = $state('Untitled model');
+  /** A short message for the user (refused connection, pasted 3 layers, ...). */
+  notice = $state.raw<{ text: string; tone: 'info' | 'error'; at: number } | null>(null);
+
+  canUndo = $derived(this.history.past.length > 0);
+  canRedo = $derived(this.history.future.length > 0);
+
+  constructor(initial: Graph = EMPTY) {
+    this.history = initHistory(ops.normalizeIds(initial));
+  }
+
+  private commit(next: Graph, coalesce: string | null = null): void {
+    this.history = push(this.history, next, coalesce);
+  }
+
+  notify(text: string, tone: 'info' | 'error' = 'info'): void {
+    this.notice = { text, tone, at: Date.now() };
+  }
+
+  /** Replaces the whole graph (a template, an opened project); undoable. */
+  load(graph: Graph, name?: string): void {
+    this.commit(ops.normalizeIds(graph));
+    this.selected = [];
+    if (name) this.projectName = name;
+  }
+
+  addNode(kind: string, position: ops.XY): string {
+    const { graph, id } = ops.addNode(this.graph, kind, position);
+    this.commit(graph);
+    this.selected = [id];
+    return id;
+  }
+
+  connect(source: string, target: string): boolean {
+    const result = ops.connect(this.graph, source, target);
+    if (!result.ok) {
+      this.notify(result.reason, 'error');
+      return false;
+    }
+    this.commit(result.graph);
+    return true;
+  }
+
+  remove(nodeIds: readonly string[], edgeIds: readonly string[] = []): void {
+    this.commit(ops.remove(this.graph, nodeIds, edgeIds));
+    const gone = new Set(nodeIds);
+    this.selected = this.selected.filter((id) => !gone.has(id));
+  }
+
+  setConfig(id: string, field: string, value: unknown): void {
+    const node = this.graph.nodes.find((n) => n.id === id);
+    if (!node) return;
+    this.commit(ops.updateNode(this.graph, id, { config: { ...node.config, [field]: value } }), `${id}:${field}`);
+  }
+
+  rename(id: string, name: string): void {
+    this.commit(ops.updateNode(this.graph, id, { name }), `${id}:name`);
+  }
+
+  move(positions: ReadonlyMap<string, ops.XY>): void {
+    this.commit(ops.moveNodes(this.graph, positions));
+  }
+
+  undo(): void {
+    this.history = undo(this.history);
+    this.pruneSelection();
+  }
+
+  redo(): void {
+    this.history = redo(this.history);
+    this.pruneSelection();
+  }
+
+  private pruneSelection(): void {
+    const ids = new Set(this.graph.nodes.map((n) => n.id));
+    this.selected = this.selected.filter((id) => ids.has(id));
+  }
+
+  copyText(ids: readonly string[] = this.selected): string | null {
+    const payload = copyPayload(this.graph, ids);
+    return payload ? JSON.stringify(payload) : null;
+  }
+
+  /** Pastes layers from clipboard text; false when the text holds none. */
+  pasteText(text: string, offset: ops.XY = { x: 40, y: 40 }): boolean {
+    const payload = readPayload(text);
+    if (!payload) return false;
+    const { graph, ids } = ops.paste(this.graph, payload, offset);
+    this.commit(graph);
+    this.selected = ids;
+    this.notify(`Pasted ${ids.length} layer${ids.length === 1 ? '' : 's'}`);
+    return true;
+  }
+
+  duplicate(ids: readonly string[] = this.selected): void {
+    const text = this.copyText(ids);
+    if (text) this.pasteText(text, { x: 40, y: 40 });
+  }
+}
+
+declare global {
+  interface Window {
+    /** Set only for pages opened with ?bench (bench/ui.ts). */
+    __layerlabBench?: { editor: EditorStore };
+  }
+}

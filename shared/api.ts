@@ -1,0 +1,347 @@
+/**
+ * The one typed contract between the window and the backend: every request method (params schema + result type)
+ * and every pushed event (payload schema). Handlers (main/service), the WebSocket client and the Electron preload
+ * bridge (renderer/src/host) all derive their types from here, and every message is validated against these
+ * schemas at the backend edge (main/service/handle.ts), whichever transport carried it.
+ *
+ * Objects are strict (an unknown field is an error, not silently dropped) and every string, array and record is
+ * bounded, so an oversized or malformed message is refused before any handler sees it.
+ */
+import { z } from 'zod';
+import { TrainingConfigSchema } from './training';
+import type { Graph } from './graph/types';
+import { API_LIMITS, Finite, Id, JsonValue, Name, NonNegInt, Path, RunStatusSchema, type Json, type RunStatus } from './api-base';
+import type {
+  TrainingActivations,
+  TrainingConfusion,
+  TrainingFilters,
+  TrainingHistograms,
+  TrainingNotice,
+  TrainingProgress,
+  TrainingWarning,
+  ApiEvent,
+  ApiEventPayload,
+} from './api-events';
+
+export * from './api-base';
+export * from './api-events';
+
+// Graph wire schema
+const Empty = z.strictObject({});
+const RunRef = z.strictObject({ runId: Id });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Result types (produced by the backend, so typed rather than parsed)
+
+export interface EngineInfo {
+  /** The tfjs backend in use: 'tensorflow' (tfjs-node / -gpu), 'wasm' or 'cpu'. */
+  backend: string;
+  /** Better backends that were not used, best first, each with why (e.g. "tfjs-node-gpu: libcudart.so.11.0 not found"). */
+  skipped: { backend: string; reason: string }[];
+  /** What was found about GPUs/CUDA, one line each, with the fix when something is missing. */
+  gpuNotes: string[];
+}
+
+export interface SystemInfo {
+  appVersion: string;
+  engine: EngineInfo;
+  node: string;
+  platform: string;
+}
+
+export interface DatasetSummary {
+  name: string;
+  title: string;
+  description: string;
+  sampleShape: number[];
+  classNames: string[];
+  splits: { train: number; test: number };
+  /** All files are in the local cache (or a mirror) with the right checksums. */
+  available: boolean;
+}
+
+export interface DatasetInfo extends DatasetSummary {
+  license: string;
+  citation: string;
+  homepage: string;
+  files: { name: string; bytes: number; present: boolean }[];
+}
+
+export interface DatasetPreview {
+  name: string;
+  split: 'train' | 'test';
+  images: { index: number; label: number; className?: string; /** PNG, base64 */ png: string }[];
+}
+
+/** One completed epoch: every logged metric (train `loss`, `acc`..., validation `val_loss`, `val_acc`...). */
+export interface EpochRecord {
+  epoch: number;
+  metrics: Record<string, number>;
+  lr: number;
+  seconds: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  name: string;
+  status: RunStatus;
+  /** Why the run failed or was stopped, when it did. */
+  message?: string;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  config: TrainingConfigValue;
+  history: EpochRecord[];
+  /** Position in the queue (0 = next) while queued. */
+  queuePosition?: number;
+  /** Where the last checkpoint lies, when one was written. */
+  checkpoint?: string;
+}
+
+export interface RunDetail extends RunSummary {
+  graph: Graph;
+  lastProgress?: TrainingProgress;
+  lastHistograms?: TrainingHistograms;
+  lastEpoch?: EpochRecord;
+  lastFilters?: TrainingFilters;
+  lastActivations?: TrainingActivations;
+  lastConfusion?: TrainingConfusion;
+  warnings: TrainingWarning[];
+  notices: TrainingNotice[];
+}
+
+export interface PredictResult {
+  probabilities: number[];
+  classNames?: string[];
+  /** Index of the most probable class. */
+  predicted: number;
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  openedAt: string;
+}
+
+export interface ProjectResult {
+  path?: string;
+  /** project.json of the document (shared/format ProjectJson, current format version). */
+  project: Json;
+  /** Summaries of the runs stored in the file (main/projects listRuns). */
+  runs?: Json;
+}
+
+export interface ExportResult {
+  format: 'tfjs' | 'keras' | 'pytorch';
+  outDir: string;
+  /** Paths relative to outDir, in the order written. */
+  files: string[];
+  /** What the user should know, e.g. that no weights were given. */
+  notes: string[];
+}
+
+type TrainingConfigValue = z.infer<typeof TrainingConfigSchema>;
+
+/** `method<Result>()(paramsSchema, summary)`: the result type is carried as a phantom field for type derivation. */
+function method<R>() {
+  return <P extends z.ZodType>(params: P, summary: string): { params: P; summary: string; result?: R } => ({ params, summary });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Methods
+
+const ProjectDoc = JsonValue;
+
+export const apiMethods = {
+  'system.info': method<SystemInfo>()(Empty, 'App version, engine backend in use and why better ones were skipped'),
+
+  'datasets.list': method<{ datasets: DatasetSummary[] }>()(Empty, 'Built-in datasets and whether they are local'),
+  'datasets.info': method<DatasetInfo>()(
+    z.strictObject({ name: Name }),
+    'One dataset: files, license, citation',
+  ),
+  'datasets.preview': method<DatasetPreview>()(
+    z.strictObject({
+      name: Name,
+      split: z.enum(['train', 'test']).default('train'),
+      offset: NonNegInt.max(10_000_000).default(0),
+      count: z.int().min(1).max(API_LIMITS.previewCount).default(16),
+    }),
+    'Sample images as PNG (base64) with labels',
+  ),
+  'datasets.fetch': method<DatasetInfo>()(
+    z.strictObject({ name: Name }),
+    'Download (or copy from a mirror) and verify a dataset; progress as datasets.progress events',
+  ),
+
+  'training.start': method<{ runId: string; status: RunStatus }>()(
+    z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional() }),
+    'Validate the graph and queue a run; refused with the node errors when the graph is invalid',
+  ),
+  'training.pause': method<RunSummary>()(RunRef, 'Pause between batches'),
+  'training.resume': method<RunSummary>()(RunRef, 'Resume a paused run'),
+  'training.stop': method<RunSummary>()(RunRef, 'Stop between batches, keeping the weights trained so far'),
+  'training.list': method<{ runs: RunSummary[] }>()(Empty, 'Every run with status, config and metric history'),
+  'training.get': method<RunDetail>()(RunRef, 'One run in full, with its graph and last telemetry'),
+  'training.predict': method<PredictResult>()(
+    z.strictObject({
+      runId: Id,
+      input: z.strictObject({
+        /** Raw values as the dataset stores them (0..255 for images), row-major, channels last. */
+        pixels: z.array(Finite).min(1).max(API_LIMITS.predictValues),
+        /** One sample's shape, e.g. [28, 28, 1]. */
+        shape: z.array(z.int().min(1).max(4096)).min(1).max(4),
+      }),
+    }),
+    'Class probabilities for one input with the run’s current weights',
+  ),
+
+  'projects.new': method<ProjectResult>()(
+    z.strictObject({ template: Id.optional(), name: Name.optional() }),
+    'A new project, empty or from a template',
+  ),
+  'projects.open': method<ProjectResult>()(z.strictObject({ path: Path }), 'Open a project file'),
+  'projects.save': method<{ path: string }>()(
+    z.strictObject({ path: Path, project: ProjectDoc }),
+    'Save a project to its file',
+  ),
+  'projects.saveAs': method<{ path: string }>()(
+    z.strictObject({ path: Path, project: ProjectDoc }),
+    'Save a project under a new path',
+  ),
+  'projects.listRecent': method<{ recent: RecentProject[] }>()(Empty, 'Recently opened projects'),
+  'projects.import': method<ProjectResult>()(
+    z.strictObject({ path: Path }),
+    'Import a model (Keras JSON, tfjs model.json, project archive) as a new project',
+  ),
+
+  'export.run': method<ExportResult>()(
+    z.strictObject({
+      /** tfjs: model.json + weights; keras: a Python tf.keras script (+ weights); pytorch: a PyTorch module script. */
+      format: z.enum(['tfjs', 'keras', 'pytorch']),
+      graph: GraphSchema,
+      /** Export this run's trained weights and training settings (its worker must still be loaded). */
+      runId: Id.optional(),
+      /** Output folder. */
+      path: Path,
+      /** keras only: tf.distribute strategy of the script, and a SLURM job file. */
+      strategy: z.enum(['none', 'mirrored', 'multiworker']).optional(),
+      slurm: z.boolean().optional(),
+    }),
+    'Export the model (and trained weights of a run) to a folder',
+  ),
+} as const;
+
+export type ApiMethod = keyof typeof apiMethods;
+/** What a caller passes (defaults may be omitted). */
+export type ApiParams<M extends ApiMethod> = z.input<(typeof apiMethods)[M]['params']>;
+/** What a handler receives (defaults filled in). */
+export type ApiParsedParams<M extends ApiMethod> = z.output<(typeof apiMethods)[M]['params']>;
+export type ApiResult<M extends ApiMethod> = NonNullable<(typeof apiMethods)[M]['result']>;
+export const API_METHODS = Object.keys(apiMethods) as ApiMethod[];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wire messages (WebSocket JSON; the Electron IPC carries the same objects)
+
+export type ApiErrorCode =
+  | 'bad-message' // not JSON, or not a {id, method, params} object
+  | 'too-large'
+  | 'unknown-method'
+  | 'invalid-params'
+  | 'invalid-graph'
+  | 'not-found'
+  | 'conflict' // e.g. pausing a run that is not running
+  | 'unavailable' // the feature's backend part is not installed/available here
+  | 'internal';
+
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  /** For invalid-params: each problem with its path; for invalid-graph: the graph errors. */
+  details?: unknown;
+}
+
+/** Thrown by handlers; the transport turns it into {id, error}. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export type RequestId = string | number;
+export interface ApiRequest<M extends ApiMethod = ApiMethod> {
+  id: RequestId;
+  method: M;
+  params?: ApiParams<M>;
+}
+export type ApiResponse =
+  | { id: RequestId | null; result: unknown }
+  | { id: RequestId | null; error: ApiErrorBody };
+export interface ApiEventMessage<E extends ApiEvent = ApiEvent> {
+  event: E;
+  payload: ApiEventPayload<E>;
+}
+
+export const RequestEnvelopeSchema = z.strictObject({
+  id: z.union([z.string().min(1).max(API_LIMITS.id), z.int().min(0).max(Number.MAX_SAFE_INTEGER)]),
+  method: z.string().min(1).max(64),
+  params: z.unknown().optional(),
+});
+
+export type ValidationResult<M extends ApiMethod = ApiMethod> =
+  | { ok: true; method: M; params: ApiParsedParams<M> }
+  | { ok: false; error: ApiErrorBody };
+
+/** A path like `config.epochs` or `graph.nodes[3].id`, for messages. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(params)';
+}
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(apiMethods, name);
+}
+
+/**
+ * Checks a method name and its params against the contract. Errors say which method is unknown (and list the
+ * known ones), or which field is wrong and what was expected.
+ */
+export function validateRequest(method: string, params: unknown): ValidationResult {
+  if (!isApiMethod(method)) {
+    const shown = method.length > 64 ? `${method.slice(0, 64)}…` : method;
+    return {
+      ok: false,
+      error: {
+        code: 'unknown-method',
+        message: `unknown method '${shown}'. Known methods: ${API_METHODS.join(', ')}.`,
+      },
+    };
+  }
+  const schema = apiMethods[method].params as z.ZodType;
+  const parsed = schema.safeParse(params === undefined ? {} : params);
+  if (parsed.success) return { ok: true, method, params: parsed.data as ApiParsedParams<typeof method> };
+  const problems = parsed.error.issues.slice(0, 20).map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  const lines = problems.map((p) => `${p.path}: ${p.message}`);
+  const more = parsed.error.issues.length > problems.length ? ` (and ${parsed.error.issues.length - problems.length} more)` : '';
+  return {
+    ok: false,
+    error: {
+      code: 'invalid-params',
+      message: `${method}: invalid params: ${lines.join('; ')}${more}.`,
+      details: problems,
+    },
+  };
+}
+
+// Keeps the wire schema and shared/graph's Graph type in step: this line stops compiling when they drift apart.
+export const GRAPH_SCHEMA_MATCHES_GRAPH_TYPE: z.infer<typeof GraphSchema> extends Graph ? true : never = true;
+

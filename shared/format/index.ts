@@ -1,0 +1,5 @@
+export * from './schema';
+export * from './errors';
+export * from './migrations';
+export * from './metrics';
+export * from './tfjs-model';

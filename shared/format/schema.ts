@@ -1,0 +1,134 @@
+/**
+ * The current (v2) layout of a `.layerlab` project file's JSON documents: `project.json` and each
+ * `runs/<id>/run.json`. Pure zod, no Node: the renderer validates with the same schemas.
+ */
+import { z } from 'zod';
+
+export const CURRENT_FORMAT_VERSION = 2;
+
+/** Run ids become zip folder names (`runs/<id>/`), so they are limited to characters safe in any path. */
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, "_" or "-" (it names the run\'s folder in the file)');
+
+const finite = z.number().refine(Number.isFinite, 'expected a finite number');
+
+export const positionSchema = z.object({ x: finite, y: finite });
+
+export const graphNodeSchema = z.object({
+  id: z.string().min(1),
+  kind: z.string().min(1),
+  name: z.string().min(1),
+  config: z.record(z.string(), z.unknown()),
+  position: positionSchema.optional(),
+});
+
+export const graphEdgeSchema = z.object({
+  id: z.string().min(1),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  targetIndex: z.number().int().nonnegative().optional(),
+});
+
+export const graphSchema = z
+  .object({ nodes: z.array(graphNodeSchema), edges: z.array(graphEdgeSchema) })
+  .superRefine((graph, ctx) => {
+    const ids = new Set<string>();
+    graph.nodes.forEach((node, i) => {
+      if (ids.has(node.id)) {
+        ctx.addIssue({ code: 'custom', path: ['nodes', i, 'id'], message: `duplicate node id '${node.id}': every node needs its own id` });
+      }
+      ids.add(node.id);
+    });
+    graph.edges.forEach((edge, i) => {
+      for (const end of ['source', 'target'] as const) {
+        if (!ids.has(edge[end])) {
+          ctx.addIssue({ code: 'custom', path: ['edges', i, end], message: `edge ${end} '${edge[end]}' is not a node of the graph` });
+        }
+      }
+    });
+  });
+
+export const viewportSchema = z.object({ x: finite, y: finite, zoom: finite.refine((z) => z > 0, 'expected zoom > 0') });
+
+/**
+ * Which data the project trains on. `builtin` names a dataset of the catalog (e.g. 'mnist'); `file` a user's file or
+ * folder, stored as given (absolute, or relative to the project file).
+ */
+export const datasetRefSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin'), id: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }),
+  z.object({ kind: z.literal('file'), path: z.string().min(1), format: z.string().optional(), options: z.record(z.string(), z.unknown()).optional() }),
+]);
+
+/**
+ * Training config: owned by shared/training.ts. Kept as an open JSON object here so that a project stays readable
+ * while that schema evolves; the training code validates it strictly when a run starts.
+ */
+export const trainingConfigSchema = z.record(z.string(), z.unknown());
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
+
+export const sweepSchema = z.object({
+  id: runIdSchema,
+  name: z.string(),
+  created: isoDate,
+  /** Parameter grid or search space, as the sweep engine writes it. */
+  space: z.record(z.string(), z.unknown()),
+  runIds: z.array(runIdSchema),
+});
+
+export const projectSchema = z.object({
+  formatVersion: z.literal(CURRENT_FORMAT_VERSION),
+  /** The Layerlab version that wrote the file (informational; the format version decides compatibility). */
+  appVersion: z.string(),
+  name: z.string(),
+  created: isoDate,
+  modified: isoDate,
+  graph: graphSchema,
+  viewport: viewportSchema,
+  training: trainingConfigSchema,
+  dataset: datasetRefSchema.nullable(),
+  notes: z.string(),
+  sweeps: z.array(sweepSchema).optional(),
+});
+
+export const metricsSchema = z.record(z.string(), z.number().nullable());
+
+export const epochMetricsSchema = z.object({
+  epoch: z.number().int().nonnegative(),
+  /** e.g. {loss, acc, val_loss, val_acc}; null where a value was NaN (JSON has no NaN). */
+  metrics: metricsSchema,
+  /** Seconds since the run started, when this epoch ended. */
+  time: z.number().nonnegative().optional(),
+});
+
+export const runStatusSchema = z.enum(['completed', 'stopped', 'failed', 'imported', 'running']);
+
+export const runSchema = z.object({
+  id: runIdSchema,
+  name: z.string(),
+  status: runStatusSchema,
+  created: isoDate,
+  /** Training config as it was when the run started. */
+  config: trainingConfigSchema,
+  /** The graph that was trained, so a run stays meaningful after the project's graph is edited. */
+  graph: graphSchema,
+  history: z.array(epochMetricsSchema),
+  best: metricsSchema,
+  /** Small summaries only (final histograms' quantiles, confusion matrix...), never raw tensors. */
+  telemetry: z.record(z.string(), z.unknown()).optional(),
+  durationSeconds: z.number().nonnegative(),
+  /** Whether runs/<id>/model.json + weights.bin are in the file. */
+  hasWeights: z.boolean(),
+  error: z.string().optional(),
+});
+
+export type Position = z.infer<typeof positionSchema>;
+export type Viewport = z.infer<typeof viewportSchema>;
+export type DatasetRef = z.infer<typeof datasetRefSchema>;
+export type TrainingConfigJson = z.infer<typeof trainingConfigSchema>;
+export type Sweep = z.infer<typeof sweepSchema>;
+export type ProjectJson = z.infer<typeof projectSchema>;
+export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export type RunJson = z.infer<typeof runSchema>;

@@ -1,0 +1,3 @@
+import { defineElementwiseMerge } from './merge';
+
+export const Average = defineElementwiseMerge('Average', 'Averages its inputs element-wise.');

@@ -1,0 +1,86 @@
+import { Activation } from './activation';
+import { Add } from './add';
+import { Average } from './average';
+import { AveragePooling2D } from './average-pooling2d';
+import { BatchNormalization } from './batch-normalization';
+import { Concatenate } from './concatenate';
+import { Conv2D } from './conv2d';
+import { Conv2DTranspose } from './conv2d-transpose';
+import { Dense } from './dense';
+import { DepthwiseConv2D } from './depthwise-conv2d';
+import { Dropout } from './dropout';
+import { Flatten } from './flatten';
+import { GlobalAveragePooling2D } from './global-average-pooling2d';
+import { GlobalMaxPooling2D } from './global-max-pooling2d';
+import { InputLayer } from './input-layer';
+import { LayerNormalization } from './layer-normalization';
+import { LeakyReLU } from './leaky-relu';
+import { MaxPooling2D } from './max-pooling2d';
+import { Multiply } from './multiply';
+import { ReLU } from './relu';
+import { Reshape } from './reshape';
+import { SeparableConv2D } from './separable-conv2d';
+import { SpatialDropout2D } from './spatial-dropout2d';
+import type { LayerCategory, LayerKind } from './types';
+import { UpSampling2D } from './up-sampling2d';
+import { ZeroPadding2D } from './zero-padding2d';
+
+/** Every layer kind Layerlab offers, in palette order. Adding a kind means one file and one line here. */
+export const layerKinds: readonly LayerKind[] = [
+  InputLayer,
+  Dense,
+  Flatten,
+  Activation,
+  Conv2D,
+  SeparableConv2D,
+  DepthwiseConv2D,
+  Conv2DTranspose,
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  BatchNormalization,
+  LayerNormalization,
+  Dropout,
+  SpatialDropout2D,
+  ReLU,
+  LeakyReLU,
+  Reshape,
+  ZeroPadding2D,
+  UpSampling2D,
+  Add,
+  Concatenate,
+  Multiply,
+  Average,
+];
+
+export const layerCategories: readonly LayerCategory[] = [
+  'Input',
+  'Core',
+  'Convolution',
+  'Pooling',
+  'Normalization',
+  'Regularization',
+  'Activation',
+  'Reshaping',
+  'Merge',
+];
+
+const byClassName = new Map(layerKinds.map((k) => [k.className, k]));
+
+export function getLayerKind(className: string): LayerKind | undefined {
+  return byClassName.get(className);
+}
+
+/** Like getLayerKind, for callers that already know the name is valid (templates, tests). */
+export function requireLayerKind(className: string): LayerKind {
+  const kind = byClassName.get(className);
+  if (!kind) {
+    throw new Error(`Unknown layer kind '${className}'. Known kinds: ${layerKinds.map((k) => k.className).join(', ')}.`);
+  }
+  return kind;
+}
+
+export function layerKindsByCategory(): { category: LayerCategory; kinds: LayerKind[] }[] {
+  return layerCategories.map((category) => ({ category, kinds: layerKinds.filter((k) => k.category === category) }));
+}

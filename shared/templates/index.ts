@@ -1,0 +1,2 @@
+export { templates, getTemplate, type ModelTemplate } from './registry';
+export { GraphBuilder, sequentialGraph } from './builder';

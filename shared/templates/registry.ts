@@ -1,0 +1,162 @@
+import type { Graph } from '../graph/types';
+import { GraphBuilder, sequentialGraph } from './builder';
+
+export interface ModelTemplate {
+  id: string;
+  title: string;
+  description: string;
+  /** The dataset the template is shaped for. */
+  dataset: 'mnist' | 'cifar10';
+  graph: Graph;
+}
+
+const MNIST: (number | null)[] = [null, 28, 28, 1];
+const relu = { activation: 'relu' };
+const softmax10: [string, Record<string, unknown>] = ['Dense', { units: 10, activation: 'softmax' }];
+
+function residualCifar(): Graph {
+  const b = new GraphBuilder();
+  const input = b.layer('InputLayer', { batch_input_shape: [null, 32, 32, 3] });
+  let x = b.chain(input, [
+    ['Conv2D', { filters: 16, kernel_size: [3, 3], padding: 'same', use_bias: false }],
+    ['BatchNormalization'],
+    ['ReLU'],
+  ]);
+  const block = (from: string, filters: number, stride: number): string => {
+    const main = b.chain(from, [
+      ['Conv2D', { filters, kernel_size: [3, 3], strides: [stride, stride], padding: 'same', use_bias: false }],
+      ['BatchNormalization'],
+      ['ReLU'],
+      ['Conv2D', { filters, kernel_size: [3, 3], padding: 'same', use_bias: false }],
+      ['BatchNormalization'],
+    ]);
+    // The skip path needs a 1x1 projection wherever the block changes the shape.
+    const skip =
+      stride === 1
+        ? from
+        : b.chain(from, [
+            ['Conv2D', { filters, kernel_size: [1, 1], strides: [stride, stride], padding: 'same', use_bias: false }],
+            ['BatchNormalization'],
+          ]);
+    return b.chain(b.layer('Add', {}, [main, skip]), [['ReLU']]);
+  };
+  x = block(x, 16, 1);
+  x = block(x, 16, 1);
+  x = block(x, 32, 2);
+  x = block(x, 64, 2);
+  b.chain(x, [['GlobalAveragePooling2D'], softmax10]);
+  return b.build();
+}
+
+/** The workshop's models, in the order the workshop builds them. */
+export const templates: readonly ModelTemplate[] = [
+  {
+    id: 'mlp-64',
+    title: 'MLP 784-64-64-10',
+    description: 'Two hidden layers of 64 ReLU units on flattened MNIST digits (55,050 parameters).',
+    dataset: 'mnist',
+    graph: sequentialGraph([null, 784], [['Dense', { units: 64, ...relu }], ['Dense', { units: 64, ...relu }], softmax10]),
+  },
+  {
+    id: 'mlp-512',
+    title: 'MLP 784-512-512-10',
+    description: 'Two wide hidden layers of 512 ReLU units (669,706 parameters).',
+    dataset: 'mnist',
+    graph: sequentialGraph([null, 784], [['Dense', { units: 512, ...relu }], ['Dense', { units: 512, ...relu }], softmax10]),
+  },
+  {
+    id: 'mlp-deep',
+    title: 'Deep MLP 784-512x4-10',
+    description: 'Four hidden layers of 512 ReLU units with dropout: deeper is not always better.',
+    dataset: 'mnist',
+    graph: sequentialGraph([null, 784], [
+      ['Dense', { units: 512, ...relu }],
+      ['Dropout', { rate: 0.2 }],
+      ['Dense', { units: 512, ...relu }],
+      ['Dropout', { rate: 0.2 }],
+      ['Dense', { units: 512, ...relu }],
+      ['Dropout', { rate: 0.2 }],
+      ['Dense', { units: 512, ...relu }],
+      softmax10,
+    ]),
+  },
+  {
+    id: 'cnn-first',
+    title: 'First CNN',
+    description: 'One convolution (32 3x3 filters), max pooling, then a dense classifier.',
+    dataset: 'mnist',
+    graph: sequentialGraph(MNIST, [
+      ['Conv2D', { filters: 32, kernel_size: [3, 3], ...relu }],
+      ['MaxPooling2D', { pool_size: [2, 2] }],
+      ['Flatten'],
+      ['Dense', { units: 128, ...relu }],
+      softmax10,
+    ]),
+  },
+  {
+    id: 'cnn-scaled',
+    title: 'Scaled CNN',
+    description: 'Two convolution blocks (32 and 64 filters, two convolutions each) before the classifier.',
+    dataset: 'mnist',
+    graph: sequentialGraph(MNIST, [
+      ['Conv2D', { filters: 32, kernel_size: [3, 3], ...relu }],
+      ['Conv2D', { filters: 32, kernel_size: [3, 3], ...relu }],
+      ['MaxPooling2D', { pool_size: [2, 2] }],
+      ['Conv2D', { filters: 64, kernel_size: [3, 3], ...relu }],
+      ['Conv2D', { filters: 64, kernel_size: [3, 3], ...relu }],
+      ['MaxPooling2D', { pool_size: [2, 2] }],
+      ['Flatten'],
+      ['Dense', { units: 256, ...relu }],
+      softmax10,
+    ]),
+  },
+  {
+    id: 'cnn-dropout',
+    title: 'CNN with dropout (Keras mnist_cnn)',
+    description: 'The classic Keras MNIST CNN: two convolutions, pooling, dropout .25 and .5 (1,199,882 parameters).',
+    dataset: 'mnist',
+    graph: sequentialGraph(MNIST, [
+      ['Conv2D', { filters: 32, kernel_size: [3, 3], ...relu }],
+      ['Conv2D', { filters: 64, kernel_size: [3, 3], ...relu }],
+      ['MaxPooling2D', { pool_size: [2, 2] }],
+      ['Dropout', { rate: 0.25 }],
+      ['Flatten'],
+      ['Dense', { units: 128, ...relu }],
+      ['Dropout', { rate: 0.5 }],
+      softmax10,
+    ]),
+  },
+  {
+    id: 'cnn-batchnorm',
+    title: 'CNN with batch normalization',
+    description: 'Convolution blocks with BatchNormalization, which trains faster and tolerates higher learning rates.',
+    dataset: 'mnist',
+    graph: sequentialGraph(MNIST, [
+      ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false }],
+      ['BatchNormalization'],
+      ['Activation', { activation: 'relu' }],
+      ['MaxPooling2D', { pool_size: [2, 2] }],
+      ['Conv2D', { filters: 64, kernel_size: [3, 3], padding: 'same', use_bias: false }],
+      ['BatchNormalization'],
+      ['Activation', { activation: 'relu' }],
+      ['MaxPooling2D', { pool_size: [2, 2] }],
+      ['Flatten'],
+      ['Dense', { units: 128, ...relu }],
+      ['Dropout', { rate: 0.5 }],
+      softmax10,
+    ]),
+  },
+  {
+    id: 'resnet-cifar',
+    title: 'Small ResNet (CIFAR-10)',
+    description: 'Residual blocks with Add skip connections (1x1 projections where the shape changes) on 32x32 colour images.',
+    dataset: 'cifar10',
+    graph: residualCifar(),
+  },
+];
+
+/** A fresh copy of a template's graph (callers may edit it), or undefined for an unknown id. */
+export function getTemplate(id: string): ModelTemplate | undefined {
+  const t = templates.find((x) => x.id === id);
+  return t && { ...t, graph: JSON.parse(JSON.stringify(t.graph)) as Graph };
+}

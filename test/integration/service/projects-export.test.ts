@@ -1,0 +1,64 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { handleApiMessage } from '../../../main/service/handle';
+import { createBackendService } from '../../../main/service/service';
+import { mlpGraph } from '../../unit/api/examples';
+
+const dir = mkdtempSync(join(tmpdir(), 'layerlab-projects-'));
+const service = createBackendService({ engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }) });
+let nextId = 1;
+async function call(method: string, params?: unknown): Promise<any> {
+  const response = await handleApiMessage(service, JSON.stringify({ id: nextId++, method, params }));
+  if ('error' in response) return { error: response.error };
+  return response.result;
+}
+
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('projects.* through the API (real project files)', () => {
+  it('creates from a template, saves, reopens, lists recent, and refuses bad input clearly', async () => {
+    const created = await call('projects.new', { template: 'cnn-dropout', name: 'Workshop CNN' });
+    expect(created.project).toMatchObject({ name: 'Workshop CNN', formatVersion: 2 });
+    expect(created.project.graph.nodes.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['Conv2D', 'Dropout', 'Dense']));
+    expect(created.path).toBeUndefined();
+
+    const path = join(dir, 'cnn.layerlab');
+    expect(await call('projects.saveAs', { path, project: created.project })).toEqual({ path });
+    expect(statSync(path).size).toBeGreaterThan(100);
+
+    const opened = await call('projects.open', { path });
+    expect(opened).toMatchObject({ path, project: { name: 'Workshop CNN' }, runs: [] });
+    expect(opened.project.graph).toEqual(created.project.graph);
+
+    const renamed = { ...opened.project, name: 'Renamed', notes: 'edited in the window' };
+    expect(await call('projects.save', { path, project: renamed })).toEqual({ path });
+    expect((await call('projects.open', { path })).project).toMatchObject({ name: 'Renamed', notes: 'edited in the window' });
+    expect((await call('projects.listRecent')).recent).toEqual([expect.objectContaining({ path, name: 'Renamed' })]);
+
+    expect(await call('projects.new', { template: 'no-such-template' })).toMatchObject({ error: { code: 'not-found', message: expect.stringContaining('mlp-64') } });
+    expect(await call('projects.open', { path: join(dir, 'missing.layerlab') })).toMatchObject({ error: { code: 'not-found' } });
+    expect(await call('projects.save', { path, project: { formatVersion: 2, name: 3 } })).toMatchObject({ error: { code: 'invalid-params', message: expect.stringContaining('name') } });
+  });
+});
+
+describe('export.run through the API', () => {
+  it('writes a Keras script and a tfjs model of the graph', async () => {
+    const keras = await call('export.run', { format: 'keras', graph: mlpGraph, path: join(dir, 'keras') });
+    expect(keras.format).toBe('keras');
+    expect(keras.files.length).toBeGreaterThan(0);
+    const script = keras.files.find((f: string) => f.endsWith('.py'));
+    expect(readFileSync(join(dir, 'keras', script), 'utf8')).toContain('Dense');
+    const tfjs = await call('export.run', { format: 'tfjs', graph: mlpGraph, path: join(dir, 'tfjs') });
+    expect(existsSync(join(dir, 'tfjs', 'model.json'))).toBe(true);
+    expect(tfjs.notes.join(' ')).toMatch(/weights/);
+    expect(await call('export.run', { format: 'tfjs', graph: { nodes: mlpGraph.nodes.slice(1), edges: [] }, path: join(dir, 'x') })).toMatchObject({
+      error: { code: 'invalid-graph' },
+    });
+    expect(await call('export.run', { format: 'tfjs', graph: mlpGraph, runId: 'run-none', path: join(dir, 'y') })).toMatchObject({ error: { code: 'not-found' } });
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../../../shared/graph/analyze';
+import { compileGraph } from '../../../shared/graph/compile';
+import { getTemplate, templates } from '../../../shared/templates/registry';
+
+describe('workshop templates', () => {
+  it('has the workshop models, with unique ids', () => {
+    expect(templates.map((t) => t.id)).toEqual([
+      'mlp-64', 'mlp-512', 'mlp-deep', 'cnn-first', 'cnn-scaled', 'cnn-dropout', 'cnn-batchnorm', 'resnet-cifar',
+    ]);
+  });
+
+  it.each(templates.map((t) => [t.id, t] as const))('%s is valid, positioned and compiles', (_id, t) => {
+    const a = analyzeGraph(t.graph);
+    expect(a.errors).toEqual([]);
+    for (const n of t.graph.nodes) expect(n.position, n.id).toBeDefined();
+    const positions = new Set(t.graph.nodes.map((n) => `${n.position!.x},${n.position!.y}`));
+    expect(positions.size).toBe(t.graph.nodes.length);
+    expect(compileGraph(t.graph).config.layers).toHaveLength(t.graph.nodes.length);
+  });
+
+  it.each([
+    ['mlp-64', 55_050],
+    ['mlp-512', 669_706],
+    ['cnn-dropout', 1_199_882],
+  ] as const)('%s has %i parameters', (id, total) => {
+    expect(analyzeGraph(getTemplate(id)!.graph).totals.total).toBe(total);
+  });
+
+  it('cnn-dropout is the Keras mnist_cnn layer for layer', () => {
+    const g = getTemplate('cnn-dropout')!.graph;
+    expect(g.nodes.map((n) => n.kind)).toEqual([
+      'InputLayer', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense',
+    ]);
+    expect(g.nodes[0]!.config['batch_input_shape']).toEqual([null, 28, 28, 1]);
+  });
+
+  it('resnet-cifar has Add skip connections on 32x32x3', () => {
+    const t = getTemplate('resnet-cifar')!;
+    expect(t.graph.nodes[0]!.config['batch_input_shape']).toEqual([null, 32, 32, 3]);
+    expect(t.graph.nodes.filter((n) => n.kind === 'Add').length).toBeGreaterThanOrEqual(3);
+    expect(compileGraph(t.graph).class_name).toBe('Functional');
+    expect(analyzeGraph(t.graph).outputs).toHaveLength(1);
+  });
+
+  it('getTemplate hands out copies', () => {
+    const a = getTemplate('mlp-64')!;
+    a.graph.nodes[1]!.config['units'] = 1;
+    expect(getTemplate('mlp-64')!.graph.nodes[1]!.config['units']).toBe(64);
+    expect(getTemplate('nope')).toBeUndefined();
+  });
+});
