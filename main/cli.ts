@@ -25,13 +25,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function usage(): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
-  return [
-    'Layerlab: a visual deep-learning model builder.',
-    '',
-    'Usage: layerlab <command> [options]',
-    '',
-    ...commands.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
-    '',
-  ].join('\n');
+  // Short usages line up in a column; a long one puts its summary on the next line, so the help fits 100 columns.
+  const width = Math.min(36, Math.max(...commands.map((c) => c.usage.length)));
+  const lines = commands.flatMap((c) =>
+    c.usage.length <= width ? [`  ${c.usage.padEnd(width)}  ${c.summary}`] : [`  ${c.usage}`, `  ${''.padEnd(width)}  ${c.summary}`],
+  );
+  return ['Layerlab: a visual deep-learning model builder.', '', 'Usage: layerlab <command> [options]', '', ...lines, '', 'Run layerlab <command> --help for its options.', ''].join('\n');
 }

@@ -6,7 +6,8 @@ import { infoCommand } from './info';
 import { summaryCommand } from './summary';
 import { trainCommand } from './train';
 import { sweepCommand } from './sweep';
+import { gpuCommand } from './gpu';
 import type { Command } from './types';
 
 /** Every CLI command, in the order `layerlab --help` lists them. Add a command by adding its module here. */
-export const commands: Command[] = [summaryCommand, trainCommand, sweepCommand, datasetsCommand, exportCommand, serveCommand, newCommand, infoCommand];
+export const commands: Command[] = [summaryCommand, trainCommand, sweepCommand, datasetsCommand, exportCommand, serveCommand, newCommand, infoCommand, gpuCommand];

@@ -119,11 +119,12 @@ export function gpuReport(probe: GpuProbeEnvironment = { platform: process.platf
     advice.push(`NVIDIA driver ${driver.version} is too old for CUDA 11.2: install 450.80 or newer.`);
   }
   const missing = libraries.filter((l) => !l.foundAt);
-  for (const lib of missing) {
-    advice.push(
-      `${lib.file} not found (${lib.provides}). Install it and put its folder on ${probe.platform === 'win32' ? 'PATH' : 'LD_LIBRARY_PATH'}` +
-        (probe.platform === 'win32' ? '.' : ', e.g. export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64:$LD_LIBRARY_PATH.'),
-    );
+  if (missing.length) {
+    const where = probe.platform === 'win32' ? 'PATH' : 'LD_LIBRARY_PATH';
+    const example = probe.platform === 'win32' ? '' : ', e.g. export LD_LIBRARY_PATH=/usr/local/cuda-11.2/lib64:$LD_LIBRARY_PATH';
+    const what = missing.length === 1 ? `${missing[0].file} not found (${missing[0].provides})` : `not found: ${missing.map((l) => l.file).join(', ')}`;
+    const needs = [...new Set(missing.map((l) => (l.file.includes('cudnn') ? 'cuDNN 8.1' : 'CUDA Toolkit 11.2')))].join(' and ');
+    advice.push(`${what}. Install ${needs} and put the folders holding them on ${where}${example}.`);
   }
   return {
     platform: `${probe.platform}/${probe.arch}`,
