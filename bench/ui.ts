@@ -97,6 +97,8 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     });
     console.log('one edit', one);
+    await page.waitForTimeout(3000);
+    console.log('errors shown:', await page.getByTestId('node-error').count());
     const edit = await page.evaluate(async (count) => {
       const editor = window.__layerlabBench!.editor;
       const target = editor.graph.nodes.find((n) => n.kind === 'Conv2D')!.id;

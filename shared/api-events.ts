@@ -12,7 +12,7 @@ import type {
   TrainingNotice as TrainingNoticeEvent,
   WeightHistogram,
 } from './telemetry';
-import { API_LIMITS, Id, Int, NonNegInt, RunStatusSchema } from './api-base';
+import { API_LIMITS, Id, Int, Name, NonNegInt, RunStatusSchema } from './api-base';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Events (backend -> every client)

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { TrainingConfigSchema } from './training';
 import type { Graph } from './graph/types';
-import { API_LIMITS, Finite, Id, JsonValue, Name, NonNegInt, Path, RunStatusSchema, type Json, type RunStatus } from './api-base';
+import { API_LIMITS, Finite, GraphSchema, Id, JsonValue, Name, NonNegInt, Path, type Json, type RunStatus } from './api-base';
 import type {
   TrainingActivations,
   TrainingConfusion,
@@ -26,7 +26,6 @@ import type {
 export * from './api-base';
 export * from './api-events';
 
-// Graph wire schema
 const Empty = z.strictObject({});
 const RunRef = z.strictObject({ runId: Id });
 

@@ -5,6 +5,19 @@ import { createBackendService } from '../service/service';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server';
 import type { Command } from './types';
 
+const HELP = `Usage: layerlab serve [options]
+
+Serves the app to a browser and the API over WebSocket. Open the printed URL (it carries the access token).
+Remote GPU machine: run it there on loopback and tunnel, e.g. ssh -L 8765:127.0.0.1:8765 gpu-host.
+
+  --port P              port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host H              address to listen on (default ${DEFAULT_HOST}; anything else is reachable by others: a warning is printed)
+  --token T             access token (default: a random one each start; at least 8 characters)
+  --renderer DIR        the built renderer (default out/renderer, from npm run build:renderer)
+  --checkpoint-dir DIR  where runs write their per-epoch checkpoints (default <cache>/checkpoints)
+  --dataset-mirror DIR  a folder with one sub-folder per dataset, tried before downloading
+`;
+
 export const serveCommand: Command = {
   name: 'serve',
   usage: 'serve [--port P] [--host H] [--token T]',
@@ -19,9 +32,14 @@ export const serveCommand: Command = {
         renderer: { type: 'string' },
         'checkpoint-dir': { type: 'string' },
         'dataset-mirror': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer in 0..65535. Received: ${values.port}`);
     if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters: a short token is easy to guess');

@@ -121,7 +121,7 @@ export const sweepCommand: Command = {
     const onEvent = (e: SweepEvent, s: SweepState): void => {
       if (e.type === 'trial-end') process.stdout.write(`${trialLine(s, e.trial)}\n`);
       else if (e.type === 'rung' && !e.decision.promoted) {
-        process.stderr.write(`trial ${e.trial.id + 1}: ${s.config.objective.metric} ${e.decision.value.toFixed(4)} after ${e.decision.epochs} epoch(s) is not in the top 1/eta: stopping it\n`);
+        process.stderr.write(`trial ${e.trial.id + 1}: ${s.config.objective.metric} ${e.decision.value.toFixed(4)} after ${e.decision.epochs} epoch(s) is not in the top 1/${s.config.strategy.type === 'successive_halving' ? s.config.strategy.eta : 1} of its rung: stopping it\n`);
       }
     };
     const runner = new SweepRunner({ backend: service, state, store, onEvent });

@@ -3,11 +3,12 @@
  * shared/api.ts (handleApiMessage) and throw ApiError for anything a client should hear about.
  */
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ApiError, type ApiMethod, type ApiParsedParams, type ApiResult, type EngineInfo } from '../../shared/api';
 import { GraphCompileError } from '../../shared/graph/compile';
 import { ModelImportError } from '../../shared/graph/import';
 import { DatasetError } from '../datasets/errors';
+import { resolveCacheDir } from '../datasets/paths';
 import { DatasetHandlers } from './datasets';
 import { createEventBus, type EventBus } from './events';
 import { runExport } from './export';
@@ -21,7 +22,7 @@ import type { BackendService, Handlers } from './types';
 export interface BackendServiceOptions {
   /** Where workers find datasets: cache folder, mirrors (e.g. the shared test copies), offline mode. */
   datasets?: DatasetSourceOptions;
-  /** Folder for per-epoch checkpoints (one sub-folder per run); none when absent. */
+  /** Folder for per-epoch checkpoints (one sub-folder per run); default `<cache dir>/checkpoints`. */
   checkpointDir?: string;
   /** How runs get a worker; default one worker thread per run running the service's training worker. */
   runnerFactory?: RunnerFactory;
@@ -89,7 +90,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     bus,
     runnerFactory: options.runnerFactory ?? createWorkerRunnerFactory(),
     datasets: datasetSource,
-    checkpointDir: options.checkpointDir,
+    checkpointDir: options.checkpointDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'checkpoints'),
     graphErrors,
     compile: compileGraph,
     classNames: (name) => datasets.classNames(name),

@@ -90,6 +90,8 @@ export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: Readonly
     return withScope(backend, funcs, (s) => {
       const xt = applyFits(s, s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }), 1, fh, fw);
       const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+      // One convolution over the whole reduction (OH*OW*B): splitting it into bands of rows measured slower,
+      // as each XNNPACK call re-creates its operator and repacks its kernel.
       const out = s.run('Conv2D', { x: xt, filter: dyt }, {
         strides: [h.dilation, w.dilation], dilations: [h.stride, w.stride], pad: explicitPad(fh, fw), dataFormat: 'NHWC',
       });

@@ -14,10 +14,10 @@ import type { EpochMetrics, TelemetryEvent } from '../../../shared/telemetry';
 import type { TrainingConfig } from '../../../shared/training';
 import { METRIC_LOG_KEYS } from '../../../shared/training';
 import { TrainingControl } from './control';
-import { EarlyStopper } from './early-stopping';
+import { EarlyStopper, type EarlyStoppingState } from './early-stopping';
 import { lossFunction, metricFunction } from './losses';
 import { getLearningRate, setLearningRate } from './optimizers';
-import { ReduceLROnPlateau, scheduledLearningRate } from './schedules';
+import { ReduceLROnPlateau, scheduledLearningRate, type PlateauState } from './schedules';
 import { ActivationProbe } from './telemetry/activations';
 import { confusionReport, labelsToIndices } from './telemetry/confusion';
 import { filterTiles } from './telemetry/filters';
@@ -31,6 +31,12 @@ export interface ValidationData {
   classNames?: string[];
 }
 
+/** Decision state of early stopping and ReduceLROnPlateau: plain JSON for a checkpoint's `extra`. */
+export interface ResumableState {
+  earlyStopping?: EarlyStoppingState;
+  plateau?: PlateauState;
+}
+
 export interface TrainingCallbackContext {
   sink: (event: TelemetryEvent) => void;
   validation?: ValidationData;
@@ -39,6 +45,8 @@ export interface TrainingCallbackContext {
   control?: TrainingControl;
   /** Epoch metrics of the run so far, when resuming from a checkpoint. */
   history?: EpochMetrics[];
+  /** From TrainingCallbacks.resumableState() of the stopped run, when resuming. */
+  resumeState?: ResumableState;
   /** Learning rate of epoch 0 for the schedules; defaults to config.optimizer.learning_rate. */
   initialLearningRate?: number;
   /** Awaited after each complete, finite epoch's telemetry, e.g. to write a checkpoint. */
@@ -55,6 +63,8 @@ export interface TrainingCallbacks {
   control: TrainingControl;
   earlyStopping: EarlyStopper | null;
   outcome(): TrainingOutcome;
+  /** Save this with each checkpoint (e.g. in `extra`) and pass it back as ctx.resumeState. */
+  resumableState(): ResumableState;
   /** Seconds spent in telemetry and health checks so far (not in training or validation): the overhead. */
   telemetrySeconds(): number;
   /** Releases the kept best weights; call after fit() returns. */
@@ -76,7 +86,7 @@ class LayerlabCallback extends tf.Callback {
   outcome: TrainingOutcome = 'completed';
   private readonly now: () => number;
   private readonly lossFn;
-  private readonly plateau: ReduceLROnPlateau | null;
+  readonly plateau: ReduceLROnPlateau | null;
   private probe: ActivationProbe | null = null;
   private labelIndices: Int32Array | null = null;
   private epochStart = 0;
@@ -352,6 +362,8 @@ export function createTrainingCallbacks(model: tf.LayersModel, config: TrainingC
   const earlyStopping = config.early_stopping ? new EarlyStopper(config.early_stopping) : null;
   const initialLr = ctx.initialLearningRate ?? config.optimizer.learning_rate;
   const cb = new LayerlabCallback(config, ctx, control, earlyStopping, initialLr);
+  if (ctx.resumeState?.earlyStopping) earlyStopping?.restoreState(ctx.resumeState.earlyStopping);
+  if (ctx.resumeState?.plateau) cb.plateau?.restore(ctx.resumeState.plateau);
   return {
     callbacks: [cb],
     history: cb.history,
@@ -359,6 +371,10 @@ export function createTrainingCallbacks(model: tf.LayersModel, config: TrainingC
     earlyStopping,
     outcome: () => cb.outcome,
     telemetrySeconds: () => cb.telemetrySeconds,
+    resumableState: () => ({
+      ...(earlyStopping ? { earlyStopping: earlyStopping.state() } : {}),
+      ...(cb.plateau ? { plateau: cb.plateau.state() } : {}),
+    }),
     dispose: () => earlyStopping?.dispose(),
   };
 }

@@ -6,6 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { EarlyStoppingConfig } from '../../../shared/training';
 import { resolveMode } from './schedules';
 
+/** What a checkpoint keeps so a resumed run stops at the same epoch (the best weights themselves are not kept). */
+export interface EarlyStoppingState {
+  /** null before the first finite value (JSON has no Infinity). */
+  bestValue: number | null;
+  bestEpoch: number;
+  wait: number;
+}
+
 export class EarlyStopper {
   readonly mode: 'min' | 'max';
   bestValue: number;
@@ -51,6 +59,16 @@ export class EarlyStopper {
       return true;
     }
     return false;
+  }
+
+  state(): EarlyStoppingState {
+    return { bestValue: Number.isFinite(this.bestValue) ? this.bestValue : null, bestEpoch: this.bestEpoch, wait: this.wait };
+  }
+
+  restoreState(state: EarlyStoppingState): void {
+    this.bestValue = state.bestValue ?? (this.mode === 'min' ? Infinity : -Infinity);
+    this.bestEpoch = state.bestEpoch;
+    this.wait = state.wait;
   }
 
   private keepWeights(model: tf.LayersModel): void {

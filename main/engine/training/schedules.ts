@@ -38,6 +38,14 @@ export function resolveMode(mode: MonitorMode, monitor: string): 'min' | 'max' {
   return /acc|auc|precision|recall/.test(monitor) ? 'max' : 'min';
 }
 
+export interface PlateauState {
+  /** null before the first finite value (JSON has no Infinity). */
+  best: number | null;
+  wait: number;
+  cooldownLeft: number;
+  lr: number;
+}
+
 type PlateauConfig = Extract<LrScheduleConfig, { kind: 'reduce_on_plateau' }>;
 
 /** Keras' ReduceLROnPlateau: after `patience` epochs without improvement, lr *= factor (not below min_lr). */
@@ -83,12 +91,12 @@ export class ReduceLROnPlateau {
   }
 
   /** What a checkpoint keeps so a resumed run reduces on the same schedule. */
-  state(): { best: number; wait: number; cooldownLeft: number; lr: number } {
-    return { best: this.best, wait: this.wait, cooldownLeft: this.cooldownLeft, lr: this.lr };
+  state(): PlateauState {
+    return { best: Number.isFinite(this.best) ? this.best : null, wait: this.wait, cooldownLeft: this.cooldownLeft, lr: this.lr };
   }
 
-  restore(state: { best: number; wait: number; cooldownLeft: number; lr: number }): void {
-    this.best = state.best;
+  restore(state: PlateauState): void {
+    this.best = state.best ?? (this.mode === 'min' ? Infinity : -Infinity);
     this.wait = state.wait;
     this.cooldownLeft = state.cooldownLeft;
     this.lr = state.lr;

@@ -20,12 +20,7 @@ describe('layerlab summary', () => {
     expect(r.stdout).toContain('Total params: 1,199,882');
   });
 
-  it('counts the workshop MLP as Keras does', () => {
-    expect(cli('summary', fixture('mlp-784-64-64-10.json')).stdout).toContain('Total params: 55,050');
-  });
-
   it.each([
-    ['not JSON', 'this is not json', /is not valid JSON/],
     ['JSON that is no model', '{"layers": []}', /Expected a Keras model config/],
   ])('exits 1 with a clear message for %s', (_t, content, message) => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'layerlab-')), 'bad.json');
@@ -76,11 +71,9 @@ describe('layerlab train', () => {
     expect(r.stderr).toMatch(/backend 'tfjs-node' is not available: tfjs-node: not installed/);
   });
 
-  it('exits 1 when the model does not fit the data', () => {
-    const r = cli('train', fixture('workshop-cnn.json'), '--dataset', 'mnist', '--data-dir', mnistDir, '--epochs', '1', '--limit-train', '10', '--limit-test', '10');
-    expect(r.code).toBe(0);
-    const r2 = cli('train', fixture('mlp-784-64-64-10.json'), '--dataset', 'cifar-10', '--data-dir', '/nonexistent', '--epochs', '1');
-    expect(r2.code).toBe(1);
-    expect(r2.stderr).toMatch(/\/nonexistent does not exist/);
+  it('exits 1 naming a --data-dir that does not exist', () => {
+    const r = cli('train', fixture('mlp-784-64-64-10.json'), '--dataset', 'mnist', '--data-dir', '/nonexistent', '--epochs', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--data-dir \/nonexistent does not exist/);
   });
 });

@@ -39,7 +39,7 @@ export function randomModel(seed: number): tf.LayersModel {
       () => ap(L.activation({ activation: pick(acts), name: nm('act') }), x),
       () => ap(L.leakyReLU({ alpha: pick([0.1, 0.3]), name: nm('leaky') }), x),
       () => ap(L.zeroPadding2d({ padding: [[int(0, 2), int(0, 2)], [int(0, 2), int(0, 2)]], name: nm('pad') }), x),
-      () => (h > 14 ? null : ap(L.upSampling2d({ size: [int(1, 2), int(1, 2)], name: nm('ups') }), x)),
+      () => (h > 14 ? null : ap(L.upSampling2d({ size: [int(1, 3), int(1, 2)], interpolation: pick(['nearest', 'bilinear']), name: nm('ups') }), x)),
       () => ap(L.reshape({ targetShape: [w, h, c], name: nm('reshape') }), x),
       () => ap(L.dense({ units: int(2, 6), activation: pick(acts), name: nm('dense4d') }), x),
       () => {

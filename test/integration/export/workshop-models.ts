@@ -64,7 +64,7 @@ export function mixedConvNet(): tf.LayersModel {
   const up = ap(L.conv2dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh', name: 'deconv' }), even); // 16x16x8
   const deconvValid = ap(L.conv2dTranspose({ filters: 4, kernelSize: 2, strides: 3, padding: 'valid', name: 'deconv_valid' }), even); // 24x24x4
   const crop = ap(L.cropping2D({ cropping: [[5, 3], [4, 4]], name: 'crop' }), deconvValid); // 16x16x4
-  const ups = ap(L.upSampling2d({ size: [2, 2], name: 'ups' }), dw); // 16x16x32
+  const ups = ap(L.upSampling2d({ size: [2, 2], interpolation: 'bilinear', name: 'ups' }), dw); // 16x16x32
   const cat = ap(L.concatenate({ axis: -1, name: 'cat' }), [up, ups, crop]); // 16x16x44
   const ln = ap(L.layerNormalization({ axis: -1, epsilon: 1e-5, scale: false, name: 'ln' }), cat);
   const pad = ap(L.zeroPadding2d({ padding: [[1, 0], [0, 2]], name: 'pad' }), ln); // 17x18x44

@@ -48,8 +48,8 @@ describe('layerlab sweep', () => {
     expect(lines[0]).toBe("sweep 'dropout': 4 trials (grid), objective val_acc (max)");
     const progress = lines.filter((l) => /^trial \d\/4 /.test(l));
     expect(progress).toHaveLength(4);
-    expect(progress[0]).toMatch(/^trial 1\/4 skipped .*dropout on=on dense.units=-1 \(invalid model: .*units=-1/);
-    expect(progress[2]).toMatch(/^trial 3\/4 done {2}val_acc 0\.\d{4} {2}[\d.]+ s {2}dropout on=off dense.units=16$/);
+    expect(progress[0]).toMatch(/^trial 1\/4 skipped .*dropout on=on dense.units=-1\s+\(invalid model: .*units=-1/);
+    expect(progress[3]).toMatch(/^trial 4\/4 done {2}val_acc 0\.\d{4} {2}[\d.]+ s {2}dropout on=off dense.units=16$/);
     const header = lines.findIndex((l) => l.startsWith('#  trial'));
     expect(lines[header]).toMatch(/^#\s+trial\s+dropout on\s+dense\.units\s+val_acc\s+duration\s+status$/);
     const ranked = lines.slice(header + 2, header + 6);

@@ -60,6 +60,11 @@ describe('EarlyStopper rules', () => {
     expect([es.bestEpoch, es.bestValue, es.stoppedEpoch]).toEqual([1, 0.6, 3]);
     expect(es.update(4, { val_acc: 0.7 }, model)).toBe(false);
     expect(es.bestEpoch).toBe(4);
+    // Resumed from a checkpoint's JSON, the count of flat epochs goes on where it was.
+    const resumed = new EarlyStopper(es.config);
+    es.update(5, { val_acc: 0.7 }, model);
+    resumed.restoreState(JSON.parse(JSON.stringify(es.state())));
+    expect(resumed.update(6, { val_acc: 0.7 }, model)).toBe(true);
     expect(() => es.update(5, { val_loss: 1 }, model)).toThrow(/does not log .*set early_stopping.monitor/);
   });
 });

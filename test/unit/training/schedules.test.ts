@@ -35,6 +35,18 @@ describe('learning-rate schedules', () => {
     expect(p.update(0.5)).toBeNull(); // improvement
   });
 
+  it('ReduceLROnPlateau state survives JSON, so a resumed run reduces on the same epochs', () => {
+    const cfg = LrScheduleSchema.parse({ kind: 'reduce_on_plateau', monitor: 'loss', patience: 2, factor: 0.5, min_delta: 0 });
+    if (cfg.kind !== 'reduce_on_plateau') throw new Error('parsed the wrong kind');
+    const a = new ReduceLROnPlateau(cfg, 1);
+    expect(JSON.parse(JSON.stringify(new ReduceLROnPlateau(cfg, 1).state()))).toEqual({ best: null, wait: 0, cooldownLeft: 0, lr: 1 });
+    [1, 1].forEach((v) => a.update(v));
+    const b = new ReduceLROnPlateau(cfg, 1);
+    b.restore(JSON.parse(JSON.stringify(a.state())));
+    expect(b.update(1)).toBe(0.5);
+    expect(a.update(1)).toBe(0.5);
+  });
+
   it("mode 'auto' maximises accuracy-like metrics", () => {
     expect(resolveMode('auto', 'val_acc')).toBe('max');
     expect(resolveMode('auto', 'val_loss')).toBe('min');
