@@ -2,7 +2,7 @@ import { exportModel, loadExportSource } from '../export';
 import type { DistributionStrategy, ExportFormat } from '../export/types';
 import type { Command } from './types';
 
-const USAGE = 'export FILE --format tfjs|keras|pytorch --out DIR [--strategy none|mirrored|multiworker] [--slurm]';
+const USAGE = 'export FILE --format tfjs|keras|pytorch --out DIR [--run ID|latest|none] [--strategy none|mirrored|multiworker] [--slurm]';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -14,6 +14,7 @@ export const exportCommand: Command = {
     let out: string | undefined;
     let strategy = 'none';
     let slurm = false;
+    let run = 'latest';
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
       const value = (): string => {
@@ -25,6 +26,7 @@ export const exportCommand: Command = {
       else if (a === '--out') out = value();
       else if (a === '--strategy') strategy = value();
       else if (a === '--slurm') slurm = true;
+      else if (a === '--run') run = value();
       else if (a.startsWith('--')) throw new Error(`unknown option ${a}. Usage: layerlab ${USAGE}`);
       else if (file === undefined) file = a;
       else throw new Error(`one FILE only; got '${file}' and '${a}'.`);
@@ -33,7 +35,7 @@ export const exportCommand: Command = {
     if (!['tfjs', 'keras', 'pytorch'].includes(format)) throw new Error(`--format '${format}' is not one of tfjs, keras, pytorch.`);
     if (!['none', 'mirrored', 'multiworker'].includes(strategy)) throw new Error(`--strategy '${strategy}' is not one of none, mirrored, multiworker.`);
     if ((strategy !== 'none' || slurm) && format !== 'keras') throw new Error('--strategy and --slurm apply to --format keras (the PyTorch export scales with torchrun).');
-    const source = await loadExportSource(file);
+    const source = await loadExportSource(file, run);
     const result = await exportModel(source, { format: format as ExportFormat, outDir: out, strategy: strategy as DistributionStrategy, slurm });
     process.stdout.write(`exported ${format} to ${result.outDir}: ${result.files.join(', ')}\n`);
     for (const note of result.notes) process.stdout.write(`note: ${note}\n`);

@@ -53,6 +53,11 @@ export const serveCommand: Command = {
       port,
       token: values.token,
       rendererDir: values.renderer ? resolve(values.renderer) : undefined,
+    }).catch(async (err: NodeJS.ErrnoException) => {
+      await service.close();
+      if (err.code === 'EADDRINUSE') throw new Error(`port ${port} on ${values.host} is in use: pick another with --port (0 picks a free one)`);
+      if (err.code === 'EADDRNOTAVAIL') throw new Error(`${values.host} is not an address of this machine: use 127.0.0.1 or one of its interfaces`);
+      throw err;
     });
     process.stdout.write(`Layerlab at ${server.url}\n`);
     await new Promise<void>((done) => {

@@ -117,7 +117,7 @@ export const sweepCommand: Command = {
       `sweep '${state.name}': ${state.trials.length} trials (${config.strategy.type}), objective ${config.objective.metric} (${config.objective.mode})` +
         `${resumed ? `; resuming, ${finished} already ended` : ''}\n`,
     );
-    const service = createBackendService({ datasets: { mirror: args.dataDir, offline: args.dataDir !== undefined ? true : undefined } });
+    const service = createBackendService({ datasets: args.dataDir ? { mirror: args.dataDir } : {} });
     const onEvent = (e: SweepEvent, s: SweepState): void => {
       if (e.type === 'trial-end') process.stdout.write(`${trialLine(s, e.trial)}\n`);
       else if (e.type === 'rung' && !e.decision.promoted) {

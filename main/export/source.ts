@@ -45,12 +45,48 @@ function trainingFromKeras(tc: Record<string, unknown> | undefined): ExportTrain
   return parsed.ok ? parsed.config : undefined;
 }
 
+/** Which run's trained weights a project export takes: a run id, 'latest' (the newest run with weights), or 'none'. */
+export type RunChoice = string;
+
 /**
- * EXTEND HERE for projects: when `path` ends in '.layerlab', read the project (main/projects), compile its graph
- * to a ModelSpec (shared/graph compileGraph), take the chosen run's weights and training settings, and return them.
+ * A project's model: the chosen run's graph, weights and training settings (what was actually trained), or the
+ * project's current graph and settings with freshly initialised weights when there is no run or 'none' is asked.
  */
-export async function loadExportSource(path: string): Promise<ExportSource> {
-  if (path.endsWith('.layerlab')) throw new ExportError(`'${path}' is a Layerlab project; exporting projects is not wired yet. Export its model JSON, or a TF.js model.json.`);
+async function loadProjectSource(path: string, run: RunChoice): Promise<ExportSource> {
+  const { openProject, loadRunWeights } = await import('../projects/service');
+  const { compileGraph } = await import('../../shared/graph');
+  const opened = await openProject(path);
+  const withWeights = opened.doc.runs.filter((r) => r.meta.hasWeights);
+  const chosen =
+    run === 'none' ? undefined : run === 'latest' ? withWeights.at(-1) : opened.doc.runs.find((r) => r.meta.id === run);
+  if (run !== 'none' && run !== 'latest' && !chosen) {
+    const ids = opened.doc.runs.map((r) => r.meta.id).join(', ') || 'none';
+    throw new ExportError(`project '${path}' has no run '${run}' (its runs: ${ids}). Pass --run latest, --run none or one of those ids.`);
+  }
+  if (chosen && !chosen.meta.hasWeights) throw new ExportError(`run '${chosen.meta.id}' of '${path}' has no saved weights (status ${chosen.meta.status}). Pick another run or --run none.`);
+  const training = (config: unknown) => {
+    const parsed = parseTrainingConfig(config);
+    return parsed.ok ? parsed.config : undefined;
+  };
+  if (!chosen) {
+    if (opened.configIssues.length) throw new ExportError(`project '${path}' has an invalid training config: ${opened.configIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    return { spec: compileGraph(opened.graph), training: opened.config ?? undefined };
+  }
+  const stored = await loadRunWeights(opened.doc, chosen.meta.id);
+  const manifest = stored.modelJson.weightsManifest as { weights: WeightSpec[] }[];
+  return {
+    spec: unwrapModelSpec(stored.modelJson as unknown as Record<string, unknown>),
+    weights: decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData),
+    training: training(chosen.meta.config) ?? opened.config ?? undefined,
+  };
+}
+
+/**
+ * Reads what to export: a Layerlab project (.layerlab; `run` picks the run whose weights go along), a Keras
+ * model-config JSON, or a TF.js model.json with its weight files next to it.
+ */
+export async function loadExportSource(path: string, run: RunChoice = 'latest'): Promise<ExportSource> {
+  if (path.endsWith('.layerlab')) return loadProjectSource(path, run);
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;

@@ -35,6 +35,9 @@ export async function exportKeras(source: ExportSource, outDir: string, strategy
     return undefined;
   });
   if (reference) files.push(['reference.npz', reference]);
+  if (ir.layers.some((l) => l.className === 'UpSampling2D' && l.config.interpolation === 'bilinear')) {
+    notes.push("bilinear UpSampling2D: TensorFlow 2 interpolates with half-pixel centres, TF.js (Layerlab) without, so outputs differ slightly there; the PyTorch export follows TF.js.");
+  }
   if (slurm) files.push(['job.sbatch', generateSlurmJob(ir.name)]);
   files.push(['README.md', readme(ir.name, slurm)]);
   await mkdir(outDir, { recursive: true });

@@ -10,7 +10,7 @@ import { activationName, normAxis, pair, padding2d, type IrLayer, type ModelIr }
 import { pythonNames, pyLiteral, pyString } from '../python-names';
 import { ExportError } from '../types';
 
-type Helper = 'same_pad' | 'avg_pool_same' | 'KerasConv2DTranspose' | 'SeparableConv2d';
+type Helper = 'same_pad' | 'avg_pool_same' | 'KerasConv2DTranspose' | 'SeparableConv2d' | 'upsample_bilinear';
 
 const HELPERS: Record<Helper, string> = {
   same_pad: `def same_pad(x, kernel_size, stride, dilation=(1, 1), value=0.0):
@@ -50,6 +50,18 @@ const HELPERS: Record<Helper, string> = {
         if self.bias is not None:
             y = y + self.bias.view(1, -1, 1, 1)
         return y
+`,
+  upsample_bilinear: `def upsample_bilinear(x, scale):
+    """Bilinear upsampling as TF.js (and TensorFlow 1) compute it: source pixel = output pixel / scale, with no
+    half-pixel offset, so the model trained in Layerlab gives the same outputs here."""
+    for axis, s in ((2, scale[0]), (3, scale[1])):
+        size = x.shape[axis]
+        src = torch.arange(size * s, device=x.device, dtype=x.dtype) / s
+        lo = src.floor().long().clamp(max=size - 1)
+        hi = (lo + 1).clamp(max=size - 1)
+        w = (src - lo.to(x.dtype)).view([-1 if d == axis else 1 for d in range(4)])
+        x = x.index_select(axis, lo) * (1 - w) + x.index_select(axis, hi) * w
+    return x
 `,
   SeparableConv2d: `class SeparableConv2d(nn.Module):
     """Keras SeparableConv2D: a depthwise convolution (depth_multiplier channels per input channel) then a 1x1."""
@@ -126,7 +138,8 @@ function layerCode(l: IrLayer, v: string[], o: string, attr: string): LayerCode 
   const self = `self.${attr}`;
   switch (l.className) {
     case 'InputLayer':
-      if (rank === 4) return { forward: [`${o} = ${o}${TO_NCHW}  # Keras NHWC -> PyTorch NCHW`] };
+      // contiguous(): a permuted view would carry channels-last strides into every convolution (and DDP's buckets).
+      if (rank === 4) return { forward: [`${o} = ${o}${TO_NCHW}.contiguous()  # Keras NHWC -> PyTorch NCHW`] };
       if (rank > 4) throw new ExportError(`input '${l.name}' has rank ${rank}; the PyTorch export supports up to 4 (images).`);
       return { forward: [] };
     case 'Dense': {
@@ -210,7 +223,7 @@ function layerCode(l: IrLayer, v: string[], o: string, attr: string): LayerCode 
       const size = pair(c.size ?? 2, 'size', l.name);
       const mode = String(c.interpolation ?? 'nearest');
       if (mode === 'nearest') return { forward: [`${o} = F.interpolate(${x}, scale_factor=${tuple(size)}, mode='nearest')`] };
-      if (mode === 'bilinear') return { forward: [`${o} = F.interpolate(${x}, scale_factor=${tuple(size)}, mode='bilinear', align_corners=False)`] };
+      if (mode === 'bilinear') return { forward: [`${o} = upsample_bilinear(${x}, ${tuple(size)})`], helpers: ['upsample_bilinear'] };
       throw new ExportError(`layer '${l.name}': interpolation '${mode}' is not supported; use 'nearest' or 'bilinear'.`);
     }
     case 'Concatenate':
@@ -304,7 +317,7 @@ export function generateTorchModel(ir: ModelIr): string {
   });
   const args = ir.inputs.map((i) => names.get(i)!).join(', ');
   const inputDoc = ir.inputs.map((i) => `${i} ${shapeText(ir.layers.find((l) => l.name === i)!.outputShape)}`).join(', ');
-  const helperCode = (['same_pad', 'avg_pool_same', 'KerasConv2DTranspose', 'SeparableConv2d'] as Helper[]).filter((h) => helpers.has(h)).map((h) => HELPERS[h]);
+  const helperCode = (['same_pad', 'avg_pool_same', 'upsample_bilinear', 'KerasConv2DTranspose', 'SeparableConv2d'] as Helper[]).filter((h) => helpers.has(h)).map((h) => HELPERS[h]);
   return `"""${ir.name}: PyTorch version of a Layerlab (Keras) model, written by \`layerlab export --format pytorch\`.
 
 Inputs and outputs use Keras' channels-last layout (batch, height, width, channels); inside, image tensors are

@@ -1,45 +1,33 @@
-import type { Graph, GraphAnalysis } from '../../../shared/graph/types';
+import type { Graph } from '../../../shared/graph/types';
 import { getLayerKind } from '../lib/core';
-import { formatShape } from '../lib/format';
 import type { LayerFlowNode, LayerNodeData, ShapeFlowEdge } from './types';
 
 /**
- * Turns the Graph and its analysis into Svelte Flow nodes and edges. Unchanged nodes keep their previous object
- * (and so Svelte Flow's measured size and internals), which keeps an edit on a 300-node graph cheap.
+ * Turns the Graph into Svelte Flow nodes and edges. Unchanged nodes keep their previous object (and so Svelte
+ * Flow's measured size and internals), which keeps an edit on a 300-node graph cheap.
  */
 function sameData(a: LayerNodeData, b: LayerNodeData): boolean {
-  return (
-    a.name === b.name &&
-    a.kind === b.kind &&
-    a.shape === b.shape &&
-    a.params === b.params &&
-    a.inputCount === b.inputCount &&
-    a.errors.length === b.errors.length &&
-    a.errors.every((e, i) => e === b.errors[i])
-  );
+  return a.name === b.name && a.kind === b.kind;
+}
+
+/** The previous array itself when nothing changed, so that Svelte Flow sees no update at all (config edits). */
+function reuse<T>(next: T[], previous: readonly T[]): T[] {
+  return next.length === previous.length && next.every((x, i) => x === previous[i]) ? (previous as T[]) : next;
 }
 
 export function buildNodes(
   graph: Graph,
-  analysis: GraphAnalysis,
   selected: ReadonlySet<string>,
   previous: readonly LayerFlowNode[],
 ): LayerFlowNode[] {
   const prev = new Map(previous.map((n) => [n.id, n]));
-  const inputs = new Map<string, number>();
-  for (const e of graph.edges) inputs.set(e.target, (inputs.get(e.target) ?? 0) + 1);
-  return graph.nodes.map((n) => {
+  const next = graph.nodes.map((n): LayerFlowNode => {
     const kind = getLayerKind(n.kind);
-    const a = analysis.nodes[n.id];
     const data: LayerNodeData = {
       name: n.name,
       kind: n.kind,
       category: kind?.category ?? 'Core',
-      shape: a?.outputShape ? formatShape(a.outputShape) : null,
-      params: a?.params ? a.params.trainable + a.params.nonTrainable : null,
-      errors: (a?.errors ?? []).map((e) => e.message),
       acceptsInputs: (kind?.inputs.max ?? 1) > 0,
-      inputCount: inputs.get(n.id) ?? 0,
       multiInput: (kind?.inputs.max ?? 1) > 1,
     };
     const position = n.position ?? { x: 0, y: 0 };
@@ -56,19 +44,15 @@ export function buildNodes(
     }
     return { ...old, id: n.id, type: 'layer', position, data: old && sameData(old.data, data) ? old.data : data, selected: isSelected };
   });
+  return reuse(next, previous);
 }
 
-export function buildEdges(
-  graph: Graph,
-  analysis: GraphAnalysis,
-  previous: readonly ShapeFlowEdge[],
-): ShapeFlowEdge[] {
+export function buildEdges(graph: Graph, previous: readonly ShapeFlowEdge[]): ShapeFlowEdge[] {
   const prev = new Map(previous.map((e) => [e.id, e]));
-  return graph.edges.map((e) => {
-    const shape = analysis.nodes[e.source]?.outputShape;
-    const label = shape ? formatShape(shape) : null;
+  const next = graph.edges.map((e): ShapeFlowEdge => {
     const old = prev.get(e.id);
-    if (old && old.data?.label === label && old.source === e.source && old.target === e.target) return old;
-    return { id: e.id, source: e.source, target: e.target, type: 'shape', data: { label }, selected: old?.selected };
+    if (old && old.source === e.source && old.target === e.target) return old;
+    return { id: e.id, source: e.source, target: e.target, type: 'shape', selected: old?.selected };
   });
+  return reuse(next, previous);
 }

@@ -1,23 +1,20 @@
 import type { Edge, Node } from '@xyflow/svelte';
 import type { LayerCategory } from '../../../shared/layers/types';
 
-/** What a layer node on the canvas shows; rebuilt from the graph and its analysis on every edit. */
+/**
+ * The parts of a layer node that change only with the graph's structure. Shapes, counts and errors are read by
+ * the node from the editor's analysis instead, so that an edit which changes every shape downstream does not
+ * hand Svelte Flow 300 new node objects (it re-measures each), only new text in each node.
+ */
 export interface LayerNodeData extends Record<string, unknown> {
   name: string;
   kind: string;
   category: LayerCategory;
-  /** Keras-style output shape, e.g. "(None, 26, 26, 32)"; null when it cannot be inferred. */
-  shape: string | null;
-  params: number | null;
-  errors: string[];
   acceptsInputs: boolean;
-  inputCount: number;
   multiInput: boolean;
 }
 
-export interface ShapeEdgeData extends Record<string, unknown> {
-  label: string | null;
-}
+export type ShapeEdgeData = Record<string, never>;
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;

@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackendService } from '../../../main/service/service';
 import { startServer, type RunningServer } from '../../../main/server/server';
@@ -20,6 +22,7 @@ describe('layerlab serve: access control and static files', () => {
   afterAll(async () => {
     await server.close();
     await service.close();
+    rmSync(dirname(root), { recursive: true, force: true });
   });
 
   it('binds to 127.0.0.1 by default, prints the URL with the token, and does not warn', () => {

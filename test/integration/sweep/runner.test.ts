@@ -64,8 +64,24 @@ describe('sweep runner (real tfjs, real MNIST subset)', () => {
     const s = service();
     const started = startedRuns(s);
     const events: SweepEvent['type'][] = [];
-    const runner = new SweepRunner({ backend: s, state, onEvent: (e) => events.push(e.type) });
+    // Pause as the first trained trial starts; while paused its run stays paused and trains nothing; then resume.
+    let whilePaused: { run: string; sweep: string; epochs: number } | undefined;
+    const runner: SweepRunner = new SweepRunner({
+      backend: s,
+      state,
+      onEvent: (e) => {
+        events.push(e.type);
+        if (e.type !== 'trial-start' || e.trial.id !== 2) return;
+        runner.pause();
+        setTimeout(() => {
+          const run = s.runs.detail(e.runId);
+          whilePaused = { run: run.status, sweep: runner.state.status, epochs: run.history.length };
+          runner.resume();
+        }, 1500);
+      },
+    });
     const done = await runner.run();
+    expect(whilePaused).toEqual({ run: 'paused', sweep: 'paused', epochs: 0 });
 
     expect(done.status).toBe('completed');
     expect(done.trials.map((t) => t.status)).toEqual(['skipped', 'skipped', 'done', 'done']);

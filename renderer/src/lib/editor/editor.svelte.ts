@@ -16,6 +16,12 @@ export class EditorStore {
   graph = $derived(this.history.present);
   /** Re-derived on every edit; shape inference is cheap enough to run in full each time. */
   analysis: GraphAnalysis = $derived(analyzeGraph(this.history.present));
+  /** Inputs connected to each node, for the merge nodes' "2 in" badge. */
+  inputCounts: ReadonlyMap<string, number> = $derived.by(() => {
+    const counts = new Map<string, number>();
+    for (const e of this.history.present.edges) counts.set(e.target, (counts.get(e.target) ?? 0) + 1);
+    return counts;
+  });
   selected = $state.raw<string[]>([]);
   projectName = $state('Untitled model');
   /** A short message for the user (refused connection, pasted 3 layers, ...). */

@@ -1,0 +1,69 @@
+import { render, screen } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { editorContext } from '../../renderer/src/lib/editor/context';
+import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
+import ConfusionMatrix from '../../renderer/src/training/ConfusionMatrix.svelte';
+import Histograms from '../../renderer/src/training/Histograms.svelte';
+import TrainingPanel from '../../renderer/src/training/TrainingPanel.svelte';
+import { smooth } from '../../renderer/src/training/smoothing';
+import { toConfig, TrainingStore } from '../../renderer/src/training/training.svelte';
+import { TrainingConfigSchema } from '../../shared/training';
+import { chain, MNIST_CNN } from './fixtures';
+
+describe('training panel', () => {
+  it('has every control the tests and users rely on, and the form makes a valid TrainingConfig', () => {
+    const training = new TrainingStore();
+    render(TrainingPanel, { props: { training }, context: editorContext(new EditorStore(chain(MNIST_CNN))) });
+    for (const id of ['dataset-select', 'train-epochs', 'train-batch-size', 'train-optimizer', 'train-learning-rate', 'train-limit', 'train-start', 'train-pause', 'train-stop', 'train-progress']) {
+      expect(screen.getByTestId(id)).toBeTruthy();
+    }
+    const parsed = TrainingConfigSchema.safeParse(toConfig(training.form));
+    expect(parsed.success).toBe(true);
+    // No backend connected: nothing to start.
+    expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('refuses to start while the graph has errors, and says so', () => {
+    const training = new TrainingStore();
+    training.connection = 'open';
+    render(TrainingPanel, {
+      props: { training },
+      context: editorContext(new EditorStore(chain([['InputLayer', { batch_input_shape: [null, 784] }], ['Conv2D']]))),
+    });
+    expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText(/fix them in the editor/)).toBeTruthy();
+  });
+});
+
+describe('dashboard views', () => {
+  it('draws the confusion matrix with every count and the accuracy', () => {
+    const matrix = [
+      [5, 1, 0],
+      [0, 7, 2],
+      [1, 0, 4],
+    ];
+    render(ConfusionMatrix, {
+      props: {
+        confusion: { runId: 'r', type: 'confusion', epoch: 0, matrix, precision: [], recall: [], accuracy: 16 / 20, samples: 20, confidentlyWrong: [] },
+      },
+    });
+    const cells = screen.getByTestId('confusion-matrix').querySelectorAll('.cell');
+    expect([...cells].map((c) => Number(c.textContent))).toEqual(matrix.flat());
+    expect(screen.getByText(/80\.0% on 20/)).toBeTruthy();
+  });
+
+  it('draws one histogram per weight with a bar per bin', () => {
+    const h = (weight: string) => ({ type: 'histogram' as const, epoch: 0, layer: 'dense', weight, of: 'weights' as const, bins: 4, min: -1, max: 1, counts: [1, 3, 5, 2], count: 11, mean: 0, std: 0.5 });
+    render(Histograms, { props: { histograms: { runId: 'r', epoch: 0, histograms: [h('kernel'), h('bias')] } } });
+    const svgs = screen.getByTestId('histograms-view').querySelectorAll('svg');
+    expect(svgs).toHaveLength(2);
+    expect(svgs[0].querySelectorAll('rect')).toHaveLength(4);
+  });
+
+  it('smooths curves like TensorBoard without biasing the first point', () => {
+    expect(smooth([1, 2, 3], 0)).toEqual([1, 2, 3]);
+    const s = smooth([2, 2, 2], 0.9);
+    s.forEach((v) => expect(v).toBeCloseTo(2, 10));
+    expect(smooth([0, 10], 0.5)[1]).toBeCloseTo(10 * 0.5 / 0.75, 10);
+  });
+});
