@@ -16,3 +16,9 @@ export const DesktopRequestSchema = z.discriminatedUnion('action', [
 ]);
 
 export type DesktopRequest = z.infer<typeof DesktopRequestSchema>;
+
+// The renderer declares the same requests by hand (it must not bundle zod for the preload's sake); this fails to
+// compile when the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const contractMatchesRenderer: Same<DesktopRequest, import('../../renderer/src/host/desktop').DesktopRequest> = true;
+void contractMatchesRenderer;
