@@ -3,7 +3,7 @@
  * Gaussian noise, as in the workshop slides. The geometric part is one affine map per sample, sampled bilinearly,
  * so combining several transforms blurs no more than one.
  */
-import { createRng, type Rng } from './rng';
+import { createRng, type Rng } from '../../shared/random';
 
 export interface AugmentConfig {
   /** Max shift as a fraction of width/height (Keras width_shift_range/height_shift_range), e.g. 0.1. */

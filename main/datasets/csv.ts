@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { FormatError } from './errors';
 import { gunzipIfNeeded } from './idx';
-import { shuffledIndices } from './rng';
+import { shuffledIndices } from '../../shared/random';
 import type { LoadedDataset, LoadedSplit } from './types';
 
 export interface CsvImportOptions {

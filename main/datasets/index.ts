@@ -132,5 +132,5 @@ export { createAugmenter } from './augment';
 export type { AugmentConfig } from './augment';
 export { renderPreview } from './preview';
 export type { PreviewOptions } from './preview';
-export { createRng, shuffledIndices } from './rng';
+export { createRng, shuffledIndices } from '../../shared/random';
 export type { LoadedDataset, LoadedSplit } from './types';

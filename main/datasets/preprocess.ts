@@ -3,7 +3,7 @@
  * statistics), labels as class indices or one-hot, a validation split, seeded shuffling, and batches produced on
  * demand from the uint8 storage so that no second full-size copy of the data is needed.
  */
-import { shuffledIndices } from './rng';
+import { shuffledIndices } from '../../shared/random';
 import type { LoadedSplit } from './types';
 import type { AugmentConfig } from './augment';
 import { createAugmenter } from './augment';

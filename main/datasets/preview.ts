@@ -4,7 +4,7 @@
  */
 import { PNG } from 'pngjs';
 import { createAugmenter, type AugmentConfig } from './augment';
-import { shuffledIndices } from './rng';
+import { shuffledIndices } from '../../shared/random';
 import type { LoadedSplit } from './types';
 
 // 3x5 glyphs, rows top to bottom, '#' = ink.

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../shared/random';
 import { analyzeGraph } from '../../shared/graph/analyze';
 import type { Graph } from '../../shared/graph/types';
 import { requireLayerKind } from '../../shared/layers/registry';
@@ -5,17 +6,7 @@ import type { Shape } from '../../shared/layers/types';
 import { activationNames } from '../../shared/layers/activations';
 import { GraphBuilder } from '../../shared/templates/builder';
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same graph on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../shared/random';
 
 type Rng = () => number;
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));

@@ -1,3 +1,4 @@
+import { mulberry32 as rng } from '../../../shared/random';
 /** Shared by the export tests: real test images, seeded weights, the Python runner, the workshop models. */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -43,17 +44,7 @@ export function cifarTest(n: number): Float32Array {
   return out;
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../../shared/random';
 
 /** Seeded, non-trivial weights: variance-keeping kernels, non-zero biases, BatchNorm stats far from (0, 1). */
 export function randomizeWeights(model: tf.LayersModel, seed: number): void {

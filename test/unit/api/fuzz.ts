@@ -1,16 +1,7 @@
+import { mulberry32 as rng } from '../../../shared/random';
 /** Seeded random JSON values and mutations of valid params, for fuzzing the API edge. */
 
-/** Mulberry32: small, fast, seeded, good enough to spread test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../../shared/random';
 
 const STRINGS = ['', 'mnist', 'run-1', '../../etc/passwd', '__proto__', 'constructor', '\u0000', 'x'.repeat(5000), '💥', 'NaN', 'null', '{"id":1}'];
 const NUMBERS = [0, -1, 1, 1.5, 1e308, -1e308, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, 1e-320];

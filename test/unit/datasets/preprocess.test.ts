@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyNormaliser, batches, batchShapeFor, fitNormaliser, normaliseSplit, oneHot, validationSplit,
 } from '../../../main/datasets/preprocess';
-import { shuffledIndices } from '../../../main/datasets/rng';
+import { shuffledIndices } from '../../../shared/random';
 import type { LoadedSplit } from '../../../main/datasets/types';
 
 // Hand-checkable arithmetic cases (the real-data paths are covered in test/integration/datasets): two channels

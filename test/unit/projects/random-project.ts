@@ -1,18 +1,9 @@
+import { mulberry32 as rng } from '../../../shared/random';
 /** Seeded generators of random (schema-valid) project documents for round-trip property tests. */
 import type { Graph } from '../../../shared/graph/types';
 import type { ProjectJson, RunJson } from '../../../shared/format';
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../../shared/random';
 
 const kinds = ['Dense', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'BatchNormalization', 'Add', 'Concatenate'];
 

@@ -1,4 +1,4 @@
-/** Seeded randomness for shuffling and augmentation: the same seed gives the same order on every machine. */
+/** Seeded randomness (shuffling, augmentation, random search, test inputs): the same seed gives the same numbers on every machine. */
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -10,17 +10,21 @@ export interface Rng {
   int(n: number): number;
 }
 
-/** mulberry32: tiny, fast and good enough for data order; not for cryptography. */
-export function createRng(seed: number): Rng {
+/** mulberry32: tiny, fast and good enough for data order and test inputs; not for cryptography. Uniform in [0, 1). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
-  let spare: number | undefined;
-  const next = () => {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRng(seed: number): Rng {
+  const next = mulberry32(seed);
+  let spare: number | undefined;
   return {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
