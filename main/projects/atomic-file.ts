@@ -19,7 +19,8 @@ function tempPrefix(target: string): string {
   return `.${basename(target)}.`;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id is running (EPERM: it runs, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -12,7 +12,7 @@ import { readFile, readdir, rm, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomically } from './atomic-file';
+import { isAlive, writeFileAtomically } from './atomic-file';
 import { readProjectFile, writeProjectFile } from './file';
 import type { ProjectDocument } from './types';
 
@@ -38,15 +38,6 @@ const entryMetaSchema = z.object({
 });
 
 export type RecoveryEntry = z.infer<typeof entryMetaSchema> & { file: string };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface ListOptions {
   dir?: string;
