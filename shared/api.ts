@@ -174,8 +174,8 @@ export const apiMethods = {
   ),
 
   'training.start': method<{ runId: string; status: RunStatus }>()(
-    z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional() }),
-    'Validate the graph and queue a run; refused with the node errors when the graph is invalid',
+    z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional(), projectPath: Path.optional() }),
+    'Validate the graph and queue a run; refused with the node errors when the graph is invalid. With projectPath, the ended run (history, telemetry summary, weights) is stored in that project file',
   ),
   'training.pause': method<RunSummary>()(RunRef, 'Pause between batches'),
   'training.resume': method<RunSummary>()(RunRef, 'Resume a paused run'),

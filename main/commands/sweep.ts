@@ -58,6 +58,12 @@ async function readSweepConfig(path: string): Promise<SweepConfig> {
 
 const sameConfig = (a: SweepConfig, b: SweepConfig): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** Same layers, configs and edges; where the nodes sit on the canvas does not matter. */
+function sameModel(a: Graph, b: Graph): boolean {
+  const strip = (g: Graph) => JSON.stringify({ nodes: g.nodes.map(({ position: _, ...n }) => n), edges: g.edges });
+  return strip(a) === strip(b);
+}
+
 function describeValues(config: SweepConfig, trial: TrialRecord): string {
   return config.dimensions.map((d) => `${dimensionName(d)}=${formatSweepValue(trial.values[dimensionName(d)], 'toggle' in d.target)}`).join(' ');
 }
@@ -95,9 +101,11 @@ export const sweepCommand: Command = {
     let state: SweepState | null = null;
     const fileStore = args.state ? new JsonSweepStore(args.state) : !isProject ? new JsonSweepStore(`${args.config.replace(/\.json$/i, '')}.state.json`) : undefined;
     if (!args.restart) {
-      const saved = (await fileStore?.load()) ?? (doc ? (projectSweeps(doc).reverse().find((s) => sameConfig(s.config, config)) ?? null) : null);
-      if (saved && !sameConfig(saved.config, config)) {
-        throw new Error(`the saved sweep state ${fileStore?.path ?? `in ${args.file}`} belongs to a different sweep config: pass --restart to start afresh, or another --state file`);
+      const matches = (s: SweepState) => sameConfig(s.config, config) && sameModel(s.graph, graph);
+      const saved = (await fileStore?.load()) ?? (doc ? (projectSweeps(doc).reverse().find(matches) ?? null) : null);
+      if (saved && !matches(saved)) {
+        const what = sameConfig(saved.config, config) ? 'a different model' : 'a different sweep config';
+        throw new Error(`the saved sweep state ${fileStore?.path} belongs to ${what}: pass --restart to start afresh, or another --state file`);
       }
       if (saved?.status === 'completed') {
         process.stdout.write(`sweep '${saved.name}' has already completed (pass --restart to run it again):\n\n${formatSweepTable(saved)}\n`);

@@ -1,5 +1,6 @@
 /**
- * The engine's one door to the dataset manager: training data as normalised tensors shaped for the model.
+ * The engine's one door to the dataset manager: loads the referenced dataset (train.ts then feeds it through
+ * createFeeder). toTensors is the plain whole-split conversion the benchmark uses.
  * A --data-dir holding the IDX files directly (e.g. ../shared/datasets/mnist) is read in place; anything else goes
  * through main/datasets (cache, mirrors, download).
  */
@@ -15,6 +16,10 @@ export interface DataRef {
   dataset: string;
   /** A folder with the four IDX(.gz) files, or a mirror root with one sub-folder per dataset. */
   dataDir?: string;
+  cacheDir?: string;
+  /** Mirror roots for the dataset manager (used when dataDir is absent or holds no IDX files). */
+  mirror?: string | string[];
+  offline?: boolean;
   limitTrain?: number;
   limitTest?: number;
 }
@@ -59,7 +64,9 @@ export async function loadData(ref: DataRef): Promise<LoadedDataset> {
     if (!existsSync(ref.dataDir)) throw new Error(`--data-dir ${ref.dataDir} does not exist`);
   }
   return loadDataset(ref.dataset, {
-    mirror: ref.dataDir,
+    mirror: ref.dataDir ?? ref.mirror,
+    cacheDir: ref.cacheDir,
+    offline: ref.offline,
     limitTrain: ref.limitTrain,
     limitTest: ref.limitTest,
   });

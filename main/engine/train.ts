@@ -1,130 +1,280 @@
 /**
- * One training run from a ModelSpec and a data reference: backend, data, model, fit with events. Runs wherever it is
- * called; worker/train-worker.ts calls it in a worker thread (the normal way), tests and tools may call it directly.
+ * One training run, everything a TrainingConfig asks for: backend, seeded model from its ModelSpec, data through the
+ * dataset manager (limits, normalisation, seeded per-epoch shuffling, augmentation, validation split or test set),
+ * compile, fitDataset over the feeder's batches with the training callbacks (telemetry, schedules, early stopping,
+ * pause/stop, NaN detection), a checkpoint after every epoch, and resuming from one.
+ *
+ * worker/train-worker.ts runs it in a worker thread (the normal way); tests and tools may call it directly.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createFeeder, type Feeder } from '../datasets/index';
+import type { AugmentConfig } from '../datasets/augment';
+import type { Normaliser } from '../datasets/preprocess';
+import type { LoadedDataset } from '../datasets/types';
+import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
+import type { TrainingConfig } from '../../shared/training';
 import { selectBackend } from './backend';
-import { loadData, toTensors } from './data';
-import type { SplitTensors } from './data';
-import { buildModel, compileModel, modelInputShape } from './model';
+import { loadData } from './data';
+import { buildModel, modelInputShape } from './model';
+import { createTrainingCallbacks, type ResumableState, type ValidationData } from './training/callbacks';
+import { loadCheckpoint, saveCheckpoint, type CheckpointManifest } from './training/checkpoint';
 import { TrainingControl } from './training/control';
-import type { FromWorker, StartRequest } from './worker/protocol';
+import { compileArgs } from './training/losses';
+import type { DoneEvent, FromWorker, StartRequest } from './worker/protocol';
 
-/** What a callback hook module gets (see TrainOptions.callbackModules). */
-export interface CallbackHookContext {
+/** A built model plus what is needed to feed it raw samples as training did. */
+export interface LoadedModel {
   model: tf.LayersModel;
-  request: StartRequest;
-  emit: (event: FromWorker) => void;
-  control: TrainingControl;
-  train: SplitTensors;
-  validation?: SplitTensors;
+  inputShape: number[];
+  normaliser: Normaliser;
+  classNames?: string[];
 }
-
-export type CallbackHook = (ctx: CallbackHookContext) => tf.Callback[] | Promise<tf.Callback[]>;
 
 export interface RunHooks {
   control?: TrainingControl;
-  /** Callbacks added in-process (the worker adds those of TrainOptions.callbackModules). */
-  callbackHooks?: CallbackHook[];
+  /** Called once the model is built (and resumed), before the first batch: predictions may start. */
+  onModel?: (loaded: LoadedModel) => void;
   now?: () => number;
 }
 
-/** tfjs hands callbacks its logs as numbers or as still-pending scalar tensors, depending on the path. */
-function numericLogs(logs: tf.Logs | Record<string, unknown> | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(logs ?? {})) {
-    if (typeof v === 'number') out[k] = v;
-    else if (v instanceof tf.Tensor && v.size === 1) out[k] = v.dataSync()[0] as number;
-  }
+export interface TrainingResult extends LoadedModel {
+  done: DoneEvent;
+  history: EpochMetrics[];
+}
+
+/** Raw values (0..255 for images) to model input, normalised exactly as the training batches were. */
+export function normaliseInput(pixels: ArrayLike<number>, norm: Normaliser): Float32Array {
+  const out = new Float32Array(pixels.length);
+  const c = norm.channels;
+  for (let i = 0; i < out.length; i++) out[i] = ((pixels[i] as number) - norm.offset[i % c]!) * norm.scale[i % c]!;
   return out;
 }
 
-class ProgressCallback extends tf.Callback {
-  private epochStart = 0;
-  private lastBatchEnd = 0;
-  private lastProgress = 0;
-  epochsCompleted = 0;
+/** The dataset manager's augmenter settings for a TrainingConfig, or undefined when it augments nothing. */
+export function augmentFromConfig(config: TrainingConfig): AugmentConfig | undefined {
+  const a = config.augmentation;
+  if (a.vertical_flip) {
+    throw new Error('augmentation.vertical_flip is not supported by the dataset augmenter: set it to false (a flipped digit is rarely the same digit)');
+  }
+  const shift = Math.max(a.width_shift_range, a.height_shift_range);
+  if (!shift && !a.rotation_range && !a.zoom_range && !a.horizontal_flip && !a.gaussian_noise) return undefined;
+  return {
+    shift,
+    rotation: a.rotation_range,
+    zoom: Math.min(a.zoom_range, 0.99),
+    horizontalFlip: a.horizontal_flip,
+    noise: a.gaussian_noise,
+    ...(config.preprocessing.normalize === 'scale' ? { clamp: [0, 1] as [number, number] } : {}),
+    seed: config.seed,
+  };
+}
 
-  constructor(
-    private readonly emit: (e: FromWorker) => void,
-    private readonly control: TrainingControl,
-    private readonly modelRef: () => tf.LayersModel,
-    private readonly batchesPerEpoch: number,
-    private readonly trainCount: number,
-    private readonly everyMs: number,
-    private readonly now: () => number,
-  ) {
+const SPARSE_LOSSES = new Set(['sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae', 'huber']);
+
+/** The feeder a config asks for, for a model taking `inputShape`. */
+export function feederFor(data: LoadedDataset, config: TrainingConfig, inputShape: number[]): Feeder {
+  return createFeeder(data, {
+    batchSize: config.batch_size,
+    normalisation: config.preprocessing.normalize === 'standardize' ? 'standardise' : 'scale',
+    labels: SPARSE_LOSSES.has(config.loss) ? 'sparse' : 'onehot',
+    validation: config.validation.kind === 'split' ? config.validation.fraction : 'test',
+    seed: config.seed,
+    shuffle: config.shuffle,
+    inputShape,
+    augment: augmentFromConfig(config),
+  });
+}
+
+/** Sparse labels go to tfjs as a float [n, 1] column (what its sparse losses and metrics accept everywhere). */
+function batchTensors(b: { xs: Float32Array; xShape: number[]; ys: Float32Array | Int32Array; yShape: number[] }): { xs: tf.Tensor; ys: tf.Tensor } {
+  const ys = b.yShape.length === 1 ? tf.tensor2d(Float32Array.from(b.ys), [b.yShape[0]!, 1]) : tf.tensor(b.ys, b.yShape, 'float32');
+  return { xs: tf.tensor(b.xs, b.xShape, 'float32'), ys };
+}
+
+/** The whole validation set as two tensors (one predict pass per epoch serves metrics and confusion matrix). */
+function validationTensors(feeder: Feeder): { x: tf.Tensor; y: tf.Tensor } | undefined {
+  if (feeder.validationCount === 0) return undefined;
+  const xs: Float32Array[] = [];
+  const ys: (Float32Array | Int32Array)[] = [];
+  let yShape: number[] = [];
+  for (const b of feeder.validationBatches()) {
+    xs.push(b.xs);
+    ys.push(b.ys);
+    yShape = b.yShape;
+  }
+  const n = feeder.validationCount;
+  const x = new Float32Array(xs.reduce((s, a) => s + a.length, 0));
+  let at = 0;
+  for (const a of xs) (x.set(a, at), (at += a.length));
+  const y = new Float32Array(ys.reduce((s, a) => s + a.length, 0));
+  at = 0;
+  for (const a of ys) (y.set(a, at), (at += a.length));
+  return { x: tf.tensor(x, feeder.xShape(n), 'float32'), y: yShape.length === 1 ? tf.tensor2d(y, [n, 1]) : tf.tensor2d(y, [n, yShape[1]!]) };
+}
+
+/** Fills the params fitDataset leaves empty (it counts no samples), which progress and ETA need. */
+class DatasetParams extends tf.Callback {
+  constructor(private readonly fill: Record<string, number>, private readonly onEpoch: (epoch: number) => void) {
     super();
   }
-
+  override async onTrainBegin(): Promise<void> {
+    Object.assign(this.params, this.fill);
+  }
   override async onEpochBegin(epoch: number): Promise<void> {
-    this.currentEpoch = epoch;
-    this.epochStart = this.now();
-    this.lastBatchEnd = this.epochStart;
-    this.lastProgress = 0;
-  }
-
-  override async onBatchEnd(batch: number, logs?: tf.Logs): Promise<void> {
-    const t = this.now();
-    this.lastBatchEnd = t;
-    const last = batch === this.batchesPerEpoch - 1;
-    if (last || t - this.lastProgress >= this.everyMs) {
-      this.lastProgress = t;
-      const loss = numericLogs(logs).loss;
-      this.emit({ type: 'progress', epoch: this.currentEpoch, batch, batchesPerEpoch: this.batchesPerEpoch, loss, epochSeconds: (t - this.epochStart) / 1000 });
-    }
-    await this.control.checkpoint(this.modelRef());
-  }
-
-  currentEpoch = 0;
-
-  override async onEpochEnd(epoch: number, logs?: tf.Logs): Promise<void> {
-    const t = this.now();
-    const trainSeconds = Math.max(1e-9, (this.lastBatchEnd - this.epochStart) / 1000);
-    const clean = numericLogs(logs);
-    this.epochsCompleted = epoch + 1;
-    this.emit({ type: 'epoch', epoch, logs: clean, seconds: (t - this.epochStart) / 1000, samplesPerSecond: this.trainCount / trainSeconds });
+    this.onEpoch(epoch);
   }
 }
 
-/** Runs the whole request, emitting backend, ready, progress, epoch and finally done (errors are thrown). */
-export async function runTraining(request: StartRequest, emit: (e: FromWorker) => void, hooks: RunHooks = {}): Promise<void> {
-  const { options } = request;
+/** Measures training time per epoch (first batch to last), for samples/s without validation or telemetry. */
+class EpochClock extends tf.Callback {
+  start = 0;
+  lastBatchEnd = 0;
+  samples = 0;
+  constructor(private readonly now: () => number) {
+    super();
+  }
+  override async onEpochBegin(): Promise<void> {
+    this.start = this.now();
+    this.lastBatchEnd = this.start;
+    this.samples = 0;
+  }
+  override async onBatchEnd(_batch: number, logs?: tf.Logs): Promise<void> {
+    this.lastBatchEnd = this.now();
+    this.samples += typeof logs?.size === 'number' ? logs.size : 0;
+  }
+}
+
+/**
+ * Runs the request to its end and returns the trained model (the caller disposes it). Emits backend, ready,
+ * telemetry, histograms, filters, epoch, checkpoint, and finally done; failures (NaN loss included) are thrown.
+ */
+export async function runTraining(request: StartRequest, emit: (e: FromWorker) => void, hooks: RunHooks = {}): Promise<TrainingResult> {
+  const { config } = request;
   const now = hooks.now ?? (() => performance.now());
   const start = now();
   const control = hooks.control ?? new TrainingControl();
-  if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`batch size must be a positive integer, got ${options.batchSize}`);
+  if (config.epochs < 1 || config.batch_size < 1) throw new Error(`epochs and batch_size must be positive, got ${config.epochs} and ${config.batch_size}`);
 
-  emit({ type: 'backend', choice: await selectBackend({ force: options.backend }) });
-  const data = await loadData(request.data);
-  const model = await buildModel(request.spec, { seed: options.seed });
-  compileModel(model, { optimizer: options.optimizer, loss: options.loss, metrics: options.metrics });
-  const inputShape = modelInputShape(model);
-  const outShape = model.outputs[0]!.shape;
-  const classes = outShape[outShape.length - 1] ?? 0;
-  if (!classes) throw new Error(`the model's output shape [${outShape.join(', ')}] has no class axis; end with Dense(units=number of classes)`);
-  const train = toTensors(data.train, inputShape, classes);
-  const validation = options.validate !== false && data.test ? toTensors(data.test, inputShape, classes) : undefined;
-  const batchesPerEpoch = Math.ceil(train.count / options.batchSize);
-  emit({ type: 'ready', trainCount: train.count, testCount: validation?.count ?? 0, params: model.countParams(), batchesPerEpoch, inputShape });
-
-  const progress = new ProgressCallback(emit, control, () => model, batchesPerEpoch, train.count, options.progressEveryMs ?? 100, now);
-  const extra: tf.Callback[] = [];
-  for (const hook of hooks.callbackHooks ?? []) extra.push(...(await hook({ model, request, emit, control, train, validation })));
+  emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
+  const source = request.data ?? {};
+  const data = await loadData({
+    dataset: config.dataset.name,
+    dataDir: source.dataDir,
+    cacheDir: source.cacheDir,
+    mirror: source.mirror,
+    offline: source.offline,
+    limitTrain: config.limit_train ?? undefined,
+    limitTest: config.limit_test ?? undefined,
+  });
+  const model = await buildModel(request.spec, { seed: config.seed });
+  let handedOver = false;
   try {
-    await model.fit(train.x, train.y, {
-      epochs: options.epochs,
-      batchSize: options.batchSize,
-      shuffle: options.shuffle ?? true,
-      validationData: validation ? [validation.x, validation.y] : undefined,
-      callbacks: [progress, ...extra],
-      verbose: 0,
+    model.compile(compileArgs(config));
+    const inputShape = modelInputShape(model);
+    const outShape = model.outputs[0]!.shape;
+    const units = outShape[outShape.length - 1] ?? 0;
+    if (!units) throw new Error(`the model's output shape [${outShape.join(', ')}] has no class axis; end with Dense(units=number of classes)`);
+    const sampleSize = data.train.sampleShape.reduce((a, b) => a * b, 1);
+    const want = inputShape.reduce((a, b) => a * b, 1);
+    if (sampleSize !== want) {
+      throw new Error(
+        `the dataset's samples are [${data.train.sampleShape.join(', ')}] = ${sampleSize} values but the model takes [${inputShape.join(', ')}] = ${want}: ` +
+          `change the InputLayer shape (e.g. [${data.train.sampleShape.join(', ')}] or [${sampleSize}] with a Flatten/Reshape)`,
+      );
+    }
+    if (!SPARSE_LOSSES.has(config.loss) || config.loss === 'sparse_categorical_crossentropy') {
+      const classes = data.classNames?.length ?? 0;
+      if (classes > units) throw new Error(`${data.name} has ${classes} classes but the model has ${units} outputs: the last Dense layer needs units=${classes}`);
+    }
+    const feeder = feederFor(data, config, inputShape);
+    const resumed: CheckpointManifest | undefined = request.resumeFrom ? await loadCheckpoint(request.resumeFrom, model) : undefined;
+    const initialEpoch = resumed?.epoch ?? 0;
+    if (initialEpoch >= config.epochs) {
+      throw new Error(`the checkpoint at ${request.resumeFrom} has already trained ${initialEpoch} epochs and the config asks for ${config.epochs}: ask for more epochs to continue`);
+    }
+    const loaded: LoadedModel = { model, inputShape, normaliser: feeder.normaliser, ...(data.classNames ? { classNames: data.classNames } : {}) };
+    hooks.onModel?.(loaded);
+    emit({
+      type: 'ready', trainCount: feeder.trainCount, testCount: feeder.validationCount, params: model.countParams(),
+      batchesPerEpoch: feeder.stepsPerEpoch, inputShape, initialEpoch, ...(data.classNames ? { classNames: data.classNames } : {}),
     });
+
+    const validation = validationTensors(feeder);
+    let histograms: WeightHistogram[] = [];
+    let filters: FilterTiles[] = [];
+    const flush = (): void => {
+      if (histograms.length > 0) emit({ type: 'histograms', epoch: histograms[0]!.epoch, histograms });
+      if (filters.length > 0) emit({ type: 'filters', epoch: filters[0]!.epoch, layers: filters });
+      histograms = [];
+      filters = [];
+    };
+    const clock = new EpochClock(now);
+    const sink = (event: TelemetryEvent): void => {
+      if (event.type === 'histogram') histograms.push(event);
+      else if (event.type === 'filters') filters.push(event);
+      else {
+        emit({ type: 'telemetry', event });
+        if (event.type === 'epoch') {
+          const trainSeconds = Math.max(1e-9, (clock.lastBatchEnd - clock.start) / 1000);
+          emit({ type: 'epoch', epoch: event.epoch, logs: event.metrics, lr: event.lr, seconds: event.seconds, samplesPerSecond: clock.samples / trainSeconds });
+        }
+      }
+    };
+    const valData: ValidationData | undefined = validation ? { ...validation, ...(data.classNames ? { classNames: data.classNames } : {}) } : undefined;
+    const resumeState = (resumed?.extra?.resumable ?? undefined) as ResumableState | undefined;
+    const training = createTrainingCallbacks(model, config, {
+      sink,
+      control,
+      ...(valData ? { validation: valData } : {}),
+      ...(resumed ? { history: resumed.history } : {}),
+      ...(resumeState ? { resumeState } : {}),
+      onEpochEnd: async (epoch) => {
+        flush();
+        if (!request.checkpointDir) return;
+        await saveCheckpoint(request.checkpointDir, model, {
+          epoch: epoch + 1,
+          history: training.history,
+          extra: { runId: request.runId ?? 'run', resumable: training.resumableState() as Record<string, unknown> },
+        });
+        emit({ type: 'checkpoint', path: request.checkpointDir, epoch });
+      },
+    });
+
+    let epochOfIterator = initialEpoch;
+    const dataset = tf.data.generator(function* () {
+      for (const b of feeder.trainBatches(epochOfIterator)) yield batchTensors(b);
+    } as unknown as () => Iterator<tf.TensorContainer>);
+    const fill = { samples: feeder.trainCount, batchSize: config.batch_size, initialEpoch };
+    emit({ type: 'state', state: 'running' });
+    try {
+      await model.fitDataset(dataset, {
+        epochs: config.epochs,
+        initialEpoch,
+        ...(config.class_weight ? { classWeight: Object.fromEntries(Object.entries(config.class_weight).map(([k, v]) => [Number(k), v])) } : {}),
+        callbacks: [new DatasetParams(fill, (e) => (epochOfIterator = e)), clock, ...training.callbacks],
+        yieldEvery: 'never',
+        verbose: 0,
+      });
+    } finally {
+      flush();
+      training.dispose();
+      if (validation) tf.dispose([validation.x, validation.y]);
+    }
+    const outcome = training.outcome();
+    if (outcome === 'nan-loss') {
+      throw new Error('the loss became NaN or infinite, so training stopped: lower the learning rate (the warning names the layer)');
+    }
+    const status = outcome === 'stopped' ? 'stopped' : outcome === 'early-stopped' ? 'early-stopped' : 'completed';
+    const message =
+      status === 'stopped' ? 'stopped on request; the weights trained so far are kept' : status === 'early-stopped' ? 'early stopping ended the run' : undefined;
+    const done: DoneEvent = {
+      type: 'done', status, stopped: status === 'stopped', epochsCompleted: training.history.length, seconds: (now() - start) / 1000,
+      telemetrySeconds: training.telemetrySeconds(), ...(message ? { message } : {}),
+    };
+    emit(done);
+    handedOver = true;
+    return { ...loaded, done, history: training.history };
   } finally {
-    tf.dispose([train.x, train.y]);
-    if (validation) tf.dispose([validation.x, validation.y]);
+    if (!handedOver) model.dispose();
   }
-  emit({ type: 'done', epochsCompleted: progress.epochsCompleted, stopped: control.current === 'stopping', seconds: (now() - start) / 1000 });
-  model.dispose();
 }

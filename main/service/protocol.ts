@@ -1,8 +1,6 @@
 /**
- * Messages between the service and one training worker (one worker thread per run).
- *
- * TODO(engine): main/engine's worker has its own typed protocol; runner.ts adapts it to this one when it lands, so
- * the run manager only ever sees these messages.
+ * What the run manager gives a runner (RunSpec) and hears back from it (FromWorker: API telemetry events and run
+ * ends). The worker itself speaks main/engine/worker/protocol.ts; runner.ts maps one onto the other.
  */
 import type { ApiEvent, ApiEventPayload } from '../../shared/api';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
@@ -19,6 +17,8 @@ export interface RunSpec {
   datasets: DatasetSourceOptions;
   /** Continue from this checkpoint folder (weights, optimizer state, epoch, history) instead of fresh weights. */
   resumeFrom?: string;
+  /** A project file (.layerlab) that receives the run when it ends (completed or stopped). */
+  projectPath?: string;
 }
 
 export interface DatasetSourceOptions {
@@ -29,19 +29,7 @@ export interface DatasetSourceOptions {
 
 export type TelemetryEvent = Exclude<ApiEvent, 'training.status' | 'datasets.progress'>;
 
-export type ToWorker =
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'stop' }
-  | { type: 'predict'; requestId: number; pixels: number[]; shape: number[] }
-  | { type: 'weights'; requestId: number };
-
-/** One weight tensor as tfjs names it ('dense/kernel'), as main/export takes it. */
-export interface WorkerWeight {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
+export type { WorkerWeight } from '../engine/worker/protocol';
 
 export type FromWorker =
   | { [E in TelemetryEvent]: { type: 'event'; event: E; payload: ApiEventPayload<E> } }[TelemetryEvent]
@@ -49,7 +37,4 @@ export type FromWorker =
   | { type: 'checkpoint'; path: string; epoch: number }
   /** Training is over; the worker stays alive to answer predictions with the final weights. */
   | { type: 'done'; status: 'completed' | 'stopped'; message?: string }
-  | { type: 'failed'; message: string }
-  | { type: 'prediction'; requestId: number; probabilities: number[] }
-  | { type: 'prediction-error'; requestId: number; message: string }
-  | { type: 'weights'; requestId: number; weights: WorkerWeight[] };
+  | { type: 'failed'; message: string };

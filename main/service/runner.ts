@@ -1,13 +1,15 @@
 /**
- * One training worker thread per run. The handle turns every way a worker can end (a normal end, an exception,
- * an out-of-memory abort, being terminated) into exactly one terminal message, so the run manager can always
- * settle the run and move on to the next.
+ * One training worker thread per run, started through the engine's worker client (main/engine/worker/client.ts),
+ * which turns every way a worker can end (a normal end, an exception, an out-of-memory abort, being terminated)
+ * into exactly one terminal event; this adapter maps the engine's events to the run manager's messages.
  */
-import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { PredictResult } from '../../shared/api';
 import { ApiError } from '../../shared/api';
-import type { FromWorker, RunSpec, ToWorker, WorkerWeight } from './protocol';
+import { startTrainingWorker, type WorkerEntry } from '../engine/worker/client';
+import type { FromWorker as EngineMessage } from '../engine/worker/protocol';
+import type { StoredWeights } from '../projects/types';
+import type { FromWorker, RunSpec, WorkerWeight } from './protocol';
 
 export interface RunnerHandle {
   pause(): void;
@@ -16,6 +18,8 @@ export interface RunnerHandle {
   predict(pixels: number[], shape: number[]): Promise<Omit<PredictResult, 'classNames'>>;
   /** The current weights (for export). */
   weights(): Promise<WorkerWeight[]>;
+  /** The model as TF.js layers artifacts, to store the run in a project. */
+  artifacts?(): Promise<StoredWeights>;
   /** Ends the worker at once (a killed run reports 'failed' unless it had already ended). */
   kill(): Promise<void>;
   readonly threadId: number;
@@ -24,100 +28,100 @@ export interface RunnerHandle {
 /** Starts a run. `onMessage` receives exactly one 'done' or 'failed' (after which only predictions follow). */
 export type RunnerFactory = (spec: RunSpec, onMessage: (message: FromWorker) => void) => RunnerHandle;
 
-const BOOTSTRAP = fileURLToPath(new URL('./worker/bootstrap.mjs', import.meta.url));
-export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('./worker/train-worker.ts', import.meta.url));
-
 export interface WorkerRunnerOptions {
-  /** The worker's TypeScript module; default the service's training worker. */
-  entry?: string;
+  /** Where the worker's code is; default the engine's training worker (resolveWorkerEntry). */
+  entry?: WorkerEntry;
   /** Heap limit of the worker in MB, so that an out-of-memory run dies alone rather than taking the backend down. */
   maxOldGenerationSizeMb?: number;
+  /** Backend to force in the worker; default LAYERLAB_BACKEND or the best available. */
+  backend?: string;
 }
 
+/** Groups the engine worker's events into the API's telemetry events of one run. */
+export function toServiceMessage(spec: RunSpec, nodeOfLayer: Map<string, string>, m: EngineMessage): FromWorker | undefined {
+  const runId = spec.runId;
+  switch (m.type) {
+    case 'telemetry': {
+      const event = m.event;
+      switch (event.type) {
+        case 'batch':
+          return { type: 'event', event: 'training.progress', payload: { ...event, runId } };
+        case 'epoch':
+          return { type: 'event', event: 'training.epoch', payload: { ...event, runId } };
+        case 'activations':
+          return { type: 'event', event: 'training.activations', payload: { ...event, runId } };
+        case 'confusion':
+          return { type: 'event', event: 'training.confusion', payload: { ...event, runId } };
+        case 'health': {
+          const nodeId = event.layer ? nodeOfLayer.get(event.layer) : undefined;
+          return { type: 'event', event: 'training.warning', payload: { ...event, runId, ...(nodeId ? { nodeId } : {}) } };
+        }
+        case 'notice':
+          return { type: 'event', event: 'training.notice', payload: { ...event, runId } };
+      }
+      return undefined;
+    }
+    case 'histograms':
+      return { type: 'event', event: 'training.histograms', payload: { runId, epoch: m.epoch, histograms: m.histograms } };
+    case 'filters':
+      return { type: 'event', event: 'training.filters', payload: { runId, epoch: m.epoch, layers: m.layers } };
+    case 'state':
+      return m;
+    case 'checkpoint':
+      return { type: 'checkpoint', path: m.path, epoch: m.epoch };
+    case 'done':
+      return { type: 'done', status: m.status === 'stopped' ? 'stopped' : 'completed', ...(m.message ? { message: m.message } : {}) };
+    case 'error':
+      return { type: 'failed', message: m.message };
+    default:
+      return undefined;
+  }
+}
+
+/** Runs go to the engine's training worker (main/engine/worker), the same one `layerlab train` uses. */
 export function createWorkerRunnerFactory(options: WorkerRunnerOptions = {}): RunnerFactory {
   return (spec, onMessage) => {
-    const worker = new Worker(BOOTSTRAP, {
-      workerData: { entry: options.entry ?? DEFAULT_WORKER_ENTRY, spec },
-      resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 },
-      stdout: false,
-      stderr: false,
-    });
-    let ended = false;
-    let lastError: string | undefined;
+    const nodeOfLayer = new Map(spec.graph.nodes.map((n) => [n.name, n.id]));
     let killed = false;
-    let nextRequest = 1;
-    const pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
-    const ask = <T>(message: ToWorker & { requestId: number }): Promise<T> =>
-      new Promise<T>((resolve, reject) => {
-        pending.set(message.requestId, { resolve: resolve as (value: unknown) => void, reject });
-        send(message);
-      });
-
-    const settle = (message: FromWorker): void => {
-      if (message.type === 'done' || message.type === 'failed') {
-        if (ended) return;
-        ended = true;
-      }
-      onMessage(message);
-    };
-
-    worker.on('message', (message: FromWorker) => {
-      if (message.type === 'prediction' || message.type === 'prediction-error' || message.type === 'weights') {
-        const waiter = pending.get(message.requestId);
-        pending.delete(message.requestId);
-        if (message.type === 'prediction') waiter?.resolve(message.probabilities);
-        else if (message.type === 'weights') waiter?.resolve(message.weights);
-        else waiter?.reject(new ApiError('invalid-params', message.message));
-        return;
-      }
-      settle(message);
-    });
-    worker.on('error', (err) => {
-      lastError = err.message;
-      const oom = /heap|memory/i.test(err.message) || (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      settle({
-        type: 'failed',
-        message: oom
-          ? `the training worker ran out of memory (${err.message}): use a smaller batch size, a smaller model or fewer samples`
-          : `the training worker crashed: ${err.message}`,
-      });
-    });
-    worker.on('exit', (code) => {
-      for (const waiter of pending.values()) waiter.reject(new ApiError('unavailable', 'the run’s worker has ended: its weights are no longer loaded'));
-      pending.clear();
-      settle({
-        type: 'failed',
-        message: killed
-          ? 'the training worker was killed before the run ended'
-          : lastError
-            ? `the training worker crashed: ${lastError}`
-            : `the training worker exited unexpectedly (exit code ${code}) before the run ended`,
-      });
-    });
-
-    const send = (message: ToWorker): void => {
-      try {
-        worker.postMessage(message);
-      } catch {
-        // The worker is gone; its exit handler settles the run.
-      }
-    };
-
-    return {
-      threadId: worker.threadId,
-      pause: () => send({ type: 'pause' }),
-      resume: () => send({ type: 'resume' }),
-      stop: () => send({ type: 'stop' }),
-      predict(pixels, shape) {
-        return ask<number[]>({ type: 'predict', requestId: nextRequest++, pixels, shape }).then((probabilities) => ({
-          probabilities,
-          predicted: argmax(probabilities),
-        }));
+    const handle = startTrainingWorker(
+      {
+        runId: spec.runId,
+        spec: spec.modelSpec,
+        config: spec.config,
+        data: { ...spec.datasets },
+        backend: options.backend ?? process.env.LAYERLAB_BACKEND,
+        ...(spec.checkpointDir ? { checkpointDir: join(spec.checkpointDir, spec.runId) } : {}),
+        ...(spec.resumeFrom ? { resumeFrom: spec.resumeFrom } : {}),
       },
-      weights: () => ask<WorkerWeight[]>({ type: 'weights', requestId: nextRequest++ }),
+      (m) => {
+        if (m.type === 'error' && killed) return onMessage({ type: 'failed', message: 'the training worker was killed before the run ended' });
+        const out = toServiceMessage(spec, nodeOfLayer, m);
+        if (out) onMessage(out);
+      },
+      { keepAlive: true, ...(options.entry ? { entry: options.entry } : {}), maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 },
+    );
+    const unavailable = (err: unknown): never => {
+      throw new ApiError('unavailable', `the run’s worker cannot answer: ${(err as Error).message}`);
+    };
+    return {
+      threadId: handle.threadId,
+      pause: () => handle.pause(),
+      resume: () => handle.resume(),
+      stop: () => handle.stop(),
+      async predict(pixels) {
+        let probabilities: number[];
+        try {
+          probabilities = await handle.predict(pixels);
+        } catch (err) {
+          throw /not built yet|values but the model takes/.test((err as Error).message) ? new ApiError('invalid-params', (err as Error).message) : unavailable(err);
+        }
+        return { probabilities, predicted: argmax(probabilities) };
+      },
+      weights: () => handle.weights().catch(unavailable),
+      artifacts: () => handle.artifacts().catch(unavailable),
       async kill() {
         killed = true;
-        await worker.terminate();
+        await handle.terminate();
       },
     };
   };

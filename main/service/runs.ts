@@ -24,6 +24,7 @@ import type { TrainingConfig } from '../../shared/training';
 import type { EventBus } from './events';
 import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
 import type { RunnerFactory, RunnerHandle } from './runner';
+import { storeRunInProject } from '../engine/project-run';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */
 const LOADED_FINISHED_RUNS = 2;
@@ -52,6 +53,7 @@ interface RunRecord {
   notices: TrainingNotice[];
   handle?: RunnerHandle;
   resumeFrom?: string;
+  projectPath?: string;
 }
 
 export interface RunManagerOptions {
@@ -76,7 +78,8 @@ export class RunManager {
 
   constructor(private readonly options: RunManagerOptions) {}
 
-  start(graph: Graph, config: TrainingConfig, name?: string): { runId: string; status: RunStatus } {
+  /** Queues a run; with `projectPath` the run is stored in that project file when it ends (completed or stopped). */
+  start(graph: Graph, config: TrainingConfig, name?: string, projectPath?: string): { runId: string; status: RunStatus } {
     if (this.closed) throw new ApiError('unavailable', 'the backend is shutting down: start the run again after it restarts');
     const errors = this.options.graphErrors(graph);
     if (errors.length > 0) {
@@ -96,6 +99,7 @@ export class RunManager {
       classNames: this.options.classNames?.(config.dataset.name),
       warnings: [],
       notices: [],
+      ...(projectPath ? { projectPath } : {}),
     };
     this.runs.set(runId, record);
     this.queue.push(runId);
@@ -273,6 +277,7 @@ export class RunManager {
           checkpointDir: this.options.checkpointDir,
           datasets: this.options.datasets,
           ...(run.resumeFrom ? { resumeFrom: run.resumeFrom } : {}),
+          ...(run.projectPath ? { projectPath: run.projectPath } : {}),
         },
         (message) => this.onWorkerMessage(run, message),
       );
@@ -295,6 +300,14 @@ export class RunManager {
         run.checkpoint = message.path;
         return;
       case 'done':
+        if (run.projectPath) {
+          // The run counts as ended once it is in the project, so a client that sees 'completed' can open it there.
+          void this.storeInProject(run, message.status).then((note) => {
+            this.finish(run, message.status, [message.message, note].filter(Boolean).join('; ') || undefined);
+            this.keepLoaded(run);
+          });
+          return;
+        }
         this.finish(run, message.status, message.message);
         this.keepLoaded(run);
         return;
@@ -308,6 +321,28 @@ export class RunManager {
       }
       default:
         return;
+    }
+  }
+
+  /** Adds the ended run to its project file (atomic save); returns a note for the status message. */
+  private async storeInProject(run: RunRecord, status: 'completed' | 'stopped'): Promise<string> {
+    const path = run.projectPath!;
+    try {
+      const artifacts = await run.handle?.artifacts?.();
+      const started = run.startedAt ? Date.parse(run.startedAt) : Date.now();
+      const stored = await storeRunInProject(path, {
+        name: run.name,
+        status,
+        config: run.config,
+        graph: run.graph,
+        history: run.history.map((h) => ({ type: 'epoch' as const, ...h })),
+        telemetry: runTelemetrySummary(run),
+        durationSeconds: Math.max(0, (Date.now() - started) / 1000),
+        weights: artifacts ?? null,
+      });
+      return `saved to ${path} as ${stored}`;
+    } catch (err) {
+      return `could not save the run to ${path}: ${(err as Error).message}`;
     }
   }
 
@@ -359,4 +394,17 @@ export class RunManager {
       void handle?.kill();
     }
   }
+}
+
+/** The small telemetry summary a project keeps of a run: last confusion matrix, warnings and notices. */
+function runTelemetrySummary(run: RunRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    warnings: run.warnings.map((w) => ({ epoch: w.epoch, kind: w.kind, message: w.message, ...(w.layer ? { layer: w.layer } : {}) })),
+    notices: run.notices.map((n) => ({ epoch: n.epoch, kind: n.kind, message: n.message })),
+  };
+  if (run.lastConfusion) {
+    const { matrix, precision, recall, accuracy, samples, epoch } = run.lastConfusion;
+    out.confusion = { epoch, matrix, precision, recall, accuracy, samples, ...(run.classNames ? { classNames: run.classNames } : {}) };
+  }
+  return out;
 }

@@ -95,7 +95,8 @@ export function createSweepState(config: SweepConfig, graph: Graph, options: Cre
   const now = (options.now ?? new Date()).toISOString();
   return {
     version: SWEEP_STATE_VERSION,
-    id: options.id ?? `sweep-${now.replace(/[-:.TZ]/g, '').slice(0, 14)}`,
+    // The time orders sweeps; the suffix keeps two started in the same second apart.
+    id: options.id ?? `sweep-${now.replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0')}`,
     name: config.name,
     status: 'pending',
     created: now,

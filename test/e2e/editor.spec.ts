@@ -157,3 +157,18 @@ test('templates open with their parameter counts', async ({ page }) => {
   await expect(page.getByTestId('total-params')).toHaveText('1,199,882');
   await expect(page.getByTestId('node')).toHaveCount(9);
 });
+
+test('the residual network template lays out top-down with its merges', async ({ page }) => {
+  await page.goto(START);
+  await page.getByTestId('templates-menu').click();
+  await page.screenshot({ path: `${SHOTS}/templates-menu.png` });
+  await page.locator('[data-testid^=template-]').last().click();
+  await expect(page.locator('[data-kind=Add]').first()).toBeVisible();
+  await expect(page.getByTestId('node-error')).toHaveCount(0);
+  await page.keyboard.press('l');
+  await page.waitForTimeout(800);
+  const input = await page.locator('[data-kind=InputLayer]').boundingBox();
+  const head = await page.locator('[data-kind=Dense]').last().boundingBox();
+  expect(head!.y).toBeGreaterThan(input!.y);
+  await page.screenshot({ path: `${SHOTS}/resnet-layout.png` });
+});

@@ -31,6 +31,7 @@ test('train the workshop CNN one epoch on a real MNIST subset and watch the dash
   await expect(page.getByTestId('histograms-view')).toBeVisible();
   await expect(page.getByTestId('filters-view')).toBeVisible();
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  await expect(page.getByTestId('activations-view')).toBeVisible();
 
   // Draw a "1": a vertical stroke down the middle.
   const pad = await page.getByTestId('draw-canvas').boundingBox();
@@ -40,5 +41,9 @@ test('train the workshop CNN one epoch on a real MNIST subset and watch the dash
   await page.mouse.move(pad.x + pad.width / 2, pad.y + pad.height * 0.8, { steps: 10 });
   await page.mouse.up();
   await expect(page.getByTestId('prediction')).not.toHaveAttribute('data-predicted', '');
-  await page.screenshot({ path: `${SHOTS}/training-dashboard.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/training-dashboard.png` });
+  await page.getByTestId('filters-view').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/training-filters.png` });
+  await page.getByTestId('activations-view').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/training-activations.png` });
 });

@@ -1,12 +1,14 @@
 /**
- * Starts a training worker thread and turns every way it can end (done, an error it reports, an exception it
- * does not catch, running out of memory, being terminated) into exactly one final event: 'done' or 'error'.
+ * Starts the training worker thread (the one client for the CLI and the backend service) and turns every way it can
+ * end (done, an error it reports, an exception it does not catch, running out of memory, being terminated) into
+ * exactly one final event: 'done' or 'error'. Predictions, weights and artifacts are request/response calls.
  */
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { EpochEvent, FromWorker, StartRequest, ToWorker } from './protocol';
+import type { StoredWeights } from '../../projects/types';
+import type { EpochEvent, FromWorker, StartRequest, TerminalEvent, ToWorker, WorkerWeight } from './protocol';
 
 export interface WorkerEntry {
   /** The file given to `new Worker`. */
@@ -37,10 +39,16 @@ export interface TrainingHandle {
   stop(): void;
   pause(): void;
   resume(): void;
-  /** Ends the worker at once; `finished` then resolves with an 'error' event saying so. */
+  /** Class probabilities for one raw sample (0..255 for images), with the current weights; during or after training. */
+  predict(pixels: number[]): Promise<number[]>;
+  /** The current weights, named as tfjs names them (for export). */
+  weights(): Promise<WorkerWeight[]>;
+  /** The model as TF.js layers artifacts (model.json + weights.bin), as a project stores a run. */
+  artifacts(): Promise<StoredWeights>;
+  /** Ends the worker at once; if training had not ended, `finished` resolves with an 'error' event saying so. */
   terminate(): Promise<void>;
   /** Settles with the final event: 'done', or 'error' for every failure. Never rejects. */
-  finished: Promise<Extract<FromWorker, { type: 'done' } | { type: 'error' }>>;
+  finished: Promise<TerminalEvent>;
   /** Epoch events received so far. */
   readonly epochs: EpochEvent[];
   readonly threadId: number;
@@ -50,7 +58,14 @@ export interface StartOptions {
   /** Heap limit of the worker, so an out-of-memory run dies alone (default 4096 MB). */
   maxOldGenerationSizeMb?: number;
   entry?: WorkerEntry;
+  /**
+   * Keep the worker after training ends, to answer predict/weights/artifacts until terminate() (default false:
+   * the worker ends right after the final event).
+   */
+  keepAlive?: boolean;
 }
+
+type Pending = { resolve: (value: never) => void; reject: (e: Error) => void };
 
 export function startTrainingWorker(request: StartRequest, onEvent: (e: FromWorker) => void = () => {}, options: StartOptions = {}): TrainingHandle {
   const entry = options.entry ?? resolveWorkerEntry();
@@ -61,18 +76,30 @@ export function startTrainingWorker(request: StartRequest, onEvent: (e: FromWork
   const epochs: EpochEvent[] = [];
   let settled = false;
   let terminated = false;
+  let exited = false;
   let lastError: string | undefined;
-  let resolveFinished!: (e: Extract<FromWorker, { type: 'done' } | { type: 'error' }>) => void;
-  const finished = new Promise<Extract<FromWorker, { type: 'done' } | { type: 'error' }>>((r) => (resolveFinished = r));
+  let nextRequest = 1;
+  const pending = new Map<number, Pending>();
+  let resolveFinished!: (e: TerminalEvent) => void;
+  const finished = new Promise<TerminalEvent>((r) => (resolveFinished = r));
 
-  const settle = (e: Extract<FromWorker, { type: 'done' } | { type: 'error' }>): void => {
+  const settle = (e: TerminalEvent): void => {
     if (settled) return;
     settled = true;
     onEvent(e);
     resolveFinished(e);
+    if (!options.keepAlive) void worker.terminate();
   };
 
   worker.on('message', (m: FromWorker) => {
+    if (m.type === 'prediction' || m.type === 'weights' || m.type === 'artifacts' || m.type === 'request-error') {
+      const waiter = pending.get(m.requestId);
+      pending.delete(m.requestId);
+      if (!waiter) return;
+      if (m.type === 'request-error') waiter.reject(new Error(m.message));
+      else waiter.resolve((m.type === 'prediction' ? m.probabilities : m.type === 'weights' ? m.weights : m.artifacts) as never);
+      return;
+    }
     if (m.type === 'done' || m.type === 'error') return settle(m);
     if (m.type === 'epoch') epochs.push(m);
     if (!settled) onEvent(m);
@@ -90,6 +117,9 @@ export function startTrainingWorker(request: StartRequest, onEvent: (e: FromWork
   });
   worker.on('messageerror', (err) => settle({ type: 'error', message: `a message from the training worker could not be read: ${err.message}` }));
   worker.on('exit', (code) => {
+    exited = true;
+    for (const waiter of pending.values()) waiter.reject(new Error('the training worker has ended: its weights are no longer loaded'));
+    pending.clear();
     settle({
       type: 'error',
       message: terminated
@@ -107,11 +137,22 @@ export function startTrainingWorker(request: StartRequest, onEvent: (e: FromWork
       // The worker is gone; its exit handler settles.
     }
   };
+  const ask = <T>(make: (requestId: number) => ToWorker): Promise<T> => {
+    if (exited) return Promise.reject(new Error('the training worker has ended: its weights are no longer loaded'));
+    const requestId = nextRequest++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(requestId, { resolve: resolve as (value: never) => void, reject });
+      send(make(requestId));
+    });
+  };
   send({ type: 'start', request });
   return {
     stop: () => send({ type: 'stop' }),
     pause: () => send({ type: 'pause' }),
     resume: () => send({ type: 'resume' }),
+    predict: (pixels) => ask<number[]>((requestId) => ({ type: 'predict', requestId, pixels })),
+    weights: () => ask<WorkerWeight[]>((requestId) => ({ type: 'weights', requestId })),
+    artifacts: () => ask<StoredWeights>((requestId) => ({ type: 'artifacts', requestId })),
     async terminate() {
       terminated = true;
       await worker.terminate();

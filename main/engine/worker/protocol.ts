@@ -1,63 +1,121 @@
 /**
- * Messages between a training worker (worker/train-worker.ts) and its owner (worker/client.ts).
+ * Messages between the training worker (worker/train-worker.ts) and its owner (worker/client.ts). The one protocol
+ * of Layerlab's training path: the CLI (`layerlab train`) and the backend service's run manager both speak it.
  * Plain structured-clone data only: the dataset travels as a reference the worker loads itself.
  */
 import type { ModelSpec } from '../../../shared/graph/types';
-import type { OptimizerConfig } from '../../../shared/training';
+import type { FilterTiles, TelemetryEvent, WeightHistogram } from '../../../shared/telemetry';
+import type { TrainingConfig } from '../../../shared/training';
+import type { StoredWeights } from '../../projects/types';
 import type { BackendChoice } from '../backend';
-import type { DataRef } from '../data';
 
-export interface TrainOptions {
-  epochs: number;
-  batchSize: number;
-  /** Name plus any Keras parameters (learning_rate, momentum, ...); defaults as in shared/training. */
-  optimizer: Partial<OptimizerConfig> & { name: OptimizerConfig['name'] };
-  /** A tfjs loss name; default categoricalCrossentropy. */
-  loss?: string;
-  metrics?: string[];
-  /** Backend to force (any spelling parseBackendName accepts); default the best available. */
-  backend?: string;
-  /** Seed for the initial weights. */
-  seed?: number;
-  /** Shuffle the training data every epoch (default true). */
-  shuffle?: boolean;
-  /** Evaluate on the test split after each epoch (default true when the dataset has one). */
-  validate?: boolean;
-  /** Minimum milliseconds between 'progress' events (default 100). */
-  progressEveryMs?: number;
-  /**
-   * Modules (absolute paths or file URLs) loaded inside the worker whose default export
-   * `(ctx: CallbackHookContext) => tf.Callback[] | Promise<tf.Callback[]>` adds callbacks to fit():
-   * the hook for schedules, early stopping and telemetry (main/engine/training).
-   */
-  callbackModules?: string[];
+/** Where the worker finds the dataset named in config.dataset. */
+export interface DataSource {
+  /** A folder holding the IDX(.gz) files directly (e.g. ../shared/datasets/mnist), read in place. */
+  dataDir?: string;
+  cacheDir?: string;
+  /** Mirror roots (folders or http prefixes) with one sub-folder per dataset. */
+  mirror?: string | string[];
+  offline?: boolean;
 }
 
 export interface StartRequest {
+  /** Tags checkpoints; default 'run'. */
+  runId?: string;
+  /** The compiled Keras model JSON to build (seeded with config.seed). */
   spec: ModelSpec;
-  data: DataRef;
-  options: TrainOptions;
+  /** A parsed TrainingConfig (TrainingConfigSchema.parse), everything about the run. */
+  config: TrainingConfig;
+  data?: DataSource;
+  /** Backend to force (any spelling parseBackendName accepts); default the best available. */
+  backend?: string;
+  /** Folder that receives this run's checkpoint after every epoch (replaced each time); absent for none. */
+  checkpointDir?: string;
+  /** A checkpoint folder to continue from (weights, optimizer state, epoch, history, schedule state). */
+  resumeFrom?: string;
 }
 
-export type ToWorker = { type: 'start'; request: StartRequest } | { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
+export type ToWorker =
+  | { type: 'start'; request: StartRequest }
+  | { type: 'stop' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** Raw values as the dataset stores them (0..255 for images); the worker normalises them as in training. */
+  | { type: 'predict'; requestId: number; pixels: number[] }
+  | { type: 'weights'; requestId: number }
+  /** The model as TF.js layers artifacts (model.json + weights.bin), as projects store a run. */
+  | { type: 'artifacts'; requestId: number };
+
+/** One weight tensor as tfjs names it ('dense/kernel'), as main/export takes it. */
+export interface WorkerWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface ReadyEvent {
+  type: 'ready';
+  trainCount: number;
+  /** Validation samples (the test split or the held-out fraction). */
+  testCount: number;
+  params: number;
+  batchesPerEpoch: number;
+  inputShape: number[];
+  classNames?: string[];
+  /** 0, or the epoch a resumed run continues with. */
+  initialEpoch: number;
+}
 
 export interface EpochEvent {
   type: 'epoch';
   /** 0-based. */
   epoch: number;
-  /** tfjs logs: loss, acc, val_loss, val_acc, ... */
+  /** loss, acc, val_loss, val_acc, ... */
   logs: Record<string, number>;
+  lr: number;
   /** Wall time of the epoch, validation included. */
   seconds: number;
-  /** Training samples per second (validation excluded). */
+  /** Training samples per second (validation and telemetry excluded). */
   samplesPerSecond: number;
 }
 
+export type EndStatus = 'completed' | 'early-stopped' | 'stopped';
+
+export interface DoneEvent {
+  type: 'done';
+  status: EndStatus;
+  /** Epochs finished in total (a resumed run counts those before the checkpoint). */
+  epochsCompleted: number;
+  stopped: boolean;
+  seconds: number;
+  message?: string;
+  /** Seconds spent in telemetry (the overhead over plain training). */
+  telemetrySeconds: number;
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  message: string;
+  stack?: string;
+}
+
+export type TerminalEvent = DoneEvent | ErrorEvent;
+
 export type FromWorker =
   | { type: 'backend'; choice: BackendChoice }
-  | { type: 'ready'; trainCount: number; testCount: number; params: number; batchesPerEpoch: number; inputShape: number[] }
-  | { type: 'progress'; epoch: number; batch: number; batchesPerEpoch: number; loss?: number; epochSeconds: number }
+  | ReadyEvent
+  /** Batch progress, epoch metrics, activations, confusion, health warnings and notices, as createTrainingCallbacks emits them. */
+  | { type: 'telemetry'; event: Exclude<TelemetryEvent, WeightHistogram | FilterTiles> }
+  /** Every layer's histograms of one epoch in one message. */
+  | { type: 'histograms'; epoch: number; histograms: WeightHistogram[] }
+  | { type: 'filters'; epoch: number; layers: FilterTiles[] }
   | EpochEvent
+  | { type: 'checkpoint'; path: string; epoch: number }
   | { type: 'state'; state: 'running' | 'paused' }
-  | { type: 'done'; epochsCompleted: number; stopped: boolean; seconds: number }
-  | { type: 'error'; message: string; stack?: string };
+  /** Training is over; the worker stays alive to answer predictions, weights and artifacts until terminated. */
+  | DoneEvent
+  | ErrorEvent
+  | { type: 'prediction'; requestId: number; probabilities: number[] }
+  | { type: 'request-error'; requestId: number; message: string }
+  | { type: 'weights'; requestId: number; weights: WorkerWeight[] }
+  | { type: 'artifacts'; requestId: number; artifacts: StoredWeights };

@@ -1,29 +1,51 @@
 /**
- * The training worker thread: waits for 'start', runs main/engine/train.ts, forwards its events, and turns any
- * failure into an 'error' message. stop/pause/resume act between batches.
+ * The training worker thread, the only one in Layerlab: waits for 'start', runs main/engine/train.ts, forwards its
+ * events, and turns any failure into one 'error' message. stop/pause/resume act between batches. Once the model is
+ * built it answers predictions (during and after training), weights and artifacts, until its owner ends it.
  */
 import { parentPort } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
-import { runTraining } from '../train';
-import type { CallbackHook } from '../train';
+import * as tf from '@tensorflow/tfjs';
+import { captureModelWeights } from '../../projects/weights';
+import { normaliseInput, runTraining, type LoadedModel } from '../train';
 import { TrainingControl } from '../training/control';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, ToWorker, WorkerWeight } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker.ts runs as a worker thread; start it with startTrainingWorker()');
 const post = (m: FromWorker): void => port.postMessage(m);
 const control = new TrainingControl();
 let started = false;
+let loaded: LoadedModel | undefined;
 
-async function loadHooks(modules: string[] = []): Promise<CallbackHook[]> {
-  const hooks: CallbackHook[] = [];
-  for (const m of modules) {
-    const url = m.startsWith('file:') ? m : pathToFileURL(m).href;
-    const mod = (await import(url)) as { default?: unknown };
-    if (typeof mod.default !== 'function') throw new Error(`callback module ${m} must export a default function (ctx) => tf.Callback[]`);
-    hooks.push(mod.default as CallbackHook);
+function predict(requestId: number, pixels: number[]): void {
+  if (!loaded) return post({ type: 'request-error', requestId, message: 'the model is not built yet: wait until training has started' });
+  const { model, inputShape, normaliser } = loaded;
+  const want = inputShape.reduce((a, b) => a * b, 1);
+  if (pixels.length !== want) {
+    return post({
+      type: 'request-error',
+      requestId,
+      message: `training.predict: the input has ${pixels.length} values but the model takes [${inputShape.join(', ')}] = ${want} values: resize the input`,
+    });
   }
-  return hooks;
+  const out = tf.tidy(() => model.predict(tf.tensor(normaliseInput(pixels, normaliser), [1, ...inputShape])) as tf.Tensor);
+  const probabilities = Array.from(out.dataSync());
+  out.dispose();
+  post({ type: 'prediction', requestId, probabilities });
+}
+
+async function answer(requestId: number, kind: 'weights' | 'artifacts'): Promise<void> {
+  try {
+    if (!loaded) throw new Error('the model is not built yet: wait until training has started');
+    if (kind === 'artifacts') return post({ type: 'artifacts', requestId, artifacts: await captureModelWeights(loaded.model) });
+    const weights: WorkerWeight[] = [];
+    for (const w of loaded.model.weights) {
+      weights.push({ name: w.originalName, shape: w.shape.map((d) => d ?? 1), data: (await w.read().data()) as Float32Array });
+    }
+    post({ type: 'weights', requestId, weights });
+  } catch (err) {
+    post({ type: 'request-error', requestId, message: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 port.on('message', (message: ToWorker) => {
@@ -33,12 +55,9 @@ port.on('message', (message: ToWorker) => {
       started = true;
       void (async () => {
         try {
-          const callbackHooks = await loadHooks(message.request.options.callbackModules);
-          await runTraining(message.request, post, { control, callbackHooks });
+          await runTraining(message.request, post, { control, onModel: (m) => (loaded = m) });
         } catch (err) {
           post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-        } finally {
-          port.close();
         }
       })();
       break;
@@ -52,6 +71,13 @@ port.on('message', (message: ToWorker) => {
     case 'resume':
       control.resume();
       post({ type: 'state', state: 'running' });
+      break;
+    case 'predict':
+      predict(message.requestId, message.pixels);
+      break;
+    case 'weights':
+    case 'artifacts':
+      void answer(message.requestId, message.type);
       break;
   }
 });

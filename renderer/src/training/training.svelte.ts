@@ -4,6 +4,7 @@ import type {
   PredictResult,
   RunStatus,
   SystemInfo,
+  TrainingActivations,
   TrainingConfusion,
   TrainingFilters,
   TrainingHistograms,
@@ -72,6 +73,7 @@ export class TrainingStore {
   histograms = $state.raw<TrainingHistograms | null>(null);
   filters = $state.raw<TrainingFilters | null>(null);
   confusion = $state.raw<TrainingConfusion | null>(null);
+  activations = $state.raw<TrainingActivations | null>(null);
   warnings = $state.raw<TrainingWarning[]>([]);
   prediction = $state.raw<PredictResult | null>(null);
 
@@ -101,6 +103,7 @@ export class TrainingStore {
       host.on('training.histograms', (p) => mine(p) && (this.histograms = p)),
       host.on('training.filters', (p) => mine(p) && (this.filters = p)),
       host.on('training.confusion', (p) => mine(p) && (this.confusion = p)),
+      host.on('training.activations', (p) => mine(p) && (this.activations = p)),
       host.on('training.warning', (p) => mine(p) && (this.warnings = [...this.warnings, p])),
     ];
   }
@@ -133,6 +136,7 @@ export class TrainingStore {
     this.histograms = null;
     this.filters = null;
     this.confusion = null;
+    this.activations = null;
     this.warnings = [];
     this.prediction = null;
     try {

@@ -93,3 +93,15 @@ describe('HParams view', () => {
     expect(screen.getAllByTestId('trial-row').find((r) => r.dataset.trial === '8')!.classList.contains('selected')).toBe(true);
   });
 });
+
+describe('HParams curves', () => {
+  it('overlays every trained trial’s objective per epoch, one point per logged epoch', () => {
+    render(HParamsView, { sweep });
+    const curves = screen.getByTestId('hparams-curves').querySelectorAll('path.trial-line');
+    expect(curves).toHaveLength(done.length);
+    for (const t of done) {
+      const d = screen.getByTestId(`curve-${t.id + 1}`).getAttribute('d')!;
+      expect(d.match(/[ML]/g)).toHaveLength(t.history.length);
+    }
+  });
+});

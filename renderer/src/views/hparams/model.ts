@@ -231,3 +231,28 @@ export function parallelLayout(sweep: HParamsSweep, width = 640, height = 240): 
   });
   return { width, height, axes, lines };
 }
+
+export interface CurveLine {
+  trialId: number;
+  points: { x: number; y: number }[];
+  color: string;
+}
+
+/**
+ * Every trial's per-epoch curve of one metric, overlaid on shared axes (epochs across, the metric up), coloured
+ * as in the parallel-coordinates plot so that a line can be followed from one plot to the other.
+ */
+export function curvesLayout(sweep: HParamsSweep, metric: string, width = 640, height = 180): { width: number; height: number; lines: CurveLine[]; maxEpoch: number; min: number; max: number } {
+  const colors = new Map(parallelLayout(sweep).lines.map((l) => [l.trialId, l.color]));
+  const series = sweep.trials
+    .map((t) => ({ t, pts: t.history.filter((h) => typeof h.metrics[metric] === 'number').map((h) => ({ epoch: h.epoch + 1, v: h.metrics[metric]! })) }))
+    .filter((s) => s.pts.length > 0);
+  const values = series.flatMap((s) => s.pts.map((p) => p.v));
+  const min = values.length ? Math.min(...values) : 0;
+  const max = values.length ? Math.max(...values) : 1;
+  const maxEpoch = Math.max(1, ...series.flatMap((s) => s.pts.map((p) => p.epoch)));
+  const x = (epoch: number) => PAD.left + (maxEpoch === 1 ? 0 : ((epoch - 1) / (maxEpoch - 1)) * (width - PAD.left - PAD.right));
+  const y = (v: number) => height - PAD.bottom - ((v - min) / (max - min || 1)) * (height - PAD.top - PAD.bottom);
+  const lines = series.map(({ t, pts }) => ({ trialId: t.id, points: pts.map((p) => ({ x: x(p.epoch), y: y(p.v) })), color: colors.get(t.id) ?? 'var(--text-dim)' }));
+  return { width, height, lines, maxEpoch, min, max };
+}
