@@ -4,6 +4,7 @@
  * window agree on what trial 3 is.
  */
 import { dimensionName, type Dimension, type RangeSpec, type SweepConfig, type SweepValue } from './schema';
+import { mulberry32 } from '../random';
 
 /** One trial's assignment: dimension name -> value. */
 export type TrialValues = Record<string, SweepValue>;
@@ -73,17 +74,8 @@ export function gridTrials(config: Pick<SweepConfig, 'dimensions' | 'max_trials'
   return trials;
 }
 
-/** mulberry32: a small, fast seeded generator; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, uniform in [0, 1): the same seed gives the same random search everywhere. */
+export const seededRandom = mulberry32;
 
 function sampleDimension(d: Dimension, random: () => number): SweepValue {
   const grid = d.range ? rangeValues(d.range) : null;
