@@ -10,6 +10,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 
 await Promise.all([
   build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'out/electron/main.js', format: 'esm', packages: 'external' }),
+  // The training worker: started by main/engine/worker/client.ts from beside the bundled main (resolveWorkerEntry).
+  build({ ...common, entryPoints: ['main/engine/worker/train-worker.ts'], outfile: 'out/electron/train-worker.js', format: 'esm', packages: 'external' }),
   // Sandboxed preloads run as CommonJS and may require only 'electron': bundle everything else in.
   build({ ...common, entryPoints: ['main/electron/preload.ts'], outfile: 'out/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

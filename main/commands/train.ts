@@ -1,42 +1,80 @@
 /**
- * `layerlab train FILE --dataset mnist --epochs N ...`: trains a model file on a dataset in a worker thread, with a
- * progress bar per epoch on stderr, and one line (or with --json one JSON object on stdout) per epoch.
+ * `layerlab train FILE ...`: trains a model file or a project (.layerlab) in the training worker, with a progress
+ * bar on stderr, one line (or with --json one JSON object on stdout) per epoch, health warnings, a final confusion
+ * matrix, and a checkpoint after every epoch that --resume continues from. A project's run is stored in the project.
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { OPTIMIZER_NAMES } from '../../shared/training';
-import type { OptimizerName } from '../../shared/training';
+import { compileGraph } from '../../shared/graph/index';
+import type { Graph, ModelSpec } from '../../shared/graph/types';
+import type { ConfusionReport, HealthWarning, TrainingNotice } from '../../shared/telemetry';
+import { OPTIMIZER_NAMES, parseTrainingConfig, type TrainingConfig } from '../../shared/training';
+import { resolveCacheDir } from '../datasets/paths';
 import { formatBackendChoice } from '../engine/backend';
 import { readModelFile } from '../engine/model-file';
+import { storeRunInProject } from '../engine/project-run';
+import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
+import { openProject } from '../projects/service';
 import type { Command } from './types';
 
 const USAGE =
-  'train FILE --dataset mnist|fashion-mnist --epochs N [--batch-size B] [--optimizer sgd|adam|rmsprop|adagrad|adadelta|adamax] ' +
-  '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--backend NAME] [--data-dir DIR] [--seed S] [--json]';
+  'train FILE [--config CONFIG.json] [--dataset mnist|fashion-mnist] [--epochs N] [--batch-size B] [--optimizer sgd|adam|rmsprop|adagrad|adadelta|adamax] ' +
+  '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--seed S] [--backend NAME] [--data-dir DIR] ' +
+  '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--json]';
 
-function positiveInt(name: string, v: string | undefined, fallback?: number): number | undefined {
-  if (v === undefined) return fallback;
+/** What the command line says, before the model file, project or config file is read. */
+export interface TrainArgs {
+  file: string;
+  json: boolean;
+  configFile?: string;
+  backend?: string;
+  dataDir?: string;
+  checkpointDir?: string;
+  resume?: string;
+  /** Flag values that override the config. */
+  overrides: {
+    dataset?: string;
+    epochs?: number;
+    batchSize?: number;
+    optimizer?: string;
+    learningRate?: number;
+    momentum?: number;
+    limitTrain?: number;
+    limitTest?: number;
+    seed?: number;
+  };
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${v}'`);
   return n;
 }
 
-function positiveNumber(name: string, v: string | undefined): number | undefined {
+function nonNegative(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got '${v}'`);
   return n;
 }
 
-/** Parses the argv tail of `layerlab train` into a worker request (plus output options). */
-export function parseTrainArgs(argv: string[]): { request: StartRequest; file: string; json: boolean } {
+const isProject = (file: string) => /\.layerlab$/i.test(file);
+
+/** Parses the argv tail of `layerlab train`; checks what can be checked without reading files. */
+export function parseTrainArgs(argv: string[]): TrainArgs {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
     options: {
+      config: { type: 'string' },
       dataset: { type: 'string' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
@@ -48,54 +86,181 @@ export function parseTrainArgs(argv: string[]): { request: StartRequest; file: s
       backend: { type: 'string' },
       'data-dir': { type: 'string' },
       seed: { type: 'string' },
+      'checkpoint-dir': { type: 'string' },
+      resume: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new Error(`expected one model file; usage: layerlab ${USAGE}`);
-  if (!values.dataset) throw new Error('--dataset is required (mnist or fashion-mnist)');
+  if (positionals.length !== 1) throw new Error(`expected one model file or project; usage: layerlab ${USAGE}`);
+  const file = positionals[0]!;
+  const hasConfig = values.config !== undefined || isProject(file);
+  if (!values.dataset && !hasConfig) throw new Error('--dataset is required (mnist or fashion-mnist), unless --config or a project gives it');
   const epochs = positiveInt('epochs', values.epochs);
-  if (epochs === undefined) throw new Error('--epochs is required, e.g. --epochs 5');
-  const name = (values.optimizer ?? 'sgd').toLowerCase();
-  if (!(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
+  if (epochs === undefined && !hasConfig) throw new Error('--epochs is required, e.g. --epochs 5 (or give a --config or a project)');
+  const optimizer = values.optimizer?.toLowerCase();
+  if (optimizer !== undefined && !(OPTIMIZER_NAMES as readonly string[]).includes(optimizer)) {
     throw new Error(`unknown --optimizer '${values.optimizer}'; use one of ${OPTIMIZER_NAMES.join(', ')}`);
   }
-  const lr = positiveNumber('learning-rate', values['learning-rate']);
-  const momentum = positiveNumber('momentum', values.momentum);
-  if (momentum !== undefined && !['sgd', 'rmsprop'].includes(name)) throw new Error(`--momentum applies to sgd and rmsprop, not ${name}`);
-  const optimizer: StartRequest['options']['optimizer'] = { name: name as OptimizerName };
-  if (lr !== undefined) (optimizer as { learning_rate?: number }).learning_rate = lr;
-  if (momentum !== undefined) (optimizer as { momentum?: number }).momentum = momentum;
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got '${values.seed}'`);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be a whole number >= 0, got '${values.seed}'`);
+  const overrides: TrainArgs['overrides'] = {
+    dataset: values.dataset,
+    epochs,
+    batchSize: positiveInt('batch-size', values['batch-size']),
+    optimizer,
+    learningRate: nonNegative('learning-rate', values['learning-rate']),
+    momentum: nonNegative('momentum', values.momentum),
+    limitTrain: positiveInt('limit-train', values['limit-train']),
+    limitTest: positiveInt('limit-test', values['limit-test']),
+    seed,
+  };
+  for (const k of Object.keys(overrides) as (keyof typeof overrides)[]) if (overrides[k] === undefined) delete overrides[k];
   return {
-    file: positionals[0]!,
+    file,
     json: values.json ?? false,
-    request: {
-      spec: { class_name: 'Sequential', config: { name: '', layers: [] } },
-      data: {
-        dataset: values.dataset,
-        dataDir: values['data-dir'],
-        limitTrain: positiveInt('limit-train', values['limit-train']),
-        limitTest: positiveInt('limit-test', values['limit-test']),
-      },
-      options: { epochs, batchSize: positiveInt('batch-size', values['batch-size'], 32)!, optimizer, backend: values.backend, seed },
-    },
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    ...(values.backend !== undefined ? { backend: values.backend } : {}),
+    ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
+    ...(values['checkpoint-dir'] !== undefined ? { checkpointDir: values['checkpoint-dir'] } : {}),
+    ...(values.resume !== undefined ? { resume: values.resume } : {}),
+    overrides,
   };
 }
 
-const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(4));
+/** The run's config: `base` (a --config file, the project's, or issue 2's CLI defaults) with the flags applied. */
+export function applyOverrides(base: Record<string, unknown>, o: TrainArgs['overrides']): TrainingConfig {
+  const c: Record<string, unknown> = structuredClone(base);
+  if (o.dataset !== undefined) c.dataset = { name: o.dataset };
+  if (o.epochs !== undefined) c.epochs = o.epochs;
+  if (o.batchSize !== undefined) c.batch_size = o.batchSize;
+  if (o.seed !== undefined) c.seed = o.seed;
+  if (o.limitTrain !== undefined) c.limit_train = o.limitTrain;
+  if (o.limitTest !== undefined) c.limit_test = o.limitTest;
+  const previous = (c.optimizer ?? { name: 'adam' }) as Record<string, unknown>;
+  const optimizer: Record<string, unknown> = o.optimizer !== undefined && o.optimizer !== previous.name ? { name: o.optimizer } : { ...previous };
+  if (o.learningRate !== undefined) optimizer.learning_rate = o.learningRate;
+  if (o.momentum !== undefined) {
+    if (optimizer.name !== 'sgd' && optimizer.name !== 'rmsprop') throw new Error(`--momentum applies to sgd and rmsprop, not ${String(optimizer.name)}`);
+    optimizer.momentum = o.momentum;
+  }
+  c.optimizer = optimizer;
+  const parsed = parseTrainingConfig(c);
+  if (!parsed.ok) throw new Error(`the training config is not valid:\n${parsed.message}`);
+  return parsed.config;
+}
+
+/** Issue 2's defaults for a bare model file: SGD, batch 32, validation on the test split. */
+const CLI_DEFAULTS: Record<string, unknown> = { optimizer: { name: 'sgd' }, batch_size: 32 };
+
+async function readJson(file: string, what: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${what} ${file} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** RUN (a run id under the checkpoint root, as the service and this command name them) or a checkpoint folder. */
+function resolveResume(resume: string, root: string): string {
+  for (const dir of [resume, join(root, resume)]) if (existsSync(join(dir, CHECKPOINT_MANIFEST))) return dir;
+  throw new Error(`--resume ${resume}: no checkpoint there or in ${join(root, resume)}: pass a run id from ${root} or a folder holding ${CHECKPOINT_MANIFEST}`);
+}
+
+export interface PreparedRun {
+  request: StartRequest;
+  graph: Graph;
+  name: string;
+  /** The project file that receives the run. */
+  project?: string;
+}
+
+/** Reads the model file or project and the config file, and builds the worker request. */
+export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
+  let spec: ModelSpec;
+  let graph: Graph;
+  let name: string;
+  let base: Record<string, unknown> = CLI_DEFAULTS;
+  if (isProject(args.file)) {
+    const opened = await openProject(args.file);
+    if (opened.graph.nodes.length === 0) throw new Error(`${args.file}: the project's model is empty; add layers first`);
+    graph = opened.graph;
+    spec = compileGraph(graph);
+    name = opened.doc.project.name;
+    if (!args.configFile) {
+      if (!opened.config) {
+        throw new Error(`${args.file}: the project's training config is not valid (${opened.configIssues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}): fix it or pass --config`);
+      }
+      base = opened.config as unknown as Record<string, unknown>;
+    }
+  } else {
+    ({ spec, graph, name } = await readModelFile(args.file));
+  }
+  if (args.configFile) base = await readJson(args.configFile, 'config file');
+  const config = applyOverrides(base, args.overrides);
+  const root = args.checkpointDir ?? join(resolveCacheDir(), 'checkpoints');
+  const resumeFrom = args.resume ? resolveResume(args.resume, root) : undefined;
+  const runId = `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
+  return {
+    request: {
+      runId,
+      spec,
+      config,
+      ...(args.dataDir ? { data: { dataDir: args.dataDir } } : {}),
+      ...(args.backend ? { backend: args.backend } : {}),
+      // A resumed run keeps writing to its own checkpoint, so --resume works again after another stop.
+      checkpointDir: resumeFrom ?? join(root, runId),
+      ...(resumeFrom ? { resumeFrom } : {}),
+    },
+    graph,
+    name,
+    ...(isProject(args.file) ? { project: args.file } : {}),
+  };
+}
+
+const fmt = (v: number | undefined) => (v === undefined || v === null ? 'n/a' : v.toFixed(4));
+const pct = (v: number | null) => (v === null ? '   n/a' : `${(v * 100).toFixed(1).padStart(5)}%`);
+
+/** The confusion matrix as a table (rows: true class, columns: predicted), with per-class precision and recall. */
+export function formatConfusion(c: ConfusionReport, classNames?: string[]): string {
+  const names = c.classNames ?? classNames ?? c.matrix.map((_, i) => String(i));
+  const w = Math.max(5, ...names.map((n) => n.length), ...c.matrix.flat().map((v) => String(v).length)) + 1;
+  const head = `${'true\\pred'.padEnd(12)}${names.map((n) => n.padStart(w)).join('')}   precision  recall`;
+  const rows = c.matrix.map(
+    (row, i) => `${names[i]!.slice(0, 11).padEnd(12)}${row.map((v) => String(v).padStart(w)).join('')}   ${pct(c.precision[i] ?? null).padStart(9)}  ${pct(c.recall[i] ?? null)}`,
+  );
+  return [`confusion matrix (epoch ${c.epoch + 1}, ${c.samples} validation samples, accuracy ${(c.accuracy * 100).toFixed(2)}%):`, head, ...rows].join('\n');
+}
+
+const formatWarning = (w: HealthWarning) => `warning (epoch ${w.epoch + 1}${w.layer ? `, layer ${w.layer}` : ''}): ${w.message}; ${w.suggestion}`;
+const formatNotice = (n: TrainingNotice) => `note (epoch ${n.epoch + 1}): ${n.message}`;
 
 export const trainCommand: Command = {
   name: 'train',
-  usage: 'train FILE --dataset NAME --epochs N [options]',
-  summary: 'train a model file on mnist or fashion-mnist (progress on stderr; --json: one JSON line per epoch)',
+  usage: 'train FILE [--config CONFIG.json] [--dataset NAME] [--epochs N] [--resume RUN] [options]',
+  summary: 'train a model file or project (progress on stderr; --json: one JSON line per epoch; a project stores the run)',
   async run(argv) {
-    const { request, file, json } = parseTrainArgs(argv);
-    request.spec = (await readModelFile(file)).spec;
+    const args = parseTrainArgs(argv);
+    const { request, graph, name, project } = await prepareRun(args);
+    const { config } = request;
+    // The CLI shows metrics, warnings and the confusion matrix, not pictures: skip the telemetry nobody sees.
+    config.telemetry = { ...config.telemetry, histograms: false, filters: false, activations: false, gradient_histograms: false };
+    const json = args.json;
     const info = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+    const warn = (line: string) => process.stderr.write(`${line}\n`);
     let backend = '';
     let bar: cliProgress.SingleBar | null = null;
-    const epochs = request.options.epochs;
+    let confusion: ConfusionReport | undefined;
+    let classNames: string[] | undefined;
+    const warnings: HealthWarning[] = [];
+    const notices: TrainingNotice[] = [];
+    const speeds: number[] = [];
+    const epochs = config.epochs;
     const onEvent = (e: FromWorker): void => {
       switch (e.type) {
         case 'backend':
@@ -103,30 +268,50 @@ export const trainCommand: Command = {
           info(formatBackendChoice(e.choice));
           break;
         case 'ready':
-          info(`data: ${e.trainCount} training and ${e.testCount} test samples, input [${e.inputShape.join(', ')}]; ${e.params.toLocaleString('en-US')} parameters`);
+          classNames = e.classNames;
+          info(
+            `data: ${e.trainCount} training and ${e.testCount} ${config.validation.kind === 'test' ? 'test' : 'validation'} samples, input [${e.inputShape.join(', ')}]; ` +
+              `${e.params.toLocaleString('en-US')} parameters`,
+          );
+          if (e.initialEpoch > 0) info(`resuming from ${request.resumeFrom} after epoch ${e.initialEpoch}`);
+          info(`checkpoints: ${request.checkpointDir} (continue later with --resume ${request.resumeFrom ?? request.runId})`);
           break;
-        case 'progress':
-          if (!bar) {
-            bar = new cliProgress.SingleBar(
-              { stream: process.stderr, format: 'epoch {ep}/{epochs} [{bar}] {value}/{total} batches | loss {loss} | ETA {eta_formatted}', hideCursor: false, clearOnComplete: true, etaBuffer: 20 },
-              cliProgress.Presets.shades_classic,
-            );
-            bar.start(e.batchesPerEpoch, 0, { ep: e.epoch + 1, epochs, loss: 'n/a' });
+        case 'telemetry': {
+          const t = e.event;
+          if (t.type === 'batch') {
+            if (!bar) {
+              bar = new cliProgress.SingleBar(
+                { stream: process.stderr, format: 'epoch {ep}/{epochs} [{bar}] {value}/{total} batches | loss {loss} | ETA {eta_formatted}', hideCursor: false, clearOnComplete: true, etaBuffer: 20 },
+                cliProgress.Presets.shades_classic,
+              );
+              bar.start(t.batches, 0, { ep: t.epoch + 1, epochs, loss: 'n/a' });
+            }
+            bar.update(t.batch + 1, { ep: t.epoch + 1, epochs, loss: fmt(t.loss) });
+          } else if (t.type === 'confusion') confusion = t;
+          else if (t.type === 'health') {
+            warnings.push(t);
+            warn(formatWarning(t));
+          } else if (t.type === 'notice') {
+            notices.push(t);
+            info(formatNotice(t));
           }
-          bar.update(e.batch + 1, { ep: e.epoch + 1, epochs, loss: fmt(e.loss) });
           break;
+        }
         case 'epoch': {
           bar?.stop();
           bar = null;
+          speeds.push(e.samplesPerSecond);
           const l = e.logs;
           if (json) {
             process.stdout.write(
               `${JSON.stringify({ epoch: e.epoch + 1, loss: l.loss ?? null, acc: l.acc ?? l.accuracy ?? null, val_loss: l.val_loss ?? null, val_acc: l.val_acc ?? l.val_accuracy ?? null, seconds: e.seconds, samples_per_second: e.samplesPerSecond, backend })}\n`,
             );
           } else {
+            const shown = new Set(['loss', 'acc', 'val_loss', 'val_acc']);
+            const extra = Object.entries(l).filter(([k]) => !shown.has(k)).map(([k, v]) => ` ${k} ${fmt(v)}`).join('');
             process.stdout.write(
               `epoch ${e.epoch + 1}/${epochs}: loss ${fmt(l.loss)} acc ${fmt(l.acc)} val_loss ${fmt(l.val_loss)} val_acc ${fmt(l.val_acc)} ` +
-                `(${e.seconds.toFixed(1)} s, ${e.samplesPerSecond.toFixed(1)} samples/s)\n`,
+                `(${e.seconds.toFixed(1)} s, ${e.samplesPerSecond.toFixed(1)} samples/s) lr ${Number(e.lr.toPrecision(4))}${extra}\n`,
             );
           }
           break;
@@ -135,18 +320,46 @@ export const trainCommand: Command = {
           break;
       }
     };
-    const handle = startTrainingWorker(request, onEvent);
+    const handle = startTrainingWorker(request, onEvent, { keepAlive: true });
     const onSigint = () => {
       process.stderr.write('\nstopping after the current batch (Ctrl-C again to abort)\n');
       process.once('SIGINT', () => void handle.terminate());
       handle.stop();
     };
     process.once('SIGINT', onSigint);
-    const end = await handle.finished;
-    process.removeListener('SIGINT', onSigint);
-    (bar as cliProgress.SingleBar | null)?.stop();
-    if (end.type === 'error') throw new Error(end.message);
-    if (end.stopped) info(`stopped after ${end.epochsCompleted} of ${epochs} epochs`);
+    try {
+      const end = await handle.finished;
+      process.removeListener('SIGINT', onSigint);
+      (bar as cliProgress.SingleBar | null)?.stop();
+      if (end.type === 'error') throw new Error(end.message);
+      if (confusion) info(formatConfusion(confusion, classNames));
+      if (end.stopped) info(`stopped after ${end.epochsCompleted} of ${epochs} epochs`);
+      if (project) {
+        const weights = await handle.artifacts();
+        const runId = await storeRunInProject(project, {
+          name: `${name}: ${config.optimizer.name} lr=${config.optimizer.learning_rate}`,
+          status: end.stopped ? 'stopped' : 'completed',
+          config: config as unknown as Record<string, unknown>,
+          graph,
+          history: end.history,
+          telemetry: {
+            backend,
+            outcome: end.status,
+            samplesPerSecond: speeds.length ? speeds.reduce((a, b) => a + b, 0) / speeds.length : 0,
+            telemetrySeconds: end.telemetrySeconds,
+            checkpoint: request.checkpointDir,
+            warnings: warnings.map((w) => ({ epoch: w.epoch, kind: w.kind, message: w.message, ...(w.layer ? { layer: w.layer } : {}) })),
+            notices: notices.map((n) => ({ epoch: n.epoch, kind: n.kind, message: n.message })),
+            ...(confusion ? { confusion: { epoch: confusion.epoch, matrix: confusion.matrix, precision: confusion.precision, recall: confusion.recall, accuracy: confusion.accuracy, samples: confusion.samples } } : {}),
+          },
+          durationSeconds: end.seconds,
+          weights,
+        });
+        info(`saved run ${runId} to ${project}`);
+      }
+    } finally {
+      await handle.terminate();
+    }
     return 0;
   },
 };

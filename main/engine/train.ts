@@ -269,7 +269,7 @@ export async function runTraining(request: StartRequest, emit: (e: FromWorker) =
       status === 'stopped' ? 'stopped on request; the weights trained so far are kept' : status === 'early-stopped' ? 'early stopping ended the run' : undefined;
     const done: DoneEvent = {
       type: 'done', status, stopped: status === 'stopped', epochsCompleted: training.history.length, seconds: (now() - start) / 1000,
-      telemetrySeconds: training.telemetrySeconds(), ...(message ? { message } : {}),
+      telemetrySeconds: training.telemetrySeconds(), history: training.history, ...(message ? { message } : {}),
     };
     emit(done);
     handedOver = true;

@@ -54,6 +54,8 @@ interface RunRecord {
   handle?: RunnerHandle;
   resumeFrom?: string;
   projectPath?: string;
+  /** The id of this run's entry in the project, once stored. */
+  storedAs?: string;
 }
 
 export interface RunManagerOptions {
@@ -339,7 +341,8 @@ export class RunManager {
         telemetry: runTelemetrySummary(run),
         durationSeconds: Math.max(0, (Date.now() - started) / 1000),
         weights: artifacts ?? null,
-      });
+      }, run.storedAs);
+      run.storedAs = stored;
       return `saved to ${path} as ${stored}`;
     } catch (err) {
       return `could not save the run to ${path}: ${(err as Error).message}`;

@@ -120,8 +120,13 @@ test('build the Keras mnist_cnn with dropout from an empty canvas, break it, und
   await expect(page.locator('[data-kind=Add]')).toHaveCount(0);
   await expect(page.getByTestId('node')).toHaveCount(9);
   await expect(page.getByTestId('total-params')).toHaveText('1,199,882');
-  await page.getByTestId('fit-view').click();
-  await page.waitForTimeout(400);
+  // Laid out top-down before the picture, as a user would tidy the hand-placed grid (and the old notice closed).
+  if (await page.getByTestId('toast').isVisible()) await page.getByTestId('toast').getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByTestId('auto-layout').click();
+  await page.waitForTimeout(600);
+  const top = await nodes[0].boundingBox();
+  const bottom = await nodes[8].boundingBox();
+  expect(bottom!.y).toBeGreaterThan(top!.y);
   await page.screenshot({ path: `${SHOTS}/editor.png` });
 
   await page.getByTestId('view-summary').click();

@@ -46,4 +46,39 @@ test('train the workshop CNN one epoch on a real MNIST subset and watch the dash
   await page.screenshot({ path: `${SHOTS}/training-filters.png` });
   await page.getByTestId('activations-view').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/training-activations.png` });
+
+  // The most confidently wrong validation images, loaded through datasets.preview.
+  await expect(page.getByTestId('wrong-example').first()).toBeVisible();
+  await expect(page.getByTestId('wrong-example').first().locator('img')).toBeVisible();
+  await expect(page.getByTestId('data-preview').locator('img').first()).toBeVisible();
+
+  // Run history: the finished run with its best validation accuracy.
+  const first = page.locator('[data-testid=run-row][data-status=completed]');
+  await expect(first).toHaveCount(1);
+  await expect(first.getByTestId('run-best')).toHaveText(/^\d+\.\d%$/);
+
+  // A second, quicker run with another learning rate, then both overlaid and labelled with what changed.
+  await page.getByTestId('train-learning-rate').fill('0.1');
+  await page.getByTestId('train-limit').fill('256');
+  await page.getByTestId('train-start').click();
+  await expect(page.locator('[data-testid=run-row][data-status=completed]')).toHaveCount(2, { timeout: 240_000 });
+  const rows = page.getByTestId('run-row');
+  // Newest first by default; pick the older run first so that it is the baseline.
+  await rows.nth(1).getByTestId('run-compare').check();
+  await rows.nth(0).getByTestId('run-compare').check();
+  await expect(page.getByTestId('compare-label')).toHaveCount(2);
+  await expect(page.getByTestId('compare-label').nth(1)).toContainText('lr 0.05→0.1');
+  await expect(page.getByTestId('compare-label').nth(1)).toContainText('subset 512→256');
+  await expect(page.getByTestId('chart-loss')).toHaveAttribute('data-lines', '4');
+  await page.getByTestId('runs-sort-best').click();
+  await page.getByTestId('chart-loss').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/training-compare.png` });
+  await page.getByTestId('wrong-gallery').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SHOTS}/run-history.png` });
+
+  // A past run's graph opens in the editor.
+  await rows.nth(0).getByTestId('run-open-graph').click();
+  await expect(page.getByTestId('view-editor')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('node')).toHaveCount(9);
+  await expect(page.getByTestId('total-params')).toHaveText('1,199,882');
 });

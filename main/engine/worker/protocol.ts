@@ -4,7 +4,7 @@
  * Plain structured-clone data only: the dataset travels as a reference the worker loads itself.
  */
 import type { ModelSpec } from '../../../shared/graph/types';
-import type { FilterTiles, TelemetryEvent, WeightHistogram } from '../../../shared/telemetry';
+import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../../shared/telemetry';
 import type { TrainingConfig } from '../../../shared/training';
 import type { StoredWeights } from '../../projects/types';
 import type { BackendChoice } from '../backend';
@@ -91,6 +91,8 @@ export interface DoneEvent {
   message?: string;
   /** Seconds spent in telemetry (the overhead over plain training). */
   telemetrySeconds: number;
+  /** Every finished epoch's metrics, those before a resumed checkpoint included. */
+  history: EpochMetrics[];
 }
 
 export interface ErrorEvent {

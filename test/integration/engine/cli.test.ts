@@ -1,13 +1,18 @@
 /** `layerlab summary` and `layerlab train`, spawned as a user runs them. */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, mnistDir, repoRoot } from './paths';
 
+const cacheDir = mkdtempSync(path.join(tmpdir(), 'layerlab-cli-cache-'));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/layerlab.js'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000 });
+  // Checkpoints go under the cache folder: keep them out of the user's.
+  const env = { ...process.env, LAYERLAB_CACHE_DIR: cacheDir };
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/layerlab.js'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 180_000, env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -63,6 +68,13 @@ describe('layerlab train', () => {
     expect(r.stdout).toMatch(/backend: cpu/);
     expect(r.stdout).toMatch(/epoch 1\/1: loss \d+\.\d{4} acc \d\.\d{4} val_loss \d+\.\d{4} val_acc \d\.\d{4} \(\d+\.\d s, \d+\.\d samples\/s\)/);
     expect(r.stderr).not.toMatch(/Hi, looks like/);
+    // Issue 4: the learning rate on each epoch line, and the final confusion matrix with per-class precision/recall.
+    expect(r.stdout).toMatch(/samples\/s\) lr 0\.001\n/);
+    expect(r.stdout).toMatch(/confusion matrix \(epoch 1, 100 validation samples, accuracy \d+\.\d+%\):\ntrue\\pred +0 +1 .* 9 +precision +recall\n0 +\d+/);
+    const rows = r.stdout.split('\n').filter((l) => /^\d +\d/.test(l));
+    expect(rows).toHaveLength(10);
+    const cells = rows.map((l) => l.trim().split(/ +/).slice(1, 11).map(Number));
+    expect(cells.flat().reduce((a, b) => a + b, 0)).toBe(100);
   });
 
   it('exits 1 with a clear message for a forced backend that is not there', () => {

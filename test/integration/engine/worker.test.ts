@@ -4,47 +4,68 @@ import { describe, expect, it } from 'vitest';
 import { startTrainingWorker } from '../../../main/engine/worker/client';
 import type { FromWorker, StartRequest } from '../../../main/engine/worker/protocol';
 import { specFromJson } from '../../../main/engine/model';
+import { TrainingConfigSchema, type TrainingConfigInput } from '../../../shared/training';
 import { fixture, mnistDir } from './paths';
 
 const mlp = specFromJson(JSON.parse(readFileSync(fixture('mlp-784-64-64-10.json'), 'utf8')));
 
-function request(overrides: Partial<StartRequest['options']> = {}, data: Partial<StartRequest['data']> = {}): StartRequest {
+function request(overrides: TrainingConfigInput = {}, dataDir = mnistDir): StartRequest {
   return {
     spec: mlp,
-    data: { dataset: 'mnist', dataDir: mnistDir, limitTrain: 1000, limitTest: 300, ...data },
-    options: { epochs: 2, batchSize: 50, optimizer: { name: 'sgd', learning_rate: 0.1, momentum: 0.9 }, seed: 1, backend: 'wasm', ...overrides },
+    config: TrainingConfigSchema.parse({
+      dataset: { name: 'mnist' }, limit_train: 1000, limit_test: 300, epochs: 2, batch_size: 50, seed: 1,
+      optimizer: { name: 'sgd', learning_rate: 0.1, momentum: 0.9 },
+      telemetry: { histograms: false, filters: false, activations: false },
+      ...overrides,
+    }),
+    data: { dataDir },
+    backend: 'wasm',
   };
 }
+const isProgress = (e: FromWorker) => e.type === 'telemetry' && e.event.type === 'batch';
 
 describe('training worker', () => {
-  it('trains the 784-64-64-10 MLP on real MNIST and reports backend, ready, progress, epochs, done', async () => {
+  it('trains the 784-64-64-10 MLP on real MNIST, reports backend, ready, progress, epochs, done, then predicts', async () => {
     const events: FromWorker[] = [];
-    const h = startTrainingWorker(request(), (e) => events.push(e));
+    const h = startTrainingWorker(request(), (e) => events.push(e), { keepAlive: true });
     const end = await h.finished;
-    expect(end).toMatchObject({ type: 'done', epochsCompleted: 2, stopped: false });
+    expect(end).toMatchObject({ type: 'done', status: 'completed', epochsCompleted: 2, stopped: false });
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('backend');
     expect(types[1]).toBe('ready');
     expect(types.filter((t) => t === 'epoch')).toHaveLength(2);
-    expect(types).toContain('progress');
+    expect(events.some(isProgress)).toBe(true);
     expect(types[types.length - 1]).toBe('done');
-    expect(events[1]).toMatchObject({ type: 'ready', trainCount: 1000, testCount: 300, params: 55050, batchesPerEpoch: 20, inputShape: [784] });
+    expect(events[1]).toMatchObject({ type: 'ready', trainCount: 1000, testCount: 300, params: 55050, batchesPerEpoch: 20, inputShape: [784], initialEpoch: 0 });
     const last = h.epochs[1]!;
-    expect(last.logs.val_acc).toBeGreaterThan(0.75);
+    expect(last.logs.val_acc).toBeGreaterThan(0.7);
     expect(last.logs.loss).toBeLessThan(h.epochs[0]!.logs.loss!);
     expect(last.samplesPerSecond).toBeGreaterThan(0);
+    expect(last.lr).toBeCloseTo(0.1, 6);
+    // The worker stays to answer predictions with the trained weights: a probability vector over 10 classes.
+    const p = await h.predict(Array.from({ length: 784 }, (_, i) => (i % 28 > 10 && i % 28 < 16 ? 255 : 0)));
+    expect(p).toHaveLength(10);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    await expect(h.predict([1, 2, 3])).rejects.toThrow(/784/);
+    const artifacts = await h.artifacts();
+    expect(artifacts.weightData.byteLength).toBe(55050 * 4);
+    await h.terminate();
   });
 
   it('stops between batches when asked', async () => {
     let stopped = false;
-    const h = startTrainingWorker(request({ epochs: 50, progressEveryMs: 0 }), (e) => {
-      if (e.type === 'progress' && !stopped) {
+    let during: Promise<number[]> | undefined;
+    const h = startTrainingWorker(request({ epochs: 50, telemetry: { progress_per_second: 60 } }), (e) => {
+      if (isProgress(e) && !stopped) {
         stopped = true;
+        // Predictions are answered between batches while training runs.
+        during = h.predict(new Array<number>(784).fill(0));
         h.stop();
       }
     });
     const end = await h.finished;
-    expect(end).toMatchObject({ type: 'done', stopped: true });
+    expect(end).toMatchObject({ type: 'done', status: 'stopped', stopped: true });
+    expect(await during).toHaveLength(10);
     expect(end.type === 'done' && end.epochsCompleted).toBeLessThan(2);
   });
 
@@ -58,14 +79,14 @@ describe('training worker', () => {
   });
 
   it('a missing data folder surfaces as an error event naming it', async () => {
-    const end = await startTrainingWorker(request({}, { dataDir: '/nonexistent/mnist' })).finished;
+    const end = await startTrainingWorker(request({}, '/nonexistent/mnist')).finished;
     expect(end).toMatchObject({ type: 'error' });
     expect(end.type === 'error' && end.message).toMatch(/\/nonexistent\/mnist does not exist/);
   });
 
   it('a killed worker surfaces as an error event, not a hang', async () => {
     const h = startTrainingWorker(request({ epochs: 50 }), (e) => {
-      if (e.type === 'progress') void h.terminate();
+      if (isProgress(e)) void h.terminate();
     });
     const end = await h.finished;
     expect(end).toMatchObject({ type: 'error', message: 'training was terminated before it finished' });

@@ -1,0 +1,236 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ApiError, validateRequest, type ApiMethod } from '../../shared/api';
+import { projectSchema } from '../../shared/format';
+import { createBackendService } from '../../main/service/service';
+import { buildMenuTemplate, type MenuAction } from '../../main/electron/menu';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { Host } from '../../renderer/src/host';
+import type { DesktopBridge, DesktopMenuMessage } from '../../renderer/src/host/desktop';
+import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
+import { fromProjectJson, toProjectJson } from '../../renderer/src/lib/project/document';
+import { ProjectStore } from '../../renderer/src/lib/project/project.svelte';
+import { bindDesktopMenu, MENU_ACTIONS, type MenuHandlers } from '../../renderer/src/shell/menu';
+import ProjectDialog from '../../renderer/src/shell/ProjectDialog.svelte';
+import { defaultForm } from '../../renderer/src/training/form';
+import { TrainingStore } from '../../renderer/src/training/training.svelte';
+import { chain, MNIST_CNN } from './fixtures';
+
+const dir = mkdtempSync(join(tmpdir(), 'layerlab-project-ui-'));
+const service = createBackendService({ baseDir: dir, appVersion: '0.1.0-test' });
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The real backend service in this process, reached the way the transports reach it: validated requests. */
+function inProcessHost(): Host {
+  return {
+    kind: 'electron',
+    async call(method: ApiMethod, params?: unknown) {
+      const checked = validateRequest(method, params);
+      if (!checked.ok) throw new ApiError(checked.error.code, checked.error.message);
+      return service.call(checked.method, checked.params as never);
+    },
+    on: () => () => {},
+    onConnection(handler) {
+      handler('open');
+      return () => {};
+    },
+    close() {},
+  } as Host;
+}
+
+function setup(confirmAnswer = true, initialViewport = { x: 10, y: -20, zoom: 0.8 }) {
+  const editor = new EditorStore();
+  const training = new TrainingStore();
+  // null = "fit the graph"; a real window then has some fitted viewport, kept here as it was.
+  let viewport: { x: number; y: number; zoom: number } = initialViewport;
+  const asked: string[] = [];
+  const project = new ProjectStore({
+    editor,
+    training,
+    getViewport: () => viewport,
+    setViewport: (v) => (viewport = v ?? viewport),
+    confirm: (m) => (asked.push(m), confirmAnswer),
+  });
+  return { editor, training, project, asked, viewport: () => viewport };
+}
+
+describe('project document', () => {
+  it('round-trips graph, positions, viewport and training settings through a valid project.json, keeping other fields', () => {
+    const graph = chain(MNIST_CNN);
+    const form = { ...defaultForm(), optimizer: 'adam' as const, learningRate: 0.003, batchSize: 32, limit: null };
+    const base = { ...toProjectJson({ name: 'x', graph, viewport: { x: 0, y: 0, zoom: 1 }, form: defaultForm() }, null), notes: 'keep me', created: '2026-01-01T00:00:00.000Z' };
+    const json = toProjectJson({ name: 'CNN', graph, viewport: { x: 5, y: 6, zoom: 0.5 }, form }, base, new Date('2026-11-28T12:00:00Z'));
+    expect(projectSchema.safeParse(json).success).toBe(true);
+    expect(json.notes).toBe('keep me');
+    expect(json.created).toBe('2026-01-01T00:00:00.000Z');
+    expect(json.modified).toBe('2026-11-28T12:00:00.000Z');
+    const back = fromProjectJson(JSON.parse(JSON.stringify(json)), defaultForm()).doc;
+    expect(back.graph).toEqual(graph);
+    expect(back.viewport).toEqual({ x: 5, y: 6, zoom: 0.5 });
+    expect(back.form).toEqual(form);
+    expect(back.name).toBe('CNN');
+  });
+
+  it('refuses a file that is not a project with the reason', () => {
+    expect(() => fromProjectJson({ hello: 1 }, defaultForm())).toThrow(/format|version|project/i);
+  });
+});
+
+describe('ProjectStore against the real backend service', () => {
+  it('is dirty after an edit, clean after undo back to the saved graph, and after a save', async () => {
+    const { editor, training, project } = setup();
+    project.host = inProcessHost();
+    training.connection = 'open';
+    expect(await project.newProject('cnn-dropout')).toBe(true);
+    expect(editor.graph.nodes).toHaveLength(9);
+    expect(project.dirty).toBe(false);
+    const dense = editor.graph.nodes.find((n) => n.kind === 'Dense')!;
+    editor.setConfig(dense.id, 'units', 64);
+    expect(project.dirty).toBe(true);
+    editor.undo();
+    expect(project.dirty).toBe(false);
+    editor.redo();
+    training.form.learningRate = 0.05;
+    expect(project.dirty).toBe(true);
+
+    // No file yet: save() says so (the window then asks for a path), saveAs() writes it.
+    expect(await project.save()).toBe(false);
+    const ok = await project.saveAs('cnn.layerlab');
+    expect(editor.notice?.text).toMatch(/^Saved/);
+    expect(ok).toBe(true);
+    expect(project.path).toBe(join(dir, 'cnn.layerlab'));
+    expect(project.dirty).toBe(false);
+    editor.projectName = 'Renamed';
+    expect(project.dirty).toBe(true);
+    expect(await project.save()).toBe(true);
+    expect(project.dirty).toBe(false);
+    await project.refreshRecent();
+    expect(project.recent.map((r) => r.path)).toContain(join(dir, 'cnn.layerlab'));
+
+    // A fresh window opens it: same graph (ids, positions, params), name, viewport and settings.
+    const other = setup(true, { x: 0, y: 0, zoom: 1 });
+    other.project.host = inProcessHost();
+    other.training.connection = 'open';
+    expect(await other.project.open('cnn.layerlab')).toBe(true);
+    expect(other.editor.graph).toEqual(editor.graph);
+    expect(other.editor.projectName).toBe('Renamed');
+    expect(other.training.form.learningRate).toBe(0.05);
+    expect(other.viewport()).toEqual({ x: 10, y: -20, zoom: 0.8 });
+    expect(other.project.dirty).toBe(false);
+  });
+
+  it('imports a Keras model.json (the workshop CNN saved by Keras 3) as a new unsaved document', async () => {
+    const { editor, training, project } = setup();
+    project.host = inProcessHost();
+    training.connection = 'open';
+    expect(await project.importModel(join(process.cwd(), 'test/support/keras-json/cnn-dropout.keras3.json'))).toBe(true);
+    expect(editor.graph.nodes.map((n) => n.kind)).toContain('Conv2D');
+    expect(editor.analysis.errors).toEqual([]);
+    expect(editor.analysis.totals.total).toBe(1_199_882);
+    expect(project.path).toBeNull();
+    expect(editor.notice?.text).toMatch(/^Imported/);
+  });
+
+  it('asks before replacing unsaved changes and keeps them when told no', async () => {
+    const { editor, project, asked } = setup(false);
+    editor.load(chain(MNIST_CNN), 'Mine');
+    expect(project.dirty).toBe(true);
+    expect(await project.newProject()).toBe(false);
+    expect(asked[0]).toMatch(/"Mine" has unsaved changes/);
+    expect(editor.graph.nodes).toHaveLength(9);
+  });
+
+  it('reports a missing file as an error notice instead of throwing', async () => {
+    const { editor, training, project } = setup();
+    project.host = inProcessHost();
+    training.connection = 'open';
+    expect(await project.open('nope/missing.layerlab')).toBe(false);
+    expect(editor.notice?.tone).toBe('error');
+    expect(editor.notice?.text).toMatch(/missing\.layerlab/);
+  });
+
+  it('needs a backend to save, and says how to get one', async () => {
+    const { editor, project } = setup();
+    expect(await project.saveAs('x.layerlab')).toBe(false);
+    expect(editor.notice?.text).toMatch(/layerlab serve/);
+  });
+});
+
+describe('project dialog', () => {
+  it('lists recent projects and opens the one clicked or the path typed', async () => {
+    const opened: string[] = [];
+    const props = {
+      mode: 'open' as const,
+      recent: [{ path: '/p/a.layerlab', name: 'A', openedAt: '2026-11-28T10:00:00Z' }],
+      onnew: () => {},
+      onopen: (p: string) => opened.push(p),
+      onimport: () => {},
+      onsaveas: () => {},
+      onexport: () => {},
+    };
+    const { unmount } = render(ProjectDialog, { props });
+    expect(screen.getByTestId('recent-project').textContent).toContain('/p/a.layerlab');
+    await fireEvent.click(screen.getByTestId('recent-project'));
+    expect(opened).toEqual(['/p/a.layerlab']);
+    unmount();
+    render(ProjectDialog, { props });
+    await fireEvent.input(screen.getByTestId('project-path'), { target: { value: 'b.layerlab' } });
+    await fireEvent.click(screen.getByTestId('project-dialog-submit'));
+    expect(opened).toEqual(['/p/a.layerlab', 'b.layerlab']);
+  });
+
+  it('starts Save As from the suggested file name and imports from its own tab', async () => {
+    const saved: string[] = [];
+    const imported: string[] = [];
+    render(ProjectDialog, {
+      props: { mode: 'saveAs', suggestedName: 'CNN.layerlab', onnew: () => {}, onopen: () => {}, onimport: (p: string) => imported.push(p), onsaveas: (p: string) => saved.push(p), onexport: () => {} },
+    });
+    expect((screen.getByTestId('project-path') as HTMLInputElement).value).toBe('CNN.layerlab');
+    await fireEvent.click(screen.getByTestId('project-dialog-submit'));
+    expect(saved).toEqual(['CNN.layerlab']);
+  });
+});
+
+describe('desktop menu', () => {
+  /** Clicks every item of main's menu template and collects what it sends to the window. */
+  function menuActions(): MenuAction[] {
+    const sent: MenuAction[] = [];
+    const walk = (list: MenuItemConstructorOptions[]) => {
+      for (const item of list) {
+        (item.click as (() => void) | undefined)?.();
+        if (Array.isArray(item.submenu)) walk(item.submenu);
+      }
+    };
+    const template = buildMenuTemplate({ platform: 'linux', isDev: false, recentProjects: ['/r.layerlab'], send: (a) => sent.push(a) });
+    walk(template);
+    return sent;
+  }
+
+  it('handles every action main’s menu sends', () => {
+    const sent = menuActions();
+    expect(sent.length).toBeGreaterThan(10);
+    for (const action of sent) expect(MENU_ACTIONS).toContain(action);
+  });
+
+  it('routes menu messages to the window’s commands, with their argument', () => {
+    let listener: ((m: DesktopMenuMessage) => void) | null = null;
+    const bridge: DesktopBridge = { request: async () => null, onMenu: (l) => ((listener = l), () => (listener = null)) };
+    const calls: string[] = [];
+    const handlers = Object.fromEntries(MENU_ACTIONS.map((a) => [a, (arg?: string) => void calls.push(arg ? `${a}:${arg}` : a)])) as MenuHandlers;
+    const unknown: string[] = [];
+    const off = bindDesktopMenu(bridge, handlers, (a) => unknown.push(a));
+    listener!({ action: 'edit.undo' });
+    listener!({ action: 'file.openRecent', arg: '/r.layerlab' });
+    listener!({ action: 'file.frobnicate' });
+    expect(calls).toEqual(['edit.undo', 'file.openRecent:/r.layerlab']);
+    expect(unknown).toEqual(['file.frobnicate']);
+    off();
+    expect(listener).toBeNull();
+  });
+});

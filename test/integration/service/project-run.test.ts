@@ -1,0 +1,74 @@
+/** training.start with projectPath: the ended run lands in the project file, with weights that load in tfjs. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { handleApiMessage } from '../../../main/service/handle';
+import { createBackendService } from '../../../main/service/service';
+import { createProject, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
+import { loadModelFromWeights } from '../../../main/projects/weights';
+import type { ApiEventMessage } from '../../../shared/api';
+import { TrainingConfigSchema } from '../../../shared/training';
+import { MIRROR, mlpGraph } from '../../unit/api/examples';
+
+const events: ApiEventMessage[] = [];
+const payload = (m: ApiEventMessage) => m.payload as { runId: string; status?: string; epoch?: number; message?: string };
+function waitFor(match: (m: ApiEventMessage) => boolean): Promise<ApiEventMessage> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const e = events.find(match);
+      if (e) resolve(e);
+      else setTimeout(check, 50);
+    };
+    check();
+  });
+}
+const dir = mkdtempSync(join(tmpdir(), 'layerlab-project-run-'));
+const service = createBackendService({ datasets: { mirror: MIRROR, cacheDir: join(dir, 'cache'), offline: true }, checkpointDir: join(dir, 'ck'), baseDir: dir });
+service.subscribe((m) => events.push(m));
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('stores the finished run in the project named by projectPath', async () => {
+  const file = join(dir, 'p.layerlab');
+  await saveProjectAs(createProject({ name: 'P', templateId: 'mlp-64' }), file);
+  const config = { dataset: { name: 'mnist' }, epochs: 1, batch_size: 50, limit_train: 500, limit_test: 200, telemetry: { histograms: false, filters: false } };
+  const response = await handleApiMessage(service, JSON.stringify({ id: 1, method: 'training.start', params: { graph: mlpGraph, config, name: 'stored', projectPath: 'p.layerlab' } }));
+  expect('result' in response && response.result).toMatchObject({ status: 'running' });
+  const runId = 'result' in response ? (response.result as { runId: string }).runId : '';
+  const ended = await waitFor((m) => m.event === 'training.status' && payload(m).runId === runId && ['completed', 'failed'].includes(payload(m).status!));
+  expect(ended.payload).toMatchObject({ status: 'completed', message: expect.stringMatching(/saved to .*p\.layerlab as run-/) });
+
+  const { doc } = await openProject(file);
+  expect(doc.runs).toHaveLength(1);
+  const run = doc.runs[0]!.meta;
+  expect(run).toMatchObject({ name: 'stored', status: 'completed', hasWeights: true, graph: mlpGraph });
+  expect(run.history).toHaveLength(1);
+  expect(run.best.val_acc).toBe(run.history[0]!.metrics.val_acc);
+  expect((run.telemetry as { confusion: { samples: number } }).confusion.samples).toBe(200);
+  const model = await loadModelFromWeights(await loadRunWeights(doc, run.id));
+  expect(model.countParams()).toBe(784 * 32 + 32 + 32 * 10 + 10);
+  model.dispose();
+}, 60_000);
+
+it('a stopped run is stored, and after resuming its entry is replaced by the finished run', async () => {
+  const file = join(dir, 'q.layerlab');
+  await saveProjectAs(createProject({ name: 'Q', templateId: 'mlp-64' }), file);
+  const config = { dataset: { name: 'mnist' }, epochs: 3, batch_size: 50, limit_train: 500, limit_test: 100, telemetry: { histograms: false, filters: false, activations: false } };
+  const { runId } = service.runs.start(mlpGraph, TrainingConfigSchema.parse(config), 'resumable', file);
+  await waitFor((m) => m.event === 'training.epoch' && payload(m).runId === runId && payload(m).epoch === 0);
+  service.runs.stop(runId);
+  const stopped = await waitFor((m) => m.event === 'training.status' && payload(m).runId === runId && payload(m).status === 'stopped');
+  expect(payload(stopped).message).toMatch(/saved to/);
+  const first = (await openProject(file)).doc.runs;
+  expect(first.map((r) => r.meta.status)).toEqual(['stopped']);
+
+  service.runs.resume(runId);
+  await waitFor((m) => m.event === 'training.status' && payload(m).runId === runId && payload(m).status === 'completed');
+  const runs = (await openProject(file)).doc.runs;
+  expect(runs).toHaveLength(1);
+  expect(runs[0]!.meta).toMatchObject({ status: 'completed', hasWeights: true });
+  expect(runs[0]!.meta.history.map((h) => h.epoch)).toEqual([0, 1, 2]);
+}, 60_000);
