@@ -15,6 +15,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`layerlab: unknown command '${name}'.\n\n${usage()}`);
     return 1;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`Usage: layerlab ${command.usage}\n\n${command.summary}\n${command.help ? `\n${command.help.trimEnd()}\n` : ''}`);
+    return 0;
+  }
   try {
     return await command.run(rest);
   } catch (err) {

@@ -244,6 +244,28 @@ export const trainCommand: Command = {
   name: 'train',
   usage: 'train FILE [--config CONFIG.json] [--dataset NAME] [--epochs N] [--resume RUN] [options]',
   summary: 'train a model file or project (progress on stderr; --json: one JSON line per epoch; a project stores the run)',
+  help: `FILE is a Keras model-config JSON, a TF.js model.json or a Layerlab project (.layerlab). A project trains with
+its own training config and stores the run (config, graph, metrics, weights) in the file.
+
+Options (flags override --config, which overrides the project's config):
+  --config FILE          a TrainingConfig JSON (optimizer, loss, schedule, early stopping, augmentation, ...)
+  --dataset NAME         mnist | fashion-mnist | cifar-10 | cifar-100
+  --epochs N             number of epochs
+  --batch-size B         batch size (default 32)
+  --optimizer NAME       sgd | adam | rmsprop | adagrad | adadelta | adamax
+  --learning-rate X      learning rate
+  --momentum M           SGD momentum
+  --limit-train N        train on the first N training samples (quick experiments)
+  --limit-test N         validate on the first N test samples
+  --seed S               seed for weight initialisation and shuffling
+  --backend NAME         tfjs-node-gpu | tfjs-node | wasm | cpu (default: the best that loads)
+  --data-dir DIR         read the dataset's files from DIR (a mirror folder, e.g. ../shared/datasets/mnist)
+  --checkpoint-dir DIR   where each epoch's checkpoint goes (DIR/<run id>)
+  --resume RUN|DIR       continue a stopped run from its last checkpoint
+  --json                 one JSON object per epoch on stdout; progress goes to stderr
+
+Example:
+  layerlab train model.json --dataset mnist --epochs 2 --limit-train 2000 --optimizer sgd --learning-rate 0.01 --momentum 0.9`,
   async run(argv) {
     const args = parseTrainArgs(argv);
     const { request, graph, name, project } = await prepareRun(args);
