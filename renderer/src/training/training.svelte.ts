@@ -1,8 +1,11 @@
 import type {
+  DatasetPreview,
   DatasetSummary,
   EpochRecord,
   PredictResult,
+  RunDetail,
   RunStatus,
+  RunSummary,
   SystemInfo,
   TrainingActivations,
   TrainingConfusion,
@@ -12,40 +15,25 @@ import type {
   TrainingWarning,
 } from '../../../shared/api';
 import type { Graph } from '../../../shared/graph/types';
-import { LOSS_NAMES, OPTIMIZER_NAMES, type LossName, type OptimizerName, type TrainingConfigInput } from '../../../shared/training';
+import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
+import { defaultForm, toConfig, type TrainingForm } from './form';
 import type { ConnectionState, Host } from '../host';
 
-export { LOSS_NAMES, OPTIMIZER_NAMES };
+export { LOSS_NAMES, OPTIMIZER_NAMES, defaultForm, toConfig, type TrainingForm };
 
-/** The panel's form: the fields a workshop run changes; everything else keeps TrainingConfig's defaults. */
-export interface TrainingForm {
-  dataset: string;
-  optimizer: OptimizerName;
-  learningRate: number;
-  momentum: number;
-  loss: LossName;
-  batchSize: number;
-  epochs: number;
-  /** Training samples to use; null for the whole split. */
-  limit: number | null;
+/** One confidently wrong validation example with its image, once loaded. */
+export interface WrongExample {
+  index: number;
+  trueLabel: number;
+  predicted: number;
+  probability: number;
+  /** PNG, base64; null while loading or when the dataset could not be read. */
+  png: string | null;
 }
 
-export function toConfig(form: TrainingForm): TrainingConfigInput {
-  const optimizer =
-    form.optimizer === 'sgd' || form.optimizer === 'rmsprop'
-      ? { name: form.optimizer, learning_rate: form.learningRate, momentum: form.momentum }
-      : { name: form.optimizer, learning_rate: form.learningRate };
-  return {
-    dataset: { name: form.dataset },
-    optimizer: optimizer as TrainingConfigInput['optimizer'],
-    loss: form.loss,
-    batch_size: form.batchSize,
-    epochs: form.epochs,
-    limit_train: form.limit,
-    // Validation on a matching slice of the test split keeps a quick run quick.
-    limit_test: form.limit === null ? null : Math.max(100, Math.round(form.limit / 5)),
-  };
-}
+/** How many of the most confidently wrong examples the gallery shows. */
+export const WRONG_SHOWN = 12;
+const ENDED: readonly RunStatus[] = ['completed', 'failed', 'stopped'];
 
 /**
  * One window's view of training: the form, the current run and the telemetry pushed for it. Talks to the
@@ -55,16 +43,7 @@ export class TrainingStore {
   connection = $state<ConnectionState | 'none'>('none');
   system = $state.raw<SystemInfo | null>(null);
   datasets = $state.raw<DatasetSummary[]>([]);
-  form = $state<TrainingForm>({
-    dataset: 'mnist',
-    optimizer: 'sgd',
-    learningRate: 0.01,
-    momentum: 0.9,
-    loss: 'sparse_categorical_crossentropy',
-    batchSize: 64,
-    epochs: 1,
-    limit: 2000,
-  });
+  form = $state<TrainingForm>(defaultForm());
   runId = $state<string | null>(null);
   status = $state<RunStatus | null>(null);
   message = $state<string | null>(null);
@@ -76,6 +55,15 @@ export class TrainingStore {
   activations = $state.raw<TrainingActivations | null>(null);
   warnings = $state.raw<TrainingWarning[]>([]);
   prediction = $state.raw<PredictResult | null>(null);
+  wrong = $state.raw<WrongExample[]>([]);
+  /** Every run the backend knows (training.list), for the history table. */
+  runs = $state.raw<RunSummary[]>([]);
+  /** Runs picked in the history table to overlay in the charts, in the order picked (the first is the baseline). */
+  compare = $state.raw<string[]>([]);
+  /** Full runs (with their graphs) of `compare`, for the diff labels. */
+  details = $state.raw<Record<string, RunDetail>>({});
+  /** Sample images of the chosen dataset for the panel's preview grid. */
+  samples = $state.raw<DatasetPreview | null>(null);
 
   running = $derived(this.status === 'running' || this.status === 'queued' || this.status === 'paused');
 
@@ -92,6 +80,7 @@ export class TrainingStore {
         if (s === 'open') void this.loadInfo();
       }),
       host.on('training.status', (p) => {
+        if (ENDED.includes(p.status) || p.status === 'queued') void this.loadRuns();
         if (!mine(p)) return;
         this.status = p.status;
         this.message = p.message ?? null;
@@ -102,7 +91,11 @@ export class TrainingStore {
       }),
       host.on('training.histograms', (p) => mine(p) && (this.histograms = p)),
       host.on('training.filters', (p) => mine(p) && (this.filters = p)),
-      host.on('training.confusion', (p) => mine(p) && (this.confusion = p)),
+      host.on('training.confusion', (p) => {
+        if (!mine(p)) return;
+        this.confusion = p;
+        void this.loadWrong(p);
+      }),
       host.on('training.activations', (p) => mine(p) && (this.activations = p)),
       host.on('training.warning', (p) => mine(p) && (this.warnings = [...this.warnings, p])),
     ];
@@ -120,12 +113,15 @@ export class TrainingStore {
       const [system, list] = await Promise.all([this.host.call('system.info'), this.host.call('datasets.list')]);
       this.system = system;
       this.datasets = list.datasets;
+      void this.loadRuns();
+      void this.loadSamples();
     } catch (e) {
       this.message = (e as Error).message;
     }
   }
 
-  async start(graph: Graph, name: string): Promise<void> {
+  /** With `projectPath`, the backend stores the ended run in that project file. */
+  async start(graph: Graph, name: string, projectPath?: string | null): Promise<void> {
     if (!this.host) {
       this.message = 'No backend connected: run `layerlab serve` or the desktop app to train.';
       return;
@@ -139,10 +135,17 @@ export class TrainingStore {
     this.activations = null;
     this.warnings = [];
     this.prediction = null;
+    this.wrong = [];
     try {
-      const { runId, status } = await this.host.call('training.start', { graph, config: toConfig(this.form), name });
+      const { runId, status } = await this.host.call('training.start', {
+        graph,
+        config: toConfig(this.form),
+        name,
+        ...(projectPath ? { projectPath } : {}),
+      });
       this.runId = runId;
       this.status = status;
+      void this.loadRuns();
     } catch (e) {
       this.status = 'failed';
       this.message = (e as Error).message;
@@ -165,6 +168,73 @@ export class TrainingStore {
       this.prediction = await this.host.call('training.predict', { runId: this.runId, input: { pixels, shape } });
     } catch (e) {
       this.message = (e as Error).message;
+    }
+  }
+
+  async loadRuns(): Promise<void> {
+    if (!this.host) return;
+    try {
+      this.runs = (await this.host.call('training.list')).runs;
+    } catch (e) {
+      this.message = (e as Error).message;
+    }
+  }
+
+  /** Loads a run in full (graph, last telemetry); cached, since an ended run no longer changes. */
+  async getRun(runId: string): Promise<RunDetail | null> {
+    const cached = this.details[runId];
+    if (cached && !['running', 'queued', 'paused'].includes(cached.status)) return cached;
+    if (!this.host) return null;
+    try {
+      const run = await this.host.call('training.get', { runId });
+      this.details = { ...this.details, [runId]: run };
+      return run;
+    } catch (e) {
+      this.message = (e as Error).message;
+      return null;
+    }
+  }
+
+  /** Adds or removes a run from the overlay. */
+  toggleCompare(runId: string): void {
+    if (this.compare.includes(runId)) {
+      this.compare = this.compare.filter((id) => id !== runId);
+      return;
+    }
+    this.compare = [...this.compare, runId];
+    void this.getRun(runId);
+  }
+
+  /** The images of the most confidently wrong validation examples (the test split, as the run validates on it). */
+  async loadWrong(confusion: TrainingConfusion): Promise<void> {
+    const picked = [...confusion.confidentlyWrong].sort((a, b) => b.probability - a.probability).slice(0, WRONG_SHOWN);
+    this.wrong = picked.map((w) => ({ ...w, png: null }));
+    const host = this.host;
+    if (!host) return;
+    const run = this.runs.find((r) => r.runId === confusion.runId);
+    const name = run?.config.dataset.name ?? this.form.dataset;
+    const images = await Promise.all(
+      picked.map((w) =>
+        host
+          .call('datasets.preview', { name, split: 'test', offset: w.index, count: 1 })
+          .then((p) => p.images[0]?.png ?? null)
+          .catch(() => null),
+      ),
+    );
+    // A newer confusion report may have arrived while these loaded.
+    if (this.confusion !== confusion) return;
+    this.wrong = picked.map((w, i) => ({ ...w, png: images[i] }));
+  }
+
+  async loadSamples(count = 16): Promise<void> {
+    if (!this.host) return;
+    const name = this.form.dataset;
+    try {
+      const preview = await this.host.call('datasets.preview', { name, split: 'train', offset: 0, count });
+      if (this.form.dataset === name) this.samples = preview;
+    } catch {
+      // A dataset that is not downloaded yet has no preview; the panel shows none.
+      this.samples = null;
     }
   }
 }

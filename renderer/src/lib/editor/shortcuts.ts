@@ -12,9 +12,12 @@ export const SHORTCUTS = {
   layout: { keys: 'L', label: 'Auto-layout (top-down)' },
   fit: { keys: 'F', label: 'Zoom to fit' },
   search: { keys: '/', label: 'Search the palette' },
+  new: { keys: 'Ctrl+Alt+N', label: 'New project' },
   save: { keys: 'Ctrl+S', label: 'Save project' },
-  open: { keys: 'Ctrl+O', label: 'Open project' },
-  views: { keys: '1 / 2 / 3', label: 'Editor / Summary / Training views' },
+  saveAs: { keys: 'Ctrl+Shift+S', label: 'Save project as' },
+  open: { keys: 'Ctrl+O', label: 'Open project or import a model' },
+  views: { keys: '1 / 2 / 3 / 4', label: 'Editor / Summary / Training / Sweeps views' },
+  train: { keys: 'Ctrl+Enter', label: 'Start training' },
   help: { keys: '?', label: 'Show this help' },
 } as const;
 

@@ -1,0 +1,193 @@
+import type { Json, ProjectResult, RecentProject } from '../../../../shared/api';
+import type { ProjectJson, Viewport } from '../../../../shared/format';
+import type { Graph } from '../../../../shared/graph/types';
+import { templates } from '../core';
+import type { Host } from '../../host';
+import type { EditorStore } from '../editor/editor.svelte';
+import type { TrainingStore } from '../../training/training.svelte';
+import { fromProjectJson, toProjectJson } from './document';
+
+export interface ProjectDeps {
+  editor: EditorStore;
+  training: TrainingStore;
+  getViewport(): Viewport;
+  /** null: the document has no stored view (new, imported), so the window fits the graph instead. */
+  setViewport(viewport: Viewport | null): void;
+  /** Asked before the document is replaced while it has unsaved changes; true = go ahead and discard. */
+  confirm(message: string): boolean;
+}
+
+interface Saved {
+  graph: Graph;
+  name: string;
+  form: string;
+}
+
+const DEFAULT_VIEWPORT: Viewport = { x: 0, y: 0, zoom: 1 };
+
+function sameViewport(a: Viewport, b: Viewport): boolean {
+  return a.x === b.x && a.y === b.y && a.zoom === b.zoom;
+}
+
+/**
+ * The open document: where it lives, what was last saved (for the dirty marker) and the projects.* calls. The
+ * graph itself stays in the EditorStore and the training settings in the TrainingStore; this only moves them in
+ * and out of project.json. Dirty compares the graph snapshot by reference, so undoing back to the saved state
+ * makes the document clean again.
+ */
+export class ProjectStore {
+  path = $state<string | null>(null);
+  recent = $state.raw<RecentProject[]>([]);
+  /** Whether some node of the last adopted graph had no position (an imported model): the window lays it out. */
+  needsLayout = $state(false);
+  private base = $state.raw<ProjectJson | null>(null);
+  private saved = $state.raw<Saved | null>(null);
+  host: Host | null = null;
+
+  dirty = $derived.by(() => {
+    const s = this.saved;
+    const { editor, training } = this.deps;
+    if (!s) return editor.graph.nodes.length > 0;
+    return s.graph !== editor.graph || s.name !== editor.projectName || s.form !== JSON.stringify(training.form);
+  });
+
+  constructor(private readonly deps: ProjectDeps) {
+    this.markSaved();
+  }
+
+  /** Where a Save As dialog should start: the current name as a file name. */
+  get suggestedFileName(): string {
+    return `${this.deps.editor.projectName.replace(/[^\w.-]+/g, '_') || 'model'}.layerlab`;
+  }
+
+  private markSaved(): void {
+    this.saved = { graph: this.deps.editor.graph, name: this.deps.editor.projectName, form: JSON.stringify(this.deps.training.form) };
+  }
+
+  private connected(): Host | null {
+    return this.host && this.deps.training.connection === 'open' ? this.host : null;
+  }
+
+  private fail(e: unknown): false {
+    this.deps.editor.notify((e as Error).message, 'error');
+    return false;
+  }
+
+  /** The document as project.json, as it would be saved now. */
+  toJson(now?: Date): ProjectJson {
+    const { editor, training } = this.deps;
+    return toProjectJson(
+      { name: editor.projectName, graph: editor.graph, viewport: this.deps.getViewport(), form: { ...training.form } },
+      this.base,
+      now,
+    );
+  }
+
+  /** True when there is nothing unsaved to lose, or the user agreed to lose it. */
+  confirmDiscard(): boolean {
+    if (!this.dirty) return true;
+    return this.deps.confirm(`"${this.deps.editor.projectName}" has unsaved changes. Discard them?`);
+  }
+
+  /** Makes `raw` (project.json from the API) the window's document. */
+  adopt(raw: unknown, path: string | null): void {
+    const { editor, training } = this.deps;
+    const { doc, project } = fromProjectJson(raw, { ...training.form });
+    editor.load(doc.graph, doc.name);
+    editor.projectName = doc.name;
+    training.form = doc.form;
+    this.needsLayout = doc.graph.nodes.some((n) => !n.position);
+    this.deps.setViewport(doc.graph.nodes.length && !sameViewport(doc.viewport, DEFAULT_VIEWPORT) ? doc.viewport : null);
+    this.base = project;
+    this.path = path;
+    this.markSaved();
+  }
+
+  async newProject(template?: string): Promise<boolean> {
+    if (!this.confirmDiscard()) return false;
+    const t = template ? templates.find((x) => x.id === template) : undefined;
+    const name = t?.title ?? 'Untitled model';
+    try {
+      const host = this.connected();
+      if (host) {
+        const result = await host.call('projects.new', { ...(template ? { template } : {}), name });
+        this.adopt(result.project, null);
+      } else {
+        // No backend (a page opened from disk, component tests): the templates are shared code, so build it here.
+        const graph = t ? structuredClone(t.graph) : { nodes: [], edges: [] };
+        this.adopt(toProjectJson({ name, graph, viewport: DEFAULT_VIEWPORT, form: { ...this.deps.training.form } }, null), null);
+      }
+      return true;
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  private requireHost(what: string): Host {
+    const host = this.connected();
+    if (!host) throw new Error(`${what} needs the backend: open Layerlab with \`layerlab serve\` or the desktop app.`);
+    return host;
+  }
+
+  async open(path: string): Promise<boolean> {
+    if (!this.confirmDiscard()) return false;
+    try {
+      const result: ProjectResult = await this.requireHost('Opening a project').call('projects.open', { path });
+      this.adopt(result.project, result.path ?? path);
+      this.deps.editor.notify(`Opened ${this.path}`);
+      void this.refreshRecent();
+      return true;
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  /** Imports a Keras / TF.js model.json (or a project archive) as a new, unsaved document. */
+  async importModel(path: string): Promise<boolean> {
+    if (!this.confirmDiscard()) return false;
+    try {
+      const result = await this.requireHost('Importing a model').call('projects.import', { path });
+      this.adopt(result.project, null);
+      this.deps.editor.notify(`Imported ${path}: save it to keep it as a project`);
+      return true;
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  /** Saves to the document's file; false when it has none yet (the caller asks for one: Save As). */
+  async save(): Promise<boolean> {
+    if (!this.path) return false;
+    return this.write(this.path, false);
+  }
+
+  async saveAs(path: string): Promise<boolean> {
+    return this.write(path, true);
+  }
+
+  private async write(path: string, as: boolean): Promise<boolean> {
+    try {
+      const project = this.toJson();
+      const host = this.requireHost('Saving a project');
+      const result = await host.call(as ? 'projects.saveAs' : 'projects.save', { path, project: project as unknown as Json });
+      this.base = project;
+      this.path = result.path;
+      this.markSaved();
+      this.deps.editor.notify(`Saved ${result.path}`);
+      void this.refreshRecent();
+      return true;
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  async refreshRecent(): Promise<void> {
+    const host = this.connected();
+    if (!host) return;
+    try {
+      this.recent = (await host.call('projects.listRecent')).recent;
+    } catch {
+      // The list is a convenience; the path field still works without it.
+    }
+  }
+}
