@@ -13,6 +13,7 @@ import type {
   WeightHistogram,
 } from './telemetry';
 import { API_LIMITS, Id, Int, Name, NonNegInt, RunStatusSchema } from './api-base';
+import { SweepStatusEventSchema, SweepTrialEventSchema } from './api-sweeps';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Events (backend -> every client)
@@ -173,6 +174,8 @@ export const apiEvents = {
   'training.warning': TrainingWarningSchema,
   'training.notice': TrainingNoticeSchema,
   'datasets.progress': DatasetProgressSchema,
+  'sweeps.status': SweepStatusEventSchema,
+  'sweeps.trial': SweepTrialEventSchema,
 } as const;
 
 export type ApiEvent = keyof typeof apiEvents;

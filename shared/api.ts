@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { TrainingConfigSchema } from './training';
 import type { Graph } from './graph/types';
+import type { SweepStatus } from './sweep/state';
 import { API_LIMITS, Finite, GraphSchema, Id, JsonValue, Name, NonNegInt, Path, type Json, type RunStatus } from './api-base';
 import type {
   TrainingActivations,
@@ -23,8 +24,11 @@ import type {
   ApiEventPayload,
 } from './api-events';
 
+import { sweepParams, type SweepDetail, type SweepSummary } from './api-sweeps';
+
 export * from './api-base';
 export * from './api-events';
+export * from './api-sweeps';
 
 const Empty = z.strictObject({});
 const RunRef = z.strictObject({ runId: Id });
@@ -213,6 +217,19 @@ export const apiMethods = {
     z.strictObject({ path: Path }),
     'Import a model (Keras JSON, tfjs model.json, project archive) as a new project',
   ),
+
+  'sweeps.start': method<{ sweepId: string; status: SweepStatus }>()(
+    sweepParams.start,
+    'Start a hyperparameter sweep over the graph (one at a time); its trials are normal runs of the run queue. Progress as sweeps.status and sweeps.trial events',
+  ),
+  'sweeps.pause': method<SweepSummary>()(sweepParams.ref, 'Pause the running sweep: its training trial pauses, no new trial starts'),
+  'sweeps.resume': method<SweepSummary>()(
+    sweepParams.find,
+    'Resume a paused sweep, or continue a stopped or stored one (after a restart) with the trials that have not ended',
+  ),
+  'sweeps.stop': method<SweepSummary>()(sweepParams.ref, 'Stop the sweep: its training trial stops and stays pending, to run again on resume'),
+  'sweeps.list': method<{ sweeps: SweepSummary[] }>()(sweepParams.list, 'Sweeps of this service and its sweep folder (and of a project file)'),
+  'sweeps.get': method<SweepDetail>()(sweepParams.find, 'One sweep in full: config, trials with values, status, metric history, durations, ranking'),
 
   'export.run': method<ExportResult>()(
     z.strictObject({

@@ -17,6 +17,7 @@ import type { DatasetSourceOptions } from './protocol';
 import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
 import { ProjectHandlers } from './projects';
 import { RunManager } from './runs';
+import { SweepHandlers } from './sweeps';
 import type { BackendService, Handlers } from './types';
 
 export interface BackendServiceOptions {
@@ -31,6 +32,8 @@ export interface BackendServiceOptions {
   appVersion?: string;
   /** Relative project and export paths resolve against this folder; default the process's working directory. */
   baseDir?: string;
+  /** Folder where every sweep is saved after each trial, to resume after a restart; default `<cache dir>/sweeps`. */
+  sweepDir?: string;
 }
 
 export interface LocalBackendService extends BackendService {
@@ -97,6 +100,13 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
   });
   const baseDir = resolve(options.baseDir ?? process.cwd());
   const projects = new ProjectHandlers((path) => resolve(baseDir, path));
+  const sweeps = new SweepHandlers({
+    bus,
+    runs,
+    sweepDir: options.sweepDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'sweeps'),
+    resolvePath: (path) => resolve(baseDir, path),
+    graphErrors,
+  });
   let engine: Promise<EngineInfo> | undefined;
 
   const handlers: Handlers = {
@@ -132,6 +142,12 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'projects.saveAs': ({ path, project }) => projects.save(path, project, true),
     'projects.listRecent': async () => projects.listRecent(),
     'projects.import': ({ path }) => projects.import(path),
+    'sweeps.start': (params) => sweeps.start(params),
+    'sweeps.pause': async (params) => sweeps.pause(params),
+    'sweeps.resume': (params) => sweeps.resume(params),
+    'sweeps.stop': async (params) => sweeps.stop(params),
+    'sweeps.list': (params) => sweeps.list(params),
+    'sweeps.get': (params) => sweeps.get(params),
     'export.run': (params) => runExport(runs, { ...params, path: resolve(baseDir, params.path) }),
   };
 
@@ -147,6 +163,9 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       }
     },
     subscribe: (listener) => bus.subscribe(listener),
-    close: () => runs.close(),
+    close: async () => {
+      await sweeps.close();
+      await runs.close();
+    },
   };
 }

@@ -44,6 +44,16 @@ export const validParams: { [M in ApiMethod]: ApiParams<M> } = {
   'projects.saveAs': { path: 'b.layerlab', project: { version: 2, name: 'x' } },
   'projects.listRecent': {},
   'projects.import': { path: 'model.json' },
+  'sweeps.start': {
+    config: { name: 'width', dimensions: [{ target: { node: 'hidden', field: 'units' }, values: [16, 32] }], strategy: { type: 'grid' } },
+    graph: mlpGraph,
+    training: { dataset: { name: 'mnist' }, epochs: 1, limit_train: 300, limit_test: 100 },
+  },
+  'sweeps.pause': { sweepId: 'sweep-1' },
+  'sweeps.resume': { sweepId: 'sweep-1' },
+  'sweeps.stop': { sweepId: 'sweep-1' },
+  'sweeps.list': {},
+  'sweeps.get': { sweepId: 'sweep-1' },
   'export.run': { format: 'keras', graph: mlpGraph, path: 'export' },
 };
 
@@ -63,6 +73,11 @@ export const stringField: Partial<Record<ApiMethod, string[]>> = {
   'projects.save': ['path'],
   'projects.saveAs': ['path'],
   'projects.import': ['path'],
+  'sweeps.start': ['graph', 'nodes', '0', 'name'],
+  'sweeps.pause': ['sweepId'],
+  'sweeps.resume': ['sweepId'],
+  'sweeps.stop': ['sweepId'],
+  'sweeps.get': ['sweepId'],
   'export.run': ['path'],
 };
 
