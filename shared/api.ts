@@ -8,7 +8,7 @@
  * bounded, so an oversized or malformed message is refused before any handler sees it.
  */
 import { z } from 'zod';
-import { TrainingConfigSchema } from './training';
+import { AugmentationSchema, TrainingConfigSchema } from './training';
 import type { Graph } from './graph/types';
 import type { SweepStatus } from './sweep/state';
 import { API_LIMITS, Finite, GraphSchema, Id, JsonValue, Name, NonNegInt, Path, type Json, type RunStatus } from './api-base';
@@ -169,8 +169,11 @@ export const apiMethods = {
       split: z.enum(['train', 'test']).default('train'),
       offset: NonNegInt.max(10_000_000).default(0),
       count: z.int().min(1).max(API_LIMITS.previewCount).default(16),
+      /** Show the samples as training sees them with these augmentations (seeded, so a preview can be repeated). */
+      augmentation: AugmentationSchema.optional(),
+      seed: z.int().min(0).max(2 ** 31 - 1).optional(),
     }),
-    'Sample images as PNG (base64) with labels',
+    'Sample images as PNG (base64) with labels, optionally augmented',
   ),
   'datasets.fetch': method<DatasetInfo>()(
     z.strictObject({ name: Name }),

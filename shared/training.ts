@@ -122,7 +122,7 @@ const positiveInt = (fallback: number, max: number, hint: string) =>
     .max(max, { error: `must be <= ${max} (${hint})` })
     .default(fallback);
 
-const AugmentationSchema = z.strictObject({
+export const AugmentationSchema = z.strictObject({
   /** Fraction of the width to shift by at most, like Keras' ImageDataGenerator width_shift_range. */
   width_shift_range: z.number().min(0).max(1, { error: 'must be in [0, 1]: a fraction of the width' }).default(0),
   height_shift_range: z.number().min(0).max(1, { error: 'must be in [0, 1]: a fraction of the height' }).default(0),

@@ -110,3 +110,33 @@ function warp(src: Float32Array, dst: Float32Array, h: number, w: number, c: num
     }
   }
 }
+
+/** The training config's augmentation settings (Keras ImageDataGenerator names), as the augmenter's config. */
+export interface AugmentationSettings {
+  width_shift_range: number;
+  height_shift_range: number;
+  rotation_range: number;
+  zoom_range: number;
+  horizontal_flip: boolean;
+  vertical_flip: boolean;
+  gaussian_noise: number;
+}
+
+/** Undefined when every augmentation is off. `clamp01`: the values are pixels scaled to [0, 1]. */
+export function augmentConfigFromSettings(a: AugmentationSettings, options: { clamp01: boolean; seed?: number }): AugmentConfig | undefined {
+  if (a.vertical_flip) {
+    throw new Error('augmentation.vertical_flip is not supported by the dataset augmenter: set it to false (a flipped digit is rarely the same digit)');
+  }
+  // One shift range for both axes: the larger of the two, so neither axis is shifted less than asked.
+  const shift = Math.max(a.width_shift_range, a.height_shift_range);
+  if (!shift && !a.rotation_range && !a.zoom_range && !a.horizontal_flip && !a.gaussian_noise) return undefined;
+  return {
+    shift,
+    rotation: a.rotation_range,
+    zoom: Math.min(a.zoom_range, 0.99),
+    horizontalFlip: a.horizontal_flip,
+    noise: a.gaussian_noise,
+    ...(options.clamp01 ? { clamp: [0, 1] as [number, number] } : {}),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  };
+}

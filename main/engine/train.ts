@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createFeeder, type Feeder } from '../datasets/index';
-import type { AugmentConfig } from '../datasets/augment';
+import { augmentConfigFromSettings, type AugmentConfig } from '../datasets/augment';
 import type { Normaliser } from '../datasets/preprocess';
 import type { LoadedDataset } from '../datasets/types';
 import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
@@ -52,21 +52,7 @@ export function normaliseInput(pixels: ArrayLike<number>, norm: Normaliser): Flo
 
 /** The dataset manager's augmenter settings for a TrainingConfig, or undefined when it augments nothing. */
 export function augmentFromConfig(config: TrainingConfig): AugmentConfig | undefined {
-  const a = config.augmentation;
-  if (a.vertical_flip) {
-    throw new Error('augmentation.vertical_flip is not supported by the dataset augmenter: set it to false (a flipped digit is rarely the same digit)');
-  }
-  const shift = Math.max(a.width_shift_range, a.height_shift_range);
-  if (!shift && !a.rotation_range && !a.zoom_range && !a.horizontal_flip && !a.gaussian_noise) return undefined;
-  return {
-    shift,
-    rotation: a.rotation_range,
-    zoom: Math.min(a.zoom_range, 0.99),
-    horizontalFlip: a.horizontal_flip,
-    noise: a.gaussian_noise,
-    ...(config.preprocessing.normalize === 'scale' ? { clamp: [0, 1] as [number, number] } : {}),
-    seed: config.seed,
-  };
+  return augmentConfigFromSettings(config.augmentation, { clamp01: config.preprocessing.normalize === 'scale', seed: config.seed });
 }
 
 const SPARSE_LOSSES = new Set(['sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae', 'huber']);

@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { ApiError, type DatasetInfo, type DatasetPreview, type DatasetSummary } from '../../shared/api';
 import { catalog, fetchDataset, findCatalogEntry, loadDataset, resolveMirrors, type CatalogEntry } from '../datasets/index';
 import { cachedFilePath } from '../datasets/store';
+import { augmentConfigFromSettings, createAugmenter, type AugmentationSettings } from '../datasets/augment';
 import type { LoadedDataset } from '../datasets/types';
 import type { EventBus } from './events';
 import type { DatasetSourceOptions } from './protocol';
@@ -70,7 +71,14 @@ export class DatasetHandlers {
     return entry ? [...entry.classNames] : undefined;
   }
 
-  async preview(name: string, split: 'train' | 'test', offset: number, count: number): Promise<DatasetPreview> {
+  async preview(
+    name: string,
+    split: 'train' | 'test',
+    offset: number,
+    count: number,
+    augmentation?: AugmentationSettings,
+    seed = 0,
+  ): Promise<DatasetPreview> {
     const entry = this.entry(name);
     if (this.cached?.name !== name) {
       const data = loadDataset(name, this.source);
@@ -85,15 +93,26 @@ export class DatasetHandlers {
     if (offset >= part.count) throw new ApiError('invalid-params', `offset ${offset} is past the end of ${name}/${split} (${part.count} samples): use 0..${part.count - 1}`);
     const [h, w, c] = part.sampleShape as [number, number, number];
     const per = h * w * c;
+    let augmentCfg;
+    try {
+      augmentCfg = augmentation && augmentConfigFromSettings(augmentation, { clamp01: true, seed });
+    } catch (err) {
+      throw new ApiError('invalid-params', (err as Error).message);
+    }
+    // Augmented like training sees it: pixels scaled to [0, 1], warped and noised, then back to bytes for the PNG.
+    const augment = augmentCfg ? createAugmenter([h, w, c], augmentCfg) : undefined;
+    const sample = new Float32Array(per);
     const images: DatasetPreview['images'] = [];
     for (let i = offset; i < Math.min(part.count, offset + count); i++) {
       const png = new PNG({ width: w, height: h });
+      for (let k = 0; k < per; k++) sample[k] = Number(part.x[i * per + k]) / 255;
+      augment?.(sample);
+      const byte = (k: number) => Math.max(0, Math.min(255, Math.round(sample[k]! * 255)));
       for (let p = 0; p < h * w; p++) {
-        const at = i * per + p * c;
-        const r = Number(part.x[at]);
+        const r = byte(p * c);
         png.data[p * 4] = r;
-        png.data[p * 4 + 1] = c === 3 ? Number(part.x[at + 1]) : r;
-        png.data[p * 4 + 2] = c === 3 ? Number(part.x[at + 2]) : r;
+        png.data[p * 4 + 1] = c === 3 ? byte(p * c + 1) : r;
+        png.data[p * 4 + 2] = c === 3 ? byte(p * c + 2) : r;
         png.data[p * 4 + 3] = 255;
       }
       const label = Number(part.y[i]);

@@ -121,7 +121,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     },
     'datasets.list': () => datasets.list(),
     'datasets.info': ({ name }) => datasets.info(name),
-    'datasets.preview': ({ name, split, offset, count }) => datasets.preview(name, split, offset, count),
+    'datasets.preview': ({ name, split, offset, count, augmentation, seed }) => datasets.preview(name, split, offset, count, augmentation, seed),
     'datasets.fetch': ({ name }) => datasets.fetch(name),
     'training.start': async ({ graph, config, name, projectPath }) => runs.start(graph, config, name, projectPath ? resolve(baseDir, projectPath) : undefined),
     'training.pause': async ({ runId }) => runs.pause(runId),

@@ -15,6 +15,16 @@ test('train the workshop CNN one epoch on a real MNIST subset and watch the dash
   await page.getByTestId('view-training').click();
   await expect(page.getByTestId('engine-info')).toContainText('Backend');
   await page.getByTestId('dataset-select').selectOption('mnist');
+  // Augmentation preview: the same samples as training will see them, redrawn on "Reshuffle"; then back off.
+  await page.getByText(/Augmentation \(off\)/).click();
+  await page.getByTestId('train-aug-rotation').fill('25');
+  await expect(page.getByTestId('augment-preview').locator('img')).toHaveCount(16);
+  const before = await page.getByTestId('augment-preview').locator('img').first().getAttribute('src');
+  await page.getByTestId('train-aug-reshuffle').click();
+  await expect.poll(() => page.getByTestId('augment-preview').locator('img').first().getAttribute('src')).not.toBe(before);
+  await page.screenshot({ path: `${SHOTS}/training-augmentation.png` });
+  await page.getByTestId('train-aug-rotation').fill('0');
+  await expect(page.getByTestId('augment-preview')).toHaveCount(0);
   await page.getByTestId('train-limit').fill('512');
   await page.getByTestId('train-epochs').fill('1');
   await page.getByTestId('train-batch-size').fill('64');

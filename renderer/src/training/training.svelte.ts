@@ -64,6 +64,10 @@ export class TrainingStore {
   details = $state.raw<Record<string, RunDetail>>({});
   /** Sample images of the chosen dataset for the panel's preview grid. */
   samples = $state.raw<DatasetPreview | null>(null);
+  /** The same samples as training sees them with the form's augmentation (null when augmentation is off). */
+  augmented = $state.raw<DatasetPreview | null>(null);
+  /** Changing it draws new random augmentations of the same samples. */
+  augmentSeed = $state(1);
 
   running = $derived(this.status === 'running' || this.status === 'queued' || this.status === 'paused');
 
@@ -224,6 +228,25 @@ export class TrainingStore {
     // A newer confusion report may have arrived while these loaded.
     if (this.confusion !== confusion) return;
     this.wrong = picked.map((w, i) => ({ ...w, png: images[i] }));
+  }
+
+  /** Renders the preview samples through the engine's augmenter with the current settings (seeded). */
+  async loadAugmentedSamples(count = 16): Promise<void> {
+    if (!this.host) return;
+    const augmentation = toConfig(this.form).augmentation;
+    const a = this.form.augmentation;
+    if (!(a.rotation > 0 || a.shift > 0 || a.zoom > 0 || a.noise > 0 || a.horizontalFlip)) {
+      this.augmented = null;
+      return;
+    }
+    const name = this.form.dataset;
+    const seed = this.augmentSeed;
+    try {
+      const preview = await this.host.call('datasets.preview', { name, split: 'train', offset: 0, count, augmentation, seed });
+      if (this.form.dataset === name && this.augmentSeed === seed) this.augmented = preview;
+    } catch {
+      this.augmented = null;
+    }
   }
 
   async loadSamples(count = 16): Promise<void> {
