@@ -1,4 +1,4 @@
-import type { LossName, OptimizerName, TrainingConfigInput } from '../../../shared/training';
+import type { LossName, LrScheduleConfig, OptimizerName, TrainingConfigInput } from '../../../shared/training';
 
 /** The panel's form: the fields a workshop run changes; everything else keeps TrainingConfig's defaults. */
 export interface TrainingForm {
@@ -12,6 +12,10 @@ export interface TrainingForm {
   /** Training samples to use; null for the whole split. */
   limit: number | null;
   augmentation: AugmentationForm;
+  schedule: ScheduleForm;
+  earlyStopping: EarlyStoppingForm;
+  /** Regression metrics to log; classification losses always log accuracy instead. */
+  metrics: RegressionMetricsForm;
 }
 
 /** The engine's augmentations (shared/training AugmentationSchema); all off by default. */
@@ -25,6 +29,94 @@ export interface AugmentationForm {
   horizontalFlip: boolean;
   /** Standard deviation, in normalised units. */
   noise: number;
+}
+
+export type ScheduleKind = LrScheduleConfig['kind'];
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['none', 'step', 'exponential', 'cosine', 'reduce_on_plateau'];
+
+/**
+ * The chosen schedule kind plus the parameters of every kind, so that switching kinds back and forth keeps what
+ * was typed. Field names are the config's (snake_case), which the panel's test ids reuse.
+ */
+export interface ScheduleForm {
+  kind: ScheduleKind;
+  step: { step_size: number; gamma: number };
+  exponential: { decay_rate: number; decay_steps: number };
+  cosine: { decay_steps: number; alpha: number };
+  reduce_on_plateau: { monitor: string; factor: number; patience: number; min_delta: number; min_lr: number };
+}
+
+export type StopMode = 'auto' | 'min' | 'max';
+export const STOP_MODES: readonly StopMode[] = ['auto', 'min', 'max'];
+
+export interface EarlyStoppingForm {
+  enabled: boolean;
+  monitor: string;
+  patience: number;
+  min_delta: number;
+  mode: StopMode;
+  restore_best_weights: boolean;
+}
+
+export interface RegressionMetricsForm {
+  mae: boolean;
+  mse: boolean;
+}
+
+const CLASSIFICATION_LOSSES: readonly LossName[] = ['sparse_categorical_crossentropy', 'categorical_crossentropy', 'binary_crossentropy'];
+
+export function isClassificationLoss(loss: LossName): boolean {
+  return CLASSIFICATION_LOSSES.includes(loss);
+}
+
+/** Keras' defaults (shared/training LrScheduleSchema), except reduce_on_plateau's patience: 10 outlasts a workshop run. */
+export function defaultSchedule(): ScheduleForm {
+  return {
+    kind: 'none',
+    step: { step_size: 10, gamma: 0.1 },
+    exponential: { decay_rate: 0.96, decay_steps: 1 },
+    cosine: { decay_steps: 10, alpha: 0 },
+    reduce_on_plateau: { monitor: 'val_loss', factor: 0.1, patience: 3, min_delta: 1e-4, min_lr: 0 },
+  };
+}
+
+export function defaultEarlyStopping(): EarlyStoppingForm {
+  return { enabled: false, monitor: 'val_loss', patience: 3, min_delta: 0, mode: 'auto', restore_best_weights: false };
+}
+
+function formMetrics(form: TrainingForm): ('accuracy' | 'mae' | 'mse')[] {
+  if (isClassificationLoss(form.loss)) return ['accuracy'];
+  return (['mae', 'mse'] as const).filter((m) => form.metrics[m]);
+}
+
+/**
+ * What a schedule or early stopping may watch with this form's loss and metrics (tfjs logs accuracy as 'acc'),
+ * validation keys first because those are the ones worth watching.
+ */
+export function monitorOptions(form: TrainingForm): string[] {
+  const train = ['loss', ...formMetrics(form).map((m) => (m === 'accuracy' ? 'acc' : m))];
+  return [...train.map((k) => `val_${k}`), ...train];
+}
+
+/** The form's monitor if this run logs it, else val_loss (which every run logs): e.g. after switching to an mse loss. */
+export function effectiveMonitor(form: TrainingForm, monitor: string): string {
+  return monitorOptions(form).includes(monitor) ? monitor : 'val_loss';
+}
+
+function scheduleConfig(form: TrainingForm): NonNullable<TrainingConfigInput['lr_schedule']> {
+  const s = form.schedule;
+  switch (s.kind) {
+    case 'none':
+      return { kind: 'none' };
+    case 'step':
+      return { kind: 'step', ...s.step };
+    case 'exponential':
+      return { kind: 'exponential', ...s.exponential };
+    case 'cosine':
+      return { kind: 'cosine', ...s.cosine };
+    case 'reduce_on_plateau':
+      return { kind: 'reduce_on_plateau', ...s.reduce_on_plateau, monitor: effectiveMonitor(form, s.reduce_on_plateau.monitor) };
+  }
 }
 
 export function noAugmentation(): AugmentationForm {
@@ -42,6 +134,9 @@ export function defaultForm(): TrainingForm {
     epochs: 1,
     limit: 2000,
     augmentation: noAugmentation(),
+    schedule: defaultSchedule(),
+    earlyStopping: defaultEarlyStopping(),
+    metrics: { mae: true, mse: false },
   };
 }
 
@@ -54,6 +149,7 @@ export function toConfig(form: TrainingForm): TrainingConfigInput {
     dataset: { name: form.dataset },
     optimizer: optimizer as TrainingConfigInput['optimizer'],
     loss: form.loss,
+    metrics: formMetrics(form),
     batch_size: form.batchSize,
     epochs: form.epochs,
     limit_train: form.limit,
@@ -67,5 +163,15 @@ export function toConfig(form: TrainingForm): TrainingConfigInput {
       horizontal_flip: form.augmentation.horizontalFlip,
       gaussian_noise: form.augmentation.noise,
     },
+    lr_schedule: scheduleConfig(form),
+    early_stopping: form.earlyStopping.enabled
+      ? {
+          monitor: effectiveMonitor(form, form.earlyStopping.monitor),
+          patience: form.earlyStopping.patience,
+          min_delta: form.earlyStopping.min_delta,
+          mode: form.earlyStopping.mode,
+          restore_best_weights: form.earlyStopping.restore_best_weights,
+        }
+      : null,
   };
 }

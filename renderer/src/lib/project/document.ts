@@ -6,7 +6,18 @@
 import { CURRENT_FORMAT_VERSION, migrateProject, type ProjectJson, type Viewport } from '../../../../shared/format';
 import type { Graph } from '../../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES, type LossName, type OptimizerName } from '../../../../shared/training';
-import { toConfig, type AugmentationForm, type TrainingForm } from '../../training/form';
+import {
+  SCHEDULE_KINDS,
+  STOP_MODES,
+  toConfig,
+  type AugmentationForm,
+  type EarlyStoppingForm,
+  type RegressionMetricsForm,
+  type ScheduleForm,
+  type ScheduleKind,
+  type StopMode,
+  type TrainingForm,
+} from '../../training/form';
 
 export interface WindowDocument {
   name: string;
@@ -43,6 +54,61 @@ function positive(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+function atLeast(value: unknown, min: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+/** The stored schedule's kind and parameters; the other kinds keep the fallback's, ready if the user switches. */
+function scheduleFromConfig(value: unknown, fallback: ScheduleForm): ScheduleForm {
+  const s = record(value);
+  const kind = pick<ScheduleKind>(s.kind, SCHEDULE_KINDS, fallback.kind);
+  const out: ScheduleForm = { ...fallback, kind };
+  if (kind === 'step') {
+    const f = fallback.step;
+    out.step = { step_size: positive(s.step_size, f.step_size), gamma: positive(s.gamma, f.gamma) };
+  } else if (kind === 'exponential') {
+    const f = fallback.exponential;
+    out.exponential = { decay_rate: positive(s.decay_rate, f.decay_rate), decay_steps: positive(s.decay_steps, f.decay_steps) };
+  } else if (kind === 'cosine') {
+    const f = fallback.cosine;
+    out.cosine = { decay_steps: positive(s.decay_steps, f.decay_steps), alpha: atLeast(s.alpha, 0, f.alpha) };
+  } else if (kind === 'reduce_on_plateau') {
+    const f = fallback.reduce_on_plateau;
+    out.reduce_on_plateau = {
+      monitor: typeof s.monitor === 'string' && s.monitor ? s.monitor : f.monitor,
+      factor: positive(s.factor, f.factor),
+      patience: atLeast(s.patience, 0, f.patience),
+      min_delta: atLeast(s.min_delta, 0, f.min_delta),
+      min_lr: atLeast(s.min_lr, 0, f.min_lr),
+    };
+  }
+  return out;
+}
+
+/** null or absent means off; the fallback's settings stay so that ticking the box again restores them. */
+function earlyStoppingFromConfig(value: unknown, fallback: EarlyStoppingForm): EarlyStoppingForm {
+  if (value === null || typeof value !== 'object') return { ...fallback, enabled: false };
+  const e = record(value);
+  return {
+    enabled: true,
+    monitor: typeof e.monitor === 'string' && e.monitor ? e.monitor : 'val_loss',
+    patience: atLeast(e.patience, 0, 3),
+    min_delta: atLeast(e.min_delta, 0, 0),
+    mode: pick<StopMode>(e.mode, STOP_MODES, 'auto'),
+    restore_best_weights: typeof e.restore_best_weights === 'boolean' ? e.restore_best_weights : false,
+  };
+}
+
+/** Only a regression run's metrics are a choice (classification always logs accuracy); absent keeps the fallback's. */
+function metricsFromConfig(value: unknown, fallback: RegressionMetricsForm): RegressionMetricsForm {
+  if (!Array.isArray(value) || value.includes('accuracy')) return { ...fallback };
+  return { mae: value.includes('mae'), mse: value.includes('mse') };
+}
+
 /** The panel's form from a stored training config; anything missing or unknown keeps the `fallback` form's value. */
 export function formFromConfig(training: Record<string, unknown>, dataset: ProjectJson['dataset'], fallback: TrainingForm): TrainingForm {
   const optimizer = (training.optimizer ?? {}) as Record<string, unknown>;
@@ -69,6 +135,9 @@ export function formFromConfig(training: Record<string, unknown>, dataset: Proje
     epochs: positive(training.epochs, fallback.epochs),
     limit: limit === null ? null : positive(limit, fallback.limit ?? 2000),
     augmentation,
+    schedule: scheduleFromConfig(training.lr_schedule, fallback.schedule),
+    earlyStopping: earlyStoppingFromConfig(training.early_stopping, fallback.earlyStopping),
+    metrics: metricsFromConfig(training.metrics, fallback.metrics),
   };
 }
 

@@ -1,0 +1,136 @@
+// The training form's schedule, early-stopping and metric settings: every choice makes a config the engine's
+// schema accepts, survives a save and reload, and the panel shows and edits them.
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { editorContext } from '../../renderer/src/lib/editor/context';
+import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
+import { formFromConfig } from '../../renderer/src/lib/project/document';
+import { defaultForm, SCHEDULE_KINDS, toConfig, type ScheduleKind, type TrainingForm } from '../../renderer/src/training/form';
+import TrainingPanel from '../../renderer/src/training/TrainingPanel.svelte';
+import { TrainingStore } from '../../renderer/src/training/training.svelte';
+import { TrainingConfigSchema } from '../../shared/training';
+import { chain, MNIST_CNN } from './fixtures';
+
+/** Picks an option the way a user does: the option becomes selected, then the select fires change. */
+async function choose(testId: string, value: string): Promise<void> {
+  const select = screen.getByTestId(testId) as HTMLSelectElement;
+  const option = [...select.options].find((o) => o.value === value);
+  if (!option) throw new Error(`${testId} has no option '${value}'`);
+  option.selected = true;
+  await fireEvent.change(select);
+  flushSync();
+}
+
+/** A form with the chosen kind's parameters moved off their defaults, so a round trip that dropped them would show. */
+function withSchedule(kind: ScheduleKind): TrainingForm {
+  const form = defaultForm();
+  form.schedule.kind = kind;
+  if (kind === 'step') form.schedule.step = { step_size: 4, gamma: 0.5 };
+  if (kind === 'exponential') form.schedule.exponential = { decay_rate: 0.9, decay_steps: 2 };
+  if (kind === 'cosine') form.schedule.cosine = { decay_steps: 7, alpha: 0.05 };
+  if (kind === 'reduce_on_plateau') form.schedule.reduce_on_plateau = { monitor: 'val_acc', factor: 0.5, patience: 2, min_delta: 0.01, min_lr: 1e-5 };
+  return form;
+}
+
+const roundTrip = (form: TrainingForm) =>
+  formFromConfig(JSON.parse(JSON.stringify(toConfig(form))) as Record<string, unknown>, { kind: 'builtin', id: form.dataset }, defaultForm());
+
+describe('training form: schedule, early stopping, metrics', () => {
+  for (const kind of SCHEDULE_KINDS) {
+    for (const stopping of [false, true]) {
+      it(`${kind} schedule, early stopping ${stopping ? 'on' : 'off'}: parses and round-trips`, () => {
+        const form = withSchedule(kind);
+        if (stopping) form.earlyStopping = { enabled: true, monitor: 'val_acc', patience: 5, min_delta: 0.002, mode: 'max', restore_best_weights: true };
+        const config = TrainingConfigSchema.parse(toConfig(form));
+        expect(config.lr_schedule.kind).toBe(kind);
+        if (kind === 'step') expect(config.lr_schedule).toMatchObject({ step_size: 4, gamma: 0.5 });
+        if (kind === 'reduce_on_plateau') expect(config.lr_schedule).toMatchObject({ monitor: 'val_acc', factor: 0.5, patience: 2, min_lr: 1e-5 });
+        expect(config.early_stopping).toEqual(
+          stopping ? { monitor: 'val_acc', patience: 5, min_delta: 0.002, mode: 'max', restore_best_weights: true } : null,
+        );
+        expect(config.metrics).toEqual(['accuracy']);
+        expect(roundTrip(form)).toEqual(form);
+      });
+    }
+  }
+
+  it('regression losses log the chosen mae/mse, and a monitor they do not log falls back to val_loss', () => {
+    const form = withSchedule('reduce_on_plateau');
+    form.loss = 'mse';
+    form.metrics = { mae: false, mse: true };
+    form.earlyStopping = { ...form.earlyStopping, enabled: true, monitor: 'val_mse' };
+    const config = TrainingConfigSchema.parse(toConfig(form));
+    expect(config.metrics).toEqual(['mse']);
+    expect(config.early_stopping?.monitor).toBe('val_mse');
+    // val_acc was chosen under a classification loss; mse does not log accuracy, which the schema would refuse.
+    expect(config.lr_schedule).toMatchObject({ kind: 'reduce_on_plateau', monitor: 'val_loss' });
+    form.schedule.reduce_on_plateau.monitor = 'val_loss';
+    expect(roundTrip(form)).toEqual(form);
+    form.metrics = { mae: false, mse: false };
+    expect(TrainingConfigSchema.parse(toConfig(form)).metrics).toEqual([]);
+    expect(TrainingConfigSchema.parse(toConfig(form)).early_stopping?.monitor).toBe('val_loss');
+  });
+
+  it('a stored config without schedule or early stopping reads as off', () => {
+    const form = formFromConfig({ loss: 'sparse_categorical_crossentropy' }, null, defaultForm());
+    expect(form.schedule.kind).toBe('none');
+    expect(form.earlyStopping.enabled).toBe(false);
+    const stored = formFromConfig({ early_stopping: {}, lr_schedule: { kind: 'cosine' } }, null, defaultForm());
+    expect(stored.earlyStopping).toEqual({ enabled: true, monitor: 'val_loss', patience: 3, min_delta: 0, mode: 'auto', restore_best_weights: false });
+    expect(stored.schedule.kind).toBe('cosine');
+  });
+});
+
+describe('training panel: schedule and early stopping controls', () => {
+  function mount() {
+    const training = new TrainingStore();
+    render(TrainingPanel, { props: { training }, context: editorContext(new EditorStore(chain(MNIST_CNN))) });
+    return training;
+  }
+
+  it('choosing a schedule shows its fields, and editing them changes the config', async () => {
+    const training = mount();
+    expect(screen.queryByTestId('train-schedule-step_size')).toBeNull();
+    await choose('train-schedule', 'step');
+    expect(toConfig(training.form).lr_schedule).toEqual({ kind: 'step', step_size: 10, gamma: 0.1 });
+    await fireEvent.input(screen.getByTestId('train-schedule-step_size'), { target: { value: '3' } });
+    await fireEvent.input(screen.getByTestId('train-schedule-gamma'), { target: { value: '0.5' } });
+    expect(toConfig(training.form).lr_schedule).toEqual({ kind: 'step', step_size: 3, gamma: 0.5 });
+
+    await choose('train-schedule', 'cosine');
+    expect(screen.queryByTestId('train-schedule-step_size')).toBeNull();
+    await fireEvent.input(screen.getByTestId('train-schedule-decay_steps'), { target: { value: '20' } });
+    expect(toConfig(training.form).lr_schedule).toEqual({ kind: 'cosine', decay_steps: 20, alpha: 0 });
+
+    await choose('train-schedule', 'reduce_on_plateau');
+    for (const f of ['monitor', 'factor', 'patience', 'min_delta', 'min_lr']) expect(screen.getByTestId(`train-schedule-${f}`)).toBeTruthy();
+    // An out-of-range value is clamped so that the config stays valid.
+    await fireEvent.input(screen.getByTestId('train-schedule-factor'), { target: { value: '3' } });
+    expect(TrainingConfigSchema.parse(toConfig(training.form)).lr_schedule).toMatchObject({ kind: 'reduce_on_plateau', factor: 0.99 });
+  });
+
+  it('early stopping: the checkbox reveals its settings, which reach the config', async () => {
+    const training = mount();
+    expect(screen.queryByTestId('train-es-monitor')).toBeNull();
+    expect(toConfig(training.form).early_stopping).toBeNull();
+    await fireEvent.click(screen.getByTestId('train-early-stopping'));
+    flushSync();
+    const monitor = screen.getByTestId('train-es-monitor') as HTMLSelectElement;
+    expect([...monitor.options].map((o) => o.value)).toEqual(['val_loss', 'val_acc', 'loss', 'acc']);
+    await fireEvent.change(monitor, { target: { value: 'val_acc' } });
+    await fireEvent.input(screen.getByTestId('train-es-patience'), { target: { value: '6' } });
+    await fireEvent.click(screen.getByTestId('train-es-restore'));
+    expect(TrainingConfigSchema.parse(toConfig(training.form)).early_stopping).toMatchObject({ monitor: 'val_acc', patience: 6, restore_best_weights: true });
+  });
+
+  it('metrics: accuracy for classification, mae/mse checkboxes for regression', async () => {
+    const training = mount();
+    expect((screen.getByTestId('train-metric-accuracy') as HTMLInputElement).checked).toBe(true);
+    expect(screen.queryByTestId('train-metric-mae')).toBeNull();
+    await choose('train-loss', 'mae');
+    expect(screen.queryByTestId('train-metric-accuracy')).toBeNull();
+    await fireEvent.click(screen.getByTestId('train-metric-mse'));
+    expect(TrainingConfigSchema.parse(toConfig(training.form)).metrics).toEqual(['mae', 'mse']);
+  });
+});
