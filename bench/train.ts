@@ -4,7 +4,8 @@
  * PyTorch (/usr/bin/python3, threads = cores), and prints samples/second for both and their ratio.
  * Goal on a 2-core machine: wasm >= 0.6x PyTorch.
  *
- * Options (env): BENCH_SAMPLES (default 1024), BENCH_BATCH (32), BENCH_BACKEND (auto), BENCH_PYTHON (/usr/bin/python3).
+ * Options (env): BENCH_SAMPLES (default 1024), BENCH_BATCH (32), BENCH_BACKEND (auto), BENCH_PYTHON (/usr/bin/python3),
+ * LAYERLAB_WASM_THREADS (wasm thread pool, default one per core; 1 = the single-threaded build).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

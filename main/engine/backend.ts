@@ -5,9 +5,11 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels/index';
+import { installWasmPthreadWorkers, withLogicalCores } from './wasm-threads';
 
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
 export const BACKENDS_BEST_FIRST: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
@@ -23,8 +25,10 @@ export interface BackendChoice {
   tfBackend: string;
   /** Why each better backend was not used, best first. */
   reasons: SkipReason[];
-  /** Extra facts about the chosen backend, e.g. 'SIMD, 1 thread' for wasm. */
+  /** Extra facts about the chosen backend, e.g. 'SIMD, 2 threads' for wasm. */
   detail?: string;
+  /** wasm only: the size of XNNPACK's thread pool (1 = single-threaded build). */
+  wasmThreads?: number;
 }
 
 const ALIASES: Record<string, BackendName> = {
@@ -110,16 +114,65 @@ async function tryNative(name: 'tfjs-node-gpu' | 'tfjs-node'): Promise<string | 
   }
 }
 
-let wasmPathsSet = false;
+/** tfjs' threaded wasm build starts at most this many threads (its emscripten pool holds 8 workers). */
+const MAX_WASM_THREADS = 8;
+
+/**
+ * How many threads the wasm backend should use: LAYERLAB_WASM_THREADS if set (1 = the single-threaded build),
+ * else one per core. Throws on a value that is not a whole number from 1 to 8.
+ */
+export function wantedWasmThreads(
+  env: Record<string, string | undefined> = process.env,
+  cores: number = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length,
+): number {
+  const raw = env.LAYERLAB_WASM_THREADS?.trim();
+  if (!raw) return Math.max(1, Math.min(cores, MAX_WASM_THREADS));
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new Error(`LAYERLAB_WASM_THREADS is '${raw}'; set it to a whole number from 1 to ${MAX_WASM_THREADS} (1 = single-threaded wasm) or unset it`);
+  }
+  return n;
+}
+
+type WasmModule = typeof import('@tensorflow/tfjs-backend-wasm');
+/** Set once the wasm module is initialised (it initialises once per process: paths and threads are fixed then). */
+let wasmSetup: { threads: number; note?: string } | null = null;
+
+/**
+ * Initialises wasm, threaded when `threads` > 1 and the engine has SIMD (tfjs ships the threaded build with SIMD
+ * only). tfjs turns threads off in Node and caps its pool at half the logical cores it sees; wasm-threads.ts
+ * supplies the pthread workers and withLogicalCores lifts the cap to the count asked for.
+ */
+async function initWasm(wasm: WasmModule, threads: number): Promise<boolean> {
+  wasm.setWasmPaths(resolveWasmDir());
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  if (threads > 1 && simd) {
+    installWasmPthreadWorkers();
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    wasm.setThreadsCount(threads);
+    return withLogicalCores(2 * threads, () => tf.setBackend('wasm'));
+  }
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  return tf.setBackend('wasm');
+}
 
 async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (!wasmPathsSet) {
-      wasm.setWasmPaths(resolveWasmDir());
-      wasmPathsSet = true;
+    if (!wasmSetup) {
+      const threads = wantedWasmThreads();
+      if (!(await initWasm(wasm, threads))) {
+        const hint = threads > 1 ? `; its ${threads}-thread build did not start: set LAYERLAB_WASM_THREADS=1 for the single-threaded one` : '';
+        return `wasm: the backend failed to initialise (see the warning above)${hint}`;
+      }
+      const actual = wasm.getThreadsCount();
+      wasmSetup = {
+        threads: actual,
+        note: actual < threads ? `asked for ${threads} threads, XNNPACK started ${actual}` : undefined,
+      };
+    } else if (!(await tf.setBackend('wasm'))) {
+      return 'wasm: the backend failed to initialise (see the warning above)';
     }
-    if (!(await tf.setBackend('wasm'))) return 'wasm: the backend failed to initialise (see the warning above)';
     registerWasmKernels();
     return null;
   } catch (err) {
@@ -147,8 +200,12 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 async function describe(name: BackendName): Promise<string | undefined> {
   if (name !== 'wasm') return undefined;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return `${simd ? 'SIMD' : 'no SIMD'}, 1 thread (tfjs runs wasm single-threaded in Node)`;
+  const threads = wasmSetup?.threads ?? 1;
+  const note = wasmSetup?.note ? `; ${wasmSetup.note}` : '';
+  return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${note}`;
 }
+
+const threadsOf = (name: BackendName): { wasmThreads?: number } => (name === 'wasm' && wasmSetup ? { wasmThreads: wasmSetup.threads } : {});
 
 /**
  * Activates the best available backend, or `force` (any spelling parseBackendName accepts).
@@ -160,11 +217,11 @@ export async function selectBackend(options: { force?: string; candidates?: read
     const name = parseBackendName(options.force);
     const why = await tryBackend(name);
     if (why) throw new Error(`backend '${name}' is not available: ${why}`);
-    return { backend: name, tfBackend: tf.getBackend(), reasons, detail: await describe(name) };
+    return { backend: name, tfBackend: tf.getBackend(), reasons, detail: await describe(name), ...threadsOf(name) };
   }
   for (const name of options.candidates ?? BACKENDS_BEST_FIRST) {
     const why = await tryBackend(name);
-    if (!why) return { backend: name, tfBackend: tf.getBackend(), reasons, detail: await describe(name) };
+    if (!why) return { backend: name, tfBackend: tf.getBackend(), reasons, detail: await describe(name), ...threadsOf(name) };
     reasons.push({ name, reason: why });
   }
   throw new Error(`no TensorFlow.js backend could be loaded:\n${reasons.map((r) => `  ${r.reason}`).join('\n')}`);
