@@ -1,18 +1,10 @@
+import { layerCategories } from '../../../shared/layers/registry';
 import type { LayerCategory } from '../../../shared/layers/types';
 
-/** Palette order and the accent colour of each family (node stripe, palette chip). */
-export const CATEGORY_ORDER: readonly LayerCategory[] = [
-  'Input',
-  'Core',
-  'Convolution',
-  'Pooling',
-  'Normalization',
-  'Regularization',
-  'Activation',
-  'Reshaping',
-  'Merge',
-];
+/** Palette order: the registry's own category order. */
+export const CATEGORY_ORDER: readonly LayerCategory[] = layerCategories;
 
+/** The accent colour of each family (node stripe, palette chip). */
 export const CATEGORY_COLOR: Record<LayerCategory, string> = {
   Input: '#22c55e',
   Core: '#3b82f6',
