@@ -1,13 +1,11 @@
 import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
 
 /**
- * End-to-end tests in Debian's Chromium (Playwright never downloads browsers here). The app is served by
- * `layerlab serve` (the real backend) once that command exists, else by `vite preview` of the built renderer.
+ * End-to-end tests in Debian's Chromium (Playwright never downloads browsers here), against `layerlab serve`: the
+ * built renderer and the real backend, with the datasets from the shared mirror.
  */
 const PORT = 4319;
 const TOKEN = 'e2e-token';
-const hasServe = existsSync('main/commands/serve.ts');
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -36,10 +34,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: hasServe
-      ? `npm run build:renderer && node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`
-      : `npm run build:renderer && npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
-    url: hasServe ? `http://127.0.0.1:${PORT}/?token=${TOKEN}` : `http://127.0.0.1:${PORT}/`,
+    command: `npm run build:renderer && node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`,
+    url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
     stdout: 'pipe',

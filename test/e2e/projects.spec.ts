@@ -2,12 +2,10 @@ import { expect, test } from '@playwright/test';
 import { existsSync, rmSync } from 'node:fs';
 
 const SHOTS = 'test-results/screenshots';
-const hasServe = existsSync('main/commands/serve.ts');
 /** Relative paths resolve against the backend's working folder, the repository root here. */
 const FILE = 'test-results/e2e-project.layerlab';
 
 test('save a project through the window, reload, open it again: same graph, params and training settings', async ({ page }) => {
-  test.skip(!hasServe, 'needs `layerlab serve` for the projects API');
   rmSync(FILE, { force: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -87,7 +85,6 @@ test('save a project through the window, reload, open it again: same graph, para
 });
 
 test('import a Keras model.json through the Open dialog', async ({ page }) => {
-  test.skip(!hasServe, 'needs `layerlab serve` for the projects API');
   await page.goto('/?token=e2e-token');
   await page.getByTestId('project-open').click();
   await page.getByTestId('dialog-tab-import').click();
@@ -99,7 +96,7 @@ test('import a Keras model.json through the Open dialog', async ({ page }) => {
 });
 
 test('the Sweeps tab opens a sweep state file in the HParams view', async ({ page }) => {
-  await page.goto(hasServe ? '/?token=e2e-token' : '/');
+  await page.goto('/?token=e2e-token');
   await page.getByTestId('view-sweeps').click();
   await page.locator('[data-testid=sweeps-view] input[type=file]').setInputFiles('test/components/hparams/sweep-state.json');
   await expect(page.getByTestId('trial-row')).toHaveCount(12);

@@ -1,11 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
 
 const SHOTS = 'test-results/screenshots';
-const hasServe = existsSync('main/commands/serve.ts');
 
 test('train the workshop CNN one epoch on a real MNIST subset and watch the dashboard', async ({ page }) => {
-  test.skip(!hasServe, 'needs `layerlab serve` for a backend');
   test.setTimeout(300_000);
   await page.goto('/?token=e2e-token');
   await page.getByTestId('templates-menu').click();
