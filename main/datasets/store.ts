@@ -41,6 +41,11 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+async function firstExisting(paths: string[]): Promise<string | undefined> {
+  for (const p of paths) if (await exists(p)) return p;
+  return undefined;
+}
+
 export function cachedFilePath(entry: CatalogEntry, file: CatalogFile, opts: SourceOptions = {}): string {
   return join(datasetCacheDir(resolveCacheDir(opts.cacheDir, opts.env), entry.name), file.name);
 }
@@ -90,11 +95,15 @@ export async function obtainFile(
   for (const mirror of resolveMirrors(opts.mirror, env)) {
     try {
       if (mirror.kind === 'dir') {
-        const path = join(mirror.dir, entry.name, file.name);
-        if (!(await exists(path))) {
-          tried.push(`${path}: missing`);
+        // A mirror root with one sub-folder per dataset, or a folder holding this dataset's files itself
+        // (`--data-dir ../shared/datasets/mnist`); either way the copy is verified below.
+        const candidates = [join(mirror.dir, entry.name, file.name), join(mirror.dir, file.name)];
+        const found = await firstExisting(candidates);
+        if (!found) {
+          tried.push(`${candidates.join(', ')}: missing`);
           continue;
         }
+        const path = found;
         if (!opts.intoCache) return await readVerified(path, path);
         await copyVerified(path, cachePath, file, onProgress);
         return opts.wantBytes ? { path: cachePath, source: path, bytes: await readFile(cachePath) } : { path: cachePath, source: path };

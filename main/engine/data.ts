@@ -1,13 +1,12 @@
 /**
  * The engine's one door to the dataset manager: loads the referenced dataset (train.ts then feeds it through
  * createFeeder). toTensors is the plain whole-split conversion the benchmark uses.
- * A --data-dir holding the IDX files directly (e.g. ../shared/datasets/mnist) is read in place; anything else goes
- * through main/datasets (cache, mirrors, download).
+ * A --data-dir is a mirror for the dataset manager: a folder with one sub-folder per dataset, or one holding the
+ * dataset's files directly (e.g. ../shared/datasets/mnist); its files are verified like any other copy.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadDataset, readIdxFile } from '../datasets/index';
+import { loadDataset } from '../datasets/index';
 import type { LoadedDataset, LoadedSplit } from '../datasets/types';
 
 /** What a worker needs to load the data itself (a reference, not the pixels). */
@@ -24,45 +23,12 @@ export interface DataRef {
   limitTest?: number;
 }
 
-const IDX_FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
-
-function findIdx(dir: string, base: string): string | null {
-  for (const name of [`${base}.gz`, base]) {
-    const p = path.join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  return null;
-}
-
-async function readIdxSplit(images: string, labels: string, limit: number | undefined): Promise<LoadedSplit> {
-  const [x, y] = await Promise.all([readIdxFile(images, { type: 'uint8', ndim: 3 }), readIdxFile(labels, { type: 'uint8', ndim: 1 })]);
-  if (x.dims[0] !== y.dims[0]) throw new Error(`${images} has ${x.dims[0]} images but ${labels} has ${y.dims[0]} labels`);
-  const [n, h, w] = x.dims as [number, number, number];
-  const count = limit === undefined ? n : Math.min(limit, n);
-  return { x: (x.data as Uint8Array).subarray(0, count * h * w), y: (y.data as Uint8Array).subarray(0, count), sampleShape: [h, w, 1], count };
-}
-
 /** Loads the referenced dataset (limits applied). */
 export async function loadData(ref: DataRef): Promise<LoadedDataset> {
   for (const [k, v] of [['limitTrain', ref.limitTrain], ['limitTest', ref.limitTest]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`${k} must be a positive integer, got ${v}`);
   }
-  if (ref.dataDir) {
-    const files = Object.fromEntries(Object.entries(IDX_FILES).map(([k, base]) => [k, findIdx(ref.dataDir!, base)]));
-    if (Object.values(files).every(Boolean)) {
-      const [train, test] = await Promise.all([
-        readIdxSplit(files.trainImages!, files.trainLabels!, ref.limitTrain),
-        readIdxSplit(files.testImages!, files.testLabels!, ref.limitTest),
-      ]);
-      return { name: ref.dataset, train, test, classNames: Array.from({ length: 10 }, (_, i) => String(i)) };
-    }
-    if (!existsSync(ref.dataDir)) throw new Error(`--data-dir ${ref.dataDir} does not exist`);
-  }
+  if (ref.dataDir && !existsSync(ref.dataDir)) throw new Error(`--data-dir ${ref.dataDir} does not exist`);
   return loadDataset(ref.dataset, {
     mirror: ref.dataDir ?? ref.mirror,
     cacheDir: ref.cacheDir,
