@@ -1,7 +1,9 @@
 """The workshop CNN in PyTorch, trained on the same MNIST subset as bench/train.ts, for its samples/second.
 
-Usage: /usr/bin/python3 bench/pytorch_cnn.py DATA_DIR SAMPLES BATCH_SIZE THREADS
+Usage: /usr/bin/python3 bench/pytorch_cnn.py DATA_DIR SAMPLES BATCH_SIZE THREADS [--rounds]
 Prints one JSON line: {"samples_per_second": ..., "seconds": ..., "threads": ..., "torch": ...}.
+With --rounds it prints {"ready": true} after the warm-up, then times one epoch per line read from stdin (the
+benchmark interleaves these rounds with tfjs ones, so both see the same machine load), until stdin closes.
 Exit code 3 (and a JSON line with "skipped") when torch is not installed.
 """
 import gzip
@@ -26,6 +28,7 @@ def read_idx(path, header):
 
 def main():
     data_dir, samples, batch, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    rounds = "--rounds" in sys.argv[5:]
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     x = read_idx(os.path.join(data_dir, "train-images-idx3-ubyte.gz"), 16).reshape(-1, 1, 28, 28)[:samples]
@@ -52,17 +55,26 @@ def main():
 
     for i in range(2):  # warm-up: allocator, oneDNN primitive caches
         step(x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch])
-    perm = torch.randperm(samples)
-    start = time.perf_counter()
-    cpu_start = time.process_time()
-    for i in range(0, samples, batch):
-        idx = perm[i:i + batch]
-        loss = step(x[idx], y[idx])
-    loss.item()
-    seconds = time.perf_counter() - start
-    cpu_seconds = time.process_time() - cpu_start
-    print(json.dumps({"samples_per_second": samples / seconds, "seconds": seconds, "samples_per_cpu_second": samples / cpu_seconds, "threads": torch.get_num_threads(),
-                      "torch": torch.__version__, "final_loss": float(loss)}))
+
+    def epoch():
+        perm = torch.randperm(samples)
+        start = time.perf_counter()
+        cpu_start = time.process_time()
+        for i in range(0, samples, batch):
+            idx = perm[i:i + batch]
+            loss = step(x[idx], y[idx])
+        loss.item()
+        seconds = time.perf_counter() - start
+        cpu_seconds = time.process_time() - cpu_start
+        print(json.dumps({"samples_per_second": samples / seconds, "seconds": seconds, "samples_per_cpu_second": samples / cpu_seconds,
+                          "threads": torch.get_num_threads(), "torch": torch.__version__, "final_loss": float(loss)}), flush=True)
+
+    if not rounds:
+        epoch()
+        return
+    print(json.dumps({"ready": True}), flush=True)
+    for _line in sys.stdin:
+        epoch()
 
 
 if __name__ == "__main__":

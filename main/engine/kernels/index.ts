@@ -14,6 +14,7 @@ import {
 } from './conv2d-grads';
 import { batchMatMulWasm } from './matmul';
 import { sumWasm } from './sum';
+import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
 import { registerDilatedConvGradient } from './dilated-grad';
 
@@ -28,6 +29,7 @@ export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   BatchMatMul: batchMatMulWasm as unknown as Factory,
   Sum: sumWasm as unknown as Factory,
   MaxPoolGrad: maxPoolGradWasm as unknown as Factory,
+  Identity: identityWasm as unknown as Factory,
 };
 
 let registeredOn: KernelBackend | null = null;

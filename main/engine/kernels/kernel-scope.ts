@@ -78,6 +78,7 @@ export const STOCK_KERNELS = [
   'Cast',
   'Multiply',
   'MaxPool',
+  'AvgPool',
   'Sub',
   'Step',
 ] as const;

@@ -1,7 +1,9 @@
 /**
- * BatchMatMul for wasm: the stock kernel only takes XNNPACK's fast path for untransposed operands; with
- * transposeA or transposeB (every Dense weight and input gradient) it falls back to a loop ~15x slower.
- * Transposing the operand explicitly first is cheap in comparison.
+ * BatchMatMul for wasm. The stock kernel only takes XNNPACK's fast path (a fully-connected operator whose
+ * "weights" are the right operand, repacked on every call) for untransposed operands; with transposeA or
+ * transposeB (every Dense weight and input gradient) it falls back to a loop ~15x slower. So operands are
+ * transposed explicitly first, choosing the orientation that moves the fewest values: for A·Bᵀ with a large B
+ * (a Dense layer's input gradient dy·Wᵀ) it computes (B·Aᵀ)ᵀ, transposing and packing the small dy instead of W.
  */
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { withScope } from './kernel-scope';
@@ -14,16 +16,38 @@ function swapLastTwo(s: KernelScope, t: TensorInfo): TensorInfo {
   return s.run('Transpose', { x: t }, { perm });
 }
 
+const rows = (t: TensorInfo) => t.shape[t.shape.length - 2] as number;
+const cols = (t: TensorInfo) => t.shape[t.shape.length - 1] as number;
+
+/**
+ * For A·Bᵀ (A [m,k], B [n,k]): transposing and packing B costs ~n·k; computing (B·Aᵀ)ᵀ costs ~m·k for Aᵀ plus
+ * m·n for transposing the product back. Only for equal batch dimensions (no broadcasting to undo).
+ */
+export function transposedProductIsCheaper(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length || a.slice(0, -2).some((d, i) => d !== b[i])) return false;
+  const [m, k] = a.slice(-2) as [number, number];
+  const n = b[b.length - 2] as number;
+  return n * k > 2 * (m * k + m * n);
+}
+
 export function batchMatMulWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap }): TensorInfo => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const attrs = args.attrs ?? {};
     const transposeA = Boolean(attrs.transposeA);
     const transposeB = Boolean(attrs.transposeB);
+    const plain = { ...attrs, transposeA: false, transposeB: false };
     return withScope(backend, funcs, (s) => {
+      if (transposeB && !transposeA && transposedProductIsCheaper(a.shape, b.shape)) {
+        // (A·Bᵀ)ᵀ = B·Aᵀ: B is the left operand, which XNNPACK reads in place.
+        const ct = s.run('BatchMatMul', { a: b, b: swapLastTwo(s, a) }, plain);
+        return rows(ct) === 1 || cols(ct) === 1
+          ? s.run('Reshape', { x: ct }, { shape: [...ct.shape.slice(0, -2), cols(ct), rows(ct)] })
+          : swapLastTwo(s, ct);
+      }
       const a2 = transposeA ? swapLastTwo(s, a) : a;
       const b2 = transposeB ? swapLastTwo(s, b) : b;
-      return s.run('BatchMatMul', { a: a2, b: b2 }, { ...attrs, transposeA: false, transposeB: false });
+      return s.run('BatchMatMul', { a: a2, b: b2 }, plain);
     });
   };
 }

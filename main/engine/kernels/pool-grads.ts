@@ -27,29 +27,30 @@ function cropAndPad(s: KernelScope, x: TensorInfo, fh: ReturnType<typeof fitAxis
 
 /**
  * For disjoint windows over xp [B, OH*kh, OW*kw, C]: a 0/1 mask [B,OH,kh,OW,kw,C] marking, in each window, the first
- * position equal to the window's maximum. Equal positions are scored by priority (earlier = higher) and the
- * window's best score, found with a max pool, picks exactly one.
+ * position equal to the window's maximum. With Q = kh*kw + 1 and priorities p = kh*kw .. 1 (earlier = higher),
+ * score = p * (Q at a maximum, 1 elsewhere): maxima score >= Q, the rest < Q, and maxima are distinct, so the
+ * window's best score (a max pool) picks exactly the first maximum. Six whole-tensor passes; wasm's comparison
+ * kernels (Equal) broadcast ~50x slower than its arithmetic ones, so none are used.
  */
 function firstMaxMaskDisjoint(s: KernelScope, xp: TensorInfo, output: TensorInfo, kh: number, kw: number): TensorInfo {
   const [b, ph, pw, c] = xp.shape as Shape4;
   const oh = ph / kh;
   const ow = pw / kw;
+  const q = kh * kw + 1;
   const x6 = s.run('Reshape', { x: xp }, { shape: [b, oh, kh, ow, kw, c] });
   const y6 = s.run('Reshape', { x: output }, { shape: [b, oh, 1, ow, 1, c] });
-  // max - x >= 0 with equality exactly at the maxima, so 1 - step(max - x) is the 0/1 indicator. (Equal would be
-  // the obvious choice, but wasm's comparison kernels broadcast ~50x slower than its arithmetic ones.)
-  const one = s.constant(new Float32Array([1]), [1]);
-  const indicator = (a: TensorInfo, b: TensorInfo) =>
-    s.run('Sub', { a: one, b: s.run('Step', { x: s.run('Sub', { a, b }) }, { alpha: 0 }) });
-  const isMax = indicator(y6, x6);
+  // max - x >= 0, zero exactly at the maxima: step gives 1 below the maximum and alpha = Q at it.
+  const atMax = s.run('Step', { x: s.run('Sub', { a: y6, b: x6 }) }, { alpha: q });
   const priority = new Float32Array(kh * kw);
   for (let k = 0; k < priority.length; k++) priority[k] = priority.length - k;
-  const score = s.run('Multiply', { a: isMax, b: s.constant(priority, [1, 1, kh, 1, kw, 1]) });
+  const score = s.run('Multiply', { a: atMax, b: s.constant(priority, [1, 1, kh, 1, kw, 1]) });
   const best = s.run('MaxPool', { x: s.run('Reshape', { x: score }, { shape: [b, ph, pw, c] }) }, {
     filterSize: [kh, kw], strides: [kh, kw], pad: 'valid',
   });
-  const best6 = s.run('Reshape', { x: best }, { shape: [b, oh, 1, ow, 1, c] });
-  return indicator(best6, score);
+  // Scores are integers, so score - (best - 0.5) > 0 exactly at the chosen position.
+  const threshold = s.run('Sub', { a: best, b: s.constant(new Float32Array([0.5]), []) });
+  const threshold6 = s.run('Reshape', { x: threshold }, { shape: [b, oh, 1, ow, 1, c] });
+  return s.run('Step', { x: s.run('Sub', { a: score, b: threshold6 }) }, { alpha: 0 });
 }
 
 export function maxPoolGradWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initWasmAndCpu, on, randomArray, relError } from './backend-compare';
 import { WASM_KERNELS } from '../../../main/engine/kernels/index';
+import { transposedProductIsCheaper } from '../../../main/engine/kernels/matmul';
 
 type Pad = 'valid' | 'same';
 interface ConvCase {
@@ -134,6 +135,39 @@ describe('wasm training kernels against the cpu backend', () => {
   });
 
   it.each([
+    ['2-D, B much larger than A', [3, 50], [40, 50]],
+    ['2-D, one row (the product comes back by a reshape)', [1, 6], [50, 6]],
+    ['batched', [2, 3, 50], [2, 40, 50]],
+  ] as const)('BatchMatMul A·Bᵀ computed as (B·Aᵀ)ᵀ: %s', async (_t, sa, sb) => {
+    expect(transposedProductIsCheaper(sa, sb)).toBe(true);
+    const f = () => [tf.matMul(tf.tensor(randomArray(sa.reduce((x: number, y: number) => x * y, 1), 6), [...sa]), tf.tensor(randomArray(sb.reduce((x: number, y: number) => x * y, 1), 7), [...sb]), false, true)];
+    const got = await on('wasm', f);
+    const want = await on('cpu', f);
+    expect(got[0]!.shape).toEqual(want[0]!.shape);
+    expect(relError(got[0]!.data, want[0]!.data)).toBeLessThan(1e-5);
+  });
+
+  it('keeps the direct product when B is not the larger operand, or batch dimensions broadcast', () => {
+    expect(transposedProductIsCheaper([32, 128], [9216, 128])).toBe(true);
+    expect(transposedProductIsCheaper([7, 5], [6, 5])).toBe(false);
+    expect(transposedProductIsCheaper([1, 3, 5], [2, 40, 5])).toBe(false);
+  });
+
+  it('Identity shares memory with its input and both outlive each other (reference counted)', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const buffers = backend.numDataIds();
+    const x = tf.tensor(randomArray(1000, 9), [10, 100]);
+    const y = tf.clone(x);
+    expect(backend.numDataIds() - buffers, 'one buffer for both').toBe(1);
+    const want = Array.from(x.dataSync());
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(want);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(buffers);
+  });
+
+  it.each([
     ['2x2 stride 2 valid', [2, 8, 8, 3], 2, 2, 'valid'],
     ['3x3 stride 2 same (overlapping windows)', [2, 9, 7, 2], 3, 2, 'same'],
     ['3x3 stride 1 valid', [1, 6, 6, 2], 3, 1, 'valid'],
@@ -166,6 +200,7 @@ describe('wasm training kernels against the cpu backend', () => {
   it.each([
     ['bias gradient: leading axes [0,1,2]', [4, 6, 5, 7], [0, 1, 2], false],
     ['leading axis 0 with keepDims', [130, 3], [0], true],
+    ['a conv bias gradient (average pool over 2,304 rows)', [4, 24, 24, 16], [0, 1, 2], false],
     ['inner axis (stock path)', [5, 9], [1], false],
     ['all axes (stock path)', [5, 9], [0, 1], false],
   ] as const)('Sum %s', async (_t, shape, axis, keepDims) => {
