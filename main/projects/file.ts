@@ -83,7 +83,8 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
       }
       runs.push({ meta, weights: meta.hasWeights ? { kind: 'file', path, runId: folder } : null });
     }
-    runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created) || a.meta.id.localeCompare(b.meta.id));
+    // Stable: runs created in the same millisecond keep the order they were stored in (ids are random, no order).
+    runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created));
     return {
       path,
       project: migrated.project,

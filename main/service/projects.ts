@@ -11,6 +11,18 @@ import { createProject, importModel, listRuns, openProject, saveProject, savePro
 import type { ProjectDocument } from '../projects/types';
 
 const MAX_RECENT = 12;
+
+type Sweeps = ProjectDocument['project']['sweeps'];
+
+/**
+ * The window does not edit sweeps (the sweep runner writes them into the file), so for a sweep in both the file's
+ * copy wins; sweeps only the window or only the file knows are kept.
+ */
+export function mergeSweeps(fromWindow: Sweeps, inFile: Sweeps): Sweeps {
+  if (!inFile?.length) return fromWindow;
+  const ids = new Set(inFile.map((s) => s.id));
+  return [...inFile, ...(fromWindow ?? []).filter((s) => !ids.has(s.id))];
+}
 type Json = ProjectResult['project'];
 
 function toResult(doc: ProjectDocument): ProjectResult {
@@ -64,15 +76,24 @@ export class ProjectHandlers {
     });
   }
 
-  /** Saves project.json from the window into the document open at `path` (or the file there), keeping its runs. */
+  /**
+   * Saves project.json from the window into the file at `path`, keeping its runs. The file is read afresh: the run
+   * manager and the sweep runner store finished runs and sweeps in it while the window has it open, and a save from
+   * the window must not drop them. Save As onto another existing file replaces that file's content.
+   */
   async save(path: string, project: unknown, as: boolean): Promise<{ path: string }> {
     return guarded(async () => {
       const target = this.resolvePath(path);
       const { project: checked } = migrateProject(project);
-      let doc = this.documents.get(target);
-      if (!doc && !as && existsSync(target)) doc = (await openProject(target)).doc;
-      doc ??= { path: null, project: checked, runs: [] };
-      doc.project = checked;
+      const cached = this.documents.get(target);
+      let doc: ProjectDocument | undefined;
+      if (existsSync(target) && (!as || cached)) {
+        // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
+        doc = (await openProject(target).then((o) => o.doc, (err: unknown) => (cached ? undefined : Promise.reject(err)))) ?? cached;
+      }
+      doc ??= cached ?? { path: null, project: checked, runs: [] };
+      const sweeps = mergeSweeps(checked.sweeps, doc.project.sweeps);
+      doc.project = sweeps ? { ...checked, sweeps } : checked;
       if (as || doc.path !== target) await saveProjectAs(doc, target);
       else await saveProject(doc);
       this.remember(doc);

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handleApiMessage } from '../../../main/service/handle';
 import { createBackendService } from '../../../main/service/service';
 import { mlpGraph } from '../../unit/api/examples';
+import { storeRunInProject } from '../../../main/engine/project-run';
+import { openProject, saveProject } from '../../../main/projects/service';
 
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-projects-'));
 const service = createBackendService({ engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }) });
@@ -43,6 +45,31 @@ describe('projects.* through the API (real project files)', () => {
     expect(await call('projects.new', { template: 'no-such-template' })).toMatchObject({ error: { code: 'not-found', message: expect.stringContaining('mlp-64') } });
     expect(await call('projects.open', { path: join(dir, 'missing.layerlab') })).toMatchObject({ error: { code: 'not-found' } });
     expect(await call('projects.save', { path, project: { formatVersion: 2, name: 3 } })).toMatchObject({ error: { code: 'invalid-params', message: expect.stringContaining('name') } });
+  });
+});
+
+describe('projects.save keeps what other writers stored in the file since the window opened it', () => {
+  it('a run stored by training and a sweep stored by the sweep runner survive a save from the window', async () => {
+    const created = await call('projects.new', { template: 'mlp-64', name: 'Shared file' });
+    const path = join(dir, 'shared.layerlab');
+    await call('projects.saveAs', { path, project: created.project });
+    const opened = await call('projects.open', { path });
+    expect(opened.runs).toEqual([]);
+
+    // Meanwhile: a finished training run and a sweep are written into the file (as the run manager and sweep store do).
+    const runId = await storeRunInProject(path, {
+      status: 'completed', config: {}, graph: opened.project.graph, history: [], durationSeconds: 1, weights: null,
+    });
+    const { doc } = await openProject(path);
+    doc.project.sweeps = [{ id: 'sweep-1', name: 'lr sweep', created: new Date().toISOString(), space: { note: 'stored by the runner' }, runIds: [runId] }];
+    await saveProject(doc);
+
+    // The window, which loaded the project before both, saves its edit.
+    expect(await call('projects.save', { path, project: { ...opened.project, notes: 'edited' } })).toEqual({ path });
+    const after = await call('projects.open', { path });
+    expect(after.project.notes).toBe('edited');
+    expect(after.runs.map((r: { id: string }) => r.id)).toEqual([runId]);
+    expect(after.project.sweeps).toEqual([expect.objectContaining({ id: 'sweep-1', space: { note: 'stored by the runner' } })]);
   });
 });
 
