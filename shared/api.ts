@@ -239,7 +239,7 @@ export const apiMethods = {
       /** tfjs: model.json + weights; keras: a Python tf.keras script (+ weights); pytorch: a PyTorch module script. */
       format: z.enum(['tfjs', 'keras', 'pytorch']),
       graph: GraphSchema,
-      /** Export this run's trained weights and training settings (its worker must still be loaded). */
+      /** Export this run's trained weights and training settings: from its worker while loaded, else from the project file it was stored in. */
       runId: Id.optional(),
       /** Output folder. */
       path: Path,

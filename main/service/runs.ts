@@ -25,6 +25,7 @@ import type { EventBus } from './events';
 import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
 import type { RunnerFactory, RunnerHandle } from './runner';
 import { storeRunInProject } from '../engine/project-run';
+import { loadExportSource } from '../export/source';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */
 const LOADED_FINISHED_RUNS = 2;
@@ -176,11 +177,30 @@ export class RunManager {
     return run.classNames ? { ...result, classNames: run.classNames } : result;
   }
 
-  /** The run's config and current weights, when its worker is loaded (for export). */
+  /**
+   * The run's config and weights (for export): the loaded worker's current weights, or, once the worker is gone,
+   * the weights the run stored in its project file.
+   */
   async weights(runId: string): Promise<{ config: TrainingConfig; weights: WorkerWeight[] }> {
     const run = this.get(runId);
-    if (!run.handle) throw new ApiError('unavailable', `run ${runId} has no weights loaded: export a newer run, or without runId for fresh weights`);
-    return { config: run.config, weights: await run.handle.weights() };
+    const stored = Boolean(run.projectPath && run.storedAs);
+    if (run.handle) {
+      try {
+        return { config: run.config, weights: await run.handle.weights() };
+      } catch (err) {
+        // A worker that ended (killed, crashed, unloaded) cannot answer; a stored copy still can.
+        if (!stored) throw err;
+      }
+    }
+    if (stored) {
+      try {
+        const source = await loadExportSource(run.projectPath!, run.storedAs);
+        if (source.weights) return { config: run.config, weights: source.weights };
+      } catch (err) {
+        throw new ApiError('unavailable', `run ${runId} is no longer loaded and its stored copy in ${run.projectPath} cannot be read (${(err as Error).message})`);
+      }
+    }
+    throw new ApiError('unavailable', `run ${runId} has no weights loaded (only the latest finished runs keep them, and it was not stored in a project): train it with the project saved, or export without runId for fresh weights`);
   }
 
   list(): RunSummary[] {

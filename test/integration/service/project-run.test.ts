@@ -7,6 +7,7 @@ import { handleApiMessage } from '../../../main/service/handle';
 import { createBackendService } from '../../../main/service/service';
 import { createProject, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
 import { loadModelFromWeights } from '../../../main/projects/weights';
+import { loadExportSource } from '../../../main/export/source';
 import type { ApiEventMessage } from '../../../shared/api';
 import { TrainingConfigSchema } from '../../../shared/training';
 import { MIRROR, mlpGraph } from '../../unit/api/examples';
@@ -50,7 +51,15 @@ it('stores the finished run in the project named by projectPath', async () => {
   expect((run.telemetry as { confusion: { samples: number } }).confusion.samples).toBe(200);
   const model = await loadModelFromWeights(await loadRunWeights(doc, run.id));
   expect(model.countParams()).toBe(784 * 32 + 32 + 32 * 10 + 10);
+  const kernel = Array.from(model.getWeights()[0]!.dataSync().slice(0, 5));
   model.dispose();
+
+  // Once its worker is gone, export.run with the runId takes the weights the run stored in the project.
+  await service.runs.kill(runId);
+  const exported = await handleApiMessage(service, JSON.stringify({ id: 2, method: 'export.run', params: { format: 'tfjs', graph: mlpGraph, runId, path: join(dir, 'exported') } }));
+  expect('result' in exported ? exported.result : exported).toMatchObject({ format: 'tfjs' });
+  const back = await loadExportSource(join(dir, 'exported', 'model.json'));
+  expect(Array.from(back.weights![0]!.data.slice(0, 5))).toEqual(kernel);
 }, 60_000);
 
 it('a stopped run is stored, and after resuming its entry is replaced by the finished run', async () => {
