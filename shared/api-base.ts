@@ -31,6 +31,15 @@ export const Id = z
   .min(1)
   .max(API_LIMITS.id)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'expected an id of letters, digits, "_", ".", ":" or "-"');
+/**
+ * Node and edge ids of a graph. Looser than Id (never used in file names): templates and importers name edges
+ * like 'conv2d->max_pooling2d#0', and projects store them so.
+ */
+export const GraphId = z
+  .string()
+  .min(1)
+  .max(API_LIMITS.id)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'expected an id without control characters');
 export const Name = z.string().min(1).max(API_LIMITS.name);
 export const Path = z
   .string()
@@ -57,7 +66,7 @@ export const JsonValue: z.ZodType<Json> = z.lazy(() =>
 );
 
 export const GraphNodeSchema = z.strictObject({
-  id: Id,
+  id: GraphId,
   kind: z.string().min(1).max(64),
   name: Name,
   config: z.record(z.string().max(64), JsonValue).refine((r) => Object.keys(r).length <= API_LIMITS.configKeys, {
@@ -67,9 +76,9 @@ export const GraphNodeSchema = z.strictObject({
 });
 
 export const GraphEdgeSchema = z.strictObject({
-  id: Id,
-  source: Id,
-  target: Id,
+  id: GraphId,
+  source: GraphId,
+  target: GraphId,
   targetIndex: NonNegInt.max(64).optional(),
 });
 

@@ -271,6 +271,7 @@ export type ApiErrorCode =
   | 'not-found'
   | 'conflict' // e.g. pausing a run that is not running
   | 'unavailable' // the feature's backend part is not installed/available here
+  | 'forbidden' // a path outside the folders the server may use (layerlab serve --root)
   | 'internal';
 
 export interface ApiErrorBody {

@@ -1,4 +1,5 @@
 /** `layerlab serve`: the window in a browser (locally or through an SSH tunnel) with the API over WebSocket. */
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createBackendService } from '../service/service';
@@ -16,6 +17,8 @@ Remote GPU machine: run it there on loopback and tunnel, e.g. ssh -L 8765:127.0.
   --renderer DIR        the built renderer (default out/renderer, from npm run build:renderer)
   --checkpoint-dir DIR  where runs write their per-epoch checkpoints (default <cache>/checkpoints)
   --dataset-mirror DIR  a folder with one sub-folder per dataset, tried before downloading
+  --root DIR            only let clients open, save and export inside DIR (repeatable; default: anywhere the
+                        user running the server may write). Use it on a shared machine.
 `;
 
 export const serveCommand: Command = {
@@ -32,6 +35,7 @@ export const serveCommand: Command = {
         renderer: { type: 'string' },
         'checkpoint-dir': { type: 'string' },
         'dataset-mirror': { type: 'string' },
+        root: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -43,9 +47,13 @@ export const serveCommand: Command = {
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer in 0..65535. Received: ${values.port}`);
     if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters: a short token is easy to guess');
+    for (const r of values.root ?? []) {
+      if (!existsSync(r) || !statSync(r).isDirectory()) throw new Error(`--root ${r} is not a folder: create it or name an existing folder`);
+    }
     const service = createBackendService({
       checkpointDir: values['checkpoint-dir'] ? resolve(values['checkpoint-dir']) : undefined,
       datasets: values['dataset-mirror'] ? { mirror: values['dataset-mirror'] } : {},
+      ...(values.root?.length ? { roots: values.root.map((r) => resolve(r)), baseDir: resolve(values.root[0]!) } : {}),
     });
     const server = await startServer({
       service,
@@ -60,6 +68,7 @@ export const serveCommand: Command = {
       throw err;
     });
     process.stdout.write(`Layerlab at ${server.url}\n`);
+    if (values.root?.length) process.stdout.write(`Clients may only use files inside: ${values.root.map((r) => resolve(r)).join(', ')}\n`);
     await new Promise<void>((done) => {
       const shutdown = () => {
         process.off('SIGINT', shutdown);

@@ -3,7 +3,7 @@
  * shared/api.ts (handleApiMessage) and throw ApiError for anything a client should hear about.
  */
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ApiError, type ApiMethod, type ApiParsedParams, type ApiResult, type EngineInfo } from '../../shared/api';
 import { GraphCompileError } from '../../shared/graph/compile';
 import { ModelImportError } from '../../shared/graph/import';
@@ -18,6 +18,7 @@ import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
 import { ProjectHandlers } from './projects';
 import { RunManager } from './runs';
 import { SweepHandlers } from './sweeps';
+import { createPathResolver } from './paths';
 import type { BackendService, Handlers } from './types';
 
 export interface BackendServiceOptions {
@@ -32,6 +33,8 @@ export interface BackendServiceOptions {
   appVersion?: string;
   /** Relative project and export paths resolve against this folder; default the process's working directory. */
   baseDir?: string;
+  /** When set, every path a client names must lie inside one of these folders (layerlab serve --root). */
+  roots?: readonly string[];
   /** Folder where every sweep is saved after each trial, to resume after a restart; default `<cache dir>/sweeps`. */
   sweepDir?: string;
 }
@@ -98,13 +101,13 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     compile: compileGraph,
     classNames: (name) => datasets.classNames(name),
   });
-  const baseDir = resolve(options.baseDir ?? process.cwd());
-  const projects = new ProjectHandlers((path) => resolve(baseDir, path));
+  const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
+  const projects = new ProjectHandlers(resolvePath);
   const sweeps = new SweepHandlers({
     bus,
     runs,
     sweepDir: options.sweepDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'sweeps'),
-    resolvePath: (path) => resolve(baseDir, path),
+    resolvePath,
     graphErrors,
   });
   let engine: Promise<EngineInfo> | undefined;
@@ -123,7 +126,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'datasets.info': ({ name }) => datasets.info(name),
     'datasets.preview': ({ name, split, offset, count, augmentation, seed }) => datasets.preview(name, split, offset, count, augmentation, seed),
     'datasets.fetch': ({ name }) => datasets.fetch(name),
-    'training.start': async ({ graph, config, name, projectPath }) => runs.start(graph, config, name, projectPath ? resolve(baseDir, projectPath) : undefined),
+    'training.start': async ({ graph, config, name, projectPath }) => runs.start(graph, config, name, projectPath ? resolvePath(projectPath) : undefined),
     'training.pause': async ({ runId }) => runs.pause(runId),
     'training.resume': async ({ runId }) => runs.resume(runId),
     'training.stop': async ({ runId }) => runs.stop(runId),
@@ -148,7 +151,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'sweeps.stop': async (params) => sweeps.stop(params),
     'sweeps.list': (params) => sweeps.list(params),
     'sweeps.get': (params) => sweeps.get(params),
-    'export.run': (params) => runExport(runs, { ...params, path: resolve(baseDir, params.path) }),
+    'export.run': (params) => runExport(runs, { ...params, path: resolvePath(params.path) }),
   };
 
   return {

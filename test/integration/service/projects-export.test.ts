@@ -88,4 +88,14 @@ describe('export.run through the API', () => {
     });
     expect(await call('export.run', { format: 'tfjs', graph: mlpGraph, runId: 'run-none', path: join(dir, 'y') })).toMatchObject({ error: { code: 'not-found' } });
   });
+
+  it('takes a template graph as projects.new returns it (edge ids like "a->b"), and refuses control characters in ids', async () => {
+    const { project } = await call('projects.new', { template: 'resnet-cifar' });
+    expect(project.graph.edges.some((e: { id: string }) => e.id.includes('->'))).toBe(true);
+    const out = await call('export.run', { format: 'pytorch', graph: project.graph, path: join(dir, 'resnet') });
+    expect(out.error).toBeUndefined();
+    expect(out.files.some((f: string) => f.endsWith('.py'))).toBe(true);
+    const bad = { ...project.graph, edges: [{ ...project.graph.edges[0], id: 'a\u0000b' }, ...project.graph.edges.slice(1)] };
+    expect(await call('export.run', { format: 'pytorch', graph: bad, path: join(dir, 'bad') })).toMatchObject({ error: { code: 'invalid-params', message: expect.stringContaining('control characters') } });
+  });
 });
