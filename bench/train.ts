@@ -5,7 +5,8 @@
  * Goal on a 2-core machine: wasm >= 0.6x PyTorch.
  *
  * The two alternate, one epoch each per round (PyTorch stays loaded between rounds), so a neighbour's load on a
- * shared machine hits both alike; the ratio reported is the median of the rounds' ratios.
+ * shared machine hits both alike; the ratio reported is the median of the rounds' ratios. A first round of each
+ * is not counted (warm-up).
  *
  * Options (env): BENCH_SAMPLES (default 1024), BENCH_BATCH (32), BENCH_ROUNDS (5), BENCH_BACKEND (auto),
  * BENCH_PYTHON (/usr/bin/python3), LAYERLAB_WASM_THREADS (wasm thread pool, default one per core; 1 = the
@@ -101,6 +102,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 console.log(`workshop CNN, MNIST ${samples} samples, batch ${batchSize}, ${threads} cores, ${rounds} rounds (load average ${os.loadavg()[0]!.toFixed(1)})`);
 const torch = await pytorchTrainer();
 const tfjs = await tfjsTrainer();
+// One uncounted round each first: PyTorch's first epoch over shuffled batches runs at about half speed.
+if ('epoch' in torch) await torch.epoch();
+await tfjs.epoch();
 const results: { tfjs: Epoch; torch?: Epoch }[] = [];
 for (let r = 0; r < rounds; r++) {
   const torchEpoch = 'epoch' in torch ? await torch.epoch() : undefined;
