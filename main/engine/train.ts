@@ -6,6 +6,7 @@
  *
  * worker/train-worker.ts runs it in a worker thread (the normal way); tests and tools may call it directly.
  */
+import { withSeededMathRandom } from './training/seeded-random';
 import * as tf from '@tensorflow/tfjs';
 import { createFeeder, type Feeder } from '../datasets/index';
 import { augmentConfigFromSettings, type AugmentConfig } from '../datasets/augment';
@@ -135,6 +136,10 @@ class EpochClock extends tf.Callback {
  * telemetry, histograms, filters, epoch, checkpoint, and finally done; failures (NaN loss included) are thrown.
  */
 export async function runTraining(request: StartRequest, emit: (e: FromWorker) => void, hooks: RunHooks = {}): Promise<TrainingResult> {
+  return withSeededMathRandom(request.config.seed, () => train(request, emit, hooks));
+}
+
+async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks: RunHooks): Promise<TrainingResult> {
   const { config } = request;
   const now = hooks.now ?? (() => performance.now());
   const start = now();

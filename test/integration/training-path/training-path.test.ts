@@ -34,9 +34,18 @@ function cli(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function firstEpochLoss(seed: number): Promise<number> {
+/** The MLP with Dropout(0.5) after each hidden layer: its masks come from tfjs' unseeded random ops. */
+const mlpDropout = (() => {
+  const json = JSON.parse(readFileSync(fixture('mlp-784-64-64-10.json'), 'utf8'));
+  const layers = json.config.layers as unknown[];
+  const dropout = (i: number) => ({ class_name: 'Dropout', config: { rate: 0.5, noise_shape: null, seed: null, name: `dropout_${i}`, trainable: true, dtype: 'float32' } });
+  json.config.layers = [layers[0], dropout(1), layers[1], dropout(2), ...layers.slice(2)];
+  return specFromJson(json);
+})();
+
+async function firstEpochLoss(seed: number, spec = mlp): Promise<number> {
   const events: FromWorker[] = [];
-  const result = await runTraining({ spec: mlp, config: config({ seed }), data: { dataDir: mnistDir }, backend: 'wasm' }, (e) => events.push(e));
+  const result = await runTraining({ spec, config: config({ seed }), data: { dataDir: mnistDir }, backend: 'wasm' }, (e) => events.push(e));
   result.model.dispose();
   return (events.find((e): e is EpochEvent => e.type === 'epoch')!).logs.loss!;
 }
@@ -48,6 +57,17 @@ describe('seeded training', () => {
     const c = await firstEpochLoss(8);
     expect(b).toBe(a);
     expect(Math.abs(c - a)).toBeGreaterThan(1e-4);
+  }, 60_000);
+
+  it('dropout masks repeat with the seed too (tfjs draws them from Math.random, seeded for the run)', async () => {
+    const a = await firstEpochLoss(7, mlpDropout);
+    const b = await firstEpochLoss(7, mlpDropout);
+    const c = await firstEpochLoss(8, mlpDropout);
+    expect(b).toBe(a);
+    expect(Math.abs(c - a)).toBeGreaterThan(1e-4);
+    const outside = Math.random;
+    await firstEpochLoss(9, mlpDropout);
+    expect(Math.random).toBe(outside);
   }, 60_000);
 });
 
