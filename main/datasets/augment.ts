@@ -6,8 +6,12 @@
 import { createRng, type Rng } from '../../shared/random';
 
 export interface AugmentConfig {
-  /** Max shift as a fraction of width/height (Keras width_shift_range/height_shift_range), e.g. 0.1. */
+  /** Max shift as a fraction of width and height both, e.g. 0.1 (shiftX/shiftY override it per axis). */
   shift?: number;
+  /** Max horizontal shift as a fraction of the width (Keras width_shift_range). */
+  shiftX?: number;
+  /** Max vertical shift as a fraction of the height (Keras height_shift_range). */
+  shiftY?: number;
   /** Max rotation in degrees either way, e.g. 15. */
   rotation?: number;
   /** Zoom range: the scale factor is drawn from [1 - zoom, 1 + zoom], e.g. 0.1. */
@@ -29,6 +33,8 @@ export function validateAugmentConfig(cfg: AugmentConfig): void {
     if (v !== undefined && !(v >= 0 && v <= max)) throw new Error(`augment.${name} must be between 0 and ${max}. Received: ${name}=${v}`);
   };
   check('shift', cfg.shift, 1);
+  check('shiftX', cfg.shiftX, 1);
+  check('shiftY', cfg.shiftY, 1);
   check('rotation', cfg.rotation, 180);
   check('zoom', cfg.zoom, 0.99);
   check('noise', cfg.noise, Number.MAX_VALUE);
@@ -40,7 +46,7 @@ export function createAugmenter(sampleShape: number[], cfg: AugmentConfig, seed 
   const rng = createRng(seed);
   const isImage = sampleShape.length === 3;
   const [h, w, c] = isImage ? sampleShape : [1, sampleShape[0] ?? 1, 1];
-  const geometric = isImage && (Boolean(cfg.shift) || Boolean(cfg.rotation) || Boolean(cfg.zoom) || Boolean(cfg.horizontalFlip));
+  const geometric = isImage && (Boolean(cfg.shift) || Boolean(cfg.shiftX) || Boolean(cfg.shiftY) || Boolean(cfg.rotation) || Boolean(cfg.zoom) || Boolean(cfg.horizontalFlip));
   const scratch = new Float32Array(h * w * c);
   return (sample) => {
     if (geometric) {
@@ -64,14 +70,15 @@ interface WarpParams {
 }
 
 function drawParams(rng: Rng, cfg: AugmentConfig, h: number, w: number): WarpParams {
-  const shift = cfg.shift ?? 0;
+  const shiftX = cfg.shiftX ?? cfg.shift ?? 0;
+  const shiftY = cfg.shiftY ?? cfg.shift ?? 0;
   const rot = ((cfg.rotation ?? 0) * Math.PI) / 180;
   const zoom = cfg.zoom ?? 0;
   return {
     angle: rot ? rng.uniform(-rot, rot) : 0,
     zoom: zoom ? rng.uniform(1 - zoom, 1 + zoom) : 1,
-    tx: shift ? rng.uniform(-shift, shift) * w : 0,
-    ty: shift ? rng.uniform(-shift, shift) * h : 0,
+    tx: shiftX ? rng.uniform(-shiftX, shiftX) * w : 0,
+    ty: shiftY ? rng.uniform(-shiftY, shiftY) * h : 0,
     flip: cfg.horizontalFlip ? rng.next() < 0.5 : false,
   };
 }
@@ -127,11 +134,10 @@ export function augmentConfigFromSettings(a: AugmentationSettings, options: { cl
   if (a.vertical_flip) {
     throw new Error('augmentation.vertical_flip is not supported by the dataset augmenter: set it to false (a flipped digit is rarely the same digit)');
   }
-  // One shift range for both axes: the larger of the two, so neither axis is shifted less than asked.
-  const shift = Math.max(a.width_shift_range, a.height_shift_range);
-  if (!shift && !a.rotation_range && !a.zoom_range && !a.horizontal_flip && !a.gaussian_noise) return undefined;
+  if (!a.width_shift_range && !a.height_shift_range && !a.rotation_range && !a.zoom_range && !a.horizontal_flip && !a.gaussian_noise) return undefined;
   return {
-    shift,
+    shiftX: a.width_shift_range,
+    shiftY: a.height_shift_range,
     rotation: a.rotation_range,
     zoom: Math.min(a.zoom_range, 0.99),
     horizontalFlip: a.horizontal_flip,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createAugmenter } from '../../../main/datasets/augment';
+import { augmentConfigFromSettings, createAugmenter } from '../../../main/datasets/augment';
 import { parseIdx } from '../../../main/datasets/idx';
 
 const shared = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/datasets');
@@ -45,6 +45,31 @@ describe('augmentation on a real MNIST digit', () => {
       seen.add(isSame ? 'same' : 'mirror');
     }
     expect(seen.size).toBe(2);
+  });
+
+  it('width and height shift ranges act on their own axis only (Keras width_shift_range / height_shift_range)', () => {
+    const [x0, y0] = centroid(digit(1));
+    for (const [cfg, axis] of [[{ shiftX: 0.15 }, 0], [{ shiftY: 0.15 }, 1]] as const) {
+      const aug = createAugmenter(shape, { ...cfg, fillMode: 'constant' }, 4);
+      const moves: number[] = [];
+      for (let k = 0; k < 8; k++) {
+        const img = digit(1);
+        aug(img);
+        const c = centroid(img);
+        // Not exactly 0: ink pushed off one side changes the other axis' centroid a little.
+        expect(Math.abs(c[1 - axis]! - [x0, y0][1 - axis]!), "the other axis stays put").toBeLessThan(0.5);
+        moves.push(Math.abs(c[axis]! - [x0, y0][axis]!));
+      }
+      expect(Math.max(...moves)).toBeGreaterThan(1);
+      expect(Math.max(...moves)).toBeLessThanOrEqual(28 * 0.15 + 0.3);
+    }
+  });
+
+  it('the training config keeps its width and height shift ranges apart', () => {
+    const off = { width_shift_range: 0, height_shift_range: 0, rotation_range: 0, zoom_range: 0, horizontal_flip: false, vertical_flip: false, gaussian_noise: 0 };
+    expect(augmentConfigFromSettings(off, { clamp01: true })).toBeUndefined();
+    expect(augmentConfigFromSettings({ ...off, width_shift_range: 0.2 }, { clamp01: true, seed: 3 })).toMatchObject({ shiftX: 0.2, shiftY: 0, clamp: [0, 1], seed: 3 });
+    expect(augmentConfigFromSettings({ ...off, height_shift_range: 0.1 }, { clamp01: false })).toMatchObject({ shiftX: 0, shiftY: 0.1 });
   });
 
   it('shifts move the ink centroid by at most the configured fraction and keep the ink', () => {
