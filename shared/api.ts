@@ -153,7 +153,15 @@ function method<R>() {
 // ---------------------------------------------------------------------------------------------------------------
 // Methods
 
-const ProjectDoc = JsonValue;
+/**
+ * project.json as the window sends it: a JSON object that the projects module validates and migrates itself. Its
+ * graph is held to the graph methods' bounds (API_LIMITS.graphNodes / graphEdges) instead of the 256 items that
+ * JsonValue allows an array, so that a window can save any graph it can train; everything else stays JsonValue.
+ */
+const ProjectDoc = z
+  .object({ graph: GraphSchema.optional() })
+  .catchall(JsonValue)
+  .refine((r) => Object.keys(r).length <= API_LIMITS.configKeys, { message: `expected at most ${API_LIMITS.configKeys} keys` });
 
 export const apiMethods = {
   'system.info': method<SystemInfo>()(Empty, 'App version, engine backend in use and why better ones were skipped'),

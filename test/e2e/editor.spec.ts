@@ -163,6 +163,68 @@ test('templates open with their parameter counts', async ({ page }) => {
   await expect(page.getByTestId('node')).toHaveCount(9);
 });
 
+/** The canvas viewport's zoom, from the transform Svelte Flow puts on it. */
+async function zoomOf(page: Page): Promise<number> {
+  const t = await page.locator('.svelte-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  const m = /matrix\(([^,]+),/.exec(t);
+  if (!m) throw new Error(`unexpected viewport transform ${t}`);
+  return Number(m[1]);
+}
+
+/** Waits for the fit's 200 ms animation to settle: the zoom stops changing. */
+async function settledZoom(page: Page): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 40; i++) {
+    const z = await zoomOf(page);
+    if (Math.abs(z - last) < 1e-6) return z;
+    last = z;
+    await page.waitForTimeout(100);
+  }
+  return last;
+}
+
+test('zoom to fit keeps a tall graph readable and shows a small one whole', async ({ page }) => {
+  await page.goto(START);
+  await page.getByTestId('templates-menu').click();
+  await page.getByTestId('template-resnet-cifar').click();
+  await expect(page.locator('[data-kind=InputLayer]')).toBeVisible();
+  // Fitting all 38 layers would take a zoom of about 0.2; the fit stops at 0.5 (FIT_MIN_ZOOM), input at the top.
+  expect(await settledZoom(page)).toBeGreaterThanOrEqual(0.5 - 1e-6);
+  const pane = (await page.locator('.svelte-flow__pane').boundingBox())!;
+  const input = (await page.locator('[data-kind=InputLayer]').boundingBox())!;
+  expect(input.y).toBeGreaterThanOrEqual(pane.y);
+  expect(input.y).toBeLessThan(pane.y + 80);
+  expect(input.x).toBeGreaterThan(pane.x);
+  expect(input.x + input.width).toBeLessThan(pane.x + pane.width);
+  // Shapes are shown and readable there (the canvas hides them only when zoomed out past reading).
+  await expect(page.locator('[data-kind=InputLayer]').getByTestId('node-shape')).toHaveText('(None, 32, 32, 3)');
+  await expect(page.getByTestId('edge-shape').first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/resnet-fit.png` });
+
+  // The Fit button and the F key do the same, after the user has zoomed out.
+  for (let i = 0; i < 4; i++) await page.locator('.svelte-flow__controls-zoomout').click();
+  expect(await settledZoom(page)).toBeLessThan(0.45);
+  await page.getByTestId('fit-view').click();
+  expect(await settledZoom(page)).toBeGreaterThanOrEqual(0.5 - 1e-6);
+  await page.locator('.svelte-flow__controls-zoomout').click();
+  await page.locator('.svelte-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('f');
+  expect(await settledZoom(page)).toBeGreaterThanOrEqual(0.5 - 1e-6);
+
+  // A small template still fits whole: every node inside the pane.
+  await page.getByTestId('templates-menu').click();
+  await page.getByTestId('template-cnn-dropout').click();
+  await expect(page.getByTestId('node')).toHaveCount(9);
+  const zoom = await settledZoom(page);
+  expect(zoom).toBeGreaterThanOrEqual(0.5);
+  expect(zoom).toBeLessThanOrEqual(1.1 + 1e-6);
+  for (const box of await Promise.all((await page.getByTestId('node').all()).map((n) => n.boundingBox()))) {
+    expect(box!.y).toBeGreaterThanOrEqual(pane.y);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(pane.y + pane.height);
+  }
+  await page.screenshot({ path: `${SHOTS}/cnn-fit.png` });
+});
+
 test('the residual network template lays out top-down with its merges', async ({ page }) => {
   await page.goto(START);
   await page.getByTestId('templates-menu').click();
@@ -172,6 +234,11 @@ test('the residual network template lays out top-down with its merges', async ({
   await expect(page.getByTestId('node-error')).toHaveCount(0);
   await page.keyboard.press('l');
   await page.waitForTimeout(800);
+  // The layout fits at a readable zoom, so the head is below the view and, as the canvas renders only the nodes
+  // in view, not in the page: the controls' fit button shows the whole graph.
+  await expect(page.locator('[data-kind=Dense]')).toHaveCount(0);
+  await page.locator('.svelte-flow__controls-fitview').click();
+  await expect(page.locator('[data-kind=Dense]')).toBeVisible();
   const input = await page.locator('[data-kind=InputLayer]').boundingBox();
   const head = await page.locator('[data-kind=Dense]').last().boundingBox();
   expect(head!.y).toBeGreaterThan(input!.y);

@@ -3,6 +3,7 @@ import { analyzeGraph } from '../core';
 import { copyPayload, readPayload } from './clipboard';
 import { initHistory, push, redo, undo, type History } from './history';
 import * as ops from './ops';
+import { buildViews, errorIds, type NodeView } from './views';
 
 const EMPTY: Graph = { nodes: [], edges: [] };
 
@@ -18,10 +19,23 @@ export class EditorStore {
   analysis: GraphAnalysis = $derived(analyzeGraph(this.history.present));
   /** Inputs connected to each node, for the merge nodes' "2 in" badge. */
   inputCounts: ReadonlyMap<string, number> = $derived.by(() => {
+    const edges = this.history.present.edges;
+    // A config edit keeps the edges array: keep the map too, so that no node's badge re-reads it.
+    if (edges === this.#countedEdges) return this.#lastCounts;
     const counts = new Map<string, number>();
-    for (const e of this.history.present.edges) counts.set(e.target, (counts.get(e.target) ?? 0) + 1);
-    return counts;
+    for (const e of edges) counts.set(e.target, (counts.get(e.target) ?? 0) + 1);
+    this.#countedEdges = edges;
+    return (this.#lastCounts = counts);
   });
+  #countedEdges: Graph['edges'] | null = null;
+  #lastCounts: ReadonlyMap<string, number> = new Map();
+  /** The previous views and error set, which the next ones reuse where nothing changed (see views.ts). */
+  #lastViews: ReadonlyMap<string, NodeView> = new Map();
+  #lastErrorIds: ReadonlySet<string> = new Set();
+  /** What the canvas shows of each node's analysis; unchanged nodes keep their view object across edits. */
+  views: ReadonlyMap<string, NodeView> = $derived.by(() => (this.#lastViews = buildViews(this.analysis, this.#lastViews)));
+  /** Nodes in error; the same set object while the membership stands (the minimap colours by it). */
+  errorIds: ReadonlySet<string> = $derived.by(() => (this.#lastErrorIds = errorIds(this.views, this.#lastErrorIds)));
   selected = $state.raw<string[]>([]);
   projectName = $state('Untitled model');
   /** A short message for the user (refused connection, pasted 3 layers, ...). */
@@ -36,6 +50,15 @@ export class EditorStore {
 
   private commit(next: Graph, coalesce: string | null = null): void {
     this.history = push(this.history, next, coalesce);
+  }
+
+  view(id: string): NodeView | undefined {
+    return this.views.get(id);
+  }
+
+  /** The output shape of a node as its node and out-edges show it, e.g. "(None, 26, 26, 32)". */
+  shapeText(id: string): string | null {
+    return this.views.get(id)?.shape ?? null;
   }
 
   notify(text: string, tone: 'info' | 'error' = 'info'): void {

@@ -1,4 +1,4 @@
-import type { Json, ProjectResult, RecentProject } from '../../../../shared/api';
+import type { ProjectResult, RecentProject } from '../../../../shared/api';
 import type { ProjectJson, Viewport } from '../../../../shared/format';
 import type { Graph } from '../../../../shared/graph/types';
 import { templates } from '../core';
@@ -169,7 +169,7 @@ export class ProjectStore {
     try {
       const project = this.toJson();
       const host = this.requireHost('Saving a project');
-      const result = await host.call(as ? 'projects.saveAs' : 'projects.save', { path, project: project as unknown as Json });
+      const result = await host.call(as ? 'projects.saveAs' : 'projects.save', { path, project });
       this.base = project;
       this.path = result.path;
       this.markSaved();

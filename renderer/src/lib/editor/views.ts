@@ -1,0 +1,49 @@
+import type { GraphAnalysis, NodeAnalysis } from '../../../../shared/graph/types';
+import { formatCount, formatShape } from '../format';
+
+/** What the canvas shows of a node's analysis: its output shape (also its out-edges' label), params and errors. */
+export interface NodeView {
+  /** Keras-style output shape, e.g. "(None, 26, 26, 32)"; null when it cannot be inferred. */
+  shape: string | null;
+  params: number | null;
+  /** `params` with thousands separators; null with it. */
+  paramsText: string | null;
+  errors: readonly string[];
+}
+
+const NO_ERRORS: readonly string[] = Object.freeze([]);
+
+function sameErrors(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function viewOf(info: NodeAnalysis | undefined, old: NodeView | undefined): NodeView {
+  const shape = info?.outputShape ? formatShape(info.outputShape) : null;
+  const params = info?.params ? info.params.trainable + info.params.nonTrainable : null;
+  const errors = info?.errors.length ? info.errors.map((e) => e.message) : NO_ERRORS;
+  if (old && old.shape === shape && old.params === params && sameErrors(old.errors, errors)) return old;
+  return {
+    shape,
+    params,
+    // toLocaleString is slow enough to matter over 300 nodes: keep the old text while the count stands.
+    paramsText: params === null ? null : old?.params === params ? old.paramsText : formatCount(params),
+    errors: errors.length && old && sameErrors(old.errors, errors) ? old.errors : errors,
+  };
+}
+
+/**
+ * One view per node of the analysis. A node whose shape, params and errors did not change keeps its previous
+ * view object, so the components showing it (the node, its edges' labels) see no change and skip their update.
+ */
+export function buildViews(analysis: GraphAnalysis, previous: ReadonlyMap<string, NodeView>): Map<string, NodeView> {
+  const views = new Map<string, NodeView>();
+  for (const [id, info] of Object.entries(analysis.nodes)) views.set(id, viewOf(info, previous.get(id)));
+  return views;
+}
+
+/** The ids of the nodes in error: the previous set itself while the membership stands. */
+export function errorIds(views: ReadonlyMap<string, NodeView>, previous: ReadonlySet<string>): ReadonlySet<string> {
+  const ids = new Set<string>();
+  for (const [id, v] of views) if (v.errors.length) ids.add(id);
+  return ids.size === previous.size && [...ids].every((id) => previous.has(id)) ? previous : ids;
+}
