@@ -70,14 +70,14 @@ describe('project document', () => {
       learningRate: 0.003,
       batchSize: 32,
       limit: null,
-      augmentation: { rotation: 10, shift: 0.1, zoom: 0.15, horizontalFlip: false, noise: 0.05 },
+      augmentation: { rotation: 10, widthShift: 0.1, heightShift: 0.05, zoom: 0.15, horizontalFlip: false, noise: 0.05 },
     };
     const base = { ...toProjectJson({ name: 'x', graph, viewport: { x: 0, y: 0, zoom: 1 }, form: defaultForm() }, null), notes: 'keep me', created: '2026-01-01T00:00:00.000Z' };
     const json = toProjectJson({ name: 'CNN', graph, viewport: { x: 5, y: 6, zoom: 0.5 }, form }, base, new Date('2026-11-28T12:00:00Z'));
     expect(projectSchema.safeParse(json).success).toBe(true);
     // The training part is a config the engine accepts, augmentation included.
     const config = TrainingConfigSchema.parse(json.training);
-    expect(config.augmentation).toMatchObject({ rotation_range: 10, width_shift_range: 0.1, height_shift_range: 0.1, zoom_range: 0.15, gaussian_noise: 0.05 });
+    expect(config.augmentation).toMatchObject({ rotation_range: 10, width_shift_range: 0.1, height_shift_range: 0.05, zoom_range: 0.15, gaussian_noise: 0.05 });
     expect(json.notes).toBe('keep me');
     expect(json.created).toBe('2026-01-01T00:00:00.000Z');
     expect(json.modified).toBe('2026-11-28T12:00:00.000Z');

@@ -124,6 +124,15 @@ describe('training panel: schedule and early stopping controls', () => {
     expect(TrainingConfigSchema.parse(toConfig(training.form)).early_stopping).toMatchObject({ monitor: 'val_acc', patience: 6, restore_best_weights: true });
   });
 
+  it('augmentation: width and height shift are set apart and reach the config as Keras names them', async () => {
+    const training = mount();
+    await fireEvent.input(screen.getByTestId('train-aug-width-shift'), { target: { value: '0.2' } });
+    await fireEvent.input(screen.getByTestId('train-aug-height-shift'), { target: { value: '0.05' } });
+    const augmentation = TrainingConfigSchema.parse(toConfig(training.form)).augmentation;
+    expect(augmentation).toMatchObject({ width_shift_range: 0.2, height_shift_range: 0.05 });
+    expect(roundTrip(training.form).augmentation).toMatchObject({ widthShift: 0.2, heightShift: 0.05 });
+  });
+
   it('metrics: accuracy for classification, mae/mse checkboxes for regression', async () => {
     const training = mount();
     expect((screen.getByTestId('train-metric-accuracy') as HTMLInputElement).checked).toBe(true);

@@ -22,8 +22,10 @@ export interface TrainingForm {
 export interface AugmentationForm {
   /** Degrees either way. */
   rotation: number;
-  /** Fraction of the width and of the height. */
-  shift: number;
+  /** Fraction of the width (Keras width_shift_range). */
+  widthShift: number;
+  /** Fraction of the height (Keras height_shift_range). */
+  heightShift: number;
   /** Scale drawn from [1 - zoom, 1 + zoom]. */
   zoom: number;
   horizontalFlip: boolean;
@@ -120,7 +122,7 @@ function scheduleConfig(form: TrainingForm): NonNullable<TrainingConfigInput['lr
 }
 
 export function noAugmentation(): AugmentationForm {
-  return { rotation: 0, shift: 0, zoom: 0, horizontalFlip: false, noise: 0 };
+  return { rotation: 0, widthShift: 0, heightShift: 0, zoom: 0, horizontalFlip: false, noise: 0 };
 }
 
 export function defaultForm(): TrainingForm {
@@ -157,8 +159,8 @@ export function toConfig(form: TrainingForm): TrainingConfigInput {
     limit_test: form.limit === null ? null : Math.max(100, Math.round(form.limit / 5)),
     augmentation: {
       rotation_range: form.augmentation.rotation,
-      width_shift_range: form.augmentation.shift,
-      height_shift_range: form.augmentation.shift,
+      width_shift_range: form.augmentation.widthShift,
+      height_shift_range: form.augmentation.heightShift,
       zoom_range: form.augmentation.zoom,
       horizontal_flip: form.augmentation.horizontalFlip,
       gaussian_noise: form.augmentation.noise,

@@ -235,7 +235,7 @@ export class TrainingStore {
     if (!this.host) return;
     const augmentation = toConfig(this.form).augmentation;
     const a = this.form.augmentation;
-    if (!(a.rotation > 0 || a.shift > 0 || a.zoom > 0 || a.noise > 0 || a.horizontalFlip)) {
+    if (!(a.rotation > 0 || a.widthShift > 0 || a.heightShift > 0 || a.zoom > 0 || a.noise > 0 || a.horizontalFlip)) {
       this.augmented = null;
       return;
     }

@@ -120,7 +120,8 @@ export function formFromConfig(training: Record<string, unknown>, dataset: Proje
   const range = (v: unknown, max: number, fallback: number) => (typeof v === 'number' && v >= 0 && v <= max ? v : fallback);
   const augmentation: AugmentationForm = {
     rotation: range(aug.rotation_range, 180, fallback.augmentation.rotation),
-    shift: range(aug.width_shift_range, 1, fallback.augmentation.shift),
+    widthShift: range(aug.width_shift_range, 1, fallback.augmentation.widthShift),
+    heightShift: range(aug.height_shift_range, 1, fallback.augmentation.heightShift),
     zoom: range(aug.zoom_range, 1, fallback.augmentation.zoom),
     horizontalFlip: typeof aug.horizontal_flip === 'boolean' ? aug.horizontal_flip : fallback.augmentation.horizontalFlip,
     noise: range(aug.gaussian_noise, 1, fallback.augmentation.noise),
