@@ -1,26 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { handleApiMessage } from '../../../main/service/handle';
-import { createBackendService } from '../../../main/service/service';
+import { describe, expect, it } from 'vitest';
 import { mlpGraph } from '../../unit/api/examples';
 import { storeRunInProject } from '../../../main/engine/project-run';
 import { openProject, saveProject } from '../../../main/projects/service';
+import { apiHarness } from './api-harness';
 
-const dir = mkdtempSync(join(tmpdir(), 'layerlab-projects-'));
-const service = createBackendService({ engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }) });
-let nextId = 1;
-async function call(method: string, params?: unknown): Promise<any> {
-  const response = await handleApiMessage(service, JSON.stringify({ id: nextId++, method, params }));
-  if ('error' in response) return { error: response.error };
-  return response.result;
-}
-
-afterAll(async () => {
-  await service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir, call } = apiHarness('layerlab-projects-');
 
 describe('projects.* through the API (real project files)', () => {
   it('creates from a template, saves, reopens, lists recent, and refuses bad input clearly', async () => {

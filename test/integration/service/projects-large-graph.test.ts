@@ -1,27 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { handleApiMessage } from '../../../main/service/handle';
-import { createBackendService } from '../../../main/service/service';
+import { describe, expect, it } from 'vitest';
+import { apiHarness } from './api-harness';
 import { API_LIMITS } from '../../../shared/api-base';
 import type { Graph, GraphNode } from '../../../shared/graph/types';
 import { requireLayerKind } from '../../../shared/layers/registry';
 
-const dir = mkdtempSync(join(tmpdir(), 'layerlab-large-graph-'));
-const service = createBackendService({ engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }) });
-let nextId = 1;
-/** One request as the window sends it: JSON text through the same validation and dispatch as the WebSocket. */
-async function call(method: string, params?: unknown): Promise<any> {
-  const response = await handleApiMessage(service, JSON.stringify({ id: nextId++, method, params }));
-  if ('error' in response) return { error: response.error };
-  return response.result;
-}
-
-afterAll(async () => {
-  await service.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const { dir, call } = apiHarness('layerlab-large-graph-');
 
 /** An Input, then residual blocks (Conv2D / BatchNormalization / ReLU / Add) up to `count` layers, like bench/ui.ts. */
 function residualGraph(count: number): Graph {

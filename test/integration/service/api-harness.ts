@@ -1,0 +1,24 @@
+/** A backend service in this process and a `call` that sends JSON text through the same validation as the WebSocket. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { handleApiMessage } from '../../../main/service/handle';
+import { createBackendService } from '../../../main/service/service';
+
+export function apiHarness(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const service = createBackendService({ engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }) });
+  let nextId = 1;
+  /** The result, or `{ error }` with the API error. */
+  async function call(method: string, params?: unknown): Promise<any> {
+    const response = await handleApiMessage(service, JSON.stringify({ id: nextId++, method, params }));
+    if ('error' in response) return { error: response.error };
+    return response.result;
+  }
+  afterAll(async () => {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, service, call };
+}
