@@ -72,6 +72,16 @@ function axes(info: backend_util.Conv2DInfo): { h: Parameters<typeof filterGradA
   };
 }
 
+/** The convolution a gradient kernel undoes, and how each spatial axis of its gradient convolution is fitted. */
+function gradGeometry(xShape: Shape4, filterShape: Shape4, attrs: NamedAttrMap, depthwise: boolean, of: 'filter' | 'input') {
+  const strides = pair(attrs.strides);
+  const info = convInfo(xShape, filterShape, strides, pair(attrs.dilations), attrs.pad as PadArg, attrs.dimRoundingMode as Rounding, depthwise);
+  const { h, w } = axes(info);
+  const fh = of === 'filter' ? filterGradAxis(h) : inputGradAxis(h, info.outHeight * strides[0]);
+  const fw = of === 'filter' ? filterGradAxis(w) : inputGradAxis(w, info.outWidth * strides[1]);
+  return { info, strides, h, w, fh, fw };
+}
+
 /**
  * dW[kh,kw,ci,co] = sum over b,oh,ow of xpad[b, oh*s+kh*d, ow*s+kw*d, ci] * dy[b,oh,ow,co]: a convolution of
  * x transposed to [Ci,H,W,B] (batch <-> channels) with dy transposed to [OH,OW,B,Co] as its kernel.
@@ -83,10 +93,7 @@ export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: Readonly
     const attrs = args.attrs ?? {};
     checkChannelsLast('Conv2DBackpropFilter', attrs);
     const filterShape = attrs.filterShape as Shape4;
-    const info = convInfo(x.shape as Shape4, filterShape, pair(attrs.strides), pair(attrs.dilations), attrs.pad as PadArg, attrs.dimRoundingMode as Rounding, false);
-    const { h, w } = axes(info);
-    const fh = filterGradAxis(h);
-    const fw = filterGradAxis(w);
+    const { h, w, fh, fw } = gradGeometry(x.shape as Shape4, filterShape, attrs, false, 'filter');
     return withScope(backend, funcs, (s) => {
       const xt = applyFits(s, s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }), 1, fh, fw);
       const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
@@ -110,11 +117,7 @@ export function conv2DBackpropInputWasm(backend: KernelBackend, funcs: ReadonlyM
     const attrs = args.attrs ?? {};
     checkChannelsLast('Conv2DBackpropInput', attrs);
     const inputShape = attrs.inputShape as Shape4;
-    const strides = pair(attrs.strides);
-    const info = convInfo(inputShape, filter.shape as Shape4, strides, pair(attrs.dilations), attrs.pad as PadArg, attrs.dimRoundingMode as Rounding, false);
-    const { h, w } = axes(info);
-    const fh = inputGradAxis(h, info.outHeight * strides[0]);
-    const fw = inputGradAxis(w, info.outWidth * strides[1]);
+    const { strides, h, w, fh, fw } = gradGeometry(inputShape, filter.shape as Shape4, attrs, false, 'input');
     return withScope(backend, funcs, (s) => {
       const dyz = applyFits(s, zeroUpsample(s, dy, strides), 1, fh, fw);
       const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
@@ -137,10 +140,7 @@ export function depthwiseBackpropFilterWasm(backend: KernelBackend, funcs: Reado
     const filterShape = attrs.filterShape as Shape4;
     const [kh, kw, c, m] = filterShape;
     const [b, hIn, wIn] = x.shape as Shape4;
-    const info = convInfo(x.shape as Shape4, filterShape, pair(attrs.strides), pair(attrs.dilations), attrs.pad as PadArg, attrs.dimRoundingMode as Rounding, true);
-    const { h, w } = axes(info);
-    const fh = filterGradAxis(h);
-    const fw = filterGradAxis(w);
+    const { info, h, w, fh, fw } = gradGeometry(x.shape as Shape4, filterShape, attrs, true, 'filter');
     return withScope(backend, funcs, (s) => {
       const xt = s.run('Transpose', { x }, { perm: [1, 2, 0, 3] });
       const x1 = applyFits(s, s.run('Reshape', { x: xt }, { shape: [1, hIn, wIn, b * c] }), 1, fh, fw);
@@ -164,11 +164,7 @@ export function depthwiseBackpropInputWasm(backend: KernelBackend, funcs: Readon
     const attrs = args.attrs ?? {};
     const inputShape = attrs.inputShape as Shape4;
     const [kh, kw, c, m] = filter.shape as Shape4;
-    const strides = pair(attrs.strides);
-    const info = convInfo(inputShape, filter.shape as Shape4, strides, pair(attrs.dilations), attrs.pad as PadArg, attrs.dimRoundingMode as Rounding, true);
-    const { h, w } = axes(info);
-    const fh = inputGradAxis(h, info.outHeight * strides[0]);
-    const fw = inputGradAxis(w, info.outWidth * strides[1]);
+    const { strides, h, w, fh, fw } = gradGeometry(inputShape, filter.shape as Shape4, attrs, true, 'input');
     return withScope(backend, funcs, (s) => {
       const dyz = applyFits(s, zeroUpsample(s, dy, strides), 1, fh, fw);
       const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
