@@ -50,7 +50,11 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export class ProjectHandlers {
-  constructor(private readonly resolvePath: (path: string) => string) {}
+  /** @param onOpen called with every project opened, e.g. to list its stored runs in the run history */
+  constructor(
+    private readonly resolvePath: (path: string) => string,
+    private readonly onOpen: (doc: ProjectDocument) => void = () => {},
+  ) {}
 
   private readonly documents = new Map<string, ProjectDocument>();
   private recent: RecentProject[] = [];
@@ -72,6 +76,7 @@ export class ProjectHandlers {
     return guarded(async () => {
       const { doc } = await openProject(this.resolvePath(path));
       this.remember(doc);
+      this.onOpen(doc);
       return toResult(doc);
     });
   }

@@ -20,7 +20,8 @@ import {
   type TrainingWarning,
 } from '../../shared/api';
 import type { Graph, GraphError, ModelSpec } from '../../shared/graph/types';
-import type { TrainingConfig } from '../../shared/training';
+import { TrainingConfigSchema, type TrainingConfig } from '../../shared/training';
+import type { RunJson } from '../../shared/format';
 import type { EventBus } from './events';
 import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
 import type { RunnerFactory, RunnerHandle } from './runner';
@@ -146,6 +147,53 @@ export class RunManager {
     }
     const why = run.status === 'stopped' || run.status === 'failed' ? 'it ended before its first checkpoint' : 'only a paused run, or a stopped or failed one with a checkpoint, can be resumed';
     throw this.conflict(run, 'resume', why);
+  }
+
+  /**
+   * Lists the runs stored in a project the window opened beside this session's runs (history, config, graph: the
+   * run history, comparing and opening graphs work; export takes the weights from the file). Runs already listed,
+   * and runs whose config or graph this build cannot read, are left out. Returns how many were added.
+   */
+  adoptStored(projectPath: string, stored: readonly RunJson[]): number {
+    let added = 0;
+    const listed = new Set([...this.runs.values()].flatMap((r) => (r.storedAs && r.projectPath === projectPath ? [r.storedAs] : [])));
+    for (const meta of stored) {
+      if (listed.has(meta.id) || this.runs.has(meta.id)) continue;
+      const config = TrainingConfigSchema.safeParse(meta.config);
+      if (!config.success) continue;
+      let modelSpec: ModelSpec;
+      try {
+        modelSpec = this.options.compile(meta.graph, meta.name);
+      } catch {
+        continue;
+      }
+      let previous = 0;
+      const history = meta.history.map((h) => {
+        const seconds = h.time === undefined ? 0 : Math.max(0, h.time - previous);
+        previous = h.time ?? previous;
+        const metrics = Object.fromEntries(Object.entries(h.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
+        return { epoch: h.epoch, metrics, lr: metrics.lr ?? config.data.optimizer.learning_rate, seconds };
+      });
+      const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' ? meta.status : meta.status === 'running' ? 'stopped' : 'completed';
+      this.runs.set(meta.id, {
+        runId: meta.id,
+        name: meta.name,
+        status,
+        message: meta.error ?? `stored in ${projectPath}`,
+        createdAt: meta.created,
+        endedAt: meta.created,
+        config: config.data,
+        graph: meta.graph,
+        modelSpec,
+        history,
+        warnings: [],
+        notices: [],
+        projectPath,
+        storedAs: meta.id,
+      });
+      added++;
+    }
+    return added;
   }
 
   /** A queued run is dropped from the queue; a running or paused one stops after the current batch. */

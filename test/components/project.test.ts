@@ -2,11 +2,12 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, validateRequest, type ApiMethod } from '../../shared/api';
 import { projectSchema } from '../../shared/format';
 import { TrainingConfigSchema } from '../../shared/training';
 import { createBackendService } from '../../main/service/service';
+import { storeRunInProject } from '../../main/engine/project-run';
 import { buildMenuTemplate, type MenuAction } from '../../main/electron/menu';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Host } from '../../renderer/src/host';
@@ -134,6 +135,34 @@ describe('ProjectStore against the real backend service', () => {
     expect(other.training.form.learningRate).toBe(0.05);
     expect(other.viewport()).toEqual({ x: 10, y: -20, zoom: 0.8 });
     expect(other.project.dirty).toBe(false);
+  });
+
+  it('a reopened project shows its stored runs in the run history', async () => {
+    const { editor, training, project } = setup();
+    project.host = inProcessHost();
+    training.connection = 'open';
+    expect(await project.newProject('mlp-64')).toBe(true);
+    expect(await project.saveAs('with-run.layerlab')).toBe(true);
+    // A run stored in the file the way the run manager stores one (a short history, no weights).
+    const runId = await storeRunInProject(join(dir, 'with-run.layerlab'), {
+      name: 'earlier run', status: 'completed', config: TrainingConfigSchema.parse({ dataset: { name: 'mnist' }, epochs: 2 }) as never,
+      graph: editor.graph, durationSeconds: 3, weights: null,
+      history: [{ epoch: 0, metrics: { loss: 0.8, val_acc: 0.8 }, time: 1.5 }, { epoch: 1, metrics: { loss: 0.4, val_acc: 0.9 }, time: 3 }],
+    });
+
+    const other = setup(true, { x: 0, y: 0, zoom: 1 });
+    other.project.host = inProcessHost();
+    other.training.attach(inProcessHost());
+    // The window has loaded its (empty) run list before the project is opened.
+    await vi.waitFor(() => expect(other.training.system).not.toBeNull(), { timeout: 10_000 });
+    await other.training.loadRuns();
+    expect(other.training.runs.map((r) => r.runId)).not.toContain(runId);
+    expect(await other.project.open('with-run.layerlab')).toBe(true);
+    await vi.waitFor(() => expect(other.training.runs.map((r) => r.runId)).toContain(runId));
+    const run = other.training.runs.find((r) => r.runId === runId)!;
+    expect(run).toMatchObject({ name: 'earlier run', status: 'completed' });
+    expect(run.history.map((h) => [h.epoch, h.metrics.val_acc, h.seconds])).toEqual([[0, 0.8, 1.5], [1, 0.9, 1.5]]);
+    expect((await other.training.getRun(runId))?.graph).toEqual(editor.graph);
   });
 
   it('imports a Keras model.json (the workshop CNN saved by Keras 3) as a new unsaved document', async () => {

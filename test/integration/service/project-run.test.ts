@@ -60,6 +60,29 @@ it('stores the finished run in the project named by projectPath', async () => {
   expect('result' in exported ? exported.result : exported).toMatchObject({ format: 'tfjs' });
   const back = await loadExportSource(join(dir, 'exported', 'model.json'));
   expect(Array.from(back.weights![0]!.data.slice(0, 5))).toEqual(kernel);
+
+  // Another session (a restarted app) that opens the project lists the stored run in its run history.
+  const later = createBackendService({ datasets: { mirror: MIRROR, cacheDir: join(dir, 'cache'), offline: true }, baseDir: dir });
+  try {
+    const ask = async (method: string, params?: unknown) => {
+      const r = await handleApiMessage(later, JSON.stringify({ id: 3, method, params }));
+      return 'result' in r ? (r.result as any) : r;
+    };
+    expect((await ask('training.list')).runs).toEqual([]);
+    await ask('projects.open', { path: 'p.layerlab' });
+    await ask('projects.open', { path: 'p.layerlab' }); // opening again lists it once
+    const listed = (await ask('training.list')).runs;
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ runId: run.id, name: 'stored', status: 'completed', config: { epochs: 1, batch_size: 50 } });
+    expect(listed[0].history.map((h: { epoch: number }) => h.epoch)).toEqual([0]);
+    expect(listed[0].history[0].metrics.val_acc).toBe(run.history[0]!.metrics.val_acc);
+    expect((await ask('training.get', { runId: run.id })).graph).toEqual(mlpGraph);
+    const again = await ask('export.run', { format: 'tfjs', graph: mlpGraph, runId: run.id, path: join(dir, 'exported-later') });
+    expect(again).toMatchObject({ format: 'tfjs' });
+    expect(await ask('training.predict', { runId: run.id, input: { pixels: new Array(784).fill(0), shape: [28, 28, 1] } })).toMatchObject({ error: { code: 'unavailable' } });
+  } finally {
+    await later.close();
+  }
 }, 60_000);
 
 it('a stopped run is stored, and after resuming its entry is replaced by the finished run', async () => {

@@ -136,6 +136,8 @@ export class ProjectStore {
       this.adopt(result.project, result.path ?? path);
       this.deps.editor.notify(`Opened ${this.path}`);
       void this.refreshRecent();
+      // The backend now lists the project's stored runs with this session's: show them in the run history.
+      void this.deps.training.loadRuns();
       return true;
     } catch (e) {
       return this.fail(e);
