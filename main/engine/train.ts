@@ -21,7 +21,8 @@ import { createTrainingCallbacks, type ResumableState, type ValidationData } fro
 import { loadCheckpoint, saveCheckpoint, type CheckpointManifest } from './training/checkpoint';
 import { TrainingControl } from './training/control';
 import { compileArgs } from './training/losses';
-import type { DoneEvent, FromWorker, StartRequest } from './worker/protocol';
+import type { DoneEvent, FromWorker, LoadRequest, StartRequest } from './worker/protocol';
+import { loadModelFromWeights } from '../projects/weights';
 
 /** A built model plus what is needed to feed it raw samples as training did. */
 export interface LoadedModel {
@@ -129,6 +130,29 @@ class EpochClock extends tf.Callback {
     this.lastBatchEnd = this.now();
     this.samples += typeof logs?.size === 'number' ? logs.size : 0;
   }
+}
+
+/**
+ * A stored run's model for predictions: its weights, and the normaliser its training fitted (fitted again on the
+ * same training data with the same settings, so inputs are scaled exactly as in training).
+ */
+export async function loadForInference(request: LoadRequest, emit: (e: FromWorker) => void): Promise<LoadedModel> {
+  const { config } = request;
+  emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
+  const source = request.data ?? {};
+  const data = await loadData({
+    dataset: config.dataset.name,
+    dataDir: source.dataDir,
+    cacheDir: source.cacheDir,
+    mirror: source.mirror,
+    offline: source.offline,
+    limitTrain: config.limit_train ?? undefined,
+    limitTest: config.limit_test ?? undefined,
+  });
+  const model = await loadModelFromWeights(request.stored);
+  const inputShape = modelInputShape(model);
+  const { normaliser } = feederFor(data, config, inputShape);
+  return { model, inputShape, normaliser, ...(data.classNames ? { classNames: data.classNames } : {}) };
 }
 
 /**

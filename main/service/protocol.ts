@@ -1,3 +1,4 @@
+import type { StoredWeights } from '../projects/types';
 /**
  * What the run manager gives a runner (RunSpec) and hears back from it (FromWorker: API telemetry events and run
  * ends). The worker itself speaks main/engine/worker/protocol.ts; runner.ts maps one onto the other.
@@ -19,6 +20,8 @@ export interface RunSpec {
   resumeFrom?: string;
   /** A project file (.layerlab) that receives the run when it ends (completed or stopped). */
   projectPath?: string;
+  /** Load these stored weights to answer predictions instead of training (a run of a reopened project). */
+  stored?: StoredWeights;
 }
 
 export interface DatasetSourceOptions {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { PredictResult } from '../../shared/api';
 import { ApiError } from '../../shared/api';
-import { startTrainingWorker, type WorkerEntry } from '../engine/worker/client';
+import { startInferenceWorker, startTrainingWorker, type WorkerEntry } from '../engine/worker/client';
 import type { FromWorker as EngineMessage } from '../engine/worker/protocol';
 import type { StoredWeights } from '../projects/types';
 import type { FromWorker, RunSpec, WorkerWeight } from './protocol';
@@ -83,23 +83,28 @@ export function createWorkerRunnerFactory(options: WorkerRunnerOptions = {}): Ru
   return (spec, onMessage) => {
     const nodeOfLayer = new Map(spec.graph.nodes.map((n) => [n.name, n.id]));
     let killed = false;
-    const handle = startTrainingWorker(
-      {
-        runId: spec.runId,
-        spec: spec.modelSpec,
-        config: spec.config,
-        data: { ...spec.datasets },
-        backend: options.backend ?? process.env.LAYERLAB_BACKEND,
-        ...(spec.checkpointDir ? { checkpointDir: join(spec.checkpointDir, spec.runId) } : {}),
-        ...(spec.resumeFrom ? { resumeFrom: spec.resumeFrom } : {}),
-      },
-      (m) => {
-        if (m.type === 'error' && killed) return onMessage({ type: 'failed', message: 'the training worker was killed before the run ended' });
-        const out = toServiceMessage(spec, nodeOfLayer, m);
-        if (out) onMessage(out);
-      },
-      { keepAlive: true, ...(options.entry ? { entry: options.entry } : {}), maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 },
-    );
+    const backend = options.backend ?? process.env.LAYERLAB_BACKEND;
+    const onEvent = (m: EngineMessage) => {
+      if (m.type === 'error' && killed) return onMessage({ type: 'failed', message: 'the training worker was killed before the run ended' });
+      const out = toServiceMessage(spec, nodeOfLayer, m);
+      if (out) onMessage(out);
+    };
+    const workerOptions = { keepAlive: true, ...(options.entry ? { entry: options.entry } : {}), maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 4096 };
+    const handle = spec.stored
+      ? startInferenceWorker({ stored: spec.stored, config: spec.config, data: { ...spec.datasets }, backend }, onEvent, workerOptions)
+      : startTrainingWorker(
+          {
+            runId: spec.runId,
+            spec: spec.modelSpec,
+            config: spec.config,
+            data: { ...spec.datasets },
+            backend,
+            ...(spec.checkpointDir ? { checkpointDir: join(spec.checkpointDir, spec.runId) } : {}),
+            ...(spec.resumeFrom ? { resumeFrom: spec.resumeFrom } : {}),
+          },
+          onEvent,
+          workerOptions,
+        );
     const unavailable = (err: unknown): never => {
       throw new ApiError('unavailable', `the run’s worker cannot answer: ${(err as Error).message}`);
     };

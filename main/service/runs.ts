@@ -27,6 +27,7 @@ import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol'
 import type { RunnerFactory, RunnerHandle } from './runner';
 import { storeRunInProject } from '../engine/project-run';
 import { loadExportSource } from '../export/source';
+import { loadRunWeights, openProject } from '../projects/service';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */
 const LOADED_FINISHED_RUNS = 2;
@@ -78,6 +79,8 @@ export class RunManager {
   private active: RunRecord | undefined;
   /** Finished runs whose worker is still loaded, oldest first. */
   private readonly loaded: RunRecord[] = [];
+  /** Stored runs whose weights are being loaded for predictions. */
+  private readonly loading = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: RunManagerOptions) {}
@@ -196,6 +199,38 @@ export class RunManager {
     return added;
   }
 
+  /** Loads an ended run's stored weights into a worker that answers predictions; concurrent callers share one load. */
+  private loadStored(run: RunRecord): Promise<void> {
+    let loading = this.loading.get(run.runId);
+    if (loading) return loading;
+    loading = (async () => {
+      const { doc } = await openProject(run.projectPath!);
+      const stored = await loadRunWeights(doc, run.storedAs!);
+      await new Promise<void>((resolve, reject) => {
+        const handle = this.options.runnerFactory(
+          { runId: run.runId, graph: run.graph, modelSpec: run.modelSpec, config: run.config, datasets: this.options.datasets, stored },
+          (message) => {
+            // Only the load's outcome matters: the run itself ended long ago.
+            if (message.type === 'done') {
+              run.handle = handle;
+              this.keepLoaded(run);
+              resolve();
+            } else if (message.type === 'failed') {
+              void handle.kill();
+              reject(new Error(message.message));
+            }
+          },
+        );
+      });
+    })()
+      .catch((err: Error) => {
+        throw new ApiError('unavailable', `run ${run.runId} cannot predict: its stored weights in ${run.projectPath} could not be loaded (${err.message})`);
+      })
+      .finally(() => this.loading.delete(run.runId));
+    this.loading.set(run.runId, loading);
+    return loading;
+  }
+
   /** A queued run is dropped from the queue; a running or paused one stops after the current batch. */
   stop(runId: string): RunSummary {
     const run = this.get(runId);
@@ -214,6 +249,7 @@ export class RunManager {
 
   async predict(runId: string, pixels: number[], shape: number[]): Promise<PredictResult> {
     const run = this.get(runId);
+    if (!run.handle && run.projectPath && run.storedAs && ENDED.includes(run.status)) await this.loadStored(run);
     if (!run.handle) {
       const why =
         run.status === 'queued'

@@ -163,6 +163,8 @@ describe('ProjectStore against the real backend service', () => {
     expect(run).toMatchObject({ name: 'earlier run', status: 'completed' });
     expect(run.history.map((h) => [h.epoch, h.metrics.val_acc, h.seconds])).toEqual([[0, 0.8, 1.5], [1, 0.9, 1.5]]);
     expect((await other.training.getRun(runId))?.graph).toEqual(editor.graph);
+    // With no run of its own yet, draw-a-digit asks the newest completed stored run.
+    expect(other.training.predictRunId).toBe(runId);
   });
 
   it('imports a Keras model.json (the workshop CNN saved by Keras 3) as a new unsaved document', async () => {

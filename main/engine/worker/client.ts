@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { StoredWeights } from '../../projects/types';
-import type { EpochEvent, FromWorker, StartRequest, TerminalEvent, ToWorker, WorkerWeight } from './protocol';
+import type { EpochEvent, FromWorker, LoadRequest, StartRequest, TerminalEvent, ToWorker, WorkerWeight } from './protocol';
 
 export interface WorkerEntry {
   /** The file given to `new Worker`. */
@@ -68,6 +68,15 @@ export interface StartOptions {
 type Pending = { resolve: (value: never) => void; reject: (e: Error) => void };
 
 export function startTrainingWorker(request: StartRequest, onEvent: (e: FromWorker) => void = () => {}, options: StartOptions = {}): TrainingHandle {
+  return startWorker({ type: 'start', request }, onEvent, options);
+}
+
+/** A worker that loads a stored run's model and answers predictions; `finished` settles with 'done' once it can. */
+export function startInferenceWorker(request: LoadRequest, onEvent: (e: FromWorker) => void = () => {}, options: StartOptions = {}): TrainingHandle {
+  return startWorker({ type: 'load', request }, onEvent, { ...options, keepAlive: true });
+}
+
+function startWorker(first: Extract<ToWorker, { type: 'start' | 'load' }>, onEvent: (e: FromWorker) => void, options: StartOptions): TrainingHandle {
   const entry = options.entry ?? resolveWorkerEntry();
   const worker = new Worker(entry.file, {
     workerData: { entry: entry.entry },
@@ -145,7 +154,7 @@ export function startTrainingWorker(request: StartRequest, onEvent: (e: FromWork
       send(make(requestId));
     });
   };
-  send({ type: 'start', request });
+  send(first);
   return {
     stop: () => send({ type: 'stop' }),
     pause: () => send({ type: 'pause' }),

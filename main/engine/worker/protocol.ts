@@ -35,8 +35,20 @@ export interface StartRequest {
   resumeFrom?: string;
 }
 
+/** A stored run's model, loaded to answer predictions (no training). */
+export interface LoadRequest {
+  /** The run's model.json + weights, as a project stores them. */
+  stored: StoredWeights;
+  /** The run's config: its dataset and preprocessing give the normaliser its predictions need. */
+  config: TrainingConfig;
+  data?: DataSource;
+  backend?: string;
+}
+
 export type ToWorker =
   | { type: 'start'; request: StartRequest }
+  /** Instead of 'start': load a stored model; answered by 'done' once it can predict. */
+  | { type: 'load'; request: LoadRequest }
   | { type: 'stop' }
   | { type: 'pause' }
   | { type: 'resume' }

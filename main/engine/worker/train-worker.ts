@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { captureModelWeights } from '../../projects/weights';
-import { normaliseInput, runTraining, type LoadedModel } from '../train';
+import { loadForInference, normaliseInput, runTraining, type LoadedModel } from '../train';
 import { TrainingControl } from '../training/control';
 import type { FromWorker, ToWorker, WorkerWeight } from './protocol';
 
@@ -56,6 +56,19 @@ port.on('message', (message: ToWorker) => {
       void (async () => {
         try {
           await runTraining(message.request, post, { control, onModel: (m) => (loaded = m) });
+        } catch (err) {
+          post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+        }
+      })();
+      break;
+    case 'load':
+      if (started) return post({ type: 'error', message: 'this worker already holds a model; start a new worker to load another' });
+      started = true;
+      void (async () => {
+        const t0 = performance.now();
+        try {
+          loaded = await loadForInference(message.request, post);
+          post({ type: 'done', status: 'completed', epochsCompleted: 0, stopped: false, seconds: (performance.now() - t0) / 1000, telemetrySeconds: 0, history: [], message: 'loaded for predictions' });
         } catch (err) {
           post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
         }

@@ -166,10 +166,18 @@ export class TrainingStore {
     }
   }
 
+  /** The run draw-a-digit asks: the current run, else the newest completed one (a reopened project's stored run). */
+  get predictRunId(): string | null {
+    if (this.runId) return this.runId;
+    const done = this.runs.filter((r) => r.status === 'completed');
+    return done.length ? done.reduce((a, b) => (a.createdAt >= b.createdAt ? a : b)).runId : null;
+  }
+
   async predict(pixels: number[], shape: number[]): Promise<void> {
-    if (!this.host || !this.runId) return;
+    const runId = this.predictRunId;
+    if (!this.host || !runId) return;
     try {
-      this.prediction = await this.host.call('training.predict', { runId: this.runId, input: { pixels, shape } });
+      this.prediction = await this.host.call('training.predict', { runId, input: { pixels, shape } });
     } catch (e) {
       this.message = (e as Error).message;
     }

@@ -1,5 +1,6 @@
 /** training.start with projectPath: the ended run lands in the project file, with weights that load in tfjs. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { parseIdx } from '../../../main/datasets/idx';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -54,6 +55,11 @@ it('stores the finished run in the project named by projectPath', async () => {
   const kernel = Array.from(model.getWeights()[0]!.dataSync().slice(0, 5));
   model.dispose();
 
+  // A real MNIST test digit, predicted by the run's own worker while it is loaded.
+  const digit = Array.from(parseIdx(readFileSync(join(MIRROR, 'mnist', 't10k-images-idx3-ubyte.gz'))).data.subarray(0, 784));
+  const live = await service.runs.predict(runId, digit, [28, 28, 1]);
+  expect(live.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+
   // Once its worker is gone, export.run with the runId takes the weights the run stored in the project.
   await service.runs.kill(runId);
   const exported = await handleApiMessage(service, JSON.stringify({ id: 2, method: 'export.run', params: { format: 'tfjs', graph: mlpGraph, runId, path: join(dir, 'exported') } }));
@@ -79,7 +85,10 @@ it('stores the finished run in the project named by projectPath', async () => {
     expect((await ask('training.get', { runId: run.id })).graph).toEqual(mlpGraph);
     const again = await ask('export.run', { format: 'tfjs', graph: mlpGraph, runId: run.id, path: join(dir, 'exported-later') });
     expect(again).toMatchObject({ format: 'tfjs' });
-    expect(await ask('training.predict', { runId: run.id, input: { pixels: new Array(784).fill(0), shape: [28, 28, 1] } })).toMatchObject({ error: { code: 'unavailable' } });
+    // Predictions load the stored weights into a worker on demand: the same probabilities as the live run gave.
+    const stored = await ask('training.predict', { runId: run.id, input: { pixels: digit, shape: [28, 28, 1] } });
+    expect(stored.predicted).toBe(live.predicted);
+    stored.probabilities.forEach((p: number, i: number) => expect(p).toBeCloseTo(live.probabilities[i]!, 5));
   } finally {
     await later.close();
   }
