@@ -132,15 +132,12 @@ class EpochClock extends tf.Callback {
   }
 }
 
-/**
- * A stored run's model for predictions: its weights, and the normaliser its training fitted (fitted again on the
- * same training data with the same settings, so inputs are scaled exactly as in training).
- */
-export async function loadForInference(request: LoadRequest, emit: (e: FromWorker) => void): Promise<LoadedModel> {
+/** Picks the backend (and says which) and loads the run's dataset with the config's limits. */
+async function backendAndData(request: StartRequest | LoadRequest, emit: (e: FromWorker) => void): Promise<LoadedDataset> {
   const { config } = request;
   emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
   const source = request.data ?? {};
-  const data = await loadData({
+  return loadData({
     dataset: config.dataset.name,
     dataDir: source.dataDir,
     cacheDir: source.cacheDir,
@@ -149,6 +146,15 @@ export async function loadForInference(request: LoadRequest, emit: (e: FromWorke
     limitTrain: config.limit_train ?? undefined,
     limitTest: config.limit_test ?? undefined,
   });
+}
+
+/**
+ * A stored run's model for predictions: its weights, and the normaliser its training fitted (fitted again on the
+ * same training data with the same settings, so inputs are scaled exactly as in training).
+ */
+export async function loadForInference(request: LoadRequest, emit: (e: FromWorker) => void): Promise<LoadedModel> {
+  const { config } = request;
+  const data = await backendAndData(request, emit);
   const model = await loadModelFromWeights(request.stored);
   const inputShape = modelInputShape(model);
   const { normaliser } = feederFor(data, config, inputShape);
@@ -170,17 +176,7 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
   const control = hooks.control ?? new TrainingControl();
   if (config.epochs < 1 || config.batch_size < 1) throw new Error(`epochs and batch_size must be positive, got ${config.epochs} and ${config.batch_size}`);
 
-  emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
-  const source = request.data ?? {};
-  const data = await loadData({
-    dataset: config.dataset.name,
-    dataDir: source.dataDir,
-    cacheDir: source.cacheDir,
-    mirror: source.mirror,
-    offline: source.offline,
-    limitTrain: config.limit_train ?? undefined,
-    limitTest: config.limit_test ?? undefined,
-  });
+  const data = await backendAndData(request, emit);
   const model = await buildModel(request.spec, { seed: config.seed });
   let handedOver = false;
   try {
