@@ -18,7 +18,7 @@ type Sweeps = ProjectDocument['project']['sweeps'];
  * The window does not edit sweeps (the sweep runner writes them into the file), so for a sweep in both the file's
  * copy wins; sweeps only the window or only the file knows are kept.
  */
-export function mergeSweeps(fromWindow: Sweeps, inFile: Sweeps): Sweeps {
+function mergeSweeps(fromWindow: Sweeps, inFile: Sweeps): Sweeps {
   if (!inFile?.length) return fromWindow;
   const ids = new Set(inFile.map((s) => s.id));
   return [...inFile, ...(fromWindow ?? []).filter((s) => !ids.has(s.id))];
@@ -93,8 +93,13 @@ export class ProjectHandlers {
       const cached = this.documents.get(target);
       let doc: ProjectDocument | undefined;
       if (existsSync(target) && (!as || cached)) {
-        // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
-        doc = (await openProject(target).then((o) => o.doc, (err: unknown) => (cached ? undefined : Promise.reject(err)))) ?? cached;
+        try {
+          doc = (await openProject(target)).doc;
+        } catch (err) {
+          // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
+          if (!cached) throw err;
+          doc = cached;
+        }
       }
       doc ??= cached ?? { path: null, project: checked, runs: [] };
       const sweeps = mergeSweeps(checked.sweeps, doc.project.sweeps);

@@ -155,10 +155,9 @@ export class RunManager {
   /**
    * Lists the runs stored in a project the window opened beside this session's runs (history, config, graph: the
    * run history, comparing and opening graphs work; export takes the weights from the file). Runs already listed,
-   * and runs whose config or graph this build cannot read, are left out. Returns how many were added.
+   * and runs whose config or graph this build cannot read, are left out.
    */
-  adoptStored(projectPath: string, stored: readonly RunJson[]): number {
-    let added = 0;
+  adoptStored(projectPath: string, stored: readonly RunJson[]): void {
     const listed = new Set([...this.runs.values()].flatMap((r) => (r.storedAs && r.projectPath === projectPath ? [r.storedAs] : [])));
     for (const meta of stored) {
       if (listed.has(meta.id) || this.runs.has(meta.id)) continue;
@@ -194,9 +193,7 @@ export class RunManager {
         projectPath,
         storedAs: meta.id,
       });
-      added++;
     }
-    return added;
   }
 
   /** Loads an ended run's stored weights into a worker that answers predictions; concurrent callers share one load. */

@@ -102,7 +102,9 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     classNames: (name) => datasets.classNames(name),
   });
   const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
-  const projects = new ProjectHandlers(resolvePath, (doc) => doc.path && runs.adoptStored(doc.path, doc.runs.map((r) => r.meta)));
+  const projects = new ProjectHandlers(resolvePath, (doc) => {
+    if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
+  });
   const sweeps = new SweepHandlers({
     bus,
     runs,

@@ -48,31 +48,26 @@ async function answer(requestId: number, kind: 'weights' | 'artifacts'): Promise
   }
 }
 
+/** A worker trains or loads one model, once; any failure becomes the one 'error' message. */
+function runOnce(work: () => Promise<unknown>): void {
+  if (started) return post({ type: 'error', message: 'this worker already holds a model; start a new worker for another run' });
+  started = true;
+  void work().catch((err: unknown) => {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+  });
+}
+
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'start':
-      if (started) return post({ type: 'error', message: 'this worker already runs a training; start a new worker for another run' });
-      started = true;
-      void (async () => {
-        try {
-          await runTraining(message.request, post, { control, onModel: (m) => (loaded = m) });
-        } catch (err) {
-          post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-        }
-      })();
+      runOnce(() => runTraining(message.request, post, { control, onModel: (m) => (loaded = m) }));
       break;
     case 'load':
-      if (started) return post({ type: 'error', message: 'this worker already holds a model; start a new worker to load another' });
-      started = true;
-      void (async () => {
+      runOnce(async () => {
         const t0 = performance.now();
-        try {
-          loaded = await loadForInference(message.request, post);
-          post({ type: 'done', status: 'completed', epochsCompleted: 0, stopped: false, seconds: (performance.now() - t0) / 1000, telemetrySeconds: 0, history: [], message: 'loaded for predictions' });
-        } catch (err) {
-          post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
-        }
-      })();
+        loaded = await loadForInference(message.request, post);
+        post({ type: 'done', status: 'completed', epochsCompleted: 0, stopped: false, seconds: (performance.now() - t0) / 1000, telemetrySeconds: 0, history: [], message: 'loaded for predictions' });
+      });
       break;
     case 'stop':
       control.stop();
