@@ -45,6 +45,17 @@ async function box(l: Locator): Promise<Box> {
   return b;
 }
 
+/** A box around the middle of the i-th edge's line on screen, where its label is drawn. */
+async function labelBox(page: Page, i: number): Promise<Box> {
+  return page.locator('.svelte-flow__edge-path').nth(i).evaluate((p: SVGPathElement) => {
+    const mid = p.getPointAtLength(p.getTotalLength() / 2);
+    const m = p.getScreenCTM()!;
+    const x = mid.x * m.a + mid.y * m.c + m.e;
+    const y = mid.x * m.b + mid.y * m.d + m.f;
+    return { x: x - 25, y: y - 4, width: 50, height: 8 };
+  });
+}
+
 async function zoomOf(page: Page): Promise<number> {
   const t = await page.locator('.svelte-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
   return Number(/matrix\(([^,]+),/.exec(t)?.[1] ?? 1);
@@ -68,10 +79,15 @@ test('each node row and edge label is drawn where it is, and only there', async 
   // The node's title lines are DOM text, not the canvas's: nothing is drawn over them.
   const node = await box(input);
   expect((await ink(page, { x: node.x + 2, y: node.y + 2, width: node.width - 4, height: row.y - node.y - 3 })).drawn).toBe(0);
-  // Every edge's label is drawn at its place.
+  // Every edge's label is drawn at its place, and its text is the edge's description.
   const labels = page.getByTestId('edge-shape');
   expect(await labels.count()).toBeGreaterThan(4);
-  for (const l of await labels.all()) expect((await ink(page, await box(l))).drawn).toBeGreaterThan(20);
+  await expect(page.locator('.svelte-flow__edge').first().getByTestId('edge-shape')).toHaveText('(None, 28, 28, 1)');
+  const edges = await page.locator('.svelte-flow__edge-path').count();
+  for (let i = 0; i < edges; i++) expect((await ink(page, await labelBox(page, i))).drawn).toBeGreaterThan(20);
+  // Between the label and the node below it there is only the edge's line: nothing drawn.
+  const gap = await labelBox(page, 0);
+  expect((await ink(page, { ...gap, x: gap.x - 150, width: 40 })).drawn).toBe(0);
   await page.screenshot({ path: `${SHOTS}/text-layer.png` });
 });
 

@@ -117,8 +117,8 @@ export class TextLayer {
     this.#schedule();
   }
 
-  /** An edge's label on screen: `el` holds its hidden text; (x, y) is the edge's midpoint. Returns the removal. */
-  edge(id: string, source: string, el: HTMLElement, x: number, y: number): () => void {
+  /** An edge's label on screen: `el` holds its text; (x, y) is the edge's midpoint. Returns the removal. */
+  edge(id: string, source: string, el: Element, x: number, y: number): () => void {
     const entry: EdgeEntry = { el, source, x, y, label: undefined };
     this.#edges.set(id, entry);
     this.#writeEdge(entry);
@@ -144,8 +144,7 @@ export class TextLayer {
     const label = this.#views.get(e.source)?.shape ?? null;
     if (label === e.label) return;
     e.label = label;
-    setText(e.el.firstElementChild as HTMLElement, label ?? '');
-    e.el.setAttribute('aria-label', label ?? '');
+    setText(e.el, label ?? '');
   }
 
   #resize(): void {
@@ -232,7 +231,7 @@ interface NodeEntry {
 }
 
 interface EdgeEntry {
-  el: HTMLElement;
+  el: Element;
   source: string;
   x: number;
   y: number;
@@ -241,7 +240,7 @@ interface EdgeEntry {
 }
 
 /** Sets an element's text by changing its text node in place (one characterData mutation, no node churn). */
-function setText(el: HTMLElement, text: string): void {
+function setText(el: Element, text: string): void {
   const t = el.firstChild;
   if (t && t.nodeType === 3 && !t.nextSibling) (t as Text).data = text;
   else el.textContent = text;
