@@ -53,8 +53,8 @@ interface TraceEvent {
 /**
  * One edit after another, each started from a task (as an input event would be) once the previous one has been
  * painted, at a varying point of the frame (0..15 ms after it began, as input arrives at any time). Per edit:
- * - dom: until the last residual Add on screen shows its new shape (Svelte's update, after the analysis), or
- *   where the zoom hides shapes, until Svelte's update has run;
+ * - dom: until the last residual Add on screen has its new shape in its text (the text layer writes it in Svelte's
+ *   update, after the analysis, and queues the canvas drawing for right after);
  * - render: the next frame's style, layout and paint: from its animation-frame callback to a message posted
  *   there, which runs once the frame has been handed to the compositor;
  * - painted: from the edit to that point, which is what the user sees: dom, the wait for the display's next
