@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { openTemplate } from './helpers';
 
 /**
  * Shapes, parameter counts and edge labels are drawn on one canvas over the graph (renderer/src/editor/textLayer.ts),
@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
  */
 
 const SHOTS = 'test-results/screenshots';
-const START = existsSync('main/commands/serve.ts') ? '/?token=e2e-token' : '/';
 
 interface Box {
   x: number;
@@ -62,10 +61,7 @@ async function zoomOf(page: Page): Promise<number> {
 }
 
 test.beforeEach(async ({ page }) => {
-  await page.goto(START);
-  await page.getByTestId('templates-menu').click();
-  await page.getByTestId('template-cnn-dropout').click();
-  await expect(page.locator('[data-kind=Conv2D]').first()).toBeVisible();
+  await openTemplate(page, 'cnn-dropout', 'Conv2D');
   // The fit animation: wait until the text is drawn where the first node's row is.
   const row = page.locator('[data-kind=InputLayer] .row');
   await expect.poll(async () => (await ink(page, await box(row))).drawn).toBeGreaterThan(40);

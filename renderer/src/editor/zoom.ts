@@ -1,5 +1,4 @@
 import type { Rect, Viewport } from '@xyflow/svelte';
-import { getContext, setContext } from 'svelte';
 
 /**
  * "Zoom to fit" never goes below this: node text is 11-13 px, so at 0.5 it is 5.5-6.5 px on screen, the least
@@ -9,9 +8,8 @@ export const FIT_MIN_ZOOM = 0.5;
 /** Small graphs are not blown up past this. */
 export const FIT_MAX_ZOOM = 1.1;
 /**
- * Below this zoom the canvas drops the text nobody can read there (shapes, params, edge labels: under 4.5 px):
- * nodes keep their colour, kind, name and error mark. An edit at that zoom then updates and repaints only what
- * changed state, which keeps a 300-node graph zoomed all the way out about as fast as a small one.
+ * Below this zoom the text layer draws none of the text nobody can read there (shapes, params, edge labels: under
+ * 4.5 px) and handles are not painted: nodes keep their colour, kind, name and error mark.
  */
 export const DETAIL_ZOOM = 0.4;
 
@@ -43,20 +41,4 @@ export function fitViewport(bounds: Rect, width: number, height: number, anchorX
   const z = options.minZoom;
   const x = bounds.width * z <= width - 2 * options.topMargin ? centreX : (anchorX ?? centreX);
   return { x: width / 2 - x * z, y: options.topMargin - bounds.y * z, zoom: z };
-}
-
-const DETAIL_KEY = Symbol('layerlab-canvas-detail');
-
-/** Whether the canvas is zoomed out past reading (below DETAIL_ZOOM); the canvas provides it to its nodes and edges. */
-export interface CanvasDetail {
-  readonly far: boolean;
-}
-
-export function provideDetail(detail: CanvasDetail): void {
-  setContext(DETAIL_KEY, detail);
-}
-
-/** Full detail outside a canvas (a node rendered on its own in a test). */
-export function useDetail(): CanvasDetail {
-  return getContext<CanvasDetail | undefined>(DETAIL_KEY) ?? { far: false };
 }
