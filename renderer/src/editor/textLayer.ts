@@ -9,8 +9,9 @@ import { EDGE_LABEL, edgeLabelPicture, nodeRowPicture, type Ink } from './paintT
  * Why: an edit such as the input size changes the shape of every layer below it. As DOM text each changed string
  * costs Chromium a layout and a repaint of its node or label (~40-100 µs each; a 300-node graph at the smallest fit
  * zoom shows ~280), and a <canvas> per node makes each its own compositor layer, which makes panning slow. Here an
- * edit writes the strings into hidden spans (the test ids and the accessibility text, never laid out) and copies a
- * cached picture of each string onto this one canvas: no layout, one layer.
+ * edit writes the strings where the test ids and the accessibility tree read them but nothing is laid out (hidden
+ * spans and the row's label in a node, the edge's SVG description) and copies a cached picture of each string onto
+ * this one canvas: no layout, one layer (test/e2e/text-layer.spec.ts reads its pixels).
  *
  * The canvas lies over the nodes, so it keeps their stacking by hand: edge labels first (they are under the
  * nodes), then each node in stacking order clears its own box (hiding the labels and lower nodes' text beneath
@@ -32,8 +33,6 @@ export class TextLayer {
    */
   #boxes: ResizeObserver | null = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver((entries) => this.#measured(entries));
   #byRoot = new WeakMap<Element, NodeEntry>();
-  /** How many times the canvas was drawn (tests read it to know a change reached the canvas). */
-  draws = 0;
 
   /** `minZoom`: below it the text is too small to read and nothing is drawn (DETAIL_ZOOM). */
   constructor(
@@ -173,7 +172,6 @@ export class TextLayer {
     const ctx = this.#ctx;
     const canvas = this.#canvas;
     if (!ctx || !canvas) return;
-    this.draws++;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     const { x: vx, y: vy, zoom } = this.#viewport;
     if (zoom < this.minZoom) return;
