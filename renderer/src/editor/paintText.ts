@@ -36,10 +36,13 @@ export const EDGE_LABEL = { width: 240, height: 18 } as const;
 
 /**
  * Finished pictures by kind, scale and text. A graph's shapes repeat (the layers of a block share theirs), so an
- * edit draws a handful of new pictures and copies the rest. Oldest-first eviction.
+ * edit draws a handful of new pictures and copies the rest. Oldest-first eviction within a pixel budget: zooming
+ * makes pictures at new scales (a row at zoom 2 on a 2x display is ~170 KB), and the old ones go first.
  */
 const pictures = new Map<string, HTMLCanvasElement>();
-const PICTURE_LIMIT = 1024;
+/** 8 M pixels: 32 MB of pictures at most. */
+const PIXEL_BUDGET = 8 * 1024 * 1024;
+let pixels = 0;
 
 function picture(key: string, width: number, height: number, scale: number, draw: (ctx: CanvasRenderingContext2D) => void): HTMLCanvasElement | null {
   const hit = pictures.get(key);
@@ -51,7 +54,12 @@ function picture(key: string, width: number, height: number, scale: number, draw
   if (!ctx) return null;
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   draw(ctx);
-  if (pictures.size >= PICTURE_LIMIT) pictures.delete(pictures.keys().next().value!);
+  pixels += image.width * image.height;
+  for (const [k, old] of pictures) {
+    if (pixels <= PIXEL_BUDGET) break;
+    pictures.delete(k);
+    pixels -= old.width * old.height;
+  }
   pictures.set(key, image);
   return image;
 }
