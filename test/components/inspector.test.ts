@@ -60,9 +60,16 @@ describe('Inspector', () => {
     expect(store.analysis.nodes.n1.outputShape).toEqual([null, 26, 26, 32]);
   });
 
-  it('lists whole-model problems when nothing is selected', () => {
+  it('lists whole-model problems when nothing is selected: a node problem selects its node, the others are text', async () => {
     const store = new EditorStore(chain([['Dense', { units: 4 }]]));
     render(Inspector, { context: editorContext(store) });
-    expect(screen.getByText(/problem/)).toBeTruthy();
+    expect(screen.getByText('2 problems')).toBeTruthy();
+    // Not about one node: plain, readable text (it was a disabled, faded button).
+    const whole = screen.getByText(/The model has no Input layer/);
+    expect(whole.closest('button')).toBeNull();
+    const nodeProblem = screen.getByText(/takes exactly 1 input but has 0/).closest('button')!;
+    expect(nodeProblem.disabled).toBe(false);
+    await fireEvent.click(nodeProblem);
+    expect(store.selected).toEqual(['n0']);
   });
 });

@@ -225,6 +225,14 @@ test('the residual network template lays out top-down with its merges', async ({
   await page.goto(START);
   await page.getByTestId('templates-menu').click();
   await page.screenshot({ path: `${SHOTS}/templates-menu.png` });
+  // Each item holds its name and its description, one below the other: no item overlaps the next.
+  const items = await page.locator('[data-testid^=template-]').all();
+  for (let i = 0; i + 1 < items.length; i++) {
+    const [a, b] = [(await items[i].boundingBox())!, (await items[i + 1].boundingBox())!];
+    const desc = (await items[i].locator('.t-desc').boundingBox())!;
+    expect(desc.y + desc.height).toBeLessThanOrEqual(a.y + a.height + 0.5);
+    expect(b.y).toBeGreaterThanOrEqual(a.y + a.height - 0.5);
+  }
   await page.locator('[data-testid^=template-]').last().click();
   await expect(page.locator('[data-kind=Add]').first()).toBeVisible();
   await expect(page.getByTestId('node-error')).toHaveCount(0);
