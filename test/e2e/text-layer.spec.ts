@@ -144,3 +144,12 @@ test('a node dragged over another hides the text beneath it', async ({ page }) =
   expect((await ink(page, upperRow)).drawn).toBeGreaterThan(40);
   await page.screenshot({ path: `${SHOTS}/text-layer-overlap.png` });
 });
+
+test('after another view and back, the text is drawn again', async ({ page }) => {
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('train-start')).toBeVisible();
+  await page.keyboard.press('1');
+  const row = page.locator('[data-kind=InputLayer] .row');
+  await expect(row).toBeVisible();
+  await expect.poll(async () => (await ink(page, await box(row))).drawn).toBeGreaterThan(40);
+});
