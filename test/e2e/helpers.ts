@@ -11,3 +11,16 @@ export async function openTemplate(page: Page, id: string, kind = 'InputLayer'):
   await page.getByTestId(`template-${id}`).click();
   await expect(page.locator(`[data-kind=${kind}]`).first()).toBeVisible();
 }
+
+/** Waits until the canvas stops moving (the fit's animation is over): its transform is the same 150 ms apart. */
+export async function settled(page: Page): Promise<void> {
+  const transform = () => page.locator('.svelte-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  let last = await transform();
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(150);
+    const now = await transform();
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error(`the canvas kept moving: ${last}`);
+}

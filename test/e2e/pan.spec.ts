@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openTemplate } from './helpers';
+import { openTemplate, settled } from './helpers';
 
 /**
  * Panning must only move the graph's layer, not repaint it: with Svelte Flow 1.7.0 as published every frame of a pan
@@ -30,7 +30,7 @@ async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
 
 test('a pan moves the graph without repainting it', async ({ page }) => {
   await openTemplate(page, 'resnet-cifar');
-  await page.waitForTimeout(500);
+  await settled(page);
   const nodes = await page.getByTestId('node').count();
   expect(nodes).toBeGreaterThan(30);
 

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { openTemplate } from './helpers';
+import { openTemplate, settled } from './helpers';
 
 /**
  * Shapes, parameter counts and edge labels are drawn on one canvas over the graph (renderer/src/editor/textLayer.ts),
@@ -62,7 +62,9 @@ async function zoomOf(page: Page): Promise<number> {
 
 test.beforeEach(async ({ page }) => {
   await openTemplate(page, 'cnn-dropout', 'Conv2D');
-  // The fit animation: wait until the text is drawn where the first node's row is.
+  // Boxes and pixels are read at different moments: the fit's animation must be over.
+  await settled(page);
+  // And the text is drawn where the first node's row is.
   const row = page.locator('[data-kind=InputLayer] .row');
   await expect.poll(async () => (await ink(page, await box(row))).drawn).toBeGreaterThan(40);
 });
