@@ -70,7 +70,7 @@ describe('the canvas views of the analysis', () => {
     const editor = new EditorStore(chain(MNIST_CNN));
     const before = new Map(editor.views);
     const errorsBefore = editor.errorIds;
-    expect(editor.shapeText('n1')).toBe('(None, 26, 26, 32)');
+    expect(editor.view('n1')?.shape).toBe('(None, 26, 26, 32)');
     expect(editor.view('n6')?.paramsText).toBe('1,179,776');
 
     // 128 -> 64 units in the first Dense: it and its Dropout change shape, the head its params; nothing above.
@@ -78,7 +78,7 @@ describe('the canvas views of the analysis', () => {
     flushSync();
     for (const id of ['n0', 'n1', 'n2', 'n3', 'n4', 'n5']) expect(editor.view(id)).toBe(before.get(id));
     for (const id of ['n6', 'n7', 'n8']) expect(editor.view(id)).not.toBe(before.get(id));
-    expect(editor.shapeText('n7')).toBe('(None, 64)');
+    expect(editor.view('n7')?.shape).toBe('(None, 64)');
     expect(editor.view('n6')?.paramsText).toBe('589,888');
     expect(editor.errorIds).toBe(errorsBefore);
     expect(editor.errorIds.size).toBe(0);

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { openTemplate, START } from './helpers';
+import { openTemplate, settled, START, zoomOf } from './helpers';
 
 const SHOTS = 'test-results/screenshots';
 
@@ -162,24 +162,10 @@ test('templates open with their parameter counts', async ({ page }) => {
   await expect(page.getByTestId('node')).toHaveCount(9);
 });
 
-/** The canvas viewport's zoom, from the transform Svelte Flow puts on it. */
-async function zoomOf(page: Page): Promise<number> {
-  const t = await page.locator('.svelte-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
-  const m = /matrix\(([^,]+),/.exec(t);
-  if (!m) throw new Error(`unexpected viewport transform ${t}`);
-  return Number(m[1]);
-}
-
-/** Waits for the fit's 200 ms animation to settle: the zoom stops changing. */
+/** The zoom once the fit's 200 ms animation is over. */
 async function settledZoom(page: Page): Promise<number> {
-  let last = -1;
-  for (let i = 0; i < 40; i++) {
-    const z = await zoomOf(page);
-    if (Math.abs(z - last) < 1e-6) return z;
-    last = z;
-    await page.waitForTimeout(100);
-  }
-  return last;
+  await settled(page);
+  return zoomOf(page);
 }
 
 test('zoom to fit keeps a tall graph readable and shows a small one whole', async ({ page }) => {

@@ -24,3 +24,11 @@ export async function settled(page: Page): Promise<void> {
   }
   throw new Error(`the canvas kept moving: ${last}`);
 }
+
+/** The canvas viewport's zoom, from the transform Svelte Flow puts on it. */
+export async function zoomOf(page: Page): Promise<number> {
+  const t = await page.locator('.svelte-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  const m = /matrix\(([^,]+),/.exec(t);
+  if (!m) throw new Error(`unexpected viewport transform ${t}`);
+  return Number(m[1]);
+}

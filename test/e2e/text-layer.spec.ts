@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { openTemplate, settled } from './helpers';
+import { openTemplate, settled, zoomOf } from './helpers';
 
 /**
  * Shapes, parameter counts and edge labels are drawn on one canvas over the graph (renderer/src/editor/textLayer.ts),
@@ -53,11 +53,6 @@ async function labelBox(page: Page, i: number): Promise<Box> {
     const y = mid.x * m.b + mid.y * m.d + m.f;
     return { x: x - 25, y: y - 4, width: 50, height: 8 };
   });
-}
-
-async function zoomOf(page: Page): Promise<number> {
-  const t = await page.locator('.svelte-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
-  return Number(/matrix\(([^,]+),/.exec(t)?.[1] ?? 1);
 }
 
 test.beforeEach(async ({ page }) => {

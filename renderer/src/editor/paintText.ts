@@ -74,7 +74,7 @@ function line(ctx: CanvasRenderingContext2D, text: string, x: number, top: numbe
 }
 
 /** Text cut with an ellipsis to fit `room` CSS pixels (shapes are short: a rare, tiny loop). */
-export function fitText(ctx: Pick<CanvasRenderingContext2D, 'measureText'>, text: string, room: number): string {
+function fitText(ctx: Pick<CanvasRenderingContext2D, 'measureText'>, text: string, room: number): string {
   if (ctx.measureText(text).width <= room) return text;
   let cut = text;
   while (cut.length > 1 && ctx.measureText(`${cut}…`).width > room) cut = cut.slice(0, -1);

@@ -33,6 +33,7 @@ export class TextLayer {
    */
   #boxes: ResizeObserver | null = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver((entries) => this.#measured(entries));
   #byRoot = new WeakMap<Element, NodeEntry>();
+  #places = new Map<string, { x: number; y: number; z: number }>();
 
   /** `minZoom`: below it the text is too small to read and nothing is drawn (DETAIL_ZOOM). */
   constructor(
@@ -80,17 +81,15 @@ export class TextLayer {
   }
 
   /**
-   * A node on screen: `root` is its box (LayerNode's element, at the node's flow position), holding the row to draw
-   * over (`.row`) and the hidden spans for its text. Returns the removal.
+   * A node on screen: `root` is its box (LayerNode's element), holding the row to draw over (`.row`) and the hidden
+   * spans for its text. Registered once while it is mounted; `place` moves it. Returns the removal.
    */
-  node(id: string, root: HTMLElement, x: number, y: number, z: number): () => void {
+  node(id: string, root: HTMLElement): () => void {
     const row = root.querySelector<HTMLElement>('.row');
     const shape = root.querySelector<HTMLElement>('[data-testid=node-shape]');
     const params = root.querySelector<HTMLElement>('[data-testid=node-params]');
     if (!row || !shape || !params) throw new Error(`node ${id}: LayerNode must render .row, node-shape and node-params`);
-    // Moved (this attachment re-runs with the position): the box keeps its measured size.
-    const was = this.#byRoot.get(root);
-    const entry: NodeEntry = { root, row, shape, params, x, y, z, view: null, width: was?.width ?? 0, height: was?.height ?? 0, rowX: was?.rowX ?? 0, rowY: was?.rowY ?? 0 };
+    const entry: NodeEntry = { root, row, shape, params, view: null, width: 0, height: 0, rowX: 0, rowY: 0 };
     this.#nodes.set(id, entry);
     this.#byRoot.set(root, entry);
     this.#boxes?.observe(root);
@@ -101,6 +100,17 @@ export class TextLayer {
       this.#boxes?.unobserve(root);
       this.#schedule();
     };
+  }
+
+  /** Where node `id` is: its flow position and z-index (Svelte Flow's), whether or not it is mounted yet. */
+  place(id: string, x: number, y: number, z: number): void {
+    this.#places.set(id, { x, y, z });
+    this.#schedule();
+  }
+
+  /** Node `id` is gone from the canvas. */
+  unplace(id: string): void {
+    this.#places.delete(id);
   }
 
   #measured(entries: readonly ResizeObserverEntry[]): void {
@@ -195,12 +205,16 @@ export class TextLayer {
     }
 
     const order = this.#order;
-    const nodes = [...this.#nodes.entries()].sort(([a, na], [b, nb]) => na.z - nb.z || (order.get(a) ?? 0) - (order.get(b) ?? 0));
-    for (const [, n] of nodes) {
-      // Not laid out yet: drawn once the observer has measured it (in this frame, before it is painted).
-      if (n.width === 0) continue;
-      const left = ox + n.x * k;
-      const top = oy + n.y * k;
+    const nodes: [NodeEntry, { x: number; y: number; z: number }, number][] = [];
+    for (const [id, n] of this.#nodes) {
+      const p = this.#places.get(id);
+      // Not laid out or placed yet: drawn once it is (in this frame, before it is painted).
+      if (p && n.width > 0) nodes.push([n, p, order.get(id) ?? 0]);
+    }
+    nodes.sort(([, a, i], [, b, j]) => a.z - b.z || i - j);
+    for (const [n, p] of nodes) {
+      const left = ox + p.x * k;
+      const top = oy + p.y * k;
       const w = n.width * k;
       const h = n.height * k;
       if (!visible(left, top, w, h)) continue;
@@ -216,9 +230,6 @@ interface NodeEntry {
   row: HTMLElement;
   shape: HTMLElement;
   params: HTMLElement;
-  x: number;
-  y: number;
-  z: number;
   /** The view whose text the spans hold. */
   view: NodeView | null;
   /** The box's size and the row's offset in it, in flow units; 0 x 0 until measured. */

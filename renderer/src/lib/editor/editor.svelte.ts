@@ -56,11 +56,6 @@ export class EditorStore {
     return this.views.get(id);
   }
 
-  /** The output shape of a node as its node and out-edges show it, e.g. "(None, 26, 26, 32)". */
-  shapeText(id: string): string | null {
-    return this.views.get(id)?.shape ?? null;
-  }
-
   notify(text: string, tone: 'info' | 'error' = 'info'): void {
     this.notice = { text, tone, at: Date.now() };
   }
