@@ -238,3 +238,18 @@ test('the residual network template lays out top-down with its merges', async ({
   expect(head!.y).toBeGreaterThan(input!.y);
   await page.screenshot({ path: `${SHOTS}/resnet-layout.png` });
 });
+
+test('multi-select, shortcuts in the tooltips, and a minimap of every layer', async ({ page }) => {
+  await openTemplate(page, 'cnn-dropout');
+  await settled(page);
+  // Shift-click adds to the selection; the inspector says how many are selected, and Delete removes them all.
+  await page.locator('[data-kind=Dropout] .name').first().click();
+  await page.locator('[data-kind=Flatten] .name').click({ modifiers: ['Shift'] });
+  await expect(page.getByText('2 layers selected')).toBeVisible();
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node')).toHaveCount(7);
+  // Toolbar buttons name their shortcut.
+  await expect(page.getByTestId('project-save')).toHaveAttribute('title', /Ctrl\+S/);
+  // The minimap draws one mark per layer.
+  await expect(page.locator('.svelte-flow__minimap .svelte-flow__minimap-node')).toHaveCount(7);
+});
