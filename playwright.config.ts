@@ -4,7 +4,8 @@ import { defineConfig } from '@playwright/test';
  * End-to-end tests in Debian's Chromium (Playwright never downloads browsers here), against `layerlab serve`: the
  * built renderer and the real backend, with the datasets from the shared mirror.
  */
-const PORT = 4319;
+// LAYERLAB_E2E_PORT lets several checkouts run their e2e suites side by side.
+const PORT = Number(process.env.LAYERLAB_E2E_PORT ?? 4319);
 const TOKEN = 'e2e-token';
 
 export default defineConfig({
@@ -34,7 +35,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npm run build:renderer && node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`,
+    // The server gets its own cache folder: tests never read or write the user's real cache (sweeps, recent files).
+    command: `npm run build:renderer && LAYERLAB_CACHE_DIR=test-results/e2e-cache node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`,
     url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'node',
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/support/isolate-cache.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
