@@ -258,7 +258,7 @@ Options (flags override --config, which overrides the project's config):
   --limit-train N        train on the first N training samples (quick experiments)
   --limit-test N         validate on the first N test samples
   --seed S               seed for weight initialisation and shuffling
-  --backend NAME         tfjs-node-gpu | tfjs-node | wasm | cpu (default: the best that loads)
+  --backend NAME         tfjs-node-gpu | webgpu | tfjs-node | wasm | cpu (default: the best that loads)
   --data-dir DIR         read the dataset's files from DIR (a mirror folder, e.g. ../shared/datasets/mnist)
   --checkpoint-dir DIR   where each epoch's checkpoint goes (DIR/<run id>)
   --resume RUN|DIR       continue a stopped run from its last checkpoint
