@@ -174,16 +174,16 @@ export async function probeWebgpu(): Promise<WebgpuProbe> {
     return {
       loaded: true,
       adapters,
-      problem: `webgpu: only a software adapter (${adapterName(first)}), slower than wasm: install your GPU's driver with Vulkan (Linux), or force it with --backend webgpu`,
+      problem: `webgpu: only a software adapter (${adapterName(first, false)}), slower than wasm: install your GPU's driver with Vulkan (Linux), or force it with --backend webgpu`,
     };
   }
   return { loaded: true, adapters };
 }
 
-export function adapterName(a: WebgpuAdapter): string {
+export function adapterName(a: WebgpuAdapter, markSoftware = true): string {
   const what = [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unknown adapter';
   const extra = [a.device, a.description].filter(Boolean).join(', ');
-  return `${what}${extra ? ` (${extra})` : ''}${a.software ? ', software' : ''}`;
+  return `${what}${extra ? ` (${extra})` : ''}${a.software && markSoftware ? ', software' : ''}`;
 }
 
 /** Set once tfjs' webgpu backend has initialised in this thread: the adapter it runs on. */
@@ -221,7 +221,7 @@ export function formatWebgpuProbe(probe: WebgpuProbe): string {
   for (const a of probe.adapters) {
     const l = a.limits;
     lines.push(
-      `  ${a.software ? 'software' : 'GPU     '} ${adapterName(a)} [${a.preferences.join(', ')}]`,
+      `  ${a.software ? 'software' : 'GPU     '} ${adapterName(a, false)} [${a.preferences.join(', ')}]`,
       `           limits: max buffer ${mib(l.maxBufferSize)}, max storage binding ${mib(l.maxStorageBufferBindingSize)}, ` +
         `workgroup storage ${l.maxComputeWorkgroupStorageSize} B, ${l.maxComputeInvocationsPerWorkgroup} invocations/workgroup`,
     );
