@@ -212,7 +212,8 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
       spec,
       config,
       ...(args.dataDir ? { data: { dataDir: args.dataDir } } : {}),
-      ...(args.backend ? { backend: args.backend } : {}),
+      // --backend wins over LAYERLAB_BACKEND, as in the app.
+      ...(args.backend || process.env.LAYERLAB_BACKEND ? { backend: (args.backend || process.env.LAYERLAB_BACKEND)! } : {}),
       // A resumed run keeps writing to its own checkpoint, so --resume works again after another stop.
       checkpointDir: resumeFrom ?? join(root, runId),
       ...(resumeFrom ? { resumeFrom } : {}),
