@@ -174,7 +174,7 @@ export async function probeWebgpu(): Promise<WebgpuProbe> {
     return {
       loaded: true,
       adapters,
-      problem: `webgpu: only a software adapter (${adapterName(first, false)}), slower than wasm: install your GPU's driver with Vulkan (Linux), or force it with --backend webgpu`,
+      problem: `webgpu: only a software adapter (${adapterName(first, false)}), slower than wasm: install your GPU's driver (with Vulkan on Linux), or force it with --backend webgpu`,
     };
   }
   return { loaded: true, adapters };

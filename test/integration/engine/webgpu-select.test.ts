@@ -15,7 +15,7 @@ describe.skipIf(webgpuSkip)(webgpuTitle('webgpu on a software adapter'), () => {
     expect(a).toMatchObject({ vendor: 'google', architecture: 'swiftshader', software: true });
     expect(a.description).toMatch(/SwiftShader driver \d/);
     expect(a.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 2 ** 20);
-    expect(probe.problem).toMatch(/only a software adapter \(google swiftshader.*install your GPU's driver with Vulkan/);
+    expect(probe.problem).toMatch(/only a software adapter \(google swiftshader.*install your GPU's driver \(with Vulkan on Linux\)/);
     const text = formatWebgpuProbe(probe);
     expect(text).toMatch(/software google swiftshader \(swiftshader-device.*SwiftShader driver .*\) \[high-performance/);
     expect(text).toMatch(/limits: max buffer \d+ MiB/);
