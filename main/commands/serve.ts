@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createBackendService } from '../service/service';
+import { installProcessGuard } from '../server/process-guard';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server';
 import type { Command } from './types';
 
@@ -67,13 +68,17 @@ export const serveCommand: Command = {
       if (err.code === 'EADDRNOTAVAIL') throw new Error(`${values.host} is not an address of this machine: use 127.0.0.1 or one of its interfaces`);
       throw err;
     });
+    const removeGuard = installProcessGuard((line) => process.stderr.write(`${line}\n`));
     process.stdout.write(`Layerlab at ${server.url}\n`);
     if (values.root?.length) process.stdout.write(`Clients may only use files inside: ${values.root.map((r) => resolve(r)).join(', ')}\n`);
     await new Promise<void>((done) => {
       const shutdown = () => {
         process.off('SIGINT', shutdown);
         process.off('SIGTERM', shutdown);
-        void server.close().then(() => service.close()).then(done);
+        void server.close().then(() => service.close()).then(() => {
+          removeGuard();
+          done();
+        });
       };
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_LIMITS, type ApiEventMessage } from '../../shared/api';
+import { API_LIMITS, type ApiEventMessage, type ApiResponse } from '../../shared/api';
 import { handleApiMessage } from '../service/handle';
 import type { BackendService } from '../service/types';
 import { authenticate, commonHeaders, contentSecurityPolicy, cookieName, isLoopback, originAllowed, randomToken } from './security';
@@ -53,6 +53,23 @@ function refuse(res: ServerResponse, status: number, message: string): void {
 
 function refuseUpgrade(socket: Duplex, status: number, text: string, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/**
+ * A response as JSON text. A result that cannot be serialised (too deep for JSON.stringify's stack, a BigInt)
+ * becomes an error response for that request instead of an exception that would end the process.
+ */
+export function serializeResponse(response: ApiResponse): string {
+  try {
+    return JSON.stringify(response);
+  } catch (err) {
+    const message = `internal error: the result could not be sent (${err instanceof Error ? err.message : String(err)})`;
+    return JSON.stringify({ id: response.id, error: { code: 'internal', message } });
+  }
 }
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -123,15 +140,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const unsubscribe = options.service.subscribe((message: ApiEventMessage) => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES && message.event !== 'training.status') return;
-      ws.send(JSON.stringify(message));
+      try {
+        ws.send(JSON.stringify(message));
+      } catch (err) {
+        log(`layerlab serve: an event could not be sent (kept serving): ${describeError(err)}`);
+      }
     });
     ws.on('message', (data, isBinary) => {
       const pending = isBinary
         ? Promise.resolve({ id: null, error: { code: 'bad-message' as const, message: 'binary frames are not accepted: send the request as JSON text' } })
         : handleApiMessage(options.service, data.toString());
-      void pending.then((response) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
-      });
+      pending
+        .then((response) => {
+          if (ws.readyState === ws.OPEN) ws.send(serializeResponse(response));
+        })
+        .catch((err: unknown) => log(`layerlab serve: a request failed outside its handler (kept serving): ${describeError(err)}`));
     });
     ws.on('close', () => {
       unsubscribe();
