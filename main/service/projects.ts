@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ApiError, type ProjectResult, type RecentProject } from '../../shared/api';
 import { FutureFormatError, migrateProject, ProjectFormatError } from '../../shared/format';
+import { removeStaleTemps } from '../projects/atomic-file';
 import { ProjectFileError } from '../projects/errors';
 import { isProjectFile } from '../projects/file';
 import { createProject, importModel, listRuns, openProject, saveProject, saveProjectAs } from '../projects/service';
@@ -90,6 +91,7 @@ export class ProjectHandlers {
   async open(path: string): Promise<ProjectResult> {
     return guarded(async () => {
       const target = this.resolvePath(path);
+      await removeStaleTemps(target); // of saves of this file killed mid-write; never a live writer's
       const { doc } = await openProject(target).catch((err: unknown) => {
         throw isNotAProject(err) ? cannotOpen(target, 'a Layerlab project file') : err;
       });
