@@ -15,6 +15,7 @@ import type { LoadedDataset } from '../datasets/types';
 import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
 import type { TrainingConfig } from '../../shared/training';
 import { selectBackend } from './backend';
+import { checkMemoryBudget } from './memory-budget';
 import { loadData } from './data';
 import { buildModel, modelInputShape } from './model';
 import { createTrainingCallbacks, type ResumableState, type ValidationData } from './training/callbacks';
@@ -177,6 +178,8 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
   if (config.epochs < 1 || config.batch_size < 1) throw new Error(`epochs and batch_size must be positive, got ${config.epochs} and ${config.batch_size}`);
 
   const data = await backendAndData(request, emit);
+  // Before any weight is allocated: a model that cannot fit ends here with its size, not in an abort later.
+  checkMemoryBudget(request.spec, config, tf.getBackend());
   const model = await buildModel(request.spec, { seed: config.seed });
   let handedOver = false;
   try {
