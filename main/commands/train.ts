@@ -382,11 +382,12 @@ Example:
       if (end.type === 'error') throw new Error(end.message);
       if (confusion) info(formatConfusion(confusion, classNames));
       if (end.stopped) info(`stopped after ${end.epochsCompleted} of ${epochs} epochs`);
+      if (end.status === 'early-stopped') info(`early stopping ended the run after ${end.epochsCompleted} of ${epochs} epochs`);
       if (project) {
         const weights = await handle.artifacts();
         const runId = await storeRunInProject(project, {
           name: `${name}: ${config.optimizer.name} lr=${config.optimizer.learning_rate}`,
-          status: end.stopped ? 'stopped' : 'completed',
+          status: end.status,
           config: config as unknown as Record<string, unknown>,
           graph,
           history: end.history,
