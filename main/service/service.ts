@@ -61,7 +61,7 @@ async function defaultEngineInfo(): Promise<EngineInfo> {
   const { selectBackend } = await import('../engine/backend');
   const choice = await selectBackend({ force: process.env.LAYERLAB_BACKEND });
   const gpuNotes = choice.reasons
-    .filter((r) => r.name === 'tfjs-node-gpu' || r.name === 'webgpu')
+    .filter((r) => r.name === 'tfjs-node-gpu')
     .map((r) => `GPU training is off: ${r.reason}`);
   gpuNotes.push(...(await webgpuAdapterNotes()));
   return {
