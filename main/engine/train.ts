@@ -14,6 +14,7 @@ import type { Normaliser } from '../datasets/preprocess';
 import type { LoadedDataset } from '../datasets/types';
 import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
 import type { TrainingConfig } from '../../shared/training';
+import { ownDatasetOf } from '../../shared/data-preprocessing';
 import { selectBackend } from './backend';
 import { loadData } from './data';
 import { buildModel, modelInputShape } from './model';
@@ -137,8 +138,10 @@ async function backendAndData(request: StartRequest | LoadRequest, emit: (e: Fro
   const { config } = request;
   emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
   const source = request.data ?? {};
+  const own = ownDatasetOf(config.dataset);
   return loadData({
     dataset: config.dataset.name,
+    ...(own ? { own } : {}),
     dataDir: source.dataDir,
     cacheDir: source.cacheDir,
     mirror: source.mirror,
