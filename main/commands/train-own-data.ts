@@ -3,7 +3,8 @@
  * data implies (its record in config.dataset, Keras' last-fraction validation or the --test split, mse + mae for
  * regression), and how a regression run's epochs and final result are printed.
  */
-import type { DataSource } from '../../shared/data-preprocessing';
+import { ownDatasetOf, type DataSource } from '../../shared/data-preprocessing';
+import { findCatalogEntry } from '../datasets/catalog';
 import type { OwnData } from '../datasets/own-data';
 
 export const OWN_DATA_OPTIONS = {
@@ -63,13 +64,22 @@ export function configForOwnData(base: Record<string, unknown>, own: OwnData): R
   const record = own.config.preprocessing;
   c.dataset = own.config;
   c.validation = record.validation.kind === 'test-split' ? { kind: 'test' } : { kind: 'split', fraction: record.validation.fraction };
-  if (record.task === 'regression') {
-    if (c.loss === undefined || CLASSIFICATION_LOSSES.has(String(c.loss))) c.loss = 'mse';
-    const metrics = c.metrics as string[] | undefined;
-    if (metrics === undefined || metrics.includes('accuracy')) c.metrics = ['mae'];
-    c.class_weight = null;
-  }
+  return record.task === 'regression' ? regressionDefaults(c) : c;
+}
+
+/** mse and mae, unless the config already chose a regression loss and metrics; no class weights. */
+export function regressionDefaults(base: Record<string, unknown>): Record<string, unknown> {
+  const c: Record<string, unknown> = structuredClone(base);
+  if (c.loss === undefined || CLASSIFICATION_LOSSES.has(String(c.loss))) c.loss = 'mse';
+  const metrics = c.metrics as string[] | undefined;
+  if (metrics === undefined || metrics.includes('accuracy')) c.metrics = ['mae'];
+  c.class_weight = null;
   return c;
+}
+
+/** Whether a run's config trains a regression: its own data says so, or its catalog dataset is one. */
+export function isRegressionConfig(dataset: { name: string } & Record<string, unknown>): boolean {
+  return ownDatasetOf(dataset)?.preprocessing.task === 'regression' || findCatalogEntry(dataset.name)?.task === 'regression';
 }
 
 /** A regression epoch as --json prints it: loss, mae, val_loss, val_mae (no accuracy). */

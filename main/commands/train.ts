@@ -13,7 +13,6 @@ import { compileGraph } from '../../shared/graph/index';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import type { ConfusionReport, HealthWarning, TrainingNotice } from '../../shared/telemetry';
 import { OPTIMIZER_NAMES, parseTrainingConfig, type TrainingConfig } from '../../shared/training';
-import { ownDatasetOf } from '../../shared/data-preprocessing';
 import { findCatalogEntry } from '../datasets/catalog';
 import { openOwnData, type OwnData } from '../datasets/own-data';
 import { resolveCacheDir } from '../datasets/paths';
@@ -24,7 +23,7 @@ import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
-import { configForOwnData, OWN_DATA_OPTIONS, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
+import { configForOwnData, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import type { Command } from './types';
 
 const USAGE =
@@ -218,7 +217,11 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   if (args.overrides.dataset !== undefined && !findCatalogEntry(args.overrides.dataset)) {
     ownData = await openOwnData({ path: args.overrides.dataset, ...args.own });
     base = configForOwnData(base, ownData);
-  } else if (args.own) {
+  } else if (args.overrides.dataset !== undefined && findCatalogEntry(args.overrides.dataset)?.task === 'regression') {
+    // Like Keras' Boston example: standardised features, mse, mae.
+    base = { ...regressionDefaults(base), preprocessing: { normalize: 'standardize' } };
+  }
+  if (args.own && !ownData) {
     throw new Error(`${Object.keys(args.own).map((k) => `--${k.replace(/_/g, '-')}`).join(', ')} apply to your own data: pass --dataset PATH (a folder, .csv, .npz, .npy or IDX folder)`);
   }
   const config = applyOverrides(base, ownData ? { ...args.overrides, dataset: undefined } : args.overrides);
@@ -301,7 +304,7 @@ Examples:
     const { request, graph, name, project, warnings: dataWarnings } = await prepareRun(args);
     const { config } = request;
     for (const w of dataWarnings ?? []) process.stderr.write(`warning: ${w}\n`);
-    const regression = ownDatasetOf(config.dataset)?.preprocessing.task === 'regression';
+    const regression = isRegressionConfig(config.dataset);
     // The CLI shows metrics, warnings and the confusion matrix, not pictures: skip the telemetry nobody sees.
     config.telemetry = { ...config.telemetry, histograms: false, filters: false, activations: false, gradient_histograms: false };
     const json = args.json;

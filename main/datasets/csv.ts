@@ -49,8 +49,10 @@ const isNumber = (cell: string) => cell.trim() !== '' && Number.isFinite(Number(
 
 export function parseCsvTable(text: string, file = 'CSV'): CsvTable {
   const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true, dynamicTyping: false });
-  if (parsed.errors.length) {
-    const e = parsed.errors[0]!;
+  // A file with one column has no delimiter to detect: Papa's 'Delimiter' note is no error.
+  const errors = parsed.errors.filter((e) => e.type !== 'Delimiter');
+  if (errors.length) {
+    const e = errors[0]!;
     throw new FormatError(`line ${(e.row ?? 0) + 1}: ${e.message}.`, file);
   }
   const [head, ...rows] = parsed.data;

@@ -232,6 +232,13 @@ export async function loadImageFolder(dir: string, opts: ImageImportOptions = {}
   const train = await listClassFolders(trainDir, classNames);
   if (train.files.length === 0) throw new DatasetError(`no .png/.jpg/.jpeg/.bmp/.gif images found under ${trainDir}/<class>/.`, trainDir);
   const testFrom = testDir ?? (hasSplits ? join(dir, 'test') : undefined);
+  if (testFrom) {
+    const testClasses = (await readdir(testFrom, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+    const extra = testClasses.filter((c) => !classNames.includes(c)).sort();
+    if (extra.length) {
+      throw new DatasetError(`${testFrom} has class folders the training folder lacks: ${extra.join(', ')}. Add training images of these classes, or remove them from the test folder.`, testFrom);
+    }
+  }
   const test = testFrom ? await listClassFolders(testFrom, classNames) : undefined;
   const others = [...loose, ...train.others, ...(test?.others ?? [])];
   const warnings: string[] = [];

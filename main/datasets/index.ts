@@ -9,6 +9,8 @@ import { openOwnData } from './own-data';
 import { cifarSplit, readTarGzMembers } from './cifar';
 import { FormatError } from './errors';
 import { gunzipIfNeededAsync, parseIdx } from './idx';
+import { kerasShuffledSplit } from './keras-split';
+import { parseNpz } from './npy';
 import { obtainFile, type SourceOptions } from './store';
 import type { LoadedDataset, LoadedSplit } from './types';
 
@@ -62,6 +64,10 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
       loadIdxSplit(entry, layout.train.images, layout.train.labels, opts),
       loadIdxSplit(entry, layout.test.images, layout.test.labels, opts),
     ]);
+  } else if (layout.kind === 'keras-shuffled-npz') {
+    const file = entry.files.find((f) => f.name === layout.archive)!;
+    const archive = await obtainFile(entry, file, { ...opts, wantBytes: true });
+    [train, test] = kerasShuffledSplit(parseNpz(archive.bytes!, archive.path), layout, archive.path);
   } else {
     const file = entry.files.find((f) => f.name === layout.archive)!;
     const archive = await obtainFile(entry, file, opts);
@@ -75,7 +81,7 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
     name: entry.name,
     train: limit(train, opts.limitTrain),
     test: limit(test, opts.limitTest),
-    classNames: [...entry.classNames],
+    ...(entry.task === 'regression' ? { task: 'regression' as const } : { classNames: [...entry.classNames] }),
   };
 }
 

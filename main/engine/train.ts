@@ -196,6 +196,9 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
           `change the InputLayer shape (e.g. [${data.train.sampleShape.join(', ')}] or [${sampleSize}] with a Flatten/Reshape)`,
       );
     }
+    if (data.task === 'regression' && /crossentropy/.test(config.loss)) {
+      throw new Error(`${data.name} is a regression task (numeric targets) but the loss is ${config.loss}: use loss mse (and metric mae), or pass --task classification if the targets are classes`);
+    }
     if (!SPARSE_LOSSES.has(config.loss) || config.loss === 'sparse_categorical_crossentropy') {
       const classes = data.classNames?.length ?? 0;
       if (classes > units) throw new Error(`${data.name} has ${classes} classes but the model has ${units} outputs: the last Dense layer needs units=${classes}`);
