@@ -251,7 +251,9 @@ const pct = (v: number | null) => (v === null ? '   n/a' : `${(v * 100).toFixed(
 
 /** The confusion matrix as a table (rows: true class, columns: predicted), with per-class precision and recall. */
 export function formatConfusion(c: ConfusionReport, classNames?: string[]): string {
-  const names = c.classNames ?? classNames ?? c.matrix.map((_, i) => String(i));
+  // A model may have more outputs than the data has classes (9 digit folders, 10 units): number the rest.
+  const given = c.classNames ?? classNames ?? [];
+  const names = c.matrix.map((_, i) => given[i] ?? String(i));
   const w = Math.max(5, ...names.map((n) => n.length), ...c.matrix.flat().map((v) => String(v).length)) + 1;
   const head = `${'true\\pred'.padEnd(12)}${names.map((n) => n.padStart(w)).join('')}   precision  recall`;
   const rows = c.matrix.map(
