@@ -20,6 +20,7 @@ import { getLearningRate, setLearningRate } from './optimizers';
 import { ReduceLROnPlateau, scheduledLearningRate, type PlateauState } from './schedules';
 import { ActivationProbe } from './telemetry/activations';
 import { confusionReport, labelsToIndices } from './telemetry/confusion';
+import { regressionReport } from './telemetry/regression';
 import { filterTiles } from './telemetry/filters';
 import { deadReluWarnings, gradientReport, gradientWarnings, nanLossWarning, overfittingWarning } from './telemetry/health';
 import { weightHistograms } from './telemetry/histograms';
@@ -270,12 +271,16 @@ class LayerlabCallback extends tf.Callback {
     if (opts.histograms) for (const h of await weightHistograms(this.model, opts.histogram_bins, epoch)) sink(h);
     if (opts.filters) for (const f of await filterTiles(this.model, epoch)) sink(f);
     const v = this.ctx.validation;
-    if (v && probabilities && opts.confusion_matrix && this.config.loss !== 'mse' && this.config.loss !== 'mae' && this.config.loss !== 'huber') {
+    const regression = this.config.loss === 'mse' || this.config.loss === 'mae' || this.config.loss === 'huber';
+    if (v && probabilities && opts.confusion_matrix && !regression) {
       const classes = probabilities.shape[probabilities.shape.length - 1] ?? 1;
       sink(confusionReport({
         probabilities: (await probabilities.data()) as Float32Array, classes, labels: await this.labels(), epoch,
         topWrong: opts.confidently_wrong, ...(v.classNames ? { classNames: v.classNames } : {}),
       }));
+    } else if (v && probabilities && opts.confusion_matrix && regression && (probabilities.shape[probabilities.shape.length - 1] ?? 1) === 1) {
+      // One output per sample: the dashboard's predicted-vs-true scatter, residuals and worst rows.
+      sink(regressionReport({ predicted: await probabilities.data(), actual: await v.y.data(), epoch, worst: opts.confidently_wrong }));
     }
     if (v && this.probe && opts.activations) {
       const index = Math.min(opts.activation_probe_index, (v.x.shape[0] ?? 1) - 1);

@@ -14,6 +14,7 @@ import type {
   TrainingFilters,
   TrainingHistograms,
   TrainingProgress,
+  TrainingRegression,
   TrainingWarning,
 } from '../../../shared/api';
 import type { Graph } from '../../../shared/graph/types';
@@ -54,6 +55,8 @@ export class TrainingStore {
   histograms = $state.raw<TrainingHistograms | null>(null);
   filters = $state.raw<TrainingFilters | null>(null);
   confusion = $state.raw<TrainingConfusion | null>(null);
+  /** A regression run's validation predictions (instead of a confusion matrix). */
+  regression = $state.raw<TrainingRegression | null>(null);
   activations = $state.raw<TrainingActivations | null>(null);
   warnings = $state.raw<TrainingWarning[]>([]);
   prediction = $state.raw<PredictResult | null>(null);
@@ -109,6 +112,7 @@ export class TrainingStore {
         void this.loadWrong(p);
       }),
       host.on('training.activations', (p) => mine(p) && (this.activations = p)),
+      host.on('training.regression', (p) => mine(p) && (this.regression = p)),
       host.on('training.warning', (p) => mine(p) && (this.warnings = [...this.warnings, p])),
     ];
   }
@@ -144,6 +148,7 @@ export class TrainingStore {
     this.histograms = null;
     this.filters = null;
     this.confusion = null;
+    this.regression = null;
     this.activations = null;
     this.warnings = [];
     this.prediction = null;
