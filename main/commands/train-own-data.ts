@@ -5,7 +5,7 @@
  */
 import { ownDatasetOf, type DataSource } from '../../shared/data-preprocessing';
 import { findCatalogEntry } from '../datasets/catalog';
-import type { OwnData } from '../datasets/own-data';
+import { fingerprintOf, type OwnData } from '../datasets/own-data';
 
 export const OWN_DATA_OPTIONS = {
   test: { type: 'string' },
@@ -95,4 +95,26 @@ export function regressionSummary(l: Record<string, number>, loss: string): stri
     `val RMSE ${mse === undefined ? 'n/a (add the mse metric)' : Math.sqrt(mse).toFixed(4)}`,
   ];
   return `regression result (last epoch): ${parts.join(', ')}`;
+}
+
+/**
+ * A config (a project's) that trains on own data records the data's fingerprint: when the files changed since, the
+ * run still applies the stored preprocessing, and the user should know. Undefined when nothing changed (or no record).
+ */
+export async function dataChangedWarning(base: Record<string, unknown>): Promise<string | undefined> {
+  const dataset = base.dataset as ({ name: string } & Record<string, unknown>) | undefined;
+  const own = dataset && ownDatasetOf(dataset);
+  if (!own?.fingerprint) return undefined;
+  const roots = [own.source.path, ...(own.source.test_path ? [own.source.test_path] : [])];
+  let now;
+  try {
+    now = await fingerprintOf(roots);
+  } catch (err) {
+    return `the data at ${own.source.path} cannot be read (${(err as Error).message}): restore it, or pass --dataset PATH`;
+  }
+  if (now.sha256 === own.fingerprint.sha256) return undefined;
+  return (
+    `the data at ${own.source.path} changed since this configuration was made (${own.fingerprint.files} files, ${own.fingerprint.bytes} bytes then; ` +
+    `${now.files} files, ${now.bytes} bytes now): the stored preprocessing (standardisation, classes) is applied as it was; pass --dataset ${own.source.path} to fit it again`
+  );
 }

@@ -23,7 +23,7 @@ import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
-import { configForOwnData, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
+import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import type { Command } from './types';
 
 const USAGE =
@@ -221,6 +221,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
     // Like Keras' Boston example: standardised features, mse, mae.
     base = { ...regressionDefaults(base), preprocessing: { normalize: 'standardize' } };
   }
+  const stale = ownData ? undefined : await dataChangedWarning(base);
   if (args.own && !ownData) {
     throw new Error(`${Object.keys(args.own).map((k) => `--${k.replace(/_/g, '-')}`).join(', ')} apply to your own data: pass --dataset PATH (a folder, .csv, .npz, .npy or IDX folder)`);
   }
@@ -229,7 +230,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   const resumeFrom = args.resume ? resolveResume(args.resume, root) : undefined;
   const runId = `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
   return {
-    ...(ownData ? { warnings: ownData.warnings } : {}),
+    ...(ownData ? { warnings: ownData.warnings } : stale ? { warnings: [stale] } : {}),
     request: {
       runId,
       spec,

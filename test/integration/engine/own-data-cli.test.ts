@@ -1,12 +1,13 @@
 /** `layerlab train MODEL --dataset PATH`, spawned as a user runs it, on the real Boston Housing CSV and MNIST PNGs. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OwnDatasetConfigSchema } from '../../../shared/data-preprocessing';
 import { openProject } from '../../../main/projects/service';
 import { parseTrainArgs, prepareRun } from '../../../main/commands/train';
+import { openOwnData } from '../../../main/datasets/own-data';
 import { fixture, repoRoot } from './paths';
 
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'layerlab-own-cli-'));
@@ -102,6 +103,22 @@ describe('layerlab train --dataset PATH', () => {
     ['a missing --test path', ['--dataset', housing, '--label-column', 'MEDV', '--test', '/nonexistent/test.csv'], /--test \/nonexistent\/test\.csv: no such file or folder\./],
   ])('refuses %s with a message naming the fix', async (_what, flags, message) => {
     await expect(Promise.resolve().then(() => prepareRun(parseTrainArgs([bostonModel, ...flags, '--epochs', '1'])))).rejects.toThrowError(message);
+  });
+
+  it('warns when the data changed since the config recorded its fingerprint (size + sha256)', async () => {
+    const copy = path.join(cacheDir, 'housing-copy.csv');
+    copyFileSync(housing, copy);
+    const own = await openOwnData({ path: copy, label_column: 'MEDV' });
+    const configFile = path.join(cacheDir, 'own-config.json');
+    writeFileSync(configFile, JSON.stringify({ dataset: own.config, loss: 'mse', metrics: ['mae'], validation: { kind: 'split', fraction: 0.2 } }));
+    const unchanged = await prepareRun(parseTrainArgs([bostonModel, '--config', configFile, '--epochs', '1']));
+    expect(unchanged.warnings).toBeUndefined();
+    appendFileSync(copy, '0.1,0,1,0,0.5,6,50,4,1,300,15,390,5,22\n');
+    const changed = await prepareRun(parseTrainArgs([bostonModel, '--config', configFile, '--epochs', '1']));
+    expect(changed.warnings).toEqual([
+      `the data at ${copy} changed since this configuration was made (1 files, 34723 bytes then; 1 files, 34762 bytes now): ` +
+        `the stored preprocessing (standardisation, classes) is applied as it was; pass --dataset ${copy} to fit it again`,
+    ]);
   });
 
   it('the CLI exits 1 and prints the refusal', () => {
