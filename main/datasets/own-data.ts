@@ -144,6 +144,9 @@ function targetRange(y: ArrayLike<number>, rows: number): { min: number; max: nu
 export async function openOwnData(source: Omit<DataSource, 'kind'> & { kind?: DataKind }, opts: { baseDir?: string; stored?: DataPreprocessing } = {}): Promise<OwnData> {
   const path = resolve(opts.baseDir ?? '.', source.path);
   const testPath = source.test_path ? resolve(opts.baseDir ?? '.', source.test_path) : undefined;
+  if (!(await statOrNull(path))) {
+    throw new DatasetError(`'${source.path}' is neither a catalog dataset (see layerlab datasets list) nor an existing file or folder.`, path);
+  }
   if (testPath && !(await statOrNull(testPath))) throw new DatasetError(`--test ${source.test_path}: no such file or folder.`, testPath);
   const kind = source.kind ?? (await detectKind(path));
   const fraction = checkFraction(source.validation_split ?? DEFAULT_VALIDATION_SPLIT);
