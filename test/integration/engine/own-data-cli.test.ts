@@ -90,6 +90,32 @@ describe('layerlab train --dataset PATH', () => {
     });
   });
 
+  it('a stopped run on own data resumes from its checkpoint with the same preprocessing', () => {
+    const first = cli('train', bostonModel, '--dataset', housing, '--label-column', 'MEDV', '--epochs', '1', '--json');
+    expect(first.code, first.stderr).toBe(0);
+    const runId = /--resume (cli-\S+)\)/.exec(first.stderr)![1]!;
+    const resumed = cli('train', bostonModel, '--dataset', housing, '--label-column', 'MEDV', '--epochs', '2', '--resume', runId, '--json');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('after epoch 1');
+    const epochs = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; val_mae: number });
+    expect(epochs.map((e) => e.epoch)).toEqual([2]);
+    expect(Number.isFinite(epochs[0]!.val_mae)).toBe(true);
+  });
+
+  it('a sweep runs its trials on own data (config.dataset from the record)', async () => {
+    const own = await openOwnData({ path: housing, label_column: 'MEDV' });
+    const sweep = path.join(cacheDir, 'sweep.json');
+    writeFileSync(sweep, JSON.stringify({
+      name: 'lr',
+      dimensions: [{ target: { training: 'learning_rate' }, values: [0.001, 0.01] }],
+      objective: { metric: 'val_mae', mode: 'min' },
+      training: { dataset: own.config, loss: 'mse', metrics: ['mae'], validation: { kind: 'split', fraction: 0.2 }, epochs: 1, optimizer: { name: 'rmsprop', learning_rate: 0.001 } },
+    }));
+    const r = cli('sweep', bostonModel, '--config', sweep);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /^trial \d\/2 done {2}val_mae \d+\.\d{4}/.test(l))).toHaveLength(2);
+  });
+
   // In process (parse the flags, read the model and the data as `train` does): starting the CLI costs seconds each.
   it.each([
     ['no label column', ['--dataset', housing], /which column is the label\? None is named label\/target\/class\/y: pass --label-column NAME\. The columns are: CRIM, .*, MEDV\./],
