@@ -57,12 +57,15 @@ function sourceOptions(flags: Flags): OpenOptions {
     cacheDir: flags.values.get('--cache'),
     offline: flags.switches.has('--offline'),
   };
-  if (size || channels) {
-    const s = Number(size ?? 32);
-    opts.image = { size: [s, s], channels: channels === '1' ? 1 : 3 };
+  const own: NonNullable<OpenOptions['own']> = {};
+  if (size) {
+    const s = Number(size);
+    own.image_size = [s, s];
   }
+  if (channels) own.color = channels === '1' ? 'grayscale' : 'rgb';
   const labelColumn = flags.values.get('--label-column');
-  if (labelColumn !== undefined) opts.csv = { labelColumn: /^-?\d+$/.test(labelColumn) ? Number(labelColumn) : labelColumn };
+  if (labelColumn !== undefined) own.label_column = labelColumn;
+  opts.own = own;
   return opts;
 }
 
