@@ -108,7 +108,7 @@ async function list(flags: Flags): Promise<number> {
     const s = await cacheStatus(e, opts);
     const size = e.files.reduce((n, f) => n + f.bytes, 0);
     lines.push(
-      `${e.name.padEnd(14)} ${e.title.padEnd(26)} ${`[${e.sampleShape.join('x')}]`.padEnd(10)} ${String(e.classNames.length).padStart(3)} classes  ` +
+      `${e.name.padEnd(14)} ${e.title.padEnd(26)} ${`[${e.sampleShape.join('x')}]`.padEnd(10)} ${e.task === 'regression' ? 'regression ' : `${String(e.classNames.length).padStart(3)} classes`}  ` +
         `train ${e.splits.train} / test ${e.splits.test}  ${mb(size).padStart(6)} MB  ${s.state}`,
     );
   }
