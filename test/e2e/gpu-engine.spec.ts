@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { START } from './helpers';
 
 const SHOTS = 'test-results/screenshots';
 
@@ -6,7 +7,7 @@ const SHOTS = 'test-results/screenshots';
 // here, with no GPU, the reason it was not used and what to install (or, where the server sees SwiftShader through
 // VK_ICD_FILENAMES, the software adapter it skipped, named).
 test('the engine panel says why webgpu is not used and what to install', async ({ page }) => {
-  await page.goto('/?token=e2e-token');
+  await page.goto(START);
   await page.getByTestId('view-training').click();
   const engine = page.getByTestId('engine-info');
   await expect(engine).toContainText('Backend: wasm');
