@@ -9,6 +9,7 @@ import { filterGradAxis, inputGradAxis } from './geometry';
 import type { AxisFit } from './geometry';
 import { withScope } from './kernel-scope';
 import type { KernelScope } from './kernel-scope';
+import { filterGradFits, simdFilterGrad, simdKernelsEnabled } from './simd/gemm';
 
 type Pair = [number, number];
 type Shape4 = [number, number, number, number];
@@ -88,13 +89,25 @@ function gradGeometry(xShape: Shape4, filterShape: Shape4, attrs: NamedAttrMap, 
  * Accepts an extra `dilations` attribute (our Conv2D gradient passes it; stock gradients never dilate).
  */
 export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
+  const simd = simdKernelsEnabled();
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap }): TensorInfo => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     const attrs = args.attrs ?? {};
     checkChannelsLast('Conv2DBackpropFilter', attrs);
     const filterShape = attrs.filterShape as Shape4;
-    const { h, w, fh, fw } = gradGeometry(x.shape as Shape4, filterShape, attrs, false, 'filter');
+    const { info, h, w, fh, fw } = gradGeometry(x.shape as Shape4, filterShape, attrs, false, 'filter');
     return withScope(backend, funcs, (s) => {
+      if (simd && filterGradFits(info.inChannels, info.outChannels)) {
+        // Our SIMD kernel reads x and dy where they lie (no transposes, nothing repacked); x padded first if needed.
+        const { top, bottom, left, right } = info.padInfo;
+        const xp = top || bottom || left || right
+          ? s.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
+          : x;
+        const out = simdFilterGrad(backend, xp, dy, {
+          kh: info.filterHeight, kw: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
+        }, filterShape);
+        if (out) return out;
+      }
       const xt = applyFits(s, s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }), 1, fh, fw);
       const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
       // One convolution over the whole reduction (OH*OW*B): splitting it into bands of rows measured slower,

@@ -13,6 +13,7 @@ import {
   depthwiseBackpropInputWasm,
 } from './conv2d-grads';
 import { batchMatMulWasm } from './matmul';
+import { fusedMatMulWasm } from './fused-matmul';
 import { sumWasm } from './sum';
 import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
@@ -27,6 +28,7 @@ export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterWasm as unknown as Factory,
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputWasm as unknown as Factory,
   BatchMatMul: batchMatMulWasm as unknown as Factory,
+  _FusedMatMul: fusedMatMulWasm as unknown as Factory,
   Sum: sumWasm as unknown as Factory,
   MaxPoolGrad: maxPoolGradWasm as unknown as Factory,
   Identity: identityWasm as unknown as Factory,

@@ -81,6 +81,7 @@ export const STOCK_KERNELS = [
   'AvgPool',
   'Sub',
   'Step',
+  '_FusedMatMul',
 ] as const;
 
 export function captureStockKernels(backendName: string): Map<string, KernelFunc> {

@@ -1,0 +1,191 @@
+/**
+ * Two matrix-product kernels in WebAssembly SIMD, generated as code (see wasm-encoder.ts), that read tfjs' tensors
+ * where they lie in the wasm heap, in their row-major layout. XNNPACK (behind the stock wasm kernels) first packs its
+ * "weights" operand into panels on every call, and tfjs adds transposes around it; in training the weights change
+ * every step, so that packing and those transposes cost as much as the arithmetic for the shapes of a typical CNN
+ * (a Dense layer's 1.2M weights, a convolution's dy used as a filter). These kernels pack nothing: a 4x8 block of
+ * the result stays in eight v128 registers while the shared dimension streams through.
+ *
+ * `nn`  C[M,N] = A[M,K]·B[K,N] (+ bias[N], then ReLU), or with flag TRANSPOSED_OUT the same product written as
+ *       Cᵀ[N,M]. N must be a multiple of 4. Rows m0..m1 of C only (to split the work between threads).
+ * `filterGrad` dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh+kh·dh, ow·sw+kw·dw, ci] · dy[b,oh,ow,co]: a convolution's
+ *       filter gradient (valid padding: pad x first) read straight from x and dy, no im2col. A Dense layer's weight
+ *       gradient xᵀ·dy is the case H=OH=B=1, W=OW=batch, kernel 1x1. Ci and Co multiples of 4; rows m0..m1 of dW
+ *       viewed as [KH·KW·Ci, Co], m0 and m1 multiples of 4.
+ */
+import { FunctionBuilder, I32, V128 } from './wasm-encoder';
+import type { Local } from './wasm-encoder';
+
+export const RELU = 1;
+export const TRANSPOSED_OUT = 2;
+
+/** Byte lanes of i8x16.shuffle that broadcast f32 lane `r` of the first operand. */
+const splatLane = (r: number) => Array.from({ length: 16 }, (_, i) => 4 * r + (i % 4));
+
+function accumulators(f: FunctionBuilder): Local[][] {
+  return [0, 1, 2, 3].map(() => [f.local(V128), f.local(V128)]);
+}
+
+/** acc += s * b for the v128 locals given. */
+function madd(f: FunctionBuilder, acc: Local, s: () => void, b: Local): void {
+  f.get(acc);
+  s();
+  f.get(b);
+  f.f32x4Mul();
+  f.f32x4Add();
+  f.set(acc);
+}
+
+export function nnKernel(): FunctionBuilder {
+  const f = new FunctionBuilder(new Array<typeof I32>(10).fill(I32));
+  const [a, b, c, bias, M, K, N, flags, m0, m1] = Array.from({ length: 10 }, (_, i) => f.param(i));
+  const [i, j, k, pb, rowBytes, nBytes] = Array.from({ length: 6 }, () => f.local(I32));
+  const pa = [0, 1, 2, 3].map(() => f.local(I32));
+  const acc = accumulators(f);
+  const bv = [f.local(V128), f.local(V128)];
+  const s = f.local(V128);
+
+  f.get(K).i32(2).shl().set(rowBytes);
+  f.get(N).i32(2).shl().set(nBytes);
+  f.get(m0).set(i);
+
+  const tile = (mr: number, nv: number) => {
+    for (let r = 0; r < mr; r++) f.get(i).i32(r).add().get(rowBytes).mul().get(a).add().set(pa[r]!);
+    f.get(j).i32(2).shl().get(b).add().set(pb);
+    for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) f.v128Zero().set(acc[r]![v]!);
+    f.i32(0).set(k);
+    f.loopWhile(() => f.get(k).get(K).ltU(), () => {
+      for (let v = 0; v < nv; v++) f.get(pb).v128Load(16 * v).set(bv[v]!);
+      for (let r = 0; r < mr; r++) {
+        f.get(pa[r]!).v128Load32Splat().set(s);
+        for (let v = 0; v < nv; v++) madd(f, acc[r]![v]!, () => f.get(s), bv[v]!);
+        f.inc(pa[r]!, () => f.i32(4));
+      }
+      f.inc(pb, () => f.get(nBytes));
+      f.inc(k, () => f.i32(1));
+    });
+    // Transposed: C[j+4v+q, i+r] = acc[r][v] lane q.
+    f.ifThen(() => f.get(flags).i32(TRANSPOSED_OUT).and(), () => {
+      for (let r = 0; r < mr; r++) {
+        for (let v = 0; v < nv; v++) {
+          for (let q = 0; q < 4; q++) {
+            f.get(j).i32(4 * v + q).add().get(M).mul().get(i).add().i32(r).add().i32(2).shl().get(c).add();
+            f.get(acc[r]![v]!).storeLane(q);
+          }
+        }
+      }
+    });
+    f.ifThen(() => f.get(flags).i32(TRANSPOSED_OUT).and().eqz(), () => {
+      f.ifThen(() => f.get(bias), () => {
+        for (let r = 0; r < mr; r++) {
+          for (let v = 0; v < nv; v++) {
+            f.get(acc[r]![v]!).get(j).i32(2).shl().get(bias).add().v128Load(16 * v).f32x4Add().set(acc[r]![v]!);
+          }
+        }
+      });
+      f.ifThen(() => f.get(flags).i32(RELU).and(), () => {
+        for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) f.get(acc[r]![v]!).v128Zero().f32x4Max().set(acc[r]![v]!);
+      });
+      for (let r = 0; r < mr; r++) {
+        for (let v = 0; v < nv; v++) {
+          f.get(i).i32(r).add().get(N).mul().get(j).add().i32(2).shl().get(c).add();
+          f.get(acc[r]![v]!).v128Store(16 * v);
+        }
+      }
+    });
+  };
+
+  for (const mr of [4, 1]) {
+    f.loopWhile(() => f.get(i).i32(mr).add().get(m1).leU(), () => {
+      f.i32(0).set(j);
+      for (const nv of [2, 1]) {
+        f.loopWhile(() => f.get(j).i32(4 * nv).add().get(N).leU(), () => {
+          tile(mr, nv);
+          f.inc(j, () => f.i32(4 * nv));
+        });
+      }
+      f.inc(i, () => f.i32(mr));
+    });
+  }
+  return f;
+}
+
+export function filterGradKernel(): FunctionBuilder {
+  const f = new FunctionBuilder(new Array<typeof I32>(17).fill(I32));
+  const [x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, m0, m1] = Array.from({ length: 17 }, (_, i) => f.param(i));
+  const [bi, oh, m, j, ow, p, end, dyRow, xRow, px, pd, coBytes, xStep, kwci] = Array.from({ length: 14 }, () => f.local(I32));
+  const acc = accumulators(f);
+  const bv = [f.local(V128), f.local(V128)];
+  const av = f.local(V128);
+
+  f.get(Co).i32(2).shl().set(coBytes);
+  f.get(SW).get(Ci).mul().i32(2).shl().set(xStep);
+  f.get(KW).get(Ci).mul().set(kwci);
+  // Zero rows m0..m1 of the result; every (b, oh) row of dy then adds its share.
+  f.get(m0).get(coBytes).mul().get(out).add().set(p);
+  f.get(m1).get(coBytes).mul().get(out).add().set(end);
+  f.loopWhile(() => f.get(p).get(end).ltU(), () => {
+    f.get(p).v128Zero().v128Store();
+    f.inc(p, () => f.i32(16));
+  });
+
+  const tile = (nv: number) => {
+    for (let r = 0; r < 4; r++) {
+      for (let v = 0; v < nv; v++) {
+        f.get(m).i32(r).add().get(Co).mul().get(j).add().i32(2).shl().get(out).add().v128Load(16 * v).set(acc[r]![v]!);
+      }
+    }
+    f.get(xRow).set(px);
+    f.get(j).i32(2).shl().get(dyRow).add().set(pd);
+    f.i32(0).set(ow);
+    f.loopWhile(() => f.get(ow).get(OW).ltU(), () => {
+      f.get(px).v128Load().set(av);
+      for (let v = 0; v < nv; v++) f.get(pd).v128Load(16 * v).set(bv[v]!);
+      for (let r = 0; r < 4; r++) {
+        for (let v = 0; v < nv; v++) madd(f, acc[r]![v]!, () => f.get(av).get(av).shuffle(splatLane(r)), bv[v]!);
+      }
+      f.inc(px, () => f.get(xStep));
+      f.inc(pd, () => f.get(coBytes));
+      f.inc(ow, () => f.i32(1));
+    });
+    for (let r = 0; r < 4; r++) {
+      for (let v = 0; v < nv; v++) {
+        f.get(m).i32(r).add().get(Co).mul().get(j).add().i32(2).shl().get(out).add();
+        f.get(acc[r]![v]!).v128Store(16 * v);
+      }
+    }
+  };
+
+  f.i32(0).set(bi);
+  f.loopWhile(() => f.get(bi).get(B).ltU(), () => {
+    f.i32(0).set(oh);
+    f.loopWhile(() => f.get(oh).get(OH).ltU(), () => {
+      f.get(bi).get(OH).mul().get(oh).add().get(OW).mul().get(coBytes).mul().get(dy).add().set(dyRow);
+      f.get(m0).set(m);
+      f.loopWhile(() => f.get(m).i32(4).add().get(m1).leU(), () => {
+        // m = (kh·KW + kw)·Ci + ci
+        const kh = () => f.get(m).get(kwci).divU();
+        const kw = () => f.get(m).get(kwci).remU().get(Ci).divU();
+        const ci = () => f.get(m).get(Ci).remU();
+        f.get(bi).get(H).mul().get(oh).get(SH).mul().add();
+        kh();
+        f.get(DH).mul().add().get(W).mul();
+        kw();
+        f.get(DW).mul().add().get(Ci).mul();
+        ci();
+        f.add().i32(2).shl().get(x).add().set(xRow);
+        f.i32(0).set(j);
+        for (const nv of [2, 1]) {
+          f.loopWhile(() => f.get(j).i32(4 * nv).add().get(Co).leU(), () => {
+            tile(nv);
+            f.inc(j, () => f.i32(4 * nv));
+          });
+        }
+        f.inc(m, () => f.i32(4));
+      });
+      f.inc(oh, () => f.i32(1));
+    });
+    f.inc(bi, () => f.i32(1));
+  });
+  return f;
+}

@@ -1,0 +1,82 @@
+/**
+ * Our SIMD product kernels (main/engine/kernels/simd) against the cpu backend: every shape family they take, with
+ * tails (rows not a multiple of 4, columns a multiple of 4 but not 8), large enough products that the work is split
+ * with the helper thread (threaded wasm build), and shapes they refuse (stock path, still right).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initWasmAndCpu, on, randomArray, relError } from './backend-compare';
+import { simdCalls } from '../../../main/engine/kernels/simd/gemm';
+
+const tensor = (shape: number[], seed: number) => tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed), shape);
+
+/** Runs f on wasm and cpu, checks every output (< 1e-5 relative to the reference's scale) and returns the SIMD calls made. */
+async function agree(f: () => tf.Tensor[], kernel: keyof typeof simdCalls): Promise<number> {
+  const before = simdCalls[kernel];
+  const got = await on('wasm', f);
+  const calls = simdCalls[kernel] - before;
+  const want = await on('cpu', f);
+  got.forEach((g, i) => {
+    expect(g.shape).toEqual(want[i]!.shape);
+    expect(relError(g.data, want[i]!.data), `output ${i}`).toBeLessThan(1e-5);
+  });
+  return calls;
+}
+
+beforeAll(initWasmAndCpu);
+
+describe('SIMD product kernels on wasm against cpu', () => {
+  it.each([
+    ['A·B, 4-row and single-row tiles, 8- and 4-wide columns', [33, 20], [20, 12], false, false],
+    ['A·B, a Dense forward pass (split between threads)', [32, 9216], [9216, 128], false, false],
+    ['Aᵀ·B, a Dense weight gradient xᵀ·dy (split between threads)', [32, 2304], [32, 128], true, false],
+    ['A·Bᵀ, a Dense input gradient dy·Wᵀ (split between threads)', [32, 128], [2304, 128], false, true],
+    ['A·Bᵀ, small', [8, 5], [12, 5], false, true],
+  ] as const)('BatchMatMul %s', async (_t, sa, sb, ta, tb) => {
+    const calls = await agree(() => [tf.matMul(tensor([...sa], 1), tensor([...sb], 2), ta, tb)], ta ? 'filterGrad' : 'nn');
+    expect(calls).toBe(1);
+  });
+
+  it('leaves shapes it does not take to the stock kernels (columns not a multiple of 4, batched, both transposed)', async () => {
+    const calls = await agree(() => [
+      tf.matMul(tensor([6, 7], 3), tensor([7, 10], 4)),
+      tf.matMul(tensor([2, 4, 8], 5), tensor([2, 8, 4], 6)),
+      tf.matMul(tensor([8, 4], 7), tensor([8, 8], 8), true, true),
+    ], 'nn');
+    expect(calls).toBe(0);
+  });
+
+  it('_FusedMatMul with bias and ReLU (a Dense layer), and with other activations through the stock kernel', async () => {
+    const calls = await agree(() => [
+      tf.fused.matMul({ a: tensor([20, 36], 9), b: tensor([36, 16], 10), bias: tensor([16], 11), activation: 'relu' }),
+      tf.fused.matMul({ a: tensor([5, 8], 12), b: tensor([8, 4], 13), bias: tensor([4], 14) }),
+      tf.fused.matMul({ a: tensor([5, 8], 15), b: tensor([8, 4], 16), bias: tensor([4], 17), activation: 'sigmoid' }),
+    ], 'nn');
+    expect(calls).toBe(2);
+  });
+
+  it.each([
+    ['workshop CNN conv2 (split between threads)', [4, 26, 26, 32], [3, 3], 64, 1, 'valid', 1],
+    ['same padding, stride 2', [2, 9, 8, 8], [3, 3], 12, 2, 'same', 1],
+    ['rectangular kernel, 4-wide output channels', [2, 11, 9, 4], [3, 2], 4, 1, 'valid', 1],
+  ] as const)('Conv2DBackpropFilter: %s', async (_t, xs, k, cout, stride, pad, dil) => {
+    const f = () => {
+      const x = tensor([...xs], 21) as tf.Tensor4D;
+      const y = tf.conv2d(x, tf.zeros([k[0], k[1], xs[3], cout]) as tf.Tensor4D, stride, pad, 'NHWC', dil);
+      const dy = tensor(y.shape, 22) as tf.Tensor4D;
+      return [tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, stride, pad, 'NHWC', dil).mul(dy).sum())(tensor([k[0], k[1], xs[3], cout], 23))];
+    };
+    expect(await agree(f, 'filterGrad')).toBe(1);
+  });
+
+  it('frees its intermediates and allocates only its result', async () => {
+    await tf.setBackend('wasm');
+    const run = () => tf.tidy(() => [tf.matMul(tensor([8, 12], 1), tensor([16, 12], 2), false, true), tf.matMul(tensor([8, 12], 3), tensor([8, 16], 4), true)]);
+    tf.dispose(run());
+    const ids = (tf.backend() as unknown as { dataIdMap: { numDataIds(): number } }).dataIdMap.numDataIds();
+    const bytes = tf.memory().numBytes;
+    tf.dispose(run());
+    expect(tf.memory().numBytes).toBe(bytes);
+    expect((tf.backend() as unknown as { dataIdMap: { numDataIds(): number } }).dataIdMap.numDataIds()).toBe(ids);
+  });
+});
