@@ -10,6 +10,7 @@ import type { AxisFit } from './geometry';
 import { withScope } from './kernel-scope';
 import type { KernelScope } from './kernel-scope';
 import { filterGradFits, simdFilterGrad, simdKernelsEnabled } from './simd/gemm';
+import { simdConvPadded } from './conv2d';
 
 type Pair = [number, number];
 type Shape4 = [number, number, number, number];
@@ -125,6 +126,7 @@ export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: Readonly
  * swapped. Accepts an extra `dilations` attribute like the filter gradient.
  */
 export function conv2DBackpropInputWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
+  const simd = simdKernelsEnabled();
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap }): TensorInfo => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const attrs = args.attrs ?? {};
@@ -135,6 +137,9 @@ export function conv2DBackpropInputWasm(backend: KernelBackend, funcs: ReadonlyM
       const dyz = applyFits(s, zeroUpsample(s, dy, strides), 1, fh, fw);
       const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
       const wt = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+      const fast = simd ? simdConvPadded(s, backend, dyz, wt, [fh.padBefore, fh.padAfter, fw.padBefore, fw.padAfter], [1, 1], [h.dilation, w.dilation]) : null;
+      if (fast && fast.shape[1] === inputShape[1] && fast.shape[2] === inputShape[2]) return fast;
+      if (fast) backend.disposeData(fast.dataId);
       return s.run('Conv2D', { x: dyz, filter: wt }, {
         strides: [1, 1], dilations: [h.dilation, w.dilation], pad: explicitPad(fh, fw), dataFormat: 'NHWC',
       });

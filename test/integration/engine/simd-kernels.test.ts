@@ -56,7 +56,8 @@ describe('SIMD product kernels on wasm against cpu', () => {
   });
 
   it.each([
-    ['workshop CNN conv2 (split between threads)', [4, 26, 26, 32], [3, 3], 64, 1, 'valid', 1],
+    // cpu's own filter gradient takes ~10 s per image of this size on a loaded machine: one image.
+    ['workshop CNN conv2 (split between threads)', [1, 26, 26, 32], [3, 3], 64, 1, 'valid', 1],
     ['same padding, stride 2', [2, 9, 8, 8], [3, 3], 12, 2, 'same', 1],
     ['rectangular kernel, 4-wide output channels', [2, 11, 9, 4], [3, 2], 4, 1, 'valid', 1],
   ] as const)('Conv2DBackpropFilter: %s', async (_t, xs, k, cout, stride, pad, dil) => {
@@ -67,6 +68,49 @@ describe('SIMD product kernels on wasm against cpu', () => {
       return [tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, stride, pad, 'NHWC', dil).mul(dy).sum())(tensor([k[0], k[1], xs[3], cout], 23))];
     };
     expect(await agree(f, 'filterGrad')).toBe(1);
+  });
+
+  it.each([
+    ['workshop CNN conv2 (split between threads)', [4, 26, 26, 32], [3, 3], 64, 1, 'valid', 1],
+    ['workshop CNN conv1: one input channel', [3, 28, 28, 1], [3, 3], 32, 1, 'valid', 1],
+    ['same padding, stride 2, output width not a multiple of 4', [2, 9, 11, 3], [3, 3], 12, 2, 'same', 1],
+    ['dilation 2, rectangular kernel, 4 output channels', [2, 11, 9, 4], [3, 2], 4, 1, 'same', 2],
+  ] as const)('Conv2D forward and input gradient: %s', async (_t, xs, k, cout, stride, pad, dil) => {
+    const f = () => {
+      const x = tensor([...xs], 31) as tf.Tensor4D;
+      const w = tensor([k[0], k[1], xs[3], cout], 32) as tf.Tensor4D;
+      const y = tf.conv2d(x, w, stride, pad, 'NHWC', dil);
+      const dy = tensor(y.shape, 33);
+      // The input gradient of undilated convolutions runs our Conv2DBackpropInput, whose convolution is ours too.
+      return dil === 1 ? [y, tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, stride, pad).mul(dy).sum())(x)] : [y];
+    };
+    // tf.grad runs the forward pass again; the input gradient's convolution has Ci output channels.
+    expect(await agree(f, 'conv')).toBe(dil === 1 ? 2 + (xs[3] % 4 === 0 ? 1 : 0) : 1);
+  });
+
+  it.each([
+    ['workshop CNN 2x2 (split between threads)', [4, 24, 24, 64], 2, 'valid', 1],
+    ['3x3 windows, 4 channels', [2, 9, 6, 4], 3, 'valid', 1],
+    ['2x2 same over an odd size (padding: the general path)', [2, 7, 5, 4], 2, 'same', 0],
+  ] as const)('MaxPoolGrad %s', async (_t, shape, size, pad, calls) => {
+    const f = () => {
+      const x = tensor([...shape], 41) as tf.Tensor4D;
+      const dy = tensor(tf.maxPool(x, size, size, pad).shape, 42);
+      return [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, size, size, pad).mul(dy).sum())(x)];
+    };
+    expect(await agree(f, 'maxPoolGrad')).toBe(calls);
+  });
+
+  it('MaxPoolGrad sends a tied window\'s gradient to its first maximum only (all-negative windows too)', async () => {
+    const f = () => {
+      const x = tensor([2, 3, 3, 8], 43).sub(2);
+      const up = tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [6, 6]);
+      const dy = tensor([2, 3, 3, 8], 44);
+      return [tf.grad((a: tf.Tensor) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid').mul(dy).sum())(up)];
+    };
+    expect(await agree(f, 'maxPoolGrad')).toBe(1);
+    const got = await on('wasm', f);
+    expect(Array.from(got[0]!.data).filter((v) => v !== 0).length).toBe(2 * 3 * 3 * 8);
   });
 
   it('frees its intermediates and allocates only its result', async () => {

@@ -8,6 +8,12 @@
  *
  * `nn`  C[M,N] = A[M,K]·B[K,N] (+ bias[N], then ReLU), or with flag TRANSPOSED_OUT the same product written as
  *       Cᵀ[N,M]. N must be a multiple of 4. Rows m0..m1 of C only (to split the work between threads).
+ * `conv` out[b,oh,ow,co] = Σ_{kh,kw,ci} x[b, oh·sh+kh·dh, ow·sw+kw·dw, ci] · w[kh,kw,ci,co] (+ bias, ReLU): a
+ *       valid-padded convolution (pad x first) as the same 4x8 blocks, 4 neighbouring output pixels by 8 output
+ *       channels, the filter read in its own layout. Co a multiple of 4; output rows (b, oh) m0..m1.
+ * `maxPoolGrad` dx of a max pooling with disjoint KHxKW windows (stride = window, no padding, H = OH·KH,
+ *       W = OW·KW): each window's dy goes to the first position equal to its maximum y (TensorFlow's tie rule), the
+ *       rest get 0; one pass, 4 channels at a time. C a multiple of 4; output rows (b, oh) m0..m1.
  * `filterGrad` dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh+kh·dh, ow·sw+kw·dw, ci] · dy[b,oh,ow,co]: a convolution's
  *       filter gradient (valid padding: pad x first) read straight from x and dy, no im2col. A Dense layer's weight
  *       gradient xᵀ·dy is the case H=OH=B=1, W=OW=batch, kernel 1x1. Ci and Co multiples of 4; rows m0..m1 of dW
@@ -186,6 +192,123 @@ export function filterGradKernel(): FunctionBuilder {
       f.inc(oh, () => f.i32(1));
     });
     f.inc(bi, () => f.i32(1));
+  });
+  return f;
+}
+
+export function convKernel(): FunctionBuilder {
+  const f = new FunctionBuilder(new Array<typeof I32>(20).fill(I32));
+  const [x, w, out, bias, H, W, Ci, OH, OW, Co, KH, KW, SH, SW, DH, DW, flags, m0, m1] = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19].map((i) => f.param(i));
+  const [row, bi, oh, ow, j, kh, kw, ci, pb, xBase, coBytes, colStep, outRow] = Array.from({ length: 13 }, () => f.local(I32));
+  const pa = [0, 1, 2, 3].map(() => f.local(I32));
+  const acc = accumulators(f);
+  const bv = [f.local(V128), f.local(V128)];
+  const s = f.local(V128);
+
+  f.get(Co).i32(2).shl().set(coBytes);
+  f.get(SW).get(Ci).mul().i32(2).shl().set(colStep);
+
+  const tile = (mr: number, nv: number) => {
+    for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) f.v128Zero().set(acc[r]![v]!);
+    f.get(j).i32(2).shl().get(w).add().set(pb);
+    f.i32(0).set(kh);
+    f.loopWhile(() => f.get(kh).get(KH).ltU(), () => {
+      f.i32(0).set(kw);
+      f.loopWhile(() => f.get(kw).get(KW).ltU(), () => {
+        // x[b, oh·SH + kh·DH, (ow + r)·SW + kw·DW, 0]
+        f.get(bi).get(H).mul().get(oh).get(SH).mul().add().get(kh).get(DH).mul().add().get(W).mul();
+        f.get(ow).get(SW).mul().add().get(kw).get(DW).mul().add().get(Ci).mul().i32(2).shl().get(x).add().set(xBase);
+        for (let r = 0; r < mr; r++) f.get(xBase).i32(r).get(colStep).mul().add().set(pa[r]!);
+        f.i32(0).set(ci);
+        f.loopWhile(() => f.get(ci).get(Ci).ltU(), () => {
+          for (let v = 0; v < nv; v++) f.get(pb).v128Load(16 * v).set(bv[v]!);
+          for (let r = 0; r < mr; r++) {
+            f.get(pa[r]!).v128Load32Splat().set(s);
+            for (let v = 0; v < nv; v++) madd(f, acc[r]![v]!, () => f.get(s), bv[v]!);
+            f.inc(pa[r]!, () => f.i32(4));
+          }
+          f.inc(pb, () => f.get(coBytes));
+          f.inc(ci, () => f.i32(1));
+        });
+        f.inc(kw, () => f.i32(1));
+      });
+      f.inc(kh, () => f.i32(1));
+    });
+    f.ifThen(() => f.get(bias), () => {
+      for (let r = 0; r < mr; r++) {
+        for (let v = 0; v < nv; v++) f.get(acc[r]![v]!).get(j).i32(2).shl().get(bias).add().v128Load(16 * v).f32x4Add().set(acc[r]![v]!);
+      }
+    });
+    f.ifThen(() => f.get(flags).i32(RELU).and(), () => {
+      for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) f.get(acc[r]![v]!).v128Zero().f32x4Max().set(acc[r]![v]!);
+    });
+    for (let r = 0; r < mr; r++) {
+      for (let v = 0; v < nv; v++) {
+        f.get(outRow).get(ow).i32(r).add().get(Co).mul().get(j).add().i32(2).shl().add();
+        f.get(acc[r]![v]!).v128Store(16 * v);
+      }
+    }
+  };
+
+  f.get(m0).set(row);
+  f.loopWhile(() => f.get(row).get(m1).ltU(), () => {
+    f.get(row).get(OH).divU().set(bi);
+    f.get(row).get(OH).remU().set(oh);
+    f.get(row).get(OW).mul().get(Co).mul().i32(2).shl().get(out).add().set(outRow);
+    f.i32(0).set(ow);
+    for (const mr of [4, 1]) {
+      f.loopWhile(() => f.get(ow).i32(mr).add().get(OW).leU(), () => {
+        f.i32(0).set(j);
+        for (const nv of [2, 1]) {
+          f.loopWhile(() => f.get(j).i32(4 * nv).add().get(Co).leU(), () => {
+            tile(mr, nv);
+            f.inc(j, () => f.i32(4 * nv));
+          });
+        }
+        f.inc(ow, () => f.i32(mr));
+      });
+    }
+    f.inc(row, () => f.i32(1));
+  });
+  return f;
+}
+
+export function maxPoolGradKernel(): FunctionBuilder {
+  const f = new FunctionBuilder(new Array<typeof I32>(11).fill(I32));
+  const [x, y, dy, dx, OW, C, W, KH, KW, m0, m1] = Array.from({ length: 11 }, (_, i) => f.param(i));
+  const [row, ow, c, i, j, pyo, addr] = Array.from({ length: 7 }, () => f.local(I32));
+  const [yv, dv, taken, eq] = Array.from({ length: 4 }, () => f.local(V128));
+
+  f.get(m0).set(row);
+  f.loopWhile(() => f.get(row).get(m1).ltU(), () => {
+    f.i32(0).set(ow);
+    f.loopWhile(() => f.get(ow).get(OW).ltU(), () => {
+      f.i32(0).set(c);
+      f.loopWhile(() => f.get(c).get(C).ltU(), () => {
+        f.get(row).get(OW).mul().get(ow).add().get(C).mul().get(c).add().i32(2).shl().set(pyo);
+        f.get(pyo).get(y).add().v128Load().set(yv);
+        f.get(pyo).get(dy).add().v128Load().set(dv);
+        f.v128Zero().set(taken);
+        f.i32(0).set(i);
+        f.loopWhile(() => f.get(i).get(KH).ltU(), () => {
+          f.i32(0).set(j);
+          f.loopWhile(() => f.get(j).get(KW).ltU(), () => {
+            // ((row·KH + i)·W + ow·KW + j)·C + c
+            f.get(row).get(KH).mul().get(i).add().get(W).mul().get(ow).get(KW).mul().add().get(j).add().get(C).mul().get(c).add().i32(2).shl().set(addr);
+            f.get(addr).get(x).add().v128Load().get(yv).f32x4Eq().set(eq);
+            f.get(addr).get(dx).add();
+            f.get(eq).get(taken).v128AndNot().get(dv).v128And();
+            f.v128Store();
+            f.get(taken).get(eq).v128Or().set(taken);
+            f.inc(j, () => f.i32(1));
+          });
+          f.inc(i, () => f.i32(1));
+        });
+        f.inc(c, () => f.i32(4));
+      });
+      f.inc(ow, () => f.i32(1));
+    });
+    f.inc(row, () => f.i32(1));
   });
   return f;
 }

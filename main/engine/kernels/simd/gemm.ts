@@ -13,7 +13,7 @@ import { SimdPool } from './pool';
 export const simdKernelsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.LAYERLAB_SIMD_KERNELS?.trim() !== '0';
 
 /** How many products each SIMD kernel ran (tests check that a shape took the SIMD path, not the stock one). */
-export const simdCalls = { nn: 0, filterGrad: 0 };
+export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0 };
 
 interface Runner {
   backend: KernelBackend;
@@ -40,7 +40,7 @@ const last2 = (shape: readonly number[]) => shape.slice(-2) as [number, number];
  * Runs `fn` over rows [0, rows) in chunks of `align`, the helper threads taking the first part and this thread the
  * rest, so that all cores work; below `minWork` (multiply-adds) one thread does it all (waking a thread costs more).
  */
-function split(r: Runner, fn: 'nn' | 'filterGrad', args: number[], rows: number, align: number, work: number): void {
+function split(r: Runner, fn: keyof typeof simdCalls, args: number[], rows: number, align: number, work: number): void {
   simdCalls[fn]++;
   const helpers = r.pool && work >= 2e6 ? r.pool.size : 0;
   if (helpers === 0) {
@@ -105,5 +105,41 @@ export function simdFilterGrad(
   const rows = g.kh * g.kw * ci;
   const args = [offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), bs, oh, ow, h, w, ci, co, g.kw, g.sh, g.sw, g.dh, g.dw];
   split(r, 'filterGrad', args, rows, 4, bs * oh * ow * rows * co);
+  return out;
+}
+
+/**
+ * A valid-padded convolution (pad x first) of x [B, H, W, Ci] with w [KH, KW, Ci, Co] into [B, OH, OW, Co], plus an
+ * optional bias and ReLU. Co a multiple of 4.
+ */
+export function simdConv(
+  backend: KernelBackend, x: TensorInfo, w: TensorInfo, outHW: [number, number],
+  g: { sh: number; sw: number; dh: number; dw: number }, options: { bias?: TensorInfo | null; relu?: boolean } = {},
+): TensorInfo | null {
+  const [bs, h, wd, ci] = x.shape as [number, number, number, number];
+  const [kh, kw, ci2, co] = w.shape as [number, number, number, number];
+  const [oh, ow] = outHW;
+  if (x.dtype !== 'float32' || w.dtype !== 'float32' || ci !== ci2 || co % 4 !== 0) return null;
+  if (options.bias && (options.bias.dtype !== 'float32' || options.bias.shape.length !== 1 || options.bias.shape[0] !== co)) return null;
+  const r = runnerFor(backend);
+  const out = makeOutput(backend, [bs, oh, ow, co]);
+  const args = [offsetOf(backend, x), offsetOf(backend, w), offsetOf(backend, out), options.bias ? offsetOf(backend, options.bias) : 0,
+    bs, h, wd, ci, oh, ow, co, kh, kw, g.sh, g.sw, g.dh, g.dw, options.relu ? RELU : 0];
+  split(r, 'conv', args, bs * oh, 1, bs * oh * ow * co * kh * kw * ci);
+  return out;
+}
+
+/**
+ * MaxPoolGrad for disjoint KHxKW windows without padding over x [B, OH·KH, OW·KW, C] (C a multiple of 4), given the
+ * pooled y and dy [B, OH, OW, C]; null for other shapes.
+ */
+export function simdMaxPoolGrad(backend: KernelBackend, x: TensorInfo, y: TensorInfo, dy: TensorInfo, kh: number, kw: number): TensorInfo | null {
+  const [bs, h, w, c] = x.shape as [number, number, number, number];
+  const [, oh, ow] = y.shape as [number, number, number, number];
+  if ([x, y, dy].some((t) => t.dtype !== 'float32') || c % 4 !== 0 || h !== oh * kh || w !== ow * kw) return null;
+  const r = runnerFor(backend);
+  const out = makeOutput(backend, [...x.shape]);
+  const args = [offsetOf(backend, x), offsetOf(backend, y), offsetOf(backend, dy), offsetOf(backend, out), ow, c, w, kh, kw];
+  split(r, 'maxPoolGrad', args, bs * oh, 1, 4 * bs * h * w * c);
   return out;
 }

@@ -6,7 +6,7 @@
  */
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { encodeModule } from './wasm-encoder';
-import { filterGradKernel, nnKernel } from './gemm-code';
+import { convKernel, filterGradKernel, maxPoolGradKernel, nnKernel } from './gemm-code';
 
 /** The parts of tfjs' BackendWasm we use (not in its public types). */
 export interface WasmBackendInternals {
@@ -20,6 +20,10 @@ export interface SimdExports {
   nn: (...args: number[]) => void;
   /** (x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, m0, m1): see gemm-code.ts. */
   filterGrad: (...args: number[]) => void;
+  /** (x, w, out, bias, B, H, W, Ci, OH, OW, Co, KH, KW, SH, SW, DH, DW, flags, m0, m1): see gemm-code.ts. */
+  conv: (...args: number[]) => void;
+  /** (x, y, dy, dx, OW, C, W, KH, KW, m0, m1): see gemm-code.ts. */
+  maxPoolGrad: (...args: number[]) => void;
 }
 
 export function backendMemory(backend: KernelBackend): WebAssembly.Memory {
@@ -44,6 +48,8 @@ export function simdModule(shared: boolean): WebAssembly.Module {
     const bytes = encodeModule({ initial: 1, maximum: shared ? 65536 : undefined, shared }, [
       { name: 'nn', fn: nnKernel() },
       { name: 'filterGrad', fn: filterGradKernel() },
+      { name: 'conv', fn: convKernel() },
+      { name: 'maxPoolGrad', fn: maxPoolGradKernel() },
     ]);
     m = new WebAssembly.Module(bytes);
     compiled.set(shared, m);

@@ -87,6 +87,11 @@ export class FunctionBuilder {
   f32x4Add = () => this.emit(...simd(0xe4));
   f32x4Mul = () => this.emit(...simd(0xe6));
   f32x4Max = () => this.emit(...simd(0xe9));
+  f32x4Eq = () => this.emit(...simd(0x41));
+  v128And = () => this.emit(...simd(0x4e));
+  /** a & ~b for a below b on the stack. */
+  v128AndNot = () => this.emit(...simd(0x4f));
+  v128Or = () => this.emit(...simd(0x50));
 
   emit(...bytes: number[]): this {
     for (const b of bytes) this.code.push(b);
