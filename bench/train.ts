@@ -18,8 +18,9 @@
  *
  * Options (env): BENCH_SLICES (pairs, default 40), BENCH_SLICE_BATCHES (batches per slice; cnn 4, mlp 16),
  * BENCH_SAMPLES (training subset, 4096), BENCH_TEST (test images for accuracy, 1000), BENCH_BATCH (32),
- * BENCH_BACKEND (auto), BENCH_PYTHON (/usr/bin/python3), LAYERLAB_WASM_THREADS (wasm thread pool, default one per
- * core; 1 = the single-threaded build).
+ * BENCH_BACKEND (auto), BENCH_PYTHON (/usr/bin/python3), BENCH_THREADS (threads of both sides, default one per core;
+ * sets LAYERLAB_WASM_THREADS, 1 = the single-threaded wasm build), LAYERLAB_SIMD_KERNELS=0 (tfjs' stock wasm kernels
+ * instead of ours, for comparison).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -56,7 +57,10 @@ const samples = envInt('BENCH_SAMPLES', 4096);
 const testCount = envInt('BENCH_TEST', 1000);
 const batchSize = envInt('BENCH_BATCH', 32);
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
-const cores = os.cpus().length;
+// Threads of each side: BENCH_THREADS for both (1 compares the arithmetic alone: no pool spinning or waiting for a
+// descheduled thread, which on an overloaded machine costs OpenMP and XNNPACK pools CPU time), else one per core.
+const cores = envInt('BENCH_THREADS', os.cpus().length);
+if (process.env.BENCH_THREADS) process.env.LAYERLAB_WASM_THREADS = String(cores);
 
 /** One slice of one side: wall seconds, its own CPU seconds, and the other side's CPU seconds meanwhile. */
 interface Slice { seconds: number; cpuSeconds: number; otherCpuSeconds: number }
@@ -231,7 +235,7 @@ async function profile(tfjs: Awaited<ReturnType<typeof tfjsTrainer>>, steps: num
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const label = modelKind === 'cnn' ? 'workshop CNN' : 'MLP 784-512-512-10';
-console.log(`${label}, MNIST ${samples} training samples, batch ${batchSize}, ${cores} cores; load average ${load()} (1/5/15 min)`);
+console.log(`${label}, MNIST ${samples} training samples, batch ${batchSize}, ${cores} threads each (${os.cpus().length} cores); load average ${load()} (1/5/15 min)`);
 const tfjs = await tfjsTrainer();
 if (profileOnly) {
   await profile(tfjs, envInt('BENCH_PROFILE_STEPS', 10));

@@ -10,7 +10,7 @@ import type { AxisFit } from './geometry';
 import { withScope } from './kernel-scope';
 import type { KernelScope } from './kernel-scope';
 import { filterGradFits, simdFilterGrad, simdKernelsEnabled } from './simd/gemm';
-import { simdConvPadded } from './conv2d';
+import { padded, simdConvPadded } from './conv2d';
 
 type Pair = [number, number];
 type Shape4 = [number, number, number, number];
@@ -101,9 +101,7 @@ export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: Readonly
       if (simd && filterGradFits(info.inChannels, info.outChannels)) {
         // Our SIMD kernel reads x and dy where they lie (no transposes, nothing repacked); x padded first if needed.
         const { top, bottom, left, right } = info.padInfo;
-        const xp = top || bottom || left || right
-          ? s.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
-          : x;
+        const xp = top || bottom || left || right ? padded(s, backend, x, [top, bottom, left, right]) : x;
         const out = simdFilterGrad(backend, xp, dy, {
           kh: info.filterHeight, kw: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
         }, filterShape);

@@ -8,13 +8,20 @@
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { KernelScope } from './kernel-scope';
-import { simdConv, simdKernelsEnabled } from './simd/gemm';
+import { simdConv, simdKernelsEnabled, simdPad } from './simd/gemm';
 
 type Pair = [number, number];
 type Shape4 = [number, number, number, number];
 
 /** [top, bottom, left, right] zero padding of the input. */
 export type Pads4 = [number, number, number, number];
+
+/** x zero-padded: our SIMD kernel when the channels allow (a scope intermediate either way), else the stock PadV2. */
+export function padded(s: KernelScope, backend: KernelBackend, x: TensorInfo, [top, bottom, left, right]: Pads4): TensorInfo {
+  const fast = simdPad(backend, x, [top, bottom, left, right]);
+  if (fast) return s.adopt(fast);
+  return s.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+}
 
 const outSize = (size: number, k: number, stride: number, dilation: number) => Math.floor((size - ((k - 1) * dilation + 1)) / stride) + 1;
 
@@ -28,9 +35,7 @@ export function simdConvPadded(
   const [kh, kw, , co] = filter.shape as Shape4;
   if (co % 4 !== 0 || x.dtype !== 'float32' || !simdKernelsEnabled()) return null;
   const [top, bottom, left, right] = pads;
-  const xp = top || bottom || left || right
-    ? s.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
-    : x;
+  const xp = top || bottom || left || right ? padded(s, backend, x, pads) : x;
   const [, h, w] = xp.shape as Shape4;
   const oh = outSize(h, kh, strides[0], dilations[0]);
   const ow = outSize(w, kw, strides[1], dilations[1]);

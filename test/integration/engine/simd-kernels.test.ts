@@ -85,7 +85,11 @@ describe('SIMD product kernels on wasm against cpu', () => {
       return dil === 1 ? [y, tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, stride, pad).mul(dy).sum())(x)] : [y];
     };
     // tf.grad runs the forward pass again; the input gradient's convolution has Ci output channels.
+    const pads = simdCalls.pad;
     expect(await agree(f, 'conv')).toBe(dil === 1 ? 2 + (xs[3] % 4 === 0 ? 1 : 0) : 1);
+    // The input gradient pads dy (Co channels) by our kernel; 'same' forward passes pad x when Ci allows.
+    const fourChannels = xs[3] % 4 === 0;
+    expect(simdCalls.pad - pads).toBe((dil === 1 && fourChannels ? 1 : 0) + (pad === 'same' && fourChannels ? (dil === 1 ? 2 : 1) : 0));
   });
 
   it.each([

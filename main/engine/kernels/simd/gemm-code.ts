@@ -14,6 +14,8 @@
  * `maxPoolGrad` dx of a max pooling with disjoint KHxKW windows (stride = window, no padding, H = OH·KH,
  *       W = OW·KW): each window's dy goes to the first position equal to its maximum y (TensorFlow's tie rule), the
  *       rest get 0; one pass, 4 channels at a time. C a multiple of 4; output rows (b, oh) m0..m1.
+ * `pad` zero padding of x [B, H, W, C] by pt/pb rows and pl/pr columns (C a multiple of 4), a row at a time
+ *       (tfjs' generic PadV2 costs as much as a fifth of the convolution it prepares); output rows m0..m1.
  * `filterGrad` dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh+kh·dh, ow·sw+kw·dw, ci] · dy[b,oh,ow,co]: a convolution's
  *       filter gradient (valid padding: pad x first) read straight from x and dy, no im2col. A Dense layer's weight
  *       gradient xᵀ·dy is the case H=OH=B=1, W=OW=batch, kernel 1x1. Ci and Co multiples of 4; rows m0..m1 of dW
@@ -53,7 +55,6 @@ export function nnKernel(): FunctionBuilder {
 
   f.get(K).i32(2).shl().set(rowBytes);
   f.get(N).i32(2).shl().set(nBytes);
-  f.get(m0).set(i);
 
   const tile = (mr: number, nv: number) => {
     for (let r = 0; r < mr; r++) f.get(i).i32(r).add().get(rowBytes).mul().get(a).add().set(pa[r]!);
@@ -101,16 +102,18 @@ export function nnKernel(): FunctionBuilder {
     });
   };
 
-  for (const mr of [4, 1]) {
-    f.loopWhile(() => f.get(i).i32(mr).add().get(m1).leU(), () => {
-      f.i32(0).set(j);
-      for (const nv of [2, 1]) {
-        f.loopWhile(() => f.get(j).i32(4 * nv).add().get(N).leU(), () => {
+  // Column panels outside, row blocks inside: a panel of B (K x 8) stays in cache while every row block uses it.
+  f.i32(0).set(j);
+  for (const nv of [2, 1]) {
+    f.loopWhile(() => f.get(j).i32(4 * nv).add().get(N).leU(), () => {
+      f.get(m0).set(i);
+      for (const mr of [4, 1]) {
+        f.loopWhile(() => f.get(i).i32(mr).add().get(m1).leU(), () => {
           tile(mr, nv);
-          f.inc(j, () => f.i32(4 * nv));
+          f.inc(i, () => f.i32(mr));
         });
       }
-      f.inc(i, () => f.i32(mr));
+      f.inc(j, () => f.i32(4 * nv));
     });
   }
   return f;
@@ -308,6 +311,44 @@ export function maxPoolGradKernel(): FunctionBuilder {
       });
       f.inc(ow, () => f.i32(1));
     });
+    f.inc(row, () => f.i32(1));
+  });
+  return f;
+}
+
+export function padKernel(): FunctionBuilder {
+  const f = new FunctionBuilder(new Array<typeof I32>(11).fill(I32));
+  const [src, dst, H, W, C, pt, pl, pr, OH, m0, m1] = Array.from({ length: 11 }, (_, i) => f.param(i));
+  const [row, h, p, end, q] = Array.from({ length: 5 }, () => f.local(I32));
+  const zeroUntil = (limit: () => void) => {
+    f.loopWhile(() => {
+      f.get(p);
+      limit();
+      f.ltU();
+    }, () => {
+      f.get(p).v128Zero().v128Store();
+      f.inc(p, () => f.i32(16));
+    });
+  };
+  f.get(m0).set(row);
+  f.loopWhile(() => f.get(row).get(m1).ltU(), () => {
+    // dst row `row` = (b, oh); its source row is h = oh - pt in image b, if inside.
+    f.get(row).get(OH).remU().get(pt).sub().set(h);
+    f.get(row).get(pl).get(W).add().get(pr).add().mul().get(C).mul().i32(2).shl().get(dst).add().set(p);
+    f.get(p).get(pl).get(W).add().get(pr).add().get(C).mul().i32(2).shl().add().set(end);
+    f.ifThen(() => f.get(h).get(H).ltU(), () => {
+      f.get(p).get(pl).get(C).mul().i32(2).shl().add().set(q);
+      zeroUntil(() => f.get(q));
+      // source row: (b·H + h)·W·C
+      f.get(row).get(OH).divU().get(H).mul().get(h).add().get(W).mul().get(C).mul().i32(2).shl().get(src).add().set(q);
+      f.get(p).get(W).get(C).mul().i32(2).shl().add().set(h);
+      f.loopWhile(() => f.get(p).get(h).ltU(), () => {
+        f.get(p).get(q).v128Load().v128Store();
+        f.inc(p, () => f.i32(16));
+        f.inc(q, () => f.i32(16));
+      });
+    });
+    zeroUntil(() => f.get(end));
     f.inc(row, () => f.i32(1));
   });
   return f;

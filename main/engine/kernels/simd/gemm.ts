@@ -13,7 +13,7 @@ import { SimdPool } from './pool';
 export const simdKernelsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.LAYERLAB_SIMD_KERNELS?.trim() !== '0';
 
 /** How many products each SIMD kernel ran (tests check that a shape took the SIMD path, not the stock one). */
-export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0 };
+export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0, pad: 0 };
 
 interface Runner {
   backend: KernelBackend;
@@ -141,5 +141,16 @@ export function simdMaxPoolGrad(backend: KernelBackend, x: TensorInfo, y: Tensor
   const out = makeOutput(backend, [...x.shape]);
   const args = [offsetOf(backend, x), offsetOf(backend, y), offsetOf(backend, dy), offsetOf(backend, out), ow, c, w, kh, kw];
   split(r, 'maxPoolGrad', args, bs * oh, 1, 4 * bs * h * w * c);
+  return out;
+}
+
+/** x [B, H, W, C] zero-padded by [top, bottom, left, right] (C a multiple of 4, pads >= 0); null otherwise. */
+export function simdPad(backend: KernelBackend, x: TensorInfo, [top, bottom, left, right]: [number, number, number, number]): TensorInfo | null {
+  const [bs, h, w, c] = x.shape as [number, number, number, number];
+  if (x.dtype !== 'float32' || x.shape.length !== 4 || c % 4 !== 0 || Math.min(top, bottom, left, right) < 0) return null;
+  const r = runnerFor(backend);
+  const oh = h + top + bottom;
+  const out = makeOutput(backend, [bs, oh, w + left + right, c]);
+  split(r, 'pad', [offsetOf(backend, x), offsetOf(backend, out), h, w, c, top, left, right, oh], bs * oh, 1, bs * oh * (w + left + right) * c);
   return out;
 }

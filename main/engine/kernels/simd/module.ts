@@ -6,7 +6,7 @@
  */
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { encodeModule } from './wasm-encoder';
-import { convKernel, filterGradKernel, maxPoolGradKernel, nnKernel } from './gemm-code';
+import { convKernel, filterGradKernel, maxPoolGradKernel, nnKernel, padKernel } from './gemm-code';
 
 /** The parts of tfjs' BackendWasm we use (not in its public types). */
 export interface WasmBackendInternals {
@@ -24,6 +24,8 @@ export interface SimdExports {
   conv: (...args: number[]) => void;
   /** (x, y, dy, dx, OW, C, W, KH, KW, m0, m1): see gemm-code.ts. */
   maxPoolGrad: (...args: number[]) => void;
+  /** (src, dst, H, W, C, pt, pl, pr, OH, m0, m1): see gemm-code.ts. */
+  pad: (...args: number[]) => void;
 }
 
 export function backendMemory(backend: KernelBackend): WebAssembly.Memory {
@@ -50,6 +52,7 @@ export function simdModule(shared: boolean): WebAssembly.Module {
       { name: 'filterGrad', fn: filterGradKernel() },
       { name: 'conv', fn: convKernel() },
       { name: 'maxPoolGrad', fn: maxPoolGradKernel() },
+      { name: 'pad', fn: padKernel() },
     ]);
     m = new WebAssembly.Module(bytes);
     compiled.set(shared, m);

@@ -12,7 +12,7 @@ const FN = 2;
 const NARGS = 3;
 const ARGS = 4;
 const MAX_ARGS = 24;
-const FUNCTIONS = ['nn', 'filterGrad', 'conv', 'maxPoolGrad'] as const;
+const FUNCTIONS = ['nn', 'filterGrad', 'conv', 'maxPoolGrad', 'pad'] as const;
 export type PoolFunction = (typeof FUNCTIONS)[number];
 
 /** Runs in each helper: plain JS (eval'd), as the worker does not inherit the parent's TypeScript loader. */
@@ -21,7 +21,7 @@ const { workerData } = require('worker_threads');
 const { module, memory, control } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(control);
-const fns = [ex.nn, ex.filterGrad, ex.conv, ex.maxPoolGrad];
+const fns = [ex.nn, ex.filterGrad, ex.conv, ex.maxPoolGrad, ex.pad];
 let seen = 0;
 for (;;) {
   Atomics.wait(c, ${SEQ}, seen);
