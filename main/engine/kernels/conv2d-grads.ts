@@ -9,7 +9,10 @@ import { filterGradAxis, inputGradAxis } from './geometry';
 import type { AxisFit } from './geometry';
 import { withScope } from './kernel-scope';
 import type { KernelScope } from './kernel-scope';
-import { filterGradFits, simdFilterGrad, simdKernelsEnabled } from './simd/gemm';
+import { filterGradFits, im2col, simdFilterGrad, simdKernelsEnabled } from './simd/gemm';
+
+/** Patches up to this many values (KH·KW·Ci) take the im2col path of the filter gradient when Ci is not a multiple of 4. */
+const SMALL_PATCH = 64;
 import { padded, simdConvPadded } from './conv2d';
 
 type Pair = [number, number];
@@ -106,6 +109,20 @@ export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: Readonly
           kh: info.filterHeight, kw: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
         }, filterShape);
         if (out) return out;
+      }
+      const patch = info.filterHeight * info.filterWidth * info.inChannels;
+      if (simd && info.outChannels % 4 === 0 && patch <= SMALL_PATCH) {
+        // Few input channels (a first layer): dW = patchesᵀ·dy, the patches written once (im2col), then our kernel.
+        const { top, bottom, left, right } = info.padInfo;
+        const xp = top || bottom || left || right ? padded(s, backend, x, [top, bottom, left, right]) : x;
+        const g = { sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth };
+        const cols = s.adopt(im2col(backend, xp, info.filterHeight, info.filterWidth, [info.outHeight, info.outWidth], g));
+        const k4 = cols.shape[3]!;
+        const full = simdFilterGrad(backend, cols, dy, { kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1 }, [k4, info.outChannels]);
+        if (full) {
+          const rows = s.run('Slice', { x: s.adopt(full) }, { begin: [0, 0], size: [patch, info.outChannels] });
+          return s.run('Reshape', { x: rows }, { shape: filterShape });
+        }
       }
       const xt = applyFits(s, s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }), 1, fh, fw);
       const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });

@@ -60,6 +60,8 @@ describe('SIMD product kernels on wasm against cpu', () => {
     ['workshop CNN conv2 (split between threads)', [1, 26, 26, 32], [3, 3], 64, 1, 'valid', 1],
     ['same padding, stride 2', [2, 9, 8, 8], [3, 3], 12, 2, 'same', 1],
     ['rectangular kernel, 4-wide output channels', [2, 11, 9, 4], [3, 2], 4, 1, 'valid', 1],
+    ['workshop CNN conv1: one input channel (patches written first)', [2, 28, 28, 1], [3, 3], 32, 1, 'valid', 1],
+    ['three input channels, same padding, stride 2 (patches written first)', [2, 9, 8, 3], [3, 3], 8, 2, 'same', 1],
   ] as const)('Conv2DBackpropFilter: %s', async (_t, xs, k, cout, stride, pad, dil) => {
     const f = () => {
       const x = tensor([...xs], 21) as tf.Tensor4D;
@@ -75,6 +77,7 @@ describe('SIMD product kernels on wasm against cpu', () => {
     ['workshop CNN conv1: one input channel', [3, 28, 28, 1], [3, 3], 32, 1, 'valid', 1],
     ['same padding, stride 2, output width not a multiple of 4', [2, 9, 11, 3], [3, 3], 12, 2, 'same', 1],
     ['dilation 2, rectangular kernel, 4 output channels', [2, 11, 9, 4], [3, 2], 4, 1, 'same', 2],
+    ['rows narrower than 4 pixels', [2, 5, 5, 4], [3, 3], 8, 1, 'valid', 1],
   ] as const)('Conv2D forward and input gradient: %s', async (_t, xs, k, cout, stride, pad, dil) => {
     const f = () => {
       const x = tensor([...xs], 31) as tf.Tensor4D;

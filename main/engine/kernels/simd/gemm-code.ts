@@ -258,19 +258,31 @@ export function convKernel(): FunctionBuilder {
     f.get(row).get(OH).divU().set(bi);
     f.get(row).get(OH).remU().set(oh);
     f.get(row).get(OW).mul().get(Co).mul().i32(2).shl().get(out).add().set(outRow);
+    const columns = (mr: number) => {
+      f.i32(0).set(j);
+      for (const nv of [2, 1]) {
+        f.loopWhile(() => f.get(j).i32(4 * nv).add().get(Co).leU(), () => {
+          tile(mr, nv);
+          f.inc(j, () => f.i32(4 * nv));
+        });
+      }
+    };
     f.i32(0).set(ow);
-    for (const mr of [4, 1]) {
-      f.loopWhile(() => f.get(ow).i32(mr).add().get(OW).leU(), () => {
-        f.i32(0).set(j);
-        for (const nv of [2, 1]) {
-          f.loopWhile(() => f.get(j).i32(4 * nv).add().get(Co).leU(), () => {
-            tile(mr, nv);
-            f.inc(j, () => f.i32(4 * nv));
-          });
-        }
-        f.inc(ow, () => f.i32(mr));
-      });
-    }
+    f.loopWhile(() => f.get(ow).i32(4).add().get(OW).leU(), () => {
+      columns(4);
+      f.inc(ow, () => f.i32(4));
+    });
+    // 1-3 pixels left over: one more block of 4 ending at the row's end (it recomputes a few pixels, which is
+    // cheaper than single-pixel blocks); single pixels only for rows narrower than 4.
+    f.ifThen(() => f.get(ow).get(OW).ltU().i32(4).get(OW).leU().and(), () => {
+      f.get(OW).i32(4).sub().set(ow);
+      columns(4);
+      f.get(OW).set(ow);
+    });
+    f.loopWhile(() => f.get(ow).get(OW).ltU(), () => {
+      columns(1);
+      f.inc(ow, () => f.i32(1));
+    });
     f.inc(row, () => f.i32(1));
   });
   return f;

@@ -51,8 +51,12 @@ function split(r: Runner, fn: keyof typeof simdCalls, args: number[], rows: numb
   const jobs: [number, number][] = [];
   for (let h = 0; h < helpers; h++) jobs.push([Math.min(rows, h * share), Math.min(rows, (h + 1) * share)]);
   r.pool!.run(fn, args, jobs);
-  r.exports[fn](...args, Math.min(rows, helpers * share), rows);
-  r.pool!.wait();
+  try {
+    r.exports[fn](...args, Math.min(rows, helpers * share), rows);
+  } finally {
+    // Even when this thread's part failed: the helpers must be done before anything else touches the heap.
+    r.pool!.wait();
+  }
 }
 
 /**
@@ -152,5 +156,38 @@ export function simdPad(backend: KernelBackend, x: TensorInfo, [top, bottom, lef
   const oh = h + top + bottom;
   const out = makeOutput(backend, [bs, oh, w + left + right, c]);
   split(r, 'pad', [offsetOf(backend, x), offsetOf(backend, out), h, w, c, top, left, right, oh], bs * oh, 1, bs * oh * (w + left + right) * c);
+  return out;
+}
+
+/**
+ * The patches of a valid-padded convolution over x [B, H, W, Ci] as an [B, OH, OW, K4] tensor (im2col, written by
+ * JS straight into the heap): channel (kh·KW + kw)·Ci + ci, zeros up to K4 = KH·KW·Ci rounded up to 4. Meant for few
+ * input channels (a first layer's Ci = 1 or 3), where our filter gradient then runs as a 1x1 one over the patches.
+ */
+export function im2col(
+  backend: KernelBackend, x: TensorInfo, kh: number, kw: number, [oh, ow]: [number, number],
+  g: { sh: number; sw: number; dh: number; dw: number },
+): TensorInfo {
+  const [bs, h, w, ci] = x.shape as [number, number, number, number];
+  const k = kh * kw * ci;
+  const k4 = Math.ceil(k / 4) * 4;
+  const out = makeOutput(backend, [bs, oh, ow, k4]);
+  const heap = new Float32Array(backendMemory(backend).buffer);
+  const src = offsetOf(backend, x) / 4;
+  let o = offsetOf(backend, out) / 4;
+  for (let b = 0; b < bs; b++) {
+    for (let y = 0; y < oh; y++) {
+      for (let c = 0; c < ow; c++) {
+        const base = src + ((b * h + y * g.sh) * w + c * g.sw) * ci;
+        for (let i = 0; i < kh; i++) {
+          for (let j = 0; j < kw; j++) {
+            const at = base + (i * g.dh * w + j * g.dw) * ci;
+            for (let q = 0; q < ci; q++) heap[o++] = heap[at + q]!;
+          }
+        }
+        for (let q = k; q < k4; q++) heap[o++] = 0;
+      }
+    }
+  }
   return out;
 }

@@ -10,7 +10,8 @@ const SEQ = 0;
 const DONE = 1;
 const FN = 2;
 const NARGS = 3;
-const ARGS = 4;
+const FAILED = 4;
+const ARGS = 5;
 const MAX_ARGS = 24;
 const FUNCTIONS = ['nn', 'filterGrad', 'conv', 'maxPoolGrad', 'pad'] as const;
 export type PoolFunction = (typeof FUNCTIONS)[number];
@@ -28,7 +29,8 @@ for (;;) {
   seen = Atomics.load(c, ${SEQ});
   const fn = fns[c[${FN}]];
   if (!fn) break;
-  fn(...c.subarray(${ARGS}, ${ARGS} + c[${NARGS}]));
+  // A failure must still say done: the caller is blocked until every helper has answered.
+  try { fn(...c.subarray(${ARGS}, ${ARGS} + c[${NARGS}])); c[${FAILED}] = 0; } catch { c[${FAILED}] = 1; }
   Atomics.store(c, ${DONE}, seen);
   Atomics.notify(c, ${DONE});
 }
@@ -72,11 +74,15 @@ export class SimdPool {
     });
   }
 
+  /** Blocks until every helper started by run() has finished; throws if one of them failed. */
   wait(): void {
+    let failed = false;
     this.pending.forEach((seq, h) => {
       const c = this.controls[h]!;
       for (let done = Atomics.load(c, DONE); done !== seq; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
+      failed ||= c[FAILED] !== 0;
     });
     this.pending = [];
+    if (failed) throw new Error('a SIMD kernel failed in a helper thread; set LAYERLAB_SIMD_KERNELS=0 to use the stock kernels, and report it');
   }
 }
