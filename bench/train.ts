@@ -152,7 +152,7 @@ type Json = Record<string, unknown>;
 
 /** The PyTorch side, kept running and driven line by line; a note instead when it cannot run. */
 async function pytorchTrainer() {
-  const child = spawn(python, [resolve(repoRoot, 'bench/pytorch_cnn.py'), dataDir, String(samples), String(batchSize), String(cores), '--model', modelKind, '--test', String(testCount)]);
+  const child = spawn(python, [resolve(repoRoot, 'bench/pytorch_cnn.py'), dataDir, String(samples), String(batchSize), String(cores), '--model', modelKind, '--test', String(testCount), '--slices']);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += String(d); });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
