@@ -148,10 +148,13 @@ async function tfjsTrainer() {
       const other1 = otherPid ? procCpuSeconds(otherPid) : null;
       return { seconds, cpuSeconds, otherCpuSeconds: other0 != null && other1 != null ? other1 - other0 : NaN };
     },
-    valAcc: () => tf.tidy(() => {
-      const pred = model.predict(test.x) as tf.Tensor;
-      return pred.argMax(-1).equal(test.y.argMax(-1)).mean().dataSync()[0]!;
-    }),
+    // Read asynchronously: a synchronous read on webgpu in Node needs an OffscreenCanvas, which Node lacks.
+    valAcc: async () => {
+      const acc = tf.tidy(() => (model.predict(test.x) as tf.Tensor).argMax(-1).equal(test.y.argMax(-1)).mean());
+      const [value] = await acc.data();
+      acc.dispose();
+      return value!;
+    },
   };
 }
 
@@ -294,10 +297,10 @@ if ('slice' in torch) {
   const cpu = spread(pairs.map((p) => cpuSps(p.tfjs) / cpuSps(p.torch!)));
   console.log(`ratio tfjs/PyTorch, wall clock:     ${formatSpread(wall)}: ${verdict(wall)}`);
   console.log(`ratio tfjs/PyTorch, per CPU-second: ${formatSpread(cpu)}: ${verdict(cpu)}`);
-  const [accTfjs, accTorch] = [tfjs.valAcc(), await torch.valAcc()];
+  const [accTfjs, accTorch] = [await tfjs.valAcc(), await torch.valAcc()];
   console.log(`val accuracy on ${testCount} test images after ${tfjs.batches()} batches: tfjs ${accTfjs.toFixed(3)}, PyTorch ${accTorch.toFixed(3)}`);
   torch.close();
 } else {
-  console.log(`val accuracy on ${testCount} test images after ${tfjs.batches()} batches: tfjs ${tfjs.valAcc().toFixed(3)}`);
+  console.log(`val accuracy on ${testCount} test images after ${tfjs.batches()} batches: tfjs ${(await tfjs.valAcc()).toFixed(3)}`);
 }
 tf.disposeVariables();
