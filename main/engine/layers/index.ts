@@ -4,8 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { DilationTrainableConv2D } from './dilated-conv2d';
 import { SpatialDropout2D } from './spatial-dropout2d';
+import { Subtract } from './subtract';
 
-export { DilationTrainableConv2D, SpatialDropout2D };
+export { DilationTrainableConv2D, SpatialDropout2D, Subtract };
 
 let registered = false;
 
@@ -14,5 +15,6 @@ export function registerCustomLayers(): void {
   if (registered) return;
   registered = true;
   tf.serialization.registerClass(SpatialDropout2D);
+  tf.serialization.registerClass(Subtract as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
   tf.serialization.registerClass(DilationTrainableConv2D as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
 }
