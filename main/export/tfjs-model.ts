@@ -4,7 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../shared/graph/types';
+import { registerCustomLayers } from '../engine/layers/index';
 import { ExportError, type NamedWeight } from './types';
+
+// The classes Layerlab trains with (Subtract, SpatialDropout2D, the exponential activation) build exports too.
+registerCustomLayers();
 
 export async function buildTfjsModel(spec: ModelSpec, weights?: readonly NamedWeight[]): Promise<tf.LayersModel> {
   let model: tf.LayersModel;

@@ -16,7 +16,7 @@ function isObject(v: unknown): v is Json {
 }
 
 /** Unwraps a TF.js model.json ({modelTopology}) and the Keras converter's {model_config} envelope. */
-function topology(input: unknown): Json {
+export function modelTopology(input: unknown): Json {
   let value = input;
   if (typeof value === 'string') {
     try {
@@ -145,7 +145,7 @@ function importFunctional(config: Json): Graph {
  * graph with node ids equal to layer names, laid out top to bottom. Throws ModelImportError for anything else.
  */
 export function importModelJson(json: unknown): Graph {
-  const topo = topology(json);
+  const topo = modelTopology(json);
   const className = topo['class_name'];
   const graph =
     className === 'Sequential'

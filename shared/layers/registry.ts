@@ -76,7 +76,7 @@ export type LayerClassName = (typeof layerKinds)[number]['className'];
 export type LayerKindOf<N extends LayerClassName> = Extract<(typeof layerKinds)[number], { className: N }>;
 
 /** The config type of one class name (e.g. Conv2DConfig for 'Conv2D'). */
-export type LayerConfigOf<N extends LayerClassName> = LayerKindOf<N> extends LayerKind<infer C, N> ? C : never;
+export type LayerConfigOf<N extends LayerClassName> = N extends LayerClassName ? (LayerKindOf<N> extends LayerKind<infer C, N> ? C : never) : never;
 
 export function isLayerClassName(name: string): name is LayerClassName {
   return byClassName.has(name);

@@ -17,6 +17,10 @@ export const Softmax = defineLayer<SoftmaxConfig, 'Softmax'>({
     if (axis <= 0 || axis >= input.length) {
       throw new ShapeError(`Softmax axis=${c.axis} is not a sample axis of ${showShape(input)}; use -1 (last) or 1 to ${input.length - 1}.`);
     }
+    // tfjs-core: "Softmax along a non-last dimension is not yet supported".
+    if (axis !== input.length - 1) {
+      throw new ShapeError(`Softmax axis=${c.axis} of ${showShape(input)}: TF.js, which trains Layerlab models, computes softmax only along the last axis; use axis -1 (Reshape the axis to the end first).`);
+    }
     return [...input];
   },
 });

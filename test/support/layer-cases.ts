@@ -75,7 +75,7 @@ export const layerCases: LayerCase[] = [
   { kind: 'ELU', config: {}, inputs: [[null, 5]] },
   { kind: 'ELU', config: { alpha: 1 }, inputs: [img(3, 3, 2)] },
   { kind: 'Softmax', config: {}, inputs: [[null, 10]] },
-  { kind: 'Softmax', config: { axis: 1 }, inputs: [[null, 4, 6]] },
+  { kind: 'Softmax', config: { axis: -1 }, inputs: [[null, 4, 6]] },
   { kind: 'Cropping2D', config: {}, inputs: [img(6, 6, 3)] },
   { kind: 'Cropping2D', config: { cropping: [[0, 2], [3, 1]] }, inputs: [img(8, 9, 2)] },
   { kind: 'Concatenate', config: {}, inputs: [img(8, 8, 16), img(8, 8, 32)] },

@@ -3,7 +3,7 @@
  * tf.distribute strategy) and job.sbatch for a Slurm GPU cluster (one MultiWorkerMirroredStrategy worker per node,
  * TF_CONFIG built from the Slurm node list).
  */
-import type { ModelIr } from '../ir';
+import type { ExportGraph } from '../model';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
 import { pyLiteral } from '../python-names';
 import type { DistributionStrategy, ExportTrainingConfig } from '../types';
@@ -15,7 +15,7 @@ export function kerasOptimizerCode(t: ExportTrainingConfig): string {
   return `keras.optimizers.${cls}(${Object.entries(params).map(([k, v]) => `${k}=${pyLiteral(v)}`).join(', ')})`;
 }
 
-export function generateKerasTrain(ir: ModelIr, t: ExportTrainingConfig, strategy: DistributionStrategy): string {
+export function generateKerasTrain(ir: ExportGraph, t: ExportTrainingConfig, strategy: DistributionStrategy): string {
   return `"""Trains ${ir.name} (model.py) with the settings it had in Layerlab.
 
     python train.py                                   # one device

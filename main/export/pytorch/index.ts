@@ -1,7 +1,7 @@
 /** `--format pytorch`: model.py, weights.npz (converted Keras weights), train.py (DDP via torchrun), README.md. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildIr } from '../ir';
+import { exportGraph } from '../model';
 import { encodeNpz } from '../npy';
 import { defaultExportTraining, type ExportResult, type ExportSource } from '../types';
 import { generateTorchModel } from './model-code';
@@ -9,7 +9,7 @@ import { generateTorchTrain } from './train-code';
 import { torchStateDict } from './weights';
 
 export async function exportPytorch(source: ExportSource, outDir: string): Promise<ExportResult> {
-  const ir = buildIr(source.spec);
+  const ir = exportGraph(source.spec);
   const training = source.training ?? defaultExportTraining();
   const notes: string[] = [];
   await mkdir(outDir, { recursive: true });

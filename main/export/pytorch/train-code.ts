@@ -3,21 +3,21 @@
  * laptop (`python train.py`), several GPUs (`torchrun --nproc_per_node=4 train.py`) and several nodes (torchrun's
  * --nnodes/--rdzv flags): torchrun's environment (RANK, WORLD_SIZE, LOCAL_RANK) decides; NCCL on GPUs, gloo on CPUs.
  */
-import type { ModelIr } from '../ir';
-import { activationName } from '../ir';
+import { layerNamed, type ExportGraph } from '../model';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
 import { PYTHON_DATA_CODE } from '../python-data';
 import { pyLiteral } from '../python-names';
 import type { ExportTrainingConfig } from '../types';
 
 /** Whether the model ends in probabilities (softmax/sigmoid), as Keras' losses with from_logits=False expect. */
-export function outputIsProbability(ir: ModelIr): boolean {
-  const last = ir.layers.find((l) => l.name === ir.outputs[0])!;
-  const act = last.className === 'Activation' || last.className === 'Dense' || last.className.startsWith('Conv') ? activationName(last.config.activation) : last.className === 'Softmax' ? 'softmax' : 'linear';
+export function outputIsProbability(g: ExportGraph): boolean {
+  const last = layerNamed(g, g.outputs[0]!);
+  if (last.className === 'Softmax') return true;
+  const act = 'activation' in last.config ? last.config.activation : 'linear';
   return act === 'softmax' || act === 'sigmoid';
 }
 
-export function generateTorchTrain(ir: ModelIr, t: ExportTrainingConfig): string {
+export function generateTorchTrain(ir: ExportGraph, t: ExportTrainingConfig): string {
   return `"""Trains ${ir.name} (model.py) as Layerlab would, with DistributedDataParallel.
 
     python train.py                                   # one process (CPU or one GPU)

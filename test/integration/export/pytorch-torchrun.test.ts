@@ -12,7 +12,7 @@ import { exportModel } from '../../../main/export';
 import { compileGraph } from '../../../shared/graph';
 import { getTemplate } from '../../../shared/templates';
 import { TrainingConfigSchema } from '../../../shared/training';
-import { buildIr } from '../../../main/export/ir';
+import { exportGraph } from '../../../main/export/model';
 import { mnist, PYTHON, torchMissing } from './helpers';
 import { mnistCnn } from './workshop-models';
 
@@ -43,7 +43,7 @@ describe.skipIf(missing !== null)('PyTorch train.py under torchrun', () => {
   it('trains the workshop CNN with DDP on 2 gloo processes and the loss falls', () => {
     const dir = mkdtempSync(join(tmpdir(), 'layerlab-torchrun-'));
     const spec = JSON.parse(JSON.stringify(mnistCnn().toJSON(null, false)));
-    expect(buildIr(spec).layers.map((l) => l.className)).toEqual(['InputLayer', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense']);
+    expect(exportGraph(spec).layers.map((l) => l.className)).toEqual(['InputLayer', 'Conv2D', 'Conv2D', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dropout', 'Dense']);
     return exportModel({
       spec,
       training: TrainingConfigSchema.parse({ optimizer: { name: 'adam', learning_rate: 0.001 }, loss: 'categorical_crossentropy', batch_size: 32, epochs: 1, dataset: { name: 'mnist' }, validation: { kind: 'test' }, early_stopping: { monitor: 'val_loss', patience: 5 } }),
