@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { exportGraph, layerNamed } from '../model';
 import { kerasWeightList, weightsByLayer } from '../layer-weights';
 import { encodeNpz, type NpyArray } from '../npy';
-import { defaultExportTraining, type DistributionStrategy, type ExportResult, type ExportSource } from '../types';
+import { defaultExportTraining, type DistributionStrategy, type FormatResult, type ExportSource } from '../types';
 import { generateKerasModel } from './model-code';
 import { generateKerasTrain, generateSlurmJob } from './train-code';
 
-export async function exportKeras(source: ExportSource, outDir: string, strategy: DistributionStrategy = 'none', slurm = false): Promise<ExportResult> {
+export async function exportKeras(source: ExportSource, outDir: string, strategy: DistributionStrategy = 'none', slurm = false): Promise<FormatResult> {
   const ir = exportGraph(source.spec);
   const training = source.training ?? defaultExportTraining();
   const notes: string[] = [];

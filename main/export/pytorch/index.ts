@@ -3,12 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportGraph } from '../model';
 import { encodeNpz } from '../npy';
-import { defaultExportTraining, type ExportResult, type ExportSource } from '../types';
+import { defaultExportTraining, type FormatResult, type ExportSource } from '../types';
 import { generateTorchModel } from './model-code';
 import { generateTorchTrain } from './train-code';
 import { torchStateDict } from './weights';
 
-export async function exportPytorch(source: ExportSource, outDir: string): Promise<ExportResult> {
+export async function exportPytorch(source: ExportSource, outDir: string): Promise<FormatResult> {
   const ir = exportGraph(source.spec);
   const training = source.training ?? defaultExportTraining();
   const notes: string[] = [];
