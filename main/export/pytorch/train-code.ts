@@ -48,7 +48,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import TensorDataset
 from torch.utils.data.distributed import DistributedSampler
 
 from model import INPUT_SHAPES, build_model, count_params
@@ -256,11 +256,17 @@ def main():
         dist.barrier()
     data = prepare_data(args.dataset, args.data_dir, args.limit, download=False)
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = data['train'], data['val'], data['test']
-    train_set = TensorDataset(torch.from_numpy(np.ascontiguousarray(x_train)), torch.from_numpy(y_train))
-    sampler = DistributedSampler(train_set, num_replicas=world_size, rank=rank, shuffle=CONFIG['shuffle'],
-                                 seed=args.seed)
+    train_x, train_y = torch.from_numpy(np.ascontiguousarray(x_train)), torch.from_numpy(y_train)
+    sampler = DistributedSampler(TensorDataset(train_x, train_y), num_replicas=world_size, rank=rank,
+                                 shuffle=CONFIG['shuffle'], seed=args.seed)
     per_process_batch = max(1, args.batch_size // world_size)
-    loader = DataLoader(train_set, batch_size=per_process_batch, sampler=sampler)
+
+    def batches():
+        # Whole-tensor slicing per batch: a DataLoader would collate one sample at a time.
+        order = torch.tensor(list(sampler), dtype=torch.long)
+        for i in range(0, len(order), per_process_batch):
+            idx = order[i:i + per_process_batch]
+            yield train_x[idx], train_y[idx]
     model_input = tuple(INPUT_SHAPES[0])
 
     model = build_model(weights=None if args.fresh else os.path.join(HERE, 'weights.npz')).to(device)
@@ -304,7 +310,7 @@ def main():
         sampler.set_epoch(epoch)
         started = time.time()
         totals = torch.zeros(len(keys) + 1, dtype=torch.float64, device=device)  # per-key sums, then the count
-        for x, y in loader:
+        for x, y in batches():
             if augments():
                 x = augment(x, generator)
             x, y = x.reshape((len(x),) + model_input).to(device), y.to(device)

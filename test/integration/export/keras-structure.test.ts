@@ -132,7 +132,9 @@ describe.skipIf(missing !== null)('Keras export: model.py matches the model laye
     }
     const train = readFileSync(join(dir, 'train.py'), 'utf8');
     expect(train).toMatch(/^STRATEGY = 'mirrored'$/m);
-    expect(train).toMatch(/keras\.datasets/);
+    expect(train).toMatch(/data = prepare_data\(args\.dataset, args\.data_dir/);
+    expect(train).toMatch(/'fashion-mnist': \{/); // the whole catalog, by id
+    expect(train).toMatch(/JsonLines\(\)/);
     expect(train).toMatch(/keras\.callbacks\.TensorBoard/);
     expect(train).toMatch(/with strategy\.scope\(\):\n\s+model = build_model\(\)/);
     model.dispose();
