@@ -114,8 +114,13 @@ function partialAffine(c: { center: boolean; scale: boolean }, attr: string, e: 
   return { e: `${e} + self.${attr}_beta${view}`, extra: [`self.${attr}_beta = nn.Parameter(torch.zeros(${shape}))`] };
 }
 
+/** Keras broadcasts merge inputs aligned from the right in channels-last order; same-rank inputs broadcast alike in NCHW. */
 function merge<N extends LayerClassName>(op: (v: string[]) => string): TorchEmitter<N> {
-  return (_l, { v, o }) => ({ forward: [`${o} = ${op(v)}`] });
+  return (l, { v, o }) => {
+    const ranks = new Set(l.inputShapes.map((s) => s.length));
+    if (ranks.size > 1) return unsupported(`inputs of different ranks (${l.inputShapes.map((s) => s.length).join(', ')}) broadcast in Keras' channels-last order, which the PyTorch layout does not follow; Reshape them to one rank first.`);
+    return { forward: [`${o} = ${op(v)}`] };
+  };
 }
 
 export const TORCH_LAYERS: { [N in LayerClassName]: TorchEmitter<N> | Refusal } = {
