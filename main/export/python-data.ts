@@ -8,7 +8,7 @@
  *   out), normalisation fitted on the training part, and labels (class indices; one-hot for categorical loss).
  * Images come out channels-last float32 (N, H, W, C).
  */
-import { catalog, findCatalogEntry, type CatalogEntry } from '../datasets/catalog';
+import { catalog, findCatalogEntry, type CatalogEntry, type CatalogLayout } from '../datasets/catalog';
 import { pyLiteral } from './python-names';
 
 function datasetEntry(e: CatalogEntry): Record<string, unknown> {
@@ -23,6 +23,17 @@ function datasetEntry(e: CatalogEntry): Record<string, unknown> {
 /** The catalog id a training document's dataset name stands for ('fashion_mnist' -> 'fashion-mnist'), or the name. */
 export function catalogId(name: string): string {
   return findCatalogEntry(name)?.name ?? name;
+}
+
+/** The Python reader of each catalog layout kind: a new kind does not compile until its reader is written below. */
+const PYTHON_READERS: Record<CatalogLayout['kind'], string> = {
+  idx: 'read_idx_dataset',
+  'cifar-binary': 'read_cifar_binary',
+  'keras-shuffled-npz': 'read_keras_shuffled_npz',
+};
+
+function readersLiteral(): string {
+  return `{${Object.entries(PYTHON_READERS).map(([kind, fn]) => `'${kind}': ${fn}`).join(', ')}}`;
 }
 
 /** DATASETS = {...}: the catalog as the Python readers need it. */
@@ -92,7 +103,20 @@ def read_cifar_binary(name, entry, data_dir, download):
         return part(layout['trainMembers']), part(layout['testMembers'])
 
 
-READERS = {'idx': read_idx_dataset, 'cifar-binary': read_cifar_binary}
+def read_keras_shuffled_npz(name, entry, data_dir, download):
+    """Keras' own split of a single .npz (keras.datasets.boston_housing): shuffle with RandomState(seed), the last
+    test_split fraction is the test set. Targets stay floats (regression)."""
+    layout = entry['layout']
+    with np.load(dataset_file(name, layout['archive'], data_dir, download), allow_pickle=False) as archive:
+        x, y = archive['x'], archive['y']
+    order = np.arange(len(x))
+    np.random.RandomState(layout['seed']).shuffle(order)
+    x, y = x[order], y[order]
+    n_train = int(len(x) * (1 - layout['testSplit']))
+    return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+READERS = ${readersLiteral()}
 
 
 def load_dataset(name, data_dir, download=True):
@@ -132,7 +156,7 @@ def shuffled_indices(n, seed):
 
 def fit_normaliser(x):
     """(offset, scale) per channel: out = (x - offset) * scale, fitted on the training part only."""
-    channels = x.shape[-1] if x.ndim > 2 else 1
+    channels = x.shape[-1]  # Layerlab: the last axis of the sample shape (image channels, or tabular features)
     flat = x.reshape(-1, channels).astype(np.float64)
     if CONFIG['preprocessing']['normalize'] == 'standardize':
         std = flat.std(axis=0)
@@ -145,7 +169,7 @@ def fit_normaliser(x):
 
 def normalise(x, normaliser):
     offset, scale = normaliser
-    channels = x.shape[-1] if x.ndim > 2 else 1
+    channels = x.shape[-1]
     return ((x.reshape(-1, channels) - offset) * scale).astype(np.float32).reshape(x.shape)
 
 

@@ -15,7 +15,7 @@ import { compileGraph } from '../../../shared/graph';
 import { getTemplate } from '../../../shared/templates';
 import { TrainingConfigSchema } from '../../../shared/training';
 import { exportGraph } from '../../../main/export/model';
-import { mnist, PYTHON, torchMissing } from './helpers';
+import { DATASETS, mnist, PYTHON, runPython, torchMissing } from './helpers';
 import { mnistCnn } from './workshop-models';
 
 const missing = torchMissing();
@@ -118,5 +118,27 @@ describe.skipIf(missing !== null)('PyTorch train.py under torchrun', () => {
     const r2 = spawnSync(PYTHON, ['train.py', '--threads', '1', '--offline'], { cwd: dir2, encoding: 'utf8', timeout: 100_000 });
     expect(r2.status, r2.stderr).toBe(0);
     expect(r2.stdout).toMatch(/"test_acc": 0\.[3-9]/);
+  }, 120_000);
+
+  it('boston-housing (a .npz split as Keras splits it): regression stays regression, targets are the prices', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layerlab-boston-'));
+    const template = getTemplate('boston-mlp')!;
+    const training = TrainingConfigSchema.parse({ ...template.training, epochs: 20 });
+    await exportModel({ spec: compileGraph(template.graph), training }, { format: 'pytorch', outDir: join(dir, 'pt') });
+    // The Keras file (boston_housing.npz: x [506, 13], y [506]) built from the real rows in ../shared/datasets.
+    const mirror = join(dir, 'mirror');
+    mkdirSync(join(mirror, 'boston-housing'), { recursive: true });
+    const csv = join(DATASETS, 'boston-housing', 'housing.csv');
+    runPython(['-c', `import numpy as np, sys
+rows = np.loadtxt(sys.argv[1], delimiter=',', skiprows=1)
+np.savez(sys.argv[2], x=rows[:, :13], y=rows[:, 13])`, csv, join(mirror, 'boston-housing', 'boston_housing.npz')]);
+    const r = spawnSync(PYTHON, ['train.py', '--threads', '1', '--offline', '--data-dir', mirror], { cwd: join(dir, 'pt'), encoding: 'utf8', timeout: 100_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/404 training and 102 test samples of boston-housing/);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number>);
+    expect(Object.keys(lines[0]!)).toEqual(['epoch', 'loss', 'mae', 'val_loss', 'val_mae', 'lr', 'seconds']);
+    // Prices are 5..50 (thousands): the first epochs' mae is in dollars-thousands, not a one-hot class error.
+    expect(lines[0]!.mae).toBeGreaterThan(5);
+    expect(lines.at(-1)!.test_mae).toBeLessThan(lines[0]!.val_mae!);
   }, 120_000);
 });
