@@ -1,6 +1,6 @@
 /** `layerlab new PATH [--template ID] [--name NAME] [--force]`: creates a project file. */
-import { access } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { createProject, projectPathFor, saveProjectAs, templateIds } from '../projects/service';
 import type { Command } from './types';
 
@@ -36,6 +36,13 @@ export const newCommand: Command = {
       if (exists) throw new Error(`${file} already exists; choose another name or pass --force to replace it (the old one is kept as ${file}.bak).`);
     }
     const doc = createProject({ name: name ?? basename(file, '.layerlab'), templateId });
+    // A learner types `layerlab new experiments/week1/mlp` before making the folders: make them, and say so,
+    // rather than failing on the temporary file the atomic save writes beside the project.
+    const folder = dirname(file);
+    const made = await mkdir(folder, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot create the folder ${folder} for ${basename(file)} (${err.code ?? err.message}): create it yourself or choose another PATH.`);
+    });
+    if (made) process.stdout.write(`Created folder ${made}.\n`);
     await saveProjectAs(doc, file);
     const layers = doc.project.graph.nodes.length;
     process.stdout.write(`Created ${file} (template ${templateId ?? 'blank'}, ${layers} layer${layers === 1 ? '' : 's'}).\n`);

@@ -3,7 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createBackendService } from '../service/service';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server';
+import { ensureRendererBuilt } from '../server/build-renderer';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, startServer } from '../server/server';
 import type { Command } from './types';
 
 const HELP = `Usage: layerlab serve [options]
@@ -14,7 +15,7 @@ Remote GPU machine: run it there on loopback and tunnel, e.g. ssh -L 8765:127.0.
   --port P              port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host H              address to listen on (default ${DEFAULT_HOST}; anything else is reachable by others: a warning is printed)
   --token T             access token (default: a random one each start; at least 8 characters)
-  --renderer DIR        the built renderer (default out/renderer, from npm run build:renderer)
+  --renderer DIR        the built renderer (default out/renderer, built on the first start when missing)
   --checkpoint-dir DIR  where runs write their per-epoch checkpoints (default <cache>/checkpoints)
   --dataset-mirror DIR  a folder with one sub-folder per dataset, tried before downloading
   --root DIR            only let clients open, save and export inside DIR (repeatable; default: anywhere the
@@ -49,6 +50,11 @@ export const serveCommand: Command = {
     if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters: a short token is easy to guess');
     for (const r of values.root ?? []) {
       if (!existsSync(r) || !statSync(r).isDirectory()) throw new Error(`--root ${r} is not a folder: create it or name an existing folder`);
+    }
+    // The default renderer is built on first start; a folder named with --renderer is the user's, left as it is.
+    if (!values.renderer) {
+      const built = await ensureRendererBuilt(DEFAULT_RENDERER_DIR, (line) => process.stdout.write(`${line}\n`));
+      if (built.kind === 'failed') process.stderr.write(`warning: ${built.reason}; the page will say so until it is built.\n`);
     }
     const service = createBackendService({
       checkpointDir: values['checkpoint-dir'] ? resolve(values['checkpoint-dir']) : undefined,
