@@ -5,6 +5,11 @@ import { TrainingConfigSchema } from '../../shared/training';
 import { augmentationText } from '../../renderer/src/training/compare';
 import { defaultForm, toConfig, validationText } from '../../renderer/src/training/form';
 import RunsTable from '../../renderer/src/training/RunsTable.svelte';
+import { engineLines } from '../../renderer/src/training/engineLines';
+import TrainingPanel from '../../renderer/src/training/TrainingPanel.svelte';
+import { TrainingStore } from '../../renderer/src/training/training.svelte';
+import { editorContext } from '../../renderer/src/lib/editor/context';
+import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
 
 describe('the validation size is seen and set before training', () => {
   it('says how many test samples a run validates on, and takes a number', () => {
@@ -40,5 +45,36 @@ describe('run history', () => {
     render(RunsTable, { props: { runs: [running()], compare: [], ontoggle: () => {}, onopen: () => {} } });
     expect(screen.getByTestId('run-row').textContent).toContain('· aug rot 15 hflip');
     expect(augmentationText(TrainingConfigSchema.parse(toConfig(defaultForm())).augmentation)).toBe('');
+  });
+});
+
+describe('the engine panel: one line per backend, details on demand', () => {
+  it('lists every backend the API reports, the reasons cut to a few words without the repeated name', () => {
+    const lines = engineLines({
+      backend: 'wasm (SIMD, 2 threads)',
+      skipped: [
+        { backend: 'tfjs-node-gpu', reason: 'tfjs-node-gpu: not installed (optional dependency; its install downloads libtensorflow and needs internet: npm install @tensorflow/tfjs-node-gpu)' },
+        { backend: 'webgpu', reason: 'webgpu: no adapter found. Install a Vulkan driver.' },
+      ],
+      gpuNotes: ['GPU training is off: ...'],
+    });
+    expect(lines.map((l) => [l.backend, l.short])).toEqual([
+      ['tfjs-node-gpu', 'not installed'],
+      ['webgpu', 'no adapter found'],
+      ['wasm (SIMD, 2 threads)', 'in use'],
+    ]);
+    expect(lines[0]!.detail).toMatch(/npm install @tensorflow\/tfjs-node-gpu/);
+  });
+
+  it('renders them as lines, with the full text behind Details', () => {
+    const training = new TrainingStore();
+    training.system = {
+      appVersion: '0.1.0',
+      platform: 'linux',
+      engine: { backend: 'wasm', skipped: [{ backend: 'tfjs-node', reason: 'tfjs-node: not installed (optional dependency)' }], gpuNotes: [] },
+    } as unknown as TrainingStore['system'];
+    render(TrainingPanel, { props: { training }, context: editorContext(new EditorStore()) });
+    expect(screen.getAllByTestId('engine-line').map((l) => l.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['✗tfjs-node: not installed', '✓wasm: in use']);
+    expect(screen.getByText('Details')).toBeTruthy();
   });
 });

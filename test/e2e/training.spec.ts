@@ -10,7 +10,7 @@ test('train the workshop CNN one epoch on a real MNIST subset and watch the dash
   await expect(page.getByTestId('total-params')).toHaveText('1,199,882');
 
   await page.getByTestId('view-training').click();
-  await expect(page.getByTestId('engine-info')).toContainText('Backend');
+  await expect(page.getByTestId('engine-info')).toContainText('in use');
   await page.getByTestId('dataset-select').selectOption('mnist');
   // Augmentation preview: the same samples as training will see them, redrawn on "Reshuffle"; then back off.
   await page.getByText(/Augmentation \(off\)/).click();
