@@ -41,6 +41,10 @@ test.describe('at 1280x720', () => {
     await page.screenshot({ path: `${SHOTS}/start-1280.png` });
     await page.getByTestId('start-walkthrough').click();
     await expect(page.getByTestId('walkthrough')).toBeVisible();
+    // Beside the canvas, above the palette: it hides no layer being built.
+    const walk = (await page.getByTestId('walkthrough').boundingBox())!;
+    const pane = (await page.locator('.svelte-flow__pane').boundingBox())!;
+    expect(walk.x + walk.width).toBeLessThanOrEqual(pane.x + 1);
 
     const input = await drop(page, 'InputLayer', 200, 60);
     await expect(input.getByTestId('node-setting')).toHaveText('28x28x1');
@@ -88,6 +92,7 @@ test.describe('at 1280x720', () => {
     await expect(page.getByTestId('node-error')).toHaveCount(0);
     await expect(page.getByTestId('error-count')).toHaveText('● ready to train');
     await expect(page.getByTestId('walk-output')).toHaveAttribute('data-done', 'true');
+    await expect(page.getByTestId('walk-output')).toBeVisible();
     expect(await overlaps(page.getByTestId('node'))).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/mlp-1280.png` });
     expect(errors).toEqual([]);
@@ -152,4 +157,24 @@ test.describe('at 1600x1000', () => {
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${SHOTS}/training-1600.png` });
   });
+});
+
+test('browser-mode Save as browses the server\'s folders and saves into the one picked', async ({ page }) => {
+  await openTemplate(page, 'mlp-64');
+  await page.getByTestId('project-save-as').click();
+  const browser = page.getByTestId('folder-browser');
+  // The e2e server runs in the checkout: its folders are listed, hidden ones not.
+  await expect(browser.getByTestId('folder-entry').filter({ hasText: 'test-results' })).toBeVisible();
+  await expect(browser.getByTestId('folder-entry').filter({ hasText: '.git' })).toHaveCount(0);
+  await page.getByTestId('project-path').fill('browsed.layerlab');
+  await browser.getByTestId('folder-entry').filter({ hasText: 'test-results' }).click();
+  await expect(page.getByTestId('folder-path')).toHaveText(/test-results$/);
+  await expect(page.getByTestId('project-path')).toHaveValue(/test-results\/browsed\.layerlab$/);
+  await page.getByTestId('project-dialog-submit').click();
+  await expect(page.getByTestId('toast')).toContainText('browsed.layerlab');
+  // Open lists the project just saved in that folder.
+  await page.getByTestId('project-open').click();
+  await browser.getByTestId('folder-entry').filter({ hasText: 'test-results' }).click();
+  await expect(browser.locator('[data-kind=project]').filter({ hasText: 'browsed.layerlab' })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/open-browser.png` });
 });
