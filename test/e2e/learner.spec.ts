@@ -156,6 +156,16 @@ test.describe('at 1600x1000', () => {
     await page.getByTestId('view-training').click();
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${SHOTS}/training-1600.png` });
+    // Augmentation previews large enough to judge.
+    await page.getByText(/Augmentation \(off\)/).click();
+    await page.getByTestId('train-aug-rotation').fill('25');
+    await expect(page.getByTestId('augment-preview').locator('img')).toHaveCount(16);
+    const thumb = (await page.getByTestId('augment-preview').locator('img').first().boundingBox())!;
+    expect(thumb.width).toBeGreaterThanOrEqual(50);
+    await page.screenshot({ path: `${SHOTS}/augmentation-1600.png` });
+    await page.getByTestId('view-sweeps').click();
+    await expect(page.getByTestId('sweeps-panel')).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/sweeps-1600.png` });
   });
 });
 
