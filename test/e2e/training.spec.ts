@@ -1,17 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { START } from './helpers';
 
 const SHOTS = 'test-results/screenshots';
 
 test('train the workshop CNN one epoch on a real MNIST subset and watch the dashboard', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto(START);
+  await page.goto('/?token=e2e-token-0123456789');
   await page.getByTestId('templates-menu').click();
   await page.getByTestId('template-cnn-dropout').click();
   await expect(page.getByTestId('total-params')).toHaveText('1,199,882');
 
   await page.getByTestId('view-training').click();
-  await expect(page.getByTestId('engine-info')).toContainText('in use');
+  await expect(page.getByTestId('engine-info')).toContainText('Backend');
   await page.getByTestId('dataset-select').selectOption('mnist');
   // Augmentation preview: the same samples as training will see them, redrawn on "Reshuffle"; then back off.
   await page.getByText(/Augmentation \(off\)/).click();
