@@ -21,6 +21,8 @@ export const API_LIMITS = {
   previewCount: 64,
   /** A project document as JSON text, in characters. */
   projectChars: 4 * 1024 * 1024,
+  /** Entries of one folder listing (files.list). */
+  folderEntries: 2000,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

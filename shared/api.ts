@@ -115,6 +115,23 @@ export interface RunDetail extends RunSummary {
   notices: TrainingNotice[];
 }
 
+/** One entry of a folder listing (files.list): sub-folders, projects and model files only. */
+export interface FolderEntry {
+  name: string;
+  kind: 'folder' | 'project' | 'model';
+}
+
+export interface FolderListing {
+  /** The folder listed, absolute on the backend machine. */
+  path: string;
+  /** Its parent, when the server may use it (null at a --root folder or the file system's root). */
+  parent: string | null;
+  /** Folders first, then files, each by name; at most API_LIMITS.folderEntries. */
+  entries: FolderEntry[];
+  /** More entries were left out. */
+  truncated: boolean;
+}
+
 export interface PredictResult {
   probabilities: number[];
   classNames?: string[];
@@ -233,6 +250,10 @@ export const apiMethods = {
     /** force: replace an existing file that is not a Layerlab project (refused with 'conflict' otherwise: the window asks first). */
     z.strictObject({ path: Path, project: ProjectDoc, force: z.boolean().optional() }),
     'Save a project under a new path',
+  ),
+  'files.list': method<FolderListing>()(
+    z.strictObject({ path: Path.optional() }),
+    "A folder's sub-folders, projects (.layerlab) and models (.json) on the backend machine, for the window's file browser; confined like every other path (layerlab serve --root). Without path: the server's base folder",
   ),
   'projects.listRecent': method<{ recent: RecentProject[] }>()(Empty, 'Recently opened projects'),
   'projects.import': method<ProjectResult>()(

@@ -1,6 +1,6 @@
 /** `layerlab new PATH [--template ID | --from MODEL] [--name NAME] [--force]`: creates a project file. */
-import { access } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { createProject, importModel, projectPathFor, saveProjectAs, templateIds } from '../projects/service';
 import type { Command } from './types';
 
@@ -39,6 +39,13 @@ export const newCommand: Command = {
     }
     if (from && templateId) throw new Error('--template and --from exclude each other: a project starts from one of them.');
     const doc = from ? await importModel(from, { name: name ?? basename(file, '.layerlab') }) : createProject({ name: name ?? basename(file, '.layerlab'), templateId });
+    // A learner types `layerlab new experiments/week1/mlp` before making the folders: make them, and say so,
+    // rather than failing on the temporary file the atomic save writes beside the project.
+    const folder = dirname(file);
+    const made = await mkdir(folder, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot create the folder ${folder} for ${basename(file)} (${err.code ?? err.message}): create it yourself or choose another PATH.`);
+    });
+    if (made) process.stdout.write(`Created folder ${made}.\n`);
     await saveProjectAs(doc, file);
     const layers = doc.project.graph.nodes.length;
     const source = from ? `from ${from}${doc.runs.length > 0 ? `, its weights in run '${doc.runs[0]!.meta.id}'` : ', no weights'}` : `template ${templateId ?? 'blank'}`;

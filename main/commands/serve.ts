@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createBackendService } from '../service/service';
 import { removeStaleTempsIn } from '../projects/atomic-file';
+import { ensureRendererBuilt } from '../server/build-renderer';
 import { installProcessGuard } from '../server/process-guard';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, startServer } from '../server/server';
 import type { Command } from './types';
 
 const HELP = `Usage: layerlab serve [options]
@@ -16,7 +17,7 @@ Remote GPU machine: run it there on loopback and tunnel, e.g. ssh -L 8765:127.0.
   --port P              port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host H              address to listen on (default ${DEFAULT_HOST}; anything else is reachable by others: a warning is printed)
   --token T             access token (default: a random one each start; at least 16 characters)
-  --renderer DIR        the built renderer (default out/renderer, from npm run build:renderer)
+  --renderer DIR        the built renderer (default out/renderer, built on the first start when missing)
   --checkpoint-dir DIR  where runs write their per-epoch checkpoints (default <cache>/checkpoints)
   --dataset-mirror DIR  a folder with one sub-folder per dataset, tried before downloading
   --root DIR            only let clients open, save and export inside DIR (repeatable; default: anywhere the
@@ -60,6 +61,11 @@ export const serveCommand: Command = {
     for (const dir of values.root?.length ? values.root : [process.cwd()]) {
       const removed = await removeStaleTempsIn(resolve(dir));
       if (removed.length) process.stderr.write(`Removed ${removed.length} unfinished save(s) of killed processes in ${resolve(dir)}: ${removed.join(', ')}\n`);
+    }
+    // The default renderer is built on first start; a folder named with --renderer is the user's, left as it is.
+    if (!values.renderer) {
+      const built = await ensureRendererBuilt(DEFAULT_RENDERER_DIR, (line) => process.stdout.write(`${line}\n`));
+      if (built.kind === 'failed') process.stderr.write(`warning: ${built.reason}; the page will say so until it is built.\n`);
     }
     const service = createBackendService({
       checkpointDir: values['checkpoint-dir'] ? resolve(values['checkpoint-dir']) : undefined,

@@ -12,6 +12,7 @@ import { resolveCacheDir } from '../datasets/paths';
 import { DatasetHandlers } from './datasets';
 import { createEventBus, type EventBus } from './events';
 import { runExport } from './export';
+import { listFolder } from './files';
 import { compileGraph, graphErrors } from './graph-tools';
 import type { DatasetSourceOptions } from './protocol';
 import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
@@ -158,6 +159,8 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'projects.save': ({ path, project }) => projects.save(path, project, false),
     'projects.saveAs': ({ path, project, force }) => projects.save(path, project, true, force),
     'projects.listRecent': async () => projects.listRecent(),
+    // The base folder: the first --root when the server is confined, else the folder it was started in.
+    'files.list': ({ path }) => listFolder(resolvePath, path, options.roots?.[0] ?? options.baseDir ?? process.cwd()),
     'projects.import': ({ path }) => projects.import(path),
     'sweeps.start': (params) => sweeps.start({ ...params, ...(params.training ? { training: ownData.confine(params.training) } : {}) }),
     'sweeps.pause': async (params) => sweeps.pause(params),

@@ -115,7 +115,9 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       report(
         node.id,
         'missing-input',
-        `${node.name} (${kind.className}) takes ${arityText(kind)} but has ${count}; connect ${kind.inputs.min - count === 1 ? 'a layer' : 'more layers'} to it.`,
+        count === 0
+          ? `${node.name} (${kind.className}) is not connected: drag from a layer's bottom port onto it${kind.inputs.min > 1 ? ` (it merges ${kind.inputs.min} or more)` : ''}.`
+          : `${node.name} (${kind.className}) takes ${arityText(kind)} but has ${count}; connect ${kind.inputs.min - count === 1 ? 'a layer' : 'more layers'} to it.`,
       );
       ok = false;
     } else if (count > kind.inputs.max) {

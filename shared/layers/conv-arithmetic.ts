@@ -25,8 +25,10 @@ export function deconvOutputLength(input: Dim, kernel: number, padding: Padding,
   return input * stride + Math.max(kernel - stride, 0);
 }
 
+/** "(None, 784)", as Keras prints shapes and as the editor shows them everywhere (never "[null, 784]"). */
 export function showShape(shape: Shape): string {
-  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
 }
 
 /** Throws unless the input has exactly `rank` axes (batch included). `what` names the layer in the message. */
@@ -39,8 +41,11 @@ export function requireRank(shape: Shape, rank: number, what: string, hint: stri
   }
 }
 
+// Said without knowing the graph, so it must hold whether the Input is an image or not: the usual mistake is a
+// spatial layer placed after Flatten or Dense, whose outputs are flat, while the Input already is 28x28x1.
 export const IMAGE_HINT =
-  'Give the Input an image shape such as [28, 28, 1], or put a Reshape in front of this layer.';
+  'It needs images (height, width, channels): connect it to the Input or to a Conv2D/pooling layer, before any Flatten or Dense; ' +
+  'for flat data, put a Reshape (e.g. 28, 28, 1) in front of it.';
 
 /** Throws when a spatial size came out <= 0: the input is too small for the kernel, stride and padding. */
 export function requirePositiveDims(out: Shape, input: Shape, what: string): void {

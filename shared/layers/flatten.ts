@@ -7,7 +7,7 @@ export type FlattenConfig = Record<string, never>;
 export const Flatten = defineLayer<FlattenConfig, 'Flatten'>({
   className: 'Flatten',
   category: 'Reshaping',
-  description: 'Flattens each sample to one axis, e.g. [null, 5, 5, 64] to [null, 1600].',
+  description: 'Flattens each sample to one axis, e.g. (None, 5, 5, 64) to (None, 1600).',
   params: [],
   defaults: () => ({}),
   inferShape(_c, inputShapes) {

@@ -24,7 +24,7 @@ export const InputLayer = defineLayer<InputLayerConfig, 'InputLayer'>({
         {
           field: 'batch_input_shape',
           message:
-            `expected the batch axis plus at least one sample axis, e.g. [null, 784]. ` +
+            `expected the batch axis plus at least one sample axis, e.g. (None, 784). ` +
             `Received: batch_input_shape=${showShape(config.batch_input_shape)}`,
         },
       ];

@@ -67,7 +67,7 @@ describe('Inspector', () => {
     // Not about one node: plain, readable text (it was a disabled, faded button).
     const whole = screen.getByText(/The model has no Input layer/);
     expect(whole.closest('button')).toBeNull();
-    const nodeProblem = screen.getByText(/takes exactly 1 input but has 0/).closest('button')!;
+    const nodeProblem = screen.getByText(/is not connected: drag from a layer's bottom port onto it/).closest('button')!;
     expect(nodeProblem.disabled).toBe(false);
     await fireEvent.click(nodeProblem);
     expect(store.selected).toEqual(['n0']);

@@ -34,6 +34,30 @@ describe('Status bar', () => {
   it('counts errors and says the model cannot be trained', async () => {
     const store = new EditorStore(chain([['InputLayer', { batch_input_shape: [null, 784] }], ['Conv2D']]));
     render(StatusBar, { context: editorContext(store) });
-    expect(screen.getByTestId('error-count').textContent).toMatch(/1 error.*fix before training/);
+    expect(screen.getByTestId('error-count').textContent).toMatch(/cannot train: 1 error: conv2d_1: Conv2D expects a 4-D input/);
+  });
+
+  it('a lone Input is not "ready to train": it says there is nothing to train, without advice about a missing Dense', () => {
+    const store = new EditorStore(chain([['InputLayer', { batch_input_shape: [null, 28, 28, 1] }]]));
+    render(StatusBar, { context: editorContext(store) });
+    const text = screen.getByTestId('error-count').textContent ?? '';
+    expect(text).toMatch(/cannot train: nothing to train: no layer on the way to the output has weights; add a Dense \(or Conv2D\) layer after inputlayer_0/);
+    expect(text).not.toMatch(/ready to train|units=10/);
+  });
+
+  it('an unused branch is named with its parameters, apart from what trains', () => {
+    const g = chain([['InputLayer', { batch_input_shape: [null, 784] }], ['Dense', { units: 64 }], ['Dense', { units: 10, activation: 'softmax' }]]);
+    g.nodes.push({ id: 'side', kind: 'Dense', name: 'leftover', config: { ...g.nodes[1]!.config, units: 3 }, position: { x: 300, y: 120 } });
+    g.edges.push({ id: 'e-side', source: 'n0', target: 'side', targetIndex: 0 });
+    const store = new EditorStore(g);
+    render(StatusBar, { context: editorContext(store) });
+    // leftover: 784*3+3 = 2,355 params that do not train.
+    expect(screen.getByTestId('error-count').textContent).toBe('● ready to train; unused branch left out (leftover: 2,355 params)');
+    const ready = store.readiness;
+    expect(ready.state).toBe('ready');
+    if (ready.state !== 'ready') return;
+    expect(ready.trainGraph.nodes.map((n) => n.id)).toEqual(['n0', 'n1', 'n2']);
+    expect(ready.trainGraph.edges.every((e) => e.target !== 'side')).toBe(true);
+    expect(ready.warnings[0]).toMatch(/^Unused branch: leftover \(1 layer, 2,355 params\) does not lead to the output dense_2; it is left out of training/);
   });
 });

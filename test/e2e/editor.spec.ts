@@ -1,33 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { openTemplate, settled, START, zoomOf } from './helpers';
+import { connect, drop, openTemplate, set, settled, START, zoomOf } from './helpers';
 
 const SHOTS = 'test-results/screenshots';
-
-/** Drops a palette item onto the canvas at (x, y) in canvas pixels and returns the new node. */
-async function drop(page: Page, kind: string, x: number, y: number): Promise<Locator> {
-  const before = await page.getByTestId('node').count();
-  await page.dragAndDrop(`[data-testid=palette-${kind}]`, '.svelte-flow__pane', { targetPosition: { x, y } });
-  await expect(page.getByTestId('node')).toHaveCount(before + 1);
-  return page.getByTestId('node').nth(before);
-}
-
-async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
-  const edges = await page.locator('.svelte-flow__edge').count();
-  const a = await from.locator('.svelte-flow__handle.source').boundingBox();
-  const b = await to.locator('.svelte-flow__handle.target').boundingBox();
-  if (!a || !b) throw new Error('a handle is not visible');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
-  await page.mouse.up();
-  await expect(page.locator('.svelte-flow__edge')).toHaveCount(edges + 1);
-}
-
-async function set(page: Page, field: string, value: string): Promise<void> {
-  const input = page.getByTestId(`param-${field}`);
-  if ((await input.evaluate((el) => el.tagName)) === 'SELECT') await input.selectOption(value);
-  else await input.fill(value);
-}
 
 test('build the Keras mnist_cnn with dropout from an empty canvas, break it, undo and redo', async ({ page }) => {
   const errors: string[] = [];
@@ -219,7 +193,7 @@ test('the residual network template lays out top-down with its merges', async ({
     expect(desc.y + desc.height).toBeLessThanOrEqual(a.y + a.height + 0.5);
     expect(b.y).toBeGreaterThanOrEqual(a.y + a.height - 0.5);
   }
-  await page.locator('[data-testid^=template-]').last().click();
+  await page.getByTestId('template-resnet-cifar').click();
   await expect(page.locator('[data-kind=Add]').first()).toBeVisible();
   await expect(page.getByTestId('node-error')).toHaveCount(0);
   await page.keyboard.press('l');

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 
 /** The page to open: browser mode (`layerlab serve`) needs the token the Playwright config starts it with. */
@@ -31,4 +31,30 @@ export async function zoomOf(page: Page): Promise<number> {
   const m = /matrix\(([^,]+),/.exec(t);
   if (!m) throw new Error(`unexpected viewport transform ${t}`);
   return Number(m[1]);
+}
+
+/** Drops a palette item onto the canvas at (x, y) in canvas pixels and returns the new node. */
+export async function drop(page: Page, kind: string, x: number, y: number): Promise<Locator> {
+  const before = await page.getByTestId('node').count();
+  await page.dragAndDrop(`[data-testid=palette-${kind}]`, '.svelte-flow__pane', { targetPosition: { x, y } });
+  await expect(page.getByTestId('node')).toHaveCount(before + 1);
+  return page.getByTestId('node').nth(before);
+}
+
+export async function connect(page: Page, from: Locator, to: Locator): Promise<void> {
+  const edges = await page.locator('.svelte-flow__edge').count();
+  const a = await from.locator('.svelte-flow__handle.source').boundingBox();
+  const b = await to.locator('.svelte-flow__handle.target').boundingBox();
+  if (!a || !b) throw new Error('a handle is not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+  await expect(page.locator('.svelte-flow__edge')).toHaveCount(edges + 1);
+}
+
+export async function set(page: Page, field: string, value: string): Promise<void> {
+  const input = page.getByTestId(`param-${field}`);
+  if ((await input.evaluate((el) => el.tagName)) === 'SELECT') await input.selectOption(value);
+  else await input.fill(value);
 }

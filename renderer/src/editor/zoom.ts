@@ -13,6 +13,15 @@ export const FIT_MAX_ZOOM = 1.1;
  */
 export const DETAIL_ZOOM = 0.4;
 
+/** The minimap's box in the pane's bottom-right corner; "zoom to fit" keeps the graph left of it. */
+export const MINIMAP = { width: 168, height: 112, margin: 15 } as const;
+
+/** The pane width a fit may use: all of it, less the minimap's column where the pane is wide enough to spare it. */
+export function fitWidth(paneWidth: number): number {
+  const spare = MINIMAP.width + 2 * MINIMAP.margin;
+  return paneWidth > 3 * spare ? paneWidth - spare : paneWidth;
+}
+
 export interface FitOptions {
   /** Margin around the graph, as a fraction of its size (Svelte Flow's fitView padding). */
   padding: number;

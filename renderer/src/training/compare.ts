@@ -76,6 +76,20 @@ export function durationSeconds(run: Pick<RunSummary, 'startedAt' | 'endedAt' | 
   return run.history.length ? run.history.reduce((t, r) => t + r.seconds, 0) : null;
 }
 
+/** " · aug rot 15 shift 0.1 ..." for the run history's config column; '' without augmentation. */
+export function augmentationText(aug: Partial<Record<string, number | boolean>> | undefined): string {
+  if (!aug) return '';
+  const parts: string[] = [];
+  const n = (k: string) => (typeof aug[k] === 'number' && (aug[k] as number) > 0 ? (aug[k] as number) : 0);
+  if (n('rotation_range')) parts.push(`rot ${n('rotation_range')}`);
+  if (n('width_shift_range') || n('height_shift_range')) parts.push(`shift ${n('width_shift_range')}/${n('height_shift_range')}`);
+  if (n('zoom_range')) parts.push(`zoom ${n('zoom_range')}`);
+  if (aug['horizontal_flip'] === true) parts.push('hflip');
+  if (aug['vertical_flip'] === true) parts.push('vflip');
+  if (n('gaussian_noise')) parts.push(`noise ${n('gaussian_noise')}`);
+  return parts.length ? ` · aug ${parts.join(' ')}` : '';
+}
+
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '—';
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;

@@ -18,6 +18,8 @@ export interface TrainingForm {
   epochs: number;
   /** Training samples to use; null for the whole split. */
   limit: number | null;
+  /** Validation samples (from the test split); null: one fifth of the subset, at least 100 (all without a subset). */
+  validationLimit: number | null;
   augmentation: AugmentationForm;
   schedule: ScheduleForm;
   earlyStopping: EarlyStoppingForm;
@@ -143,11 +145,27 @@ export function defaultForm(): TrainingForm {
     batchSize: 64,
     epochs: 1,
     limit: 2000,
+    validationLimit: null,
     augmentation: noAugmentation(),
     schedule: defaultSchedule(),
     earlyStopping: defaultEarlyStopping(),
     metrics: { mae: true, mse: false },
   };
+}
+
+/** The test-split samples a run validates on (null: all of them). */
+export function validationLimit(form: Pick<TrainingForm, 'limit' | 'validationLimit'>): number | null {
+  if (form.validationLimit !== null) return form.validationLimit;
+  // Validation on a matching slice of the test split keeps a quick run quick.
+  return form.limit === null ? null : Math.max(100, Math.round(form.limit / 5));
+}
+
+/** What the panel says before training: how many samples the run will validate on, given the split's size. */
+export function validationText(form: Pick<TrainingForm, 'limit' | 'validationLimit'>, testSplit: number | undefined): string {
+  const asked = validationLimit(form);
+  const from = testSplit === undefined ? 'the test split' : `the ${testSplit.toLocaleString('en-US')}-sample test split`;
+  if (asked === null) return `all of ${from}`;
+  return `${(testSplit === undefined ? asked : Math.min(asked, testSplit)).toLocaleString('en-US')} of ${from}`;
 }
 
 export function toConfig(form: TrainingForm): TrainingConfigInput {
@@ -170,8 +188,8 @@ export function toConfig(form: TrainingForm): TrainingConfigInput {
     batch_size: form.batchSize,
     epochs: form.epochs,
     limit_train: form.limit,
-    // Validation on a matching slice of the test split keeps a quick run quick.
-    limit_test: form.limit === null || own ? null : Math.max(100, Math.round(form.limit / 5)),
+    // Own data validates on its own split (the card says which); a built-in dataset on the size the panel shows.
+    limit_test: own ? null : validationLimit(form),
     augmentation: {
       rotation_range: form.augmentation.rotation,
       width_shift_range: form.augmentation.widthShift,

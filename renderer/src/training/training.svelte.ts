@@ -60,6 +60,10 @@ export class TrainingStore {
   activations = $state.raw<TrainingActivations | null>(null);
   warnings = $state.raw<TrainingWarning[]>([]);
   prediction = $state.raw<PredictResult | null>(null);
+  /** The last digit drawn (28 x 28, preprocessed), kept across runs so that it is asked again of each new run. */
+  drawing = $state.raw<number[] | null>(null);
+  /** `prediction` came from an earlier run; the current run is asked again once it has finished an epoch. */
+  predictionStale = $state(false);
   wrong = $state.raw<WrongExample[]>([]);
   /** Every run the backend knows (training.list), for the history table. */
   runs = $state.raw<RunSummary[]>([]);
@@ -102,7 +106,9 @@ export class TrainingStore {
       }),
       host.on('training.progress', (p) => mine(p) && (this.progress = p)),
       host.on('training.epoch', (p) => {
-        if (mine(p)) this.history = [...this.history, { epoch: p.epoch, metrics: p.metrics, lr: p.lr, seconds: p.seconds }];
+        if (!mine(p)) return;
+        this.history = [...this.history, { epoch: p.epoch, metrics: p.metrics, lr: p.lr, seconds: p.seconds }];
+        if (this.drawing && this.predictionStale) void this.predict(this.drawing, [28, 28, 1]);
       }),
       host.on('training.histograms', (p) => mine(p) && (this.histograms = p)),
       host.on('training.filters', (p) => mine(p) && (this.filters = p)),
@@ -151,7 +157,8 @@ export class TrainingStore {
     this.regression = null;
     this.activations = null;
     this.warnings = [];
-    this.prediction = null;
+    // The drawing and its prediction stay, marked as the previous run's, until this run can answer (see epoch).
+    this.predictionStale = this.prediction !== null;
     this.wrong = [];
     try {
       const { runId, status } = await this.host.call('training.start', {
@@ -228,9 +235,11 @@ export class TrainingStore {
 
   async predict(pixels: number[], shape: number[]): Promise<void> {
     const runId = this.predictRunId;
+    this.drawing = pixels;
     if (!this.host || !runId) return;
     try {
       this.prediction = await this.host.call('training.predict', { runId, input: { pixels, shape } });
+      this.predictionStale = false;
     } catch (e) {
       this.message = (e as Error).message;
     }

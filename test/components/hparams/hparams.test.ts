@@ -6,7 +6,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import type { SweepState } from '../../../shared/sweep/state';
 import HParamsView from '../../../renderer/src/views/hparams/HParamsView.svelte';
-import { metricColor } from '../../../renderer/src/views/hparams/model';
+import { honestDomain, metricColor } from '../../../renderer/src/views/hparams/model';
 import saved from './sweep-state.json';
 
 const sweep = saved as unknown as SweepState;
@@ -103,5 +103,22 @@ describe('HParams curves', () => {
       const d = screen.getByTestId(`curve-${t.id + 1}`).getAttribute('d')!;
       expect(d.match(/[ML]/g)).toHaveLength(t.history.length);
     }
+  });
+});
+
+describe('parallel coordinates read honestly', () => {
+  it('trials 0.002 apart on accuracy sit close together on an axis at least 0.05 wide', () => {
+    expect(honestDomain([0.775, 0.777])).toEqual({ lo: 0.751, hi: 0.801 });
+    expect(honestDomain([0.99, 0.995])).toEqual({ lo: 0.95, hi: 1 });
+    expect(honestDomain([0.1, 0.9])).toEqual({ lo: 0.1, hi: 0.9 });
+    const wide = honestDomain([200, 201]);
+    expect(wide.hi - wide.lo).toBeCloseTo(10.05);
+  });
+
+  it('the worst line is light enough to read on the dark theme', () => {
+    const [r, g, b] = metricColor(0).match(/\d+/g)!.map(Number);
+    // Relative luminance well above the panel's (#1b1d23 is about 0.012).
+    const lum = (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+    expect(lum).toBeGreaterThan(0.45);
   });
 });

@@ -5,7 +5,7 @@
  * state (sweep-state.json: `layerlab sweep` on 300 MNIST digits), revealed trial by trial.
  */
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent, ApiEventPayload, ApiMethod, ApiParams, ApiResult, SweepDetail } from '../../../shared/api';
 import { apiEvents } from '../../../shared/api';
 import type { Graph } from '../../../shared/graph/types';
@@ -15,6 +15,7 @@ import type { SweepState, SweepStatus, TrialRecord } from '../../../shared/sweep
 import type { TrainingConfig } from '../../../shared/training';
 import type { ConnectionState, Host } from '../../../renderer/src/host/types';
 import { SweepsPanel } from '../../../renderer/src/views/hparams';
+import { keepDraft, newDraft } from '../../../renderer/src/views/hparams/sweepForm';
 import saved from './sweep-state.json';
 
 const real = saved as unknown as SweepState;
@@ -106,6 +107,20 @@ async function choose(el: HTMLSelectElement, value: string): Promise<void> {
 const input = (label: string, index = 0) => screen.getAllByLabelText(label)[index] as HTMLInputElement;
 
 describe('SweepsPanel', () => {
+  // The draft outlives the panel (a tab switch); each test starts from a fresh one.
+  beforeEach(() => keepDraft(newDraft()));
+
+  it('keeps the sweep being defined when the tab is left and opened again', async () => {
+    const host = new FakeHost();
+    const first = render(SweepsPanel, { host, graph: real.graph, training: real.training, onApply: () => {} });
+    await fireEvent.input(screen.getByTestId('sweep-name'), { target: { value: 'lr study' } });
+    await fireEvent.click(screen.getByText('+ training setting'));
+    first.unmount();
+    render(SweepsPanel, { host, graph: real.graph, training: real.training, onApply: () => {} });
+    expect((screen.getByTestId('sweep-name') as HTMLInputElement).value).toBe('lr study');
+    expect(screen.getAllByTestId('dimension')).toHaveLength(1);
+  });
+
   it('defines a sweep from the graph, starts it through the host, shows trials live and applies one', async () => {
     const host = new FakeHost();
     const applied: { graph: Graph; config: TrainingConfig }[] = [];

@@ -200,6 +200,20 @@ describe('CLI: layerlab new / info', () => {
     expect((await cli('new', join(dir, 'x'), '--template', 'nope')).err).toMatch(/Unknown template 'nope'/);
   });
 
+  it('new PATH in folders that do not exist yet creates them and says so', async () => {
+    const base = join(dir, 'some', 'missing', 'folder', 'p');
+    const made = await cli('new', base);
+    expect(made.err).toBe('');
+    expect(made.code).toBe(0);
+    expect(made.out).toBe(`Created folder ${join(dir, 'some')}.\nCreated ${base}.layerlab (template blank, 0 layers).\n`);
+    expect((await openProject(`${base}.layerlab`)).doc.project.name).toBe('p');
+    // A folder that cannot be made (a file is in the way) is named in the error, with what to do.
+    await writeFile(join(dir, 'afile'), 'x');
+    const blocked = await cli('new', join(dir, 'afile', 'sub', 'q'));
+    expect(blocked.code).toBe(1);
+    expect(blocked.err).toMatch(/cannot create the folder .*afile.sub for q\.layerlab \(ENOTDIR\): create it yourself or choose another PATH/);
+  });
+
   it('info FILE prints the model summary and runs with best metrics', async () => {
     const file = join(dir, 'info.layerlab');
     const doc = createProject({ name: 'Info demo', templateId: 'mlp-64' });

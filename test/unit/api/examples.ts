@@ -45,6 +45,7 @@ export const validParams: { [M in ApiMethod]: ApiParams<M> } = {
   'projects.save': { path: 'a.layerlab', project: { version: 2, name: 'x' } },
   'projects.saveAs': { path: 'b.layerlab', project: { version: 2, name: 'x' } },
   'projects.listRecent': {},
+  'files.list': { path: 'projects' },
   'projects.import': { path: 'model.json' },
   'sweeps.start': {
     config: { name: 'width', dimensions: [{ target: { node: 'hidden', field: 'units' }, values: [16, 32] }], strategy: { type: 'grid' } },

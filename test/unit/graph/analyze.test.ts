@@ -135,7 +135,7 @@ describe('analyzeGraph reports every error, per node', () => {
   it('dimensions that shrink to zero or below', () => {
     const g = chain(input([null, 6, 6, 1]), node('c1', 'Conv2D', { kernel_size: [3, 3] }), node('c2', 'Conv2D', { kernel_size: [5, 5] }), node('f', 'Flatten'));
     const a = analyzeGraph(g);
-    expect(a.nodes['c2']!.errors[0]!.message).toMatch(/shrinks input \[null, 4, 4, 32\] to \[null, 0, 0, 32\]/);
+    expect(a.nodes['c2']!.errors[0]!.message).toMatch(/shrinks input \(None, 4, 4, 32\) to \(None, 0, 0, 32\)/);
     // Downstream of an error: unknown, without a second error.
     expect(a.nodes['f']!.outputShape).toBeNull();
     expect(a.nodes['f']!.errors).toEqual([]);

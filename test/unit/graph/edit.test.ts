@@ -75,8 +75,17 @@ describe('canConnect (isValidConnection)', () => {
 
   it('refuses shapes that would not fit: Add of unequal shapes, Conv2D on 2-D', () => {
     const r = canConnect(base(), 'c2', 'add');
-    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/Add needs inputs of the same shape, got \[null, 28, 28, 8\] and \[null, 28, 28, 16\]/) });
+    expect(r).toMatchObject({ ok: false, reason: expect.stringMatching(/Add needs inputs of the same shape, got \(None, 28, 28, 8\) and \(None, 28, 28, 16\)/) });
     expect(canConnect(base(), 'flat_in', 'c3')).toMatchObject({ ok: false, reason: expect.stringMatching(/Conv2D expects a 4-D input/) });
+  });
+
+  it('Conv2D after Flatten: the advice fits a model whose Input already is 28x28x1', () => {
+    const r = canConnect(base(), 'flat_in', 'c3');
+    expect(r.ok).toBe(false);
+    const reason = r.ok ? '' : r.reason;
+    expect(reason).toMatch(/got 2-D \(None, \d+\)/);
+    expect(reason).toMatch(/connect it to the Input or to a Conv2D\/pooling layer, before any Flatten or Dense/);
+    expect(reason).not.toMatch(/Give the Input an image shape|\[null/);
   });
 
   it('leaves the graph untouched', () => {

@@ -121,15 +121,15 @@ describe('parameter counts', () => {
 
 describe('shape errors say what is wrong', () => {
   it.each([
-    ['Conv2D on a 2-D tensor', 'Conv2D', {}, [[null, 784]], /Conv2D expects a 4-D input .* got 2-D \[null, 784\]/],
+    ['Conv2D on a 2-D tensor', 'Conv2D', {}, [[null, 784]], /Conv2D expects a 4-D input .* got 2-D \(None, 784\)/],
     ['MaxPooling2D on a 2-D tensor', 'MaxPooling2D', {}, [[null, 10]], /MaxPooling2D expects a 4-D input/],
-    ['Conv2D shrinking to zero', 'Conv2D', { kernel_size: [5, 5] }, [[null, 4, 4, 1]], /shrinks input \[null, 4, 4, 1\] to \[null, 0, 0, 32\]/],
+    ['Conv2D shrinking to zero', 'Conv2D', { kernel_size: [5, 5] }, [[null, 4, 4, 1]], /shrinks input \(None, 4, 4, 1\) to \(None, 0, 0, 32\)/],
     ['pooling shrinking below zero', 'MaxPooling2D', { pool_size: [3, 3] }, [[null, 1, 5, 1]], /axis 1 would have size/],
-    ['Add of unequal shapes', 'Add', {}, [[null, 8, 8, 16], [null, 8, 8, 32]], /Add needs inputs of the same shape, got \[null, 8, 8, 16\] and \[null, 8, 8, 32\] \(only sizes of 1 broadcast, as in Keras\)/],
+    ['Add of unequal shapes', 'Add', {}, [[null, 8, 8, 16], [null, 8, 8, 32]], /Add needs inputs of the same shape, got \(None, 8, 8, 16\) and \(None, 8, 8, 32\) \(only sizes of 1 broadcast, as in Keras\)/],
     ['Add of unequal shapes on a leading axis', 'Add', {}, [[null, 4, 5], [null, 3, 5]], /Add needs inputs of the same shape/],
     ['Concatenate along a mismatched axis', 'Concatenate', {}, [[null, 8, 8, 16], [null, 4, 4, 16]], /axis 1 differs/],
     ['Concatenate of different ranks', 'Concatenate', {}, [[null, 8], [null, 4, 4]], /same rank/],
-    ['Reshape to a wrong size', 'Reshape', { target_shape: [5, 5] }, [[null, 24]], /holds 25 values but the input \[null, 24\] has 24/],
+    ['Reshape to a wrong size', 'Reshape', { target_shape: [5, 5] }, [[null, 24]], /holds 25 values but the input \(None, 24\) has 24/],
     ['Flatten of a flat tensor', 'Flatten', {}, [[null, 24]], /already flat/],
     ['Dense with an unknown last axis', 'Dense', {}, [[null, null]], /known last dimension/],
     ['BatchNormalization axis outside', 'BatchNormalization', { axis: 3 }, [[null, 5]], /axis=3 is outside/],
@@ -142,7 +142,8 @@ describe('shape errors say what is wrong', () => {
     expect(run).toThrow(message);
   });
 
-  it('shows shapes as Keras lists', () => {
-    expect(showShape([null, 28, 28, 1])).toBe('[null, 28, 28, 1]');
+  it('shows shapes as Keras prints them, never as [null, ...]', () => {
+    expect(showShape([null, 28, 28, 1])).toBe('(None, 28, 28, 1)');
+    expect(showShape([null])).toBe('(None,)');
   });
 });

@@ -1,8 +1,10 @@
 import type { Graph, GraphAnalysis } from '../../../../shared/graph/types';
-import { analyzeGraph } from '../core';
+import { analyzeGraph, canConnect } from '../core';
 import { copyPayload, readPayload } from './clipboard';
 import { initHistory, push, redo, undo, type History } from './history';
 import * as ops from './ops';
+import { freeShift, freeSpot } from './placement';
+import { readiness, type Readiness } from './readiness';
 import { buildViews, errorIds, type NodeView } from './views';
 
 const EMPTY: Graph = { nodes: [], edges: [] };
@@ -33,7 +35,33 @@ export class EditorStore {
   #lastViews: ReadonlyMap<string, NodeView> = new Map();
   #lastErrorIds: ReadonlySet<string> = new Set();
   /** What the canvas shows of each node's analysis; unchanged nodes keep their view object across edits. */
-  views: ReadonlyMap<string, NodeView> = $derived.by(() => (this.#lastViews = buildViews(this.analysis, this.#lastViews)));
+  views: ReadonlyMap<string, NodeView> = $derived.by(
+    () => (this.#lastViews = buildViews(this.analysis, this.#lastViews, this.history.present, this.refusals)),
+  );
+  /** The last refused connection into each layer: source and target ids. */
+  #attempts = $state.raw<ReadonlyMap<string, string>>(new Map());
+  /**
+   * Why each layer has no input, when the user tried to connect one and was refused: shown on the layer (its card
+   * and the inspector) for as long as that stands, i.e. until the layer gets an input, either layer goes, or the
+   * same connection would now be accepted (the message is recomputed, so it is never stale).
+   */
+  refusals: ReadonlyMap<string, string> = $derived.by(() => {
+    const graph = this.history.present;
+    const out = new Map<string, string>();
+    for (const [target, source] of this.#attempts) {
+      if (graph.edges.some((e) => e.target === target)) continue;
+      const from = graph.nodes.find((n) => n.id === source);
+      const to = graph.nodes.find((n) => n.id === target);
+      if (!from || !to) continue;
+      const check = canConnect(graph, source, target);
+      if (check.ok) continue;
+      const reason = check.reason.startsWith(`${to.name}: `) ? check.reason.slice(to.name.length + 2) : check.reason;
+      out.set(target, `Cannot connect ${from.name} here: ${reason}`);
+    }
+    return out;
+  });
+  /** Whether the model can be trained and exactly why not (readiness.ts). */
+  readiness: Readiness = $derived(readiness(this.history.present, this.analysis));
   /** Nodes in error; the same set object while the membership stands (the minimap colours by it). */
   errorIds: ReadonlySet<string> = $derived.by(() => (this.#lastErrorIds = errorIds(this.views, this.#lastErrorIds)));
   selected = $state.raw<string[]>([]);
@@ -67,8 +95,9 @@ export class EditorStore {
     if (name) this.projectName = name;
   }
 
+  /** Adds a layer at `position`, or at the nearest free spot when another layer is there. */
   addNode(kind: string, position: ops.XY): string {
-    const { graph, id } = ops.addNode(this.graph, kind, position);
+    const { graph, id } = ops.addNode(this.graph, kind, freeSpot(this.graph, position));
     this.commit(graph);
     this.selected = [id];
     return id;
@@ -78,9 +107,26 @@ export class EditorStore {
     const result = ops.connect(this.graph, source, target);
     if (!result.ok) {
       this.notify(result.reason, 'error');
+      this.#attempts = new Map([...this.#attempts, [target, source]]);
       return false;
     }
     this.commit(result.graph);
+    return true;
+  }
+
+  /**
+   * The keyboard way to connect (key C): with two layers selected, the upper one (the one with the smaller y; on a
+   * tie, the left one) feeds the lower one. False, with a notice saying what to do, otherwise.
+   */
+  connectSelected(): boolean {
+    const picked = this.selected.map((id) => this.graph.nodes.find((n) => n.id === id)).filter((n) => n !== undefined);
+    if (picked.length !== 2) {
+      this.notify('To connect with the keyboard, select exactly two layers (Shift+click), then press C: the upper one feeds the lower one.', 'error');
+      return false;
+    }
+    const [a, b] = picked.sort((p, q) => (p.position?.y ?? 0) - (q.position?.y ?? 0) || (p.position?.x ?? 0) - (q.position?.x ?? 0));
+    if (!this.connect(a!.id, b!.id)) return false;
+    this.notify(`Connected ${a!.name} to ${b!.name}`);
     return true;
   }
 
@@ -128,7 +174,12 @@ export class EditorStore {
   pasteText(text: string, offset: ops.XY = { x: 40, y: 40 }): boolean {
     const payload = readPayload(text);
     if (!payload) return false;
-    const { graph, ids } = ops.paste(this.graph, payload, offset);
+    // Shifted further, as one block, where the copies would land on other layers.
+    const clear = freeShift(
+      this.graph,
+      payload.nodes.map((n) => ({ x: (n.position?.x ?? 0) + offset.x, y: (n.position?.y ?? 0) + offset.y })),
+    );
+    const { graph, ids } = ops.paste(this.graph, payload, { x: offset.x + clear.x, y: offset.y + clear.y });
     this.commit(graph);
     this.selected = ids;
     this.notify(`Pasted ${ids.length} layer${ids.length === 1 ? '' : 's'}`);

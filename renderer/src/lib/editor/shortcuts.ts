@@ -8,6 +8,7 @@ export const SHORTCUTS = {
   cut: { keys: 'Ctrl+X', label: 'Cut selection' },
   paste: { keys: 'Ctrl+V', label: 'Paste layers' },
   selectAll: { keys: 'Ctrl+A', label: 'Select all layers' },
+  connect: { keys: 'C', label: 'Connect the two selected layers (the upper one feeds the lower one)' },
   multiSelect: { keys: 'Shift+click / Shift+drag', label: 'Add to selection / box select' },
   layout: { keys: 'L', label: 'Auto-layout (top-down)' },
   fit: { keys: 'F', label: 'Zoom to fit' },

@@ -1,5 +1,6 @@
-import type { GraphAnalysis, NodeAnalysis } from '../../../../shared/graph/types';
+import type { Graph, GraphAnalysis, NodeAnalysis } from '../../../../shared/graph/types';
 import { formatCount, formatShape } from '../format';
+import { keySetting } from './keySetting';
 
 /** What the canvas shows of a node's analysis: its output shape (also its out-edges' label), params and errors. */
 export interface NodeView {
@@ -9,6 +10,8 @@ export interface NodeView {
   /** `params` with thousands separators; null with it. */
   paramsText: string | null;
   errors: readonly string[];
+  /** The kind's key setting for the card, e.g. "64 units · relu" (keySetting.ts); '' when none. */
+  setting: string;
 }
 
 const NO_ERRORS: readonly string[] = Object.freeze([]);
@@ -17,14 +20,17 @@ function sameErrors(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function viewOf(info: NodeAnalysis | undefined, old: NodeView | undefined): NodeView {
+function viewOf(info: NodeAnalysis | undefined, old: NodeView | undefined, setting: string, refused: string | undefined): NodeView {
   const shape = info?.outputShape ? formatShape(info.outputShape) : null;
   const params = info?.params ? info.params.trainable + info.params.nonTrainable : null;
-  const errors = info?.errors.length ? info.errors.map((e) => e.message) : NO_ERRORS;
-  if (old && old.shape === shape && old.params === params && sameErrors(old.errors, errors)) return old;
+  let errors = info?.errors.length ? info.errors.map((e) => e.message) : NO_ERRORS;
+  // A refused connection explains the missing input better than "is not connected": it takes that message's place.
+  if (refused !== undefined) errors = [refused, ...(info?.errors ?? []).filter((e) => e.code !== 'missing-input').map((e) => e.message)];
+  if (old && old.shape === shape && old.params === params && old.setting === setting && sameErrors(old.errors, errors)) return old;
   return {
     shape,
     params,
+    setting,
     // toLocaleString is slow enough to matter over 300 nodes: keep the old text while the count stands.
     paramsText: params === null ? null : old?.params === params ? old.paramsText : formatCount(params),
     errors: errors.length && old && sameErrors(old.errors, errors) ? old.errors : errors,
@@ -35,9 +41,17 @@ function viewOf(info: NodeAnalysis | undefined, old: NodeView | undefined): Node
  * One view per node of the analysis. A node whose shape, params and errors did not change keeps its previous
  * view object, so the components showing it (the node, its edges' labels) see no change and skip their update.
  */
-export function buildViews(analysis: GraphAnalysis, previous: ReadonlyMap<string, NodeView>): Map<string, NodeView> {
+export function buildViews(
+  analysis: GraphAnalysis,
+  previous: ReadonlyMap<string, NodeView>,
+  graph: Graph,
+  refused: ReadonlyMap<string, string> = new Map(),
+): Map<string, NodeView> {
   const views = new Map<string, NodeView>();
-  for (const [id, info] of Object.entries(analysis.nodes)) views.set(id, viewOf(info, previous.get(id)));
+  const settings = new Map(graph.nodes.map((n) => [n.id, keySetting(n)]));
+  for (const [id, info] of Object.entries(analysis.nodes)) {
+    views.set(id, viewOf(info, previous.get(id), settings.get(id) ?? '', refused.get(id)));
+  }
   return views;
 }
 

@@ -12,6 +12,7 @@ import {
   SCHEDULE_KINDS,
   STOP_MODES,
   toConfig,
+  validationLimit,
   type AugmentationForm,
   type EarlyStoppingForm,
   type RegressionMetricsForm,
@@ -114,6 +115,13 @@ function metricsFromConfig(value: unknown, fallback: RegressionMetricsForm): Reg
   return { mae: value.includes('mae'), mse: value.includes('mse') };
 }
 
+/** A stored limit_test as the form's field: null ("auto") where it is what auto gives for the subset. */
+function storedValidation(stored: unknown, limit: number | null): number | null {
+  if (typeof stored !== 'number' || stored < 1) return null;
+  const n = Math.round(stored);
+  return n === validationLimit({ limit, validationLimit: null }) ? null : n;
+}
+
 /** The panel's form from a stored training config; anything missing or unknown keeps the `fallback` form's value. */
 export function formFromConfig(training: Record<string, unknown>, dataset: ProjectJson['dataset'], fallback: TrainingForm): TrainingForm {
   const optimizer = (training.optimizer ?? {}) as Record<string, unknown>;
@@ -142,6 +150,7 @@ export function formFromConfig(training: Record<string, unknown>, dataset: Proje
     batchSize: positive(training.batch_size, fallback.batchSize),
     epochs: positive(training.epochs, fallback.epochs),
     limit: limit === null ? null : positive(limit, fallback.limit ?? 2000),
+    validationLimit: storedValidation(training.limit_test, limit === null ? null : positive(limit, fallback.limit ?? 2000)),
     augmentation,
     schedule: scheduleFromConfig(training.lr_schedule, fallback.schedule),
     earlyStopping: earlyStoppingFromConfig(training.early_stopping, fallback.earlyStopping),

@@ -159,14 +159,33 @@ export interface PlotLayout {
 
 const PAD = { top: 18, bottom: 22, left: 40, right: 40 };
 
-function numericAxis(values: number[], log: boolean, top: number, bottom: number): Pick<Axis, 'y' | 'ticks'> {
+/**
+ * The objective axis spans at least this much, so that trials 0.002 apart are drawn close together, not from the
+ * bottom of the axis to its top (0.775-0.777 made 0.2 points look dramatic): 0.05 for metrics in [0, 1] (accuracy),
+ * else 5% of the largest value.
+ */
+export function honestDomain(values: number[]): { lo: number; hi: number } {
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  const unit = lo >= 0 && hi <= 1;
+  const minSpan = unit ? 0.05 : 0.05 * Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+  if (hi - lo >= minSpan) return { lo, hi };
+  const mid = (lo + hi) / 2;
+  lo = mid - minSpan / 2;
+  hi = mid + minSpan / 2;
+  if (unit && lo < 0) [lo, hi] = [0, minSpan];
+  if (unit && hi > 1) [lo, hi] = [1 - minSpan, 1];
+  return { lo, hi };
+}
+
+function numericAxis(values: number[], log: boolean, top: number, bottom: number, domain?: { lo: number; hi: number }): Pick<Axis, 'y' | 'ticks'> {
   const f = log ? (v: number) => Math.log10(v) : (v: number) => v;
-  const lo = Math.min(...values.map(f));
-  const hi = Math.max(...values.map(f));
+  const lo = domain ? f(domain.lo) : Math.min(...values.map(f));
+  const hi = domain ? f(domain.hi) : Math.max(...values.map(f));
   const span = hi - lo || 1;
   const y = (v: SweepValue | undefined): number | null => (typeof v === 'number' && (!log || v > 0) ? bottom - ((f(v) - lo) / span) * (bottom - top) : null);
   const fmt = (v: number) => formatSweepValue(Number(v.toPrecision(3)));
-  const ends = [Math.min(...values), Math.max(...values)];
+  const ends = domain ? [domain.lo, domain.hi] : [Math.min(...values), Math.max(...values)];
   return { y, ticks: [...new Set(ends)].map((v) => ({ y: y(v)!, label: fmt(v) })) };
 }
 
@@ -181,11 +200,14 @@ function categoricalAxis(values: SweepValue[], toggle: boolean, top: number, bot
   return { y, ticks: labels.map((label, i) => ({ y: at(i), label })) };
 }
 
-/** Dark blue (worst) to yellow (best), through teal: readable on the dark theme, ordered for colour-blind eyes. */
+/**
+ * Light blue-violet (worst) to yellow (best), through teal: viridis without its darkest end, whose purple was
+ * unreadable on the dark theme; ordered for colour-blind eyes.
+ */
 export function metricColor(t: number): string {
   const stops = [
-    [68, 1, 84],
-    [59, 82, 139],
+    [140, 140, 230],
+    [72, 130, 200],
     [33, 145, 140],
     [94, 201, 98],
     [253, 231, 37],
@@ -216,7 +238,7 @@ export function parallelLayout(sweep: HParamsSweep, width = 640, height = 240): 
     return { key: c.key, label: c.label, x: xAt(i), ...scale };
   });
   const metrics = scored.map((t) => t.objective as number);
-  const metricAxis = metrics.length > 0 ? numericAxis(metrics, false, top, bottom) : { y: () => null, ticks: [] };
+  const metricAxis = metrics.length > 0 ? numericAxis(metrics, false, top, bottom, honestDomain(metrics)) : { y: () => null, ticks: [] };
   axes.push({ key: `metric:${objective.metric}`, label: objective.metric, x: xAt(dims.length), ...metricAxis });
   const lo = Math.min(...metrics);
   const hi = Math.max(...metrics);

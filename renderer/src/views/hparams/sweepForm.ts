@@ -52,6 +52,20 @@ export function newDimension(graph: Graph, kind: DimensionKind = 'training'): Di
   };
 }
 
+/**
+ * The sweep being defined outlives the Sweeps tab: switching to the editor and back used to clear it. One window
+ * has one draft, so a module-level copy is enough (SweepsPanel reads it on mount and writes it on each change).
+ */
+let keptDraft: SweepDraft | null = null;
+
+export function restoreDraft(): SweepDraft {
+  return keptDraft ? structuredClone(keptDraft) : newDraft();
+}
+
+export function keepDraft(draft: SweepDraft): void {
+  keptDraft = structuredClone(draft);
+}
+
 export function newDraft(): SweepDraft {
   return { name: 'sweep', dimensions: [], strategy: 'grid', trials: 8, seed: 0, minEpochs: 1, maxEpochs: 3, eta: 3, metric: 'val_acc', mode: 'max' };
 }
