@@ -133,7 +133,7 @@ describe('shape errors say what is wrong', () => {
     ['Flatten of a flat tensor', 'Flatten', {}, [[null, 24]], /already flat/],
     ['Dense with an unknown last axis', 'Dense', {}, [[null, null]], /known last dimension/],
     ['BatchNormalization axis outside', 'BatchNormalization', { axis: 3 }, [[null, 5]], /axis=3 is outside/],
-    ['Cropping2D cropping everything', 'Cropping2D', { cropping: [[2, 2], [0, 0]] }, [[null, 4, 4, 1]], /removes the whole of \[null, 4, 4, 1\]/],
+    ['Cropping2D cropping everything', 'Cropping2D', { cropping: [[2, 2], [0, 0]] }, [[null, 4, 4, 1]], /removes the whole of \(None, 4, 4, 1\)/],
     ['Softmax along a middle axis (tfjs cannot)', 'Softmax', { axis: 1 }, [[null, 4, 6]], /only along the last axis; use axis -1/],
     ['Subtract of unequal shapes', 'Subtract', {}, [[null, 4], [null, 5]], /Subtract needs inputs of the same shape/],
   ] as const)('%s', (_title, kind, config, inputs, message) => {
