@@ -12,7 +12,7 @@ import type { TrainingConfig } from '../../shared/training';
 import { datasetCard } from '../datasets/card';
 import { DatasetError } from '../datasets/errors';
 import { openOwnData } from '../datasets/own-data';
-import { withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
+import { resolveFromProject, withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
 import { regressionLossProblem } from '../commands/train-own-data';
 
 const KIND_OF_FILE: [RegExp, DataKind][] = [
@@ -25,11 +25,14 @@ export class OwnDataHandlers {
   constructor(private readonly resolvePath: (path: string) => string) {}
 
   async inspect({ project, ...params }: InspectParams): Promise<DatasetCard> {
-    const source = { ...params, path: this.resolvePath(params.path), ...(params.test_path ? { test_path: this.resolvePath(params.test_path) } : {}) };
+    // For a project, a relative path is read from the project's folder, as the reference its config stores is.
+    const projectFile = project ? this.resolvePath(project) : undefined;
+    const at = (p: string) => this.resolvePath(projectFile ? resolveFromProject(p, projectFile) : p);
+    const source = { ...params, path: at(params.path), ...(params.test_path ? { test_path: at(params.test_path) } : {}) };
     try {
       const card = await datasetCard(await openOwnData(source));
       // For a project, the config the window stores names the data relative to the project file where it can.
-      return project ? { ...card, config: withProjectRelativeData({ dataset: card.config }, this.resolvePath(project)).dataset } : card;
+      return projectFile ? { ...card, config: withProjectRelativeData({ dataset: card.config }, projectFile).dataset } : card;
     } catch (err) {
       if (err instanceof DatasetError) throw new ApiError('invalid-params', err.message);
       throw err;
