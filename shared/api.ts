@@ -145,6 +145,8 @@ export interface ExportResult {
   files: string[];
   /** What the user should know, e.g. that no weights were given. */
   notes: string[];
+  /** Files that were in the folder before (an earlier export of the same project, or force) and were replaced. */
+  replaced: string[];
 }
 
 type TrainingConfigValue = z.infer<typeof TrainingConfigSchema>;
@@ -265,8 +267,12 @@ export const apiMethods = {
       /** keras only: tf.distribute strategy of the script, and a SLURM job file. */
       strategy: z.enum(['none', 'mirrored', 'multiworker']).optional(),
       slurm: z.boolean().optional(),
+      /** The project (file path or name) the graph belongs to: a folder holding an earlier export of it may be replaced. */
+      origin: z.string().min(1).max(4096).optional(),
+      /** Write into a non-empty folder that holds no earlier export of this project. */
+      force: z.boolean().optional(),
     }),
-    'Export the model (and trained weights of a run) to a folder',
+    'Export the model (and trained weights of a run) to a new or empty folder, or over an earlier export of the same project',
   ),
 } as const;
 

@@ -1,23 +1,51 @@
-/** A model's weights (tfjs names '<layer>/<weight>') grouped by layer, checked against what each layer kind needs. */
-import type { ModelIr } from './ir';
+/**
+ * A model's weights (tfjs names '<layer>/<weight>') grouped by layer and checked against what each kind needs.
+ * KERAS_WEIGHTS is the one table of weight names per kind: a new kind does not compile until it has an entry.
+ */
+import type { LayerClassName, LayerConfigOf } from '../../shared/layers/registry';
+import type { ExportGraph, ExportLayer } from './model';
 import type { NpyArray } from './npy';
 import { ExportError, type NamedWeight } from './types';
 
-/** Keras weight names per layer kind, in the order Keras' get_weights() returns them. */
-export const KERAS_WEIGHT_NAMES: Record<string, string[]> = {
-  Dense: ['kernel', 'bias'],
-  Conv2D: ['kernel', 'bias'],
-  Conv2DTranspose: ['kernel', 'bias'],
-  DepthwiseConv2D: ['depthwise_kernel', 'bias'],
-  SeparableConv2D: ['depthwise_kernel', 'pointwise_kernel', 'bias'],
-  BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
-  LayerNormalization: ['gamma', 'beta'],
+type WeightNames<N extends LayerClassName> = (c: LayerConfigOf<N>) => string[];
+
+/** The kinds without weights: deciding that a new kind belongs here is the one weight decision it needs. */
+export const WEIGHTLESS_KINDS = [
+  'InputLayer', 'Flatten', 'Activation', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
+  'Dropout', 'SpatialDropout2D', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Reshape', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D',
+  'Add', 'Subtract', 'Concatenate', 'Multiply', 'Average', 'Maximum', 'Minimum',
+] as const satisfies readonly LayerClassName[];
+export type WeightlessKind = (typeof WEIGHTLESS_KINDS)[number];
+
+/** The same entry for every weightless kind (spread into each weight table). */
+export function forWeightless<T>(entry: T): Record<WeightlessKind, T> {
+  return Object.fromEntries(WEIGHTLESS_KINDS.map((k) => [k, entry])) as Record<WeightlessKind, T>;
+}
+
+const none = (): string[] => [];
+const kernelBias = (c: { use_bias: boolean }): string[] => (c.use_bias ? ['kernel', 'bias'] : ['kernel']);
+const affine = (c: { center: boolean; scale: boolean }): string[] => [...(c.scale ? ['gamma'] : []), ...(c.center ? ['beta'] : [])];
+
+/** Keras weight names per kind, in the order Keras' get_weights() returns them. */
+export const KERAS_WEIGHTS: { [N in LayerClassName]: WeightNames<N> } = {
+  ...forWeightless(none),
+  Dense: kernelBias,
+  Conv2D: kernelBias,
+  SeparableConv2D: (c) => ['depthwise_kernel', 'pointwise_kernel', ...(c.use_bias ? ['bias'] : [])],
+  DepthwiseConv2D: (c) => ['depthwise_kernel', ...(c.use_bias ? ['bias'] : [])],
+  Conv2DTranspose: kernelBias,
+  BatchNormalization: (c) => [...affine(c), 'moving_mean', 'moving_variance'],
+  LayerNormalization: affine,
 };
 
+export function kerasWeightNames(l: ExportLayer): string[] {
+  return (KERAS_WEIGHTS[l.className] as WeightNames<LayerClassName>)(l.config);
+}
+
 /** The weights of each layer by short name ('kernel'), from tfjs names '<layer>/<weight>' (suffixes like '_1' kept off). */
-export function weightsByLayer(ir: ModelIr, weights: readonly NamedWeight[]): Map<string, Map<string, NpyArray>> {
+export function weightsByLayer(g: ExportGraph, weights: readonly NamedWeight[]): Map<string, Map<string, NpyArray>> {
   const out = new Map<string, Map<string, NpyArray>>();
-  const known = new Set(ir.layers.map((l) => l.name));
+  const known = new Set(g.layers.map((l) => l.name));
   for (const w of weights) {
     const slash = w.name.lastIndexOf('/');
     const layer = w.name.slice(0, slash);
@@ -26,17 +54,19 @@ export function weightsByLayer(ir: ModelIr, weights: readonly NamedWeight[]): Ma
     if (!out.has(layer)) out.set(layer, new Map());
     out.get(layer)!.set(short, { shape: w.shape, data: w.data });
   }
-  for (const l of ir.layers) {
-    const need = (KERAS_WEIGHT_NAMES[l.className] ?? []).filter((n) => (n !== 'bias' || l.config.use_bias !== false) && (n !== 'gamma' || l.config.scale !== false) && (n !== 'beta' || l.config.center !== false));
-    const have = out.get(l.name) ?? new Map();
+  for (const l of g.layers) {
+    const need = kerasWeightNames(l);
+    const have = out.get(l.name) ?? new Map<string, NpyArray>();
     const missing = need.filter((n) => !have.has(n));
+    const extra = [...have.keys()].filter((n) => !need.includes(n));
     if (missing.length && have.size) throw new ExportError(`layer '${l.name}' lacks weights ${missing.join(', ')} (has ${[...have.keys()].join(', ')}).`);
     if (missing.length) throw new ExportError(`no weights for layer '${l.name}' (${l.className}); give all the model's weights or none.`);
+    if (extra.length) throw new ExportError(`layer '${l.name}' (${l.className}) has weights ${extra.join(', ')} that this kind does not have; export the weights of this very model.`);
   }
   return out;
 }
 
 /** Keras get_weights() order of one layer's arrays. */
-export function kerasWeightList(className: string, weights: Map<string, NpyArray>): NpyArray[] {
-  return (KERAS_WEIGHT_NAMES[className] ?? []).filter((n) => weights.has(n)).map((n) => weights.get(n)!);
+export function kerasWeightList(l: ExportLayer, weights: Map<string, NpyArray>): NpyArray[] {
+  return kerasWeightNames(l).map((n) => weights.get(n)!);
 }

@@ -27,21 +27,4 @@ def lr_factor(epoch):
         return (1 - s['alpha']) * 0.5 * (1 + math.cos(math.pi * t)) + s['alpha']
     return 1.0
 
-
-def preprocess(x_train, x_test):
-    """'scale': uint8 pixels / 255; 'standardize': each channel's training-set mean and standard deviation."""
-    x_train, x_test = x_train.astype(np.float32), x_test.astype(np.float32)
-    if x_train.ndim == 3:  # grey images: add the channel axis
-        x_train, x_test = x_train[..., None], x_test[..., None]
-    if CONFIG['preprocessing']['normalize'] == 'standardize':
-        channels = x_train.shape[-1]
-        mean = x_train.reshape(-1, channels).mean(axis=0)
-        std = x_train.reshape(-1, channels).std(axis=0)
-        std[std == 0] = 1
-        return (x_train - mean) / std, (x_test - mean) / std
-    return x_train / 255.0, x_test / 255.0
-
-
-def limit(x, y, n):
-    return (x[:n], y[:n]) if n else (x, y)
 `;

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { unwrapModelSpec } from './ir';
+import { modelTopology, ModelImportError } from '../../shared/graph/import';
+import type { ModelSpec } from '../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES, parseTrainingConfig } from '../../shared/training';
 import { ExportError, type ExportSource, type ExportTrainingConfig, type NamedWeight } from './types';
 
@@ -43,6 +44,16 @@ function trainingFromKeras(tc: Record<string, unknown> | undefined): ExportTrain
   const loss = lossName === 'mean_squared_error' ? 'mse' : lossName === 'mean_absolute_error' ? 'mae' : lossName;
   const parsed = parseTrainingConfig({ optimizer, ...((LOSS_NAMES as readonly string[]).includes(loss ?? '') ? { loss } : {}) });
   return parsed.ok ? parsed.config : undefined;
+}
+
+/** The Keras model config inside a file (the importer's own unwrapping); exportGraph reads and checks it. */
+function unwrapModelSpec(json: unknown): ModelSpec {
+  try {
+    return modelTopology(json) as unknown as ModelSpec;
+  } catch (err) {
+    if (err instanceof ModelImportError) throw new ExportError(err.message);
+    throw err;
+  }
 }
 
 /** Which run's trained weights a project export takes: a run id, 'latest' (the newest run with weights), or 'none'. */

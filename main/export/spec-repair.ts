@@ -7,7 +7,7 @@ import type { ModelSpec } from '../../shared/graph/types';
 import type { ExportSource } from './types';
 
 export function repairSpec(source: ExportSource): ExportSource {
-  if (!source.weights) return source;
+  if (!source.weights || !Array.isArray(source.spec.config?.layers)) return source;
   const byName = new Map(source.weights.map((w) => [w.name, w]));
   let changed = false;
   const layers = source.spec.config.layers.map((layer) => {

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildTfjsModel } from './tfjs-model';
 import type { ModelSpec } from '../../shared/graph/types';
-import type { ExportResult, ExportSource } from './types';
+import type { FormatResult, ExportSource } from './types';
 
 export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
 
@@ -43,7 +43,7 @@ function keepDepthMultipliers(saved: ModelSpec, spec: ModelSpec): ModelSpec {
   return saved;
 }
 
-export async function exportTfjs(source: ExportSource, outDir: string): Promise<ExportResult> {
+export async function exportTfjs(source: ExportSource, outDir: string): Promise<FormatResult> {
   const { modelJson, weightData } = await tfjsArtifacts(source);
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'model.json'), JSON.stringify(modelJson));

@@ -4,9 +4,24 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../shared/graph/types';
+import { registerCustomLayers } from '../engine/layers/index';
 import { ExportError, type NamedWeight } from './types';
 
+// The classes Layerlab trains with (Subtract, SpatialDropout2D, the exponential activation) build exports too.
+registerCustomLayers();
+
+/**
+ * tfjs' cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js..." on its first tensor; an
+ * export's output is its file list and notes only (the engine silences it the same way, main/engine/backend.ts).
+ */
+async function quietBackend(): Promise<void> {
+  await tf.ready();
+  const backend = tf.backend() as unknown as { firstUse?: boolean };
+  if (backend.firstUse) backend.firstUse = false;
+}
+
 export async function buildTfjsModel(spec: ModelSpec, weights?: readonly NamedWeight[]): Promise<tf.LayersModel> {
+  await quietBackend();
   let model: tf.LayersModel;
   try {
     // tfjs reads the Keras 2 layout: Keras 3's 'Functional' is the same topology under the old class name.

@@ -26,6 +26,9 @@ export function defaultExportTraining(): ExportTrainingConfig {
 /** Everything an exporter needs; `weights` absent means the exported model starts from fresh initial weights. */
 export interface ExportSource {
   spec: ModelSpec;
+  /** What the model came from (a project or model file path, or a project name): an earlier export of the same
+   * origin may be replaced in place. Defaults to the model's name. */
+  origin?: string;
   weights?: NamedWeight[];
   training?: ExportTrainingConfig;
 }
@@ -40,6 +43,8 @@ export interface ExportOptions {
   strategy?: DistributionStrategy;
   /** Keras only: also write job.sbatch. */
   slurm?: boolean;
+  /** Write into a non-empty folder that holds no earlier export of this model. */
+  force?: boolean;
 }
 
 export interface ExportResult {
@@ -49,7 +54,12 @@ export interface ExportResult {
   files: string[];
   /** Things the user should know (e.g. "no weights given: the model starts from fresh initial weights"). */
   notes: string[];
+  /** Files of `files` that were in the folder before (an earlier export, or --force) and are now replaced. */
+  replaced: string[];
 }
+
+/** What one format's exporter returns; exportModel adds `replaced`. */
+export type FormatResult = Omit<ExportResult, 'replaced'>;
 
 /** A model the exporters cannot express; the message names the layer, the value and what to change. */
 export class ExportError extends Error {

@@ -3,6 +3,7 @@
  * `weightsIOHandler` is the custom IOHandler that lets `tf.loadLayersModel` read a run's weights directly.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerCustomLayers } from '../engine/layers/index';
 import { parseOrThrow, tfjsModelJsonSchema } from '../../shared/format';
 import type { StoredWeights } from './types';
 
@@ -66,5 +67,7 @@ export async function captureModelWeights(model: tf.LayersModel): Promise<Stored
 }
 
 export async function loadModelFromWeights(weights: StoredWeights): Promise<tf.LayersModel> {
+  // The layer classes Layerlab trains with beyond stock tfjs (Subtract, SpatialDropout2D, exponential, ...).
+  registerCustomLayers();
   return tf.loadLayersModel(weightsIOHandler(weights));
 }

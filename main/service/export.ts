@@ -15,10 +15,10 @@ export async function runExport(runs: RunManager, params: ApiParsedParams<'expor
   const fromRun = params.runId ? await runs.weights(params.runId) : undefined;
   try {
     const result = await exportModel(
-      { spec, weights: fromRun?.weights, training: fromRun?.config },
-      { format: params.format, outDir: resolve(params.path), strategy: params.strategy, slurm: params.slurm },
+      { spec, weights: fromRun?.weights, training: fromRun?.config, origin: params.origin ?? 'the model in the window' },
+      { format: params.format, outDir: resolve(params.path), strategy: params.strategy, slurm: params.slurm, force: params.force },
     );
-    return { format: result.format, outDir: result.outDir, files: result.files, notes: result.notes };
+    return { format: result.format, outDir: result.outDir, files: result.files, notes: result.notes, replaced: result.replaced };
   } catch (err) {
     if (err instanceof ExportError) throw new ApiError('invalid-params', `export.run: ${err.message}`);
     throw err;

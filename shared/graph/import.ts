@@ -17,7 +17,7 @@ function isObject(v: unknown): v is Json {
 }
 
 /** Unwraps a TF.js model.json ({modelTopology}) and the Keras converter's {model_config} envelope. */
-function topology(input: unknown): Json {
+export function modelTopology(input: unknown): Json {
   let value = input;
   if (typeof value === 'string') {
     try {
@@ -40,21 +40,50 @@ function topology(input: unknown): Json {
   return value;
 }
 
+/** Why a layer class Layerlab cannot represent is refused, where there is more to say than "unsupported". */
+const REFUSAL_REASONS: Record<string, string> = {
+  Lambda: 'it holds Python code, which only Python can run; rewrite it with built-in layers',
+  TFOpLambda: 'it is a raw TensorFlow op recorded from Python code; rewrite it with built-in layers',
+  Sequential: 'it is a whole model used as a layer (nested models cannot be imported yet); import that model on its own',
+  Functional: 'it is a whole model used as a layer (nested models cannot be imported yet); import that model on its own',
+  Model: 'it is a whole model used as a layer (nested models cannot be imported yet); import that model on its own',
+};
+
+function layerName(layer: Json, fallbackName: string): string {
+  const kerasConfig = isObject(layer['config']) ? layer['config'] : {};
+  return typeof kerasConfig['name'] === 'string' ? kerasConfig['name'] : typeof layer['name'] === 'string' ? layer['name'] : fallbackName;
+}
+
+/** Every layer class of the file that Layerlab lacks, in one message (not just the first), with reasons. */
+function refuseUnsupported(layers: unknown[]): void {
+  const byClass = new Map<string, string[]>();
+  layers.forEach((layer, i) => {
+    if (!isObject(layer) || typeof layer['class_name'] !== 'string' || getLayerKind(layer['class_name'])) return;
+    const names = byClass.get(layer['class_name']) ?? [];
+    names.push(layerName(layer, `layer_${i}`));
+    byClass.set(layer['class_name'], names);
+  });
+  if (byClass.size === 0) return;
+  const lines = [...byClass].map(([cls, names]) => {
+    const shown = names.slice(0, 3).map((n) => `'${n}'`).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+    return `- ${cls} (${shown})${REFUSAL_REASONS[cls] ? `: ${REFUSAL_REASONS[cls]}` : ''}`;
+  });
+  throw new ModelImportError(
+    `The model uses ${byClass.size} layer class${byClass.size === 1 ? '' : 'es'} Layerlab does not support:\n${lines.join('\n')}\n` +
+      `Supported layers: ${layerKinds.map((k) => k.className).join(', ')}.`,
+  );
+}
+
 function layerNode(layer: unknown, fallbackName: string): GraphNode {
   if (!isObject(layer) || typeof layer['class_name'] !== 'string') {
     throw new ModelImportError(`Layer ${fallbackName} has no class_name; is this a Keras model config?`);
   }
   const className = layer['class_name'];
   const kerasConfig = isObject(layer['config']) ? layer['config'] : {};
-  const name = typeof kerasConfig['name'] === 'string' ? kerasConfig['name'] : typeof layer['name'] === 'string' ? layer['name'] : fallbackName;
+  const name = layerName(layer, fallbackName);
   const kind = getLayerKind(className);
-  if (!kind) {
-    throw new ModelImportError(
-      `Layer '${name}' is a ${className}, which Layerlab does not support. ` +
-        `Supported layers: ${layerKinds.map((k) => k.className).join(', ')}.`,
-    );
-  }
-  return { id: name, kind: className, name, config: kind.fromKerasConfig(kerasConfig) };
+  if (!kind) refuseUnsupported([layer]);
+  return { id: name, kind: className, name, config: kind!.fromKerasConfig(kerasConfig) };
 }
 
 /** The batch shape a Sequential model's first layer declares when there is no InputLayer. */
@@ -74,6 +103,7 @@ function uniqueName(base: string, used: Set<string>): string {
 function importSequential(config: unknown): Graph {
   const layers = Array.isArray(config) ? config : isObject(config) && Array.isArray(config['layers']) ? config['layers'] : null;
   if (!layers || layers.length === 0) throw new ModelImportError('The Sequential model has no layers.');
+  refuseUnsupported(layers);
   const nodes = layers.map((l, i) => layerNode(l, `layer_${i}`));
   if (nodes[0]!.kind !== 'InputLayer') {
     const first = layers[0] as Json;
@@ -116,6 +146,7 @@ function tensorRefs(inboundNode: unknown): [string, number, number][] {
 function importFunctional(config: Json): Graph {
   const layers = config['layers'];
   if (!Array.isArray(layers) || layers.length === 0) throw new ModelImportError('The functional model has no layers.');
+  refuseUnsupported(layers);
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const names = new Set<string>();
@@ -146,7 +177,7 @@ function importFunctional(config: Json): Graph {
  * graph with node ids equal to layer names, laid out top to bottom. Throws ModelImportError for anything else.
  */
 export function importModelJson(json: unknown): Graph {
-  const topo = topology(json);
+  const topo = modelTopology(json);
   const className = topo['class_name'];
   const graph =
     className === 'Sequential'

@@ -4,7 +4,7 @@ import { defineLayer, single } from './define';
 
 export type ActivationConfig = { activation: ActivationName };
 
-export const Activation = defineLayer<ActivationConfig>({
+export const Activation = defineLayer<ActivationConfig, 'Activation'>({
   className: 'Activation',
   category: 'Activation',
   description: 'Applies an activation function element-wise.',

@@ -32,7 +32,7 @@ export function firstAxis(value: unknown): unknown {
   return Array.isArray(value) && value.length === 1 ? value[0] : value;
 }
 
-export const BatchNormalization = defineLayer<BatchNormalizationConfig>({
+export const BatchNormalization = defineLayer<BatchNormalizationConfig, 'BatchNormalization'>({
   className: 'BatchNormalization',
   category: 'Normalization',
   description: 'Normalises each feature with batch statistics; keeps running mean and variance for inference.',

@@ -5,7 +5,7 @@ import { ShapeError, type Shape } from './types';
 
 export type ConcatenateConfig = { axis: number };
 
-export const Concatenate = defineLayer<ConcatenateConfig>({
+export const Concatenate = defineLayer<ConcatenateConfig, 'Concatenate'>({
   className: 'Concatenate',
   category: 'Merge',
   description: 'Joins its inputs along one axis (default: channels), e.g. Inception branches.',

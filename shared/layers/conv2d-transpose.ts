@@ -24,7 +24,7 @@ export type Conv2DTransposeConfig = {
   bias_initializer: InitializerName;
 };
 
-export const Conv2DTranspose = defineLayer<Conv2DTransposeConfig>({
+export const Conv2DTranspose = defineLayer<Conv2DTransposeConfig, 'Conv2DTranspose'>({
   className: 'Conv2DTranspose',
   category: 'Convolution',
   description: 'Transposed 2-D convolution: upsamples by the stride.',

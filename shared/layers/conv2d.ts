@@ -25,7 +25,7 @@ export type Conv2DConfig = {
   bias_initializer: InitializerName;
 };
 
-export const Conv2D = defineLayer<Conv2DConfig>({
+export const Conv2D = defineLayer<Conv2DConfig, 'Conv2D'>({
   className: 'Conv2D',
   category: 'Convolution',
   description: '2-D convolution over an image (channels last).',

@@ -5,8 +5,8 @@ import { readParam, validateParams } from './params';
 import type { ConfigIssue, LayerCategory, LayerKind, ParamCount, ParamSpec, Shape } from './types';
 
 /** What one layer file declares; `defineLayer` adds the generic validation and (de)serialisation. */
-export interface LayerDefinition<C extends Record<string, unknown>> {
-  className: string;
+export interface LayerDefinition<C extends Record<string, unknown>, N extends string = string> {
+  className: N;
   category: LayerCategory;
   description: string;
   /** Defaults to exactly one input. */
@@ -36,7 +36,8 @@ function clone(value: unknown): unknown {
   return Array.isArray(value) ? value.map(clone) : value;
 }
 
-export function defineLayer<C extends Record<string, unknown>>(def: LayerDefinition<C>): LayerKind<C> {
+/** `N` is the literal class name, so the registry's names form a union type (LayerClassName). */
+export function defineLayer<C extends Record<string, unknown>, N extends string = string>(def: LayerDefinition<C, N>): LayerKind<C, N> {
   const inputs = def.inputs ?? { min: 1, max: 1 };
   return {
     className: def.className,

@@ -13,7 +13,7 @@ export type DenseConfig = {
   bias_initializer: InitializerName;
 };
 
-export const Dense = defineLayer<DenseConfig>({
+export const Dense = defineLayer<DenseConfig, 'Dense'>({
   className: 'Dense',
   category: 'Core',
   description: 'Fully connected layer; on N-D inputs it acts on the last axis.',

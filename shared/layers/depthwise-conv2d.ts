@@ -24,7 +24,7 @@ export type DepthwiseConv2DConfig = {
   bias_initializer: InitializerName;
 };
 
-export const DepthwiseConv2D = defineLayer<DepthwiseConv2DConfig>({
+export const DepthwiseConv2D = defineLayer<DepthwiseConv2DConfig, 'DepthwiseConv2D'>({
   className: 'DepthwiseConv2D',
   category: 'Convolution',
   description: 'Convolution of each input channel on its own (channels out = channels in x depth_multiplier).',

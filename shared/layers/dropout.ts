@@ -12,7 +12,7 @@ export const rateParam: ParamSpec = {
   description: 'Fraction of the inputs to drop during training.',
 };
 
-export const Dropout = defineLayer<DropoutConfig>({
+export const Dropout = defineLayer<DropoutConfig, 'Dropout'>({
   className: 'Dropout',
   category: 'Regularization',
   description: 'Randomly zeroes a fraction of the inputs during training.',

@@ -4,7 +4,7 @@ import { ShapeError } from './types';
 
 export type FlattenConfig = Record<string, never>;
 
-export const Flatten = defineLayer<FlattenConfig>({
+export const Flatten = defineLayer<FlattenConfig, 'Flatten'>({
   className: 'Flatten',
   category: 'Reshaping',
   description: 'Flattens each sample to one axis, e.g. [null, 5, 5, 64] to [null, 1600].',

@@ -8,7 +8,7 @@ export type InputLayerConfig = {
   dtype: 'float32';
 };
 
-export const InputLayer = defineLayer<InputLayerConfig>({
+export const InputLayer = defineLayer<InputLayerConfig, 'InputLayer'>({
   className: 'InputLayer',
   category: 'Input',
   description: 'The model input: the shape of one batch of samples.',

@@ -4,7 +4,7 @@ import { canonicalAxis, defineLayer, single } from './define';
 
 export type LayerNormalizationConfig = { axis: number; epsilon: number; center: boolean; scale: boolean };
 
-export const LayerNormalization = defineLayer<LayerNormalizationConfig>({
+export const LayerNormalization = defineLayer<LayerNormalizationConfig, 'LayerNormalization'>({
   className: 'LayerNormalization',
   category: 'Normalization',
   description: 'Normalises each sample over its feature axis (no batch statistics).',

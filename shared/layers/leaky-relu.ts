@@ -3,7 +3,7 @@ import { defineLayer, single } from './define';
 /** `alpha` is tf.keras 2's and tfjs' name; Keras 3 calls it negative_slope and still accepts alpha. */
 export type LeakyReLUConfig = { alpha: number };
 
-export const LeakyReLU = defineLayer<LeakyReLUConfig>({
+export const LeakyReLU = defineLayer<LeakyReLUConfig, 'LeakyReLU'>({
   className: 'LeakyReLU',
   category: 'Activation',
   description: 'ReLU with a small slope alpha for negative inputs.',

@@ -39,12 +39,16 @@ export function elementwiseShape(className: string, inputShapes: Shape[]): Shape
   return [batches.size === 1 ? [...batches][0]! : null, ...out];
 }
 
-export function defineElementwiseMerge(className: string, description: string): LayerKind<ElementwiseMergeConfig> {
-  return defineLayer<ElementwiseMergeConfig>({
+export function defineElementwiseMerge<N extends string>(
+  className: N,
+  description: string,
+  inputs: { min: number; max: number } = MERGE_INPUTS,
+): LayerKind<ElementwiseMergeConfig, N> {
+  return defineLayer<ElementwiseMergeConfig, N>({
     className,
     category: 'Merge',
     description,
-    inputs: MERGE_INPUTS,
+    inputs,
     params: [],
     defaults: () => ({}),
     inferShape: (_c, inputShapes) => elementwiseShape(className, inputShapes),

@@ -12,8 +12,8 @@ export type Pooling2DConfig = {
   padding: Padding;
 };
 
-export function definePooling2D(className: string, description: string): LayerKind<Pooling2DConfig> {
-  return defineLayer<Pooling2DConfig>({
+export function definePooling2D<N extends string>(className: N, description: string): LayerKind<Pooling2DConfig, N> {
+  return defineLayer<Pooling2DConfig, N>({
     className,
     category: 'Pooling',
     description,
@@ -40,8 +40,8 @@ export function definePooling2D(className: string, description: string): LayerKi
 
 export type GlobalPooling2DConfig = Record<string, never>;
 
-export function defineGlobalPooling2D(className: string, description: string): LayerKind<GlobalPooling2DConfig> {
-  return defineLayer<GlobalPooling2DConfig>({
+export function defineGlobalPooling2D<N extends string>(className: N, description: string): LayerKind<GlobalPooling2DConfig, N> {
+  return defineLayer<GlobalPooling2DConfig, N>({
     className,
     category: 'Pooling',
     description,

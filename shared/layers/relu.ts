@@ -3,7 +3,7 @@ import { defineLayer, single } from './define';
 /** Only max_value: tfjs' ReLU has no negative_slope or threshold, so those are written as Keras' neutral 0. */
 export type ReLUConfig = { max_value: number | null };
 
-export const ReLU = defineLayer<ReLUConfig>({
+export const ReLU = defineLayer<ReLUConfig, 'ReLU'>({
   className: 'ReLU',
   category: 'Activation',
   description: 'Rectified linear unit, optionally capped at max_value (e.g. 6 for ReLU6).',

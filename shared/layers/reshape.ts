@@ -8,7 +8,7 @@ function product(dims: readonly number[]): number {
   return dims.reduce((a, d) => a * d, 1);
 }
 
-export const Reshape: LayerKind<ReshapeConfig> = defineLayer<ReshapeConfig>({
+export const Reshape: LayerKind<ReshapeConfig, 'Reshape'> = defineLayer<ReshapeConfig, 'Reshape'>({
   className: 'Reshape',
   category: 'Reshaping',
   description: 'Reshapes each sample; one axis may be -1 (inferred).',

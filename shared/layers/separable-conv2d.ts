@@ -28,7 +28,7 @@ export type SeparableConv2DConfig = {
   bias_initializer: InitializerName;
 };
 
-export const SeparableConv2D = defineLayer<SeparableConv2DConfig>({
+export const SeparableConv2D = defineLayer<SeparableConv2DConfig, 'SeparableConv2D'>({
   className: 'SeparableConv2D',
   category: 'Convolution',
   description: 'Depthwise convolution per channel, then a 1x1 convolution mixing channels.',

@@ -5,7 +5,7 @@ import { rateParam } from './dropout';
 export type SpatialDropout2DConfig = { rate: number };
 
 /** tfjs-layers 4.22 has no SpatialDropout2D class: main/engine/layers registers one for modelFromJSON. */
-export const SpatialDropout2D = defineLayer<SpatialDropout2DConfig>({
+export const SpatialDropout2D = defineLayer<SpatialDropout2DConfig, 'SpatialDropout2D'>({
   className: 'SpatialDropout2D',
   category: 'Regularization',
   description: 'Drops whole feature maps (channels) during training.',

@@ -50,9 +50,9 @@ export class ShapeError extends Error {
   override name = 'ShapeError';
 }
 
-export interface LayerKind<C extends Record<string, unknown> = Record<string, unknown>> {
+export interface LayerKind<C extends Record<string, unknown> = Record<string, unknown>, N extends string = string> {
   /** Keras class name, e.g. 'Conv2D'. Also the registry key. */
-  readonly className: string;
+  readonly className: N;
   readonly category: LayerCategory;
   /** One line for the palette. */
   readonly description: string;

@@ -4,7 +4,7 @@ import { defineLayer, single } from './define';
 
 export type UpSampling2DConfig = { size: [number, number]; interpolation: 'nearest' | 'bilinear' };
 
-export const UpSampling2D = defineLayer<UpSampling2DConfig>({
+export const UpSampling2D = defineLayer<UpSampling2DConfig, 'UpSampling2D'>({
   className: 'UpSampling2D',
   category: 'Reshaping',
   description: 'Repeats rows and columns to enlarge an image.',

@@ -3,7 +3,7 @@ import { defineLayer, single } from './define';
 
 export type ZeroPadding2DConfig = { padding: [[number, number], [number, number]] };
 
-export const ZeroPadding2D = defineLayer<ZeroPadding2DConfig>({
+export const ZeroPadding2D = defineLayer<ZeroPadding2DConfig, 'ZeroPadding2D'>({
   className: 'ZeroPadding2D',
   category: 'Reshaping',
   description: 'Adds rows and columns of zeros around an image.',

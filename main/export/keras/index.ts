@@ -5,15 +5,15 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildIr } from '../ir';
+import { exportGraph, layerNamed } from '../model';
 import { kerasWeightList, weightsByLayer } from '../layer-weights';
 import { encodeNpz, type NpyArray } from '../npy';
-import { defaultExportTraining, type DistributionStrategy, type ExportResult, type ExportSource } from '../types';
+import { defaultExportTraining, type DistributionStrategy, type FormatResult, type ExportSource } from '../types';
 import { generateKerasModel } from './model-code';
 import { generateKerasTrain, generateSlurmJob } from './train-code';
 
-export async function exportKeras(source: ExportSource, outDir: string, strategy: DistributionStrategy = 'none', slurm = false): Promise<ExportResult> {
-  const ir = buildIr(source.spec);
+export async function exportKeras(source: ExportSource, outDir: string, strategy: DistributionStrategy = 'none', slurm = false): Promise<FormatResult> {
+  const ir = exportGraph(source.spec);
   const training = source.training ?? defaultExportTraining();
   const notes: string[] = [];
   const files: [string, string | Uint8Array][] = [
@@ -24,7 +24,7 @@ export async function exportKeras(source: ExportSource, outDir: string, strategy
   if (source.weights) {
     const arrays: Record<string, NpyArray> = {};
     for (const [layer, w] of weightsByLayer(ir, source.weights)) {
-      kerasWeightList(ir.layers.find((l) => l.name === layer)!.className, w).forEach((a, i) => { arrays[`${layer}/${i}`] = a; });
+      kerasWeightList(layerNamed(ir, layer), w).forEach((a, i) => { arrays[`${layer}/${i}`] = a; });
     }
     files.push(['weights.npz', encodeNpz(arrays)]);
   } else {

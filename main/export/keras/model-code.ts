@@ -1,102 +1,90 @@
 /**
  * Keras model.py: explicit layer code (`layers.Conv2D(32, (3, 3), activation='relu', name='conv2d')`), Sequential
  * for Sequential models and the functional API for graphs, with only the arguments that differ from Keras' defaults.
+ * KERAS_LAYERS has one entry per registry kind (the registry config's own field names are Keras'), so a new kind
+ * does not compile until it is written here or refused with a reason.
  */
-import { activationName, type IrLayer, type ModelIr } from '../ir';
+import { getLayerKind, type LayerClassName, type LayerConfigOf } from '../../../shared/layers/registry';
+import { tableEntry, type ExportGraph, type ExportLayer, type Refusal } from '../model';
 import { pythonNames, pyLiteral, pyString } from '../python-names';
-import { ExportError } from '../types';
 
-interface ArgSpec {
+/** How one kind's config becomes a keras.layers call. */
+export interface KerasArgs<N extends LayerClassName> {
   /** Leading arguments written positionally. */
-  positional: string[];
+  positional: readonly (keyof LayerConfigOf<N> & string)[];
   /** Keyword arguments with Keras' default (written only when the value differs). */
-  keywords: [string, unknown][];
+  keywords: readonly (readonly [keyof LayerConfigOf<N> & string, unknown])[];
 }
 
-const CONV_COMMON: [string, unknown][] = [['strides', [1, 1]], ['padding', 'valid'], ['dilation_rate', [1, 1]]];
-const ACT: [string, unknown][] = [['activation', 'linear'], ['use_bias', true]];
+const CONV = [['strides', [1, 1]], ['padding', 'valid'], ['dilation_rate', [1, 1]]] as const;
+const ACT = [['activation', 'linear'], ['use_bias', true]] as const;
+const INIT = [['kernel_initializer', 'glorot_uniform'], ['bias_initializer', 'zeros']] as const;
+const DEPTHWISE_INIT = [['depthwise_initializer', 'glorot_uniform'], ['bias_initializer', 'zeros']] as const;
+const NONE = { positional: [], keywords: [] } as const;
+const POOL = { positional: [], keywords: [['pool_size', [2, 2]], ['strides', null], ['padding', 'valid']] } satisfies KerasArgs<'MaxPooling2D'>;
 
-export const KERAS_ARGS: Record<string, ArgSpec> = {
-  Dense: { positional: ['units'], keywords: ACT },
-  Conv2D: { positional: ['filters', 'kernel_size'], keywords: [...CONV_COMMON, ['groups', 1], ...ACT] },
-  DepthwiseConv2D: { positional: ['kernel_size'], keywords: [...CONV_COMMON, ['depth_multiplier', 1], ...ACT] },
-  SeparableConv2D: { positional: ['filters', 'kernel_size'], keywords: [...CONV_COMMON, ['depth_multiplier', 1], ...ACT] },
-  Conv2DTranspose: { positional: ['filters', 'kernel_size'], keywords: [...CONV_COMMON, ...ACT] },
-  MaxPooling2D: { positional: [], keywords: [['pool_size', [2, 2]], ['strides', null], ['padding', 'valid']] },
-  AveragePooling2D: { positional: [], keywords: [['pool_size', [2, 2]], ['strides', null], ['padding', 'valid']] },
-  GlobalAveragePooling2D: { positional: [], keywords: [['keepdims', false]] },
-  GlobalMaxPooling2D: { positional: [], keywords: [['keepdims', false]] },
-  Flatten: { positional: [], keywords: [] },
+export const KERAS_LAYERS: { [N in LayerClassName]: KerasArgs<N> | Refusal } = {
+  InputLayer: NONE, // written as keras.Input(shape=...) by inputCall
+  Dense: { positional: ['units'], keywords: [...ACT, ...INIT] },
+  Flatten: NONE,
+  Activation: { positional: ['activation'], keywords: [] },
+  Conv2D: { positional: ['filters', 'kernel_size'], keywords: [...CONV, ...ACT, ...INIT] },
+  SeparableConv2D: {
+    positional: ['filters', 'kernel_size'],
+    keywords: [...CONV, ['depth_multiplier', 1], ...ACT, ['depthwise_initializer', 'glorot_uniform'], ['pointwise_initializer', 'glorot_uniform'], ['bias_initializer', 'zeros']],
+  },
+  DepthwiseConv2D: { positional: ['kernel_size'], keywords: [['strides', [1, 1]], ['padding', 'valid'], ['depth_multiplier', 1], ...ACT, ...DEPTHWISE_INIT] },
+  Conv2DTranspose: { positional: ['filters', 'kernel_size'], keywords: [['strides', [1, 1]], ['padding', 'valid'], ...ACT, ...INIT] },
+  MaxPooling2D: POOL,
+  AveragePooling2D: POOL,
+  GlobalAveragePooling2D: NONE,
+  GlobalMaxPooling2D: NONE,
+  BatchNormalization: { positional: [], keywords: [['axis', -1], ['momentum', 0.99], ['epsilon', 0.001], ['center', true], ['scale', true]] },
+  LayerNormalization: { positional: [], keywords: [['axis', -1], ['epsilon', 0.001], ['center', true], ['scale', true]] },
+  Dropout: { positional: ['rate'], keywords: [] },
+  SpatialDropout2D: { positional: ['rate'], keywords: [] },
+  ReLU: { positional: [], keywords: [['max_value', null]] },
+  // Keras 3 calls it negative_slope but still accepts alpha; Keras 2 knows only alpha.
+  LeakyReLU: { positional: [], keywords: [['alpha', 0.3]] },
+  ELU: { positional: [], keywords: [['alpha', 1]] },
+  Softmax: { positional: [], keywords: [['axis', -1]] },
   Reshape: { positional: ['target_shape'], keywords: [] },
   ZeroPadding2D: { positional: ['padding'], keywords: [] },
   Cropping2D: { positional: ['cropping'], keywords: [] },
   UpSampling2D: { positional: [], keywords: [['size', [2, 2]], ['interpolation', 'nearest']] },
+  Add: NONE,
+  Subtract: NONE,
   Concatenate: { positional: [], keywords: [['axis', -1]] },
-  Add: { positional: [], keywords: [] },
-  Subtract: { positional: [], keywords: [] },
-  Multiply: { positional: [], keywords: [] },
-  Average: { positional: [], keywords: [] },
-  Maximum: { positional: [], keywords: [] },
-  Minimum: { positional: [], keywords: [] },
-  Dropout: { positional: ['rate'], keywords: [] },
-  SpatialDropout2D: { positional: ['rate'], keywords: [] },
-  BatchNormalization: { positional: [], keywords: [['axis', -1], ['momentum', 0.99], ['epsilon', 0.001], ['center', true], ['scale', true]] },
-  LayerNormalization: { positional: [], keywords: [['axis', -1], ['epsilon', 0.001], ['center', true], ['scale', true]] },
-  Activation: { positional: ['activation'], keywords: [] },
-  // Keras 3 calls it negative_slope but still accepts alpha; Keras 2 knows only alpha.
-  LeakyReLU: { positional: [], keywords: [['alpha', 0.3]] },
-  ReLU: { positional: [], keywords: [['max_value', null], ['negative_slope', 0], ['threshold', 0]] },
-  ELU: { positional: [], keywords: [['alpha', 1]] },
-  Softmax: { positional: [], keywords: [['axis', -1]] },
+  Multiply: NONE,
+  Average: NONE,
+  Maximum: NONE,
+  Minimum: NONE,
 };
 
-/** Keras accepts an int for any (int, int) argument; compare in one form. */
-function canonical(value: unknown, like: unknown): unknown {
-  if (Array.isArray(like) && typeof value === 'number') return like.map(() => value);
-  if (Array.isArray(value) && value.length === 1 && !Array.isArray(like)) return value[0];
-  return value;
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** The value of a config field as model.py passes it (activation objects become names; LeakyReLU's slope under alpha). */
-function configValue(l: IrLayer, key: string): unknown {
-  if (key === 'activation') return activationName(l.config.activation);
-  if (l.className === 'LeakyReLU' && key === 'alpha') return l.config.alpha ?? l.config.negative_slope;
-  if (key === 'strides' && (l.className === 'MaxPooling2D' || l.className === 'AveragePooling2D')) {
-    // tfjs writes the pool size as strides when none was given; Keras' None means the same.
-    const s = l.config.strides;
-    return s === undefined || sameValue(canonical(s, [0, 0]), canonical(l.config.pool_size ?? [2, 2], [0, 0])) ? null : s;
-  }
-  return l.config[key];
-}
-
 /** `layers.Conv2D(32, (3, 3), activation='relu', name='conv2d')` for one layer (InputLayer excluded). */
-export function kerasLayerCall(l: IrLayer): string {
-  const spec = KERAS_ARGS[l.className];
-  if (!spec) throw new ExportError(`layer '${l.name}': the Keras export does not know layer kind '${l.className}'.`);
-  const args: string[] = [];
-  for (const key of spec.positional) {
-    const v = configValue(l, key);
-    if (v === undefined) throw new ExportError(`layer '${l.name}' (${l.className}) has no '${key}' in its config.`);
-    args.push(pyLiteral(v));
-  }
+export function kerasLayerCall(l: ExportLayer): string {
+  const spec = tableEntry(KERAS_LAYERS as Record<LayerClassName, KerasArgs<LayerClassName>>, l, 'Keras');
+  const config = l.config as Record<string, unknown>;
+  const args: string[] = spec.positional.map((key) => pyLiteral(config[key]));
   for (const [key, def] of spec.keywords) {
-    const v = configValue(l, key);
-    if (v === undefined || sameValue(canonical(v, def), def)) continue;
+    const v = config[key];
+    if (v === undefined || JSON.stringify(v) === JSON.stringify(def)) continue;
     args.push(`${key}=${pyLiteral(v)}`);
   }
   args.push(`name=${pyString(l.name)}`);
   return `layers.${l.className}(${args.join(', ')})`;
 }
 
-function inputCall(l: IrLayer): string {
+function inputCall(l: ExportLayer): string {
   return `keras.Input(shape=${pyLiteral(l.outputShape.slice(1))}, name=${pyString(l.name)})`;
 }
 
-export function generateKerasModel(ir: ModelIr): string {
+/** Merge layers take a list even when one input is wired (Keras' call convention). */
+function takesList(l: ExportLayer): boolean {
+  return getLayerKind(l.className)?.category === 'Merge';
+}
+
+export function generateKerasModel(ir: ExportGraph): string {
   let body: string;
   if (ir.sequential) {
     const lines = ir.layers.map((l) => `        ${l.className === 'InputLayer' ? inputCall(l) : kerasLayerCall(l)},`);
@@ -107,7 +95,7 @@ export function generateKerasModel(ir: ModelIr): string {
       const o = names.get(l.name)!;
       if (l.className === 'InputLayer') return `    ${o} = ${inputCall(l)}`;
       const ins = l.inputs.map((i) => names.get(i)!);
-      const arg = ins.length === 1 && !['Concatenate', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'].includes(l.className) ? ins[0] : `[${ins.join(', ')}]`;
+      const arg = ins.length === 1 && !takesList(l) ? ins[0] : `[${ins.join(', ')}]`;
       return `    ${o} = ${kerasLayerCall(l)}(${arg})`;
     });
     const list = (xs: string[]): string => (xs.length === 1 ? names.get(xs[0])! : `[${xs.map((x) => names.get(x)).join(', ')}]`);

@@ -1,10 +1,13 @@
 /**
- * Keras train.py (tf.keras.datasets, compile/fit with the model's settings, TensorBoard, checkpoints, optional
+ * Keras train.py (Layerlab's catalog datasets read with numpy from --data-dir, the same preprocessing, validation
+ * split, augmentation as Keras preprocessing layers, class weights and targets; compile/fit with the model's settings, TensorBoard, checkpoints, optional
  * tf.distribute strategy) and job.sbatch for a Slurm GPU cluster (one MultiWorkerMirroredStrategy worker per node,
  * TF_CONFIG built from the Slurm node list).
  */
-import type { ModelIr } from '../ir';
+import type { ExportGraph } from '../model';
+import { loggedMetricKeys } from '../../../shared/training';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
+import { catalogId, datasetsLiteral, PYTHON_DATA_CODE } from '../python-data';
 import { pyLiteral } from '../python-names';
 import type { DistributionStrategy, ExportTrainingConfig } from '../types';
 
@@ -15,20 +18,27 @@ export function kerasOptimizerCode(t: ExportTrainingConfig): string {
   return `keras.optimizers.${cls}(${Object.entries(params).map(([k, v]) => `${k}=${pyLiteral(v)}`).join(', ')})`;
 }
 
-export function generateKerasTrain(ir: ModelIr, t: ExportTrainingConfig, strategy: DistributionStrategy): string {
+export function generateKerasTrain(ir: ExportGraph, t: ExportTrainingConfig, strategy: DistributionStrategy): string {
   return `"""Trains ${ir.name} (model.py) with the settings it had in Layerlab.
 
-    python train.py                                   # one device
+    python train.py --data-dir DIR                    # one device; DIR: Layerlab's dataset mirror (offline)
     python train.py --strategy mirrored               # every GPU of this machine (tf.distribute.MirroredStrategy)
     TF_CONFIG=... python train.py --strategy multiworker   # one worker of a cluster (see job.sbatch)
 
 --batch-size is the global batch (MirroredStrategy splits it over the replicas). TensorBoard logs go to --log-dir.
+One JSON line per epoch on stdout with the keys of \`layerlab train --json\`.
 """
 import argparse
+import gzip
 import json
 import math
 import os
+import struct
+import sys
+import tarfile
 import tempfile
+import time
+import urllib.request
 
 import numpy as np
 import tensorflow as tf
@@ -39,7 +49,13 @@ from model import build_model
 # Layerlab's training settings for this model (its training document, shared/training.ts).
 ${configLiteral(t)}
 STRATEGY = ${pyLiteral(strategy)}
-${PYTHON_CONFIG_CODE}
+DATASET = ${pyLiteral(catalogId(t.dataset.name))}  # Layerlab's catalog id of CONFIG['dataset']['name']
+# What each epoch logs, named as \`layerlab train --json\` names it (tfjs calls accuracy 'acc').
+LOGGED = ${pyLiteral(loggedMetricKeys(t))}
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Layerlab's dataset catalog (main/datasets/catalog.ts): files, URLs and layout of every built-in dataset.
+${datasetsLiteral()}
+${PYTHON_DATA_CODE}${PYTHON_CONFIG_CODE}
 
 def make_strategy(name):
     if name == 'mirrored':
@@ -61,15 +77,47 @@ def keras_name(monitor):
     return monitor[:-3] + 'accuracy' if monitor.endswith('acc') else monitor
 
 
-def load_data(name, limit_train, limit_test):
-    (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, name).load_data()
-    x_train, y_train = limit(x_train, y_train.reshape(-1), limit_train)
-    x_test, y_test = limit(x_test, y_test.reshape(-1), limit_test)
-    x_train, x_test = preprocess(x_train, x_test)
-    if CONFIG['loss'] != 'sparse_categorical_crossentropy':
-        classes = int(max(y_train.max(), y_test.max())) + 1
-        y_train, y_test = keras.utils.to_categorical(y_train, classes), keras.utils.to_categorical(y_test, classes)
-    return (x_train, y_train), (x_test, y_test)
+def keras_targets(y, classes):
+    """Layerlab's targets: class indices for sparse cross-entropy, one-hot for categorical, and the label value
+    itself (a regression target, or the class index) as a column for the other losses."""
+    if CONFIG['loss'] == 'sparse_categorical_crossentropy':
+        return y
+    if CONFIG['loss'] == 'categorical_crossentropy':
+        return keras.utils.to_categorical(y, classes)
+    return y.astype(np.float32).reshape(-1, 1)
+
+
+def augmentation_layers():
+    """Layerlab's augmentation as Keras preprocessing layers with the same ranges (applied to training batches)."""
+    a = CONFIG['augmentation']
+    if a['vertical_flip']:
+        raise SystemExit('augmentation.vertical_flip is not supported by Layerlab: set it to false')
+    steps = []
+    if a['width_shift_range'] or a['height_shift_range']:
+        steps.append(keras.layers.RandomTranslation(a['height_shift_range'], a['width_shift_range'], fill_mode='nearest'))
+    if a['rotation_range']:
+        steps.append(keras.layers.RandomRotation(a['rotation_range'] / 360, fill_mode='nearest'))
+    if a['zoom_range']:
+        steps.append(keras.layers.RandomZoom((-a['zoom_range'], a['zoom_range']), fill_mode='nearest'))
+    if a['horizontal_flip']:
+        steps.append(keras.layers.RandomFlip('horizontal'))
+    if a['gaussian_noise']:
+        steps.append(keras.layers.GaussianNoise(a['gaussian_noise']))
+    return keras.Sequential(steps) if steps else None
+
+
+class JsonLines(keras.callbacks.Callback):
+    """One JSON object per epoch with Layerlab's names ('acc' for Keras' 'accuracy')."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.time()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = {k.replace('accuracy', 'acc'): float(v) for k, v in (logs or {}).items()}
+        lr = self.model.optimizer.learning_rate
+        line = {'epoch': epoch + 1, **{k: logs.get(k) for k in LOGGED},
+                'lr': float(lr.numpy() if hasattr(lr, 'numpy') else lr), 'seconds': round(time.time() - self.started, 3)}
+        print(json.dumps(line), flush=True)
 
 
 def main():
@@ -77,8 +125,12 @@ def main():
     parser.add_argument('--strategy', choices=['none', 'mirrored', 'multiworker'], default=STRATEGY)
     parser.add_argument('--epochs', type=int, default=CONFIG['epochs'])
     parser.add_argument('--batch-size', type=int, default=CONFIG['batch_size'], help='global batch size')
+    parser.add_argument('--dataset', default=DATASET, help=f'a catalog dataset: {", ".join(sorted(DATASETS))}')
+    parser.add_argument('--data-dir', default=os.path.join(HERE, 'data'),
+                        help="Layerlab's dataset mirror layout: DIR/<dataset>/<files> or the files in DIR")
+    parser.add_argument('--offline', action='store_true', help='never download: the files must be in --data-dir')
     parser.add_argument('--limit', type=int, default=CONFIG['limit_train'] or 0,
-                        help='use only the first N training images (0: all)')
+                        help='use only the first N training samples (0: all)')
     parser.add_argument('--log-dir', default='logs')
     parser.add_argument('--checkpoint-dir', default='checkpoints')
     args = parser.parse_args()
@@ -86,22 +138,36 @@ def main():
     keras.utils.set_random_seed(CONFIG['seed'])
     strategy = make_strategy(args.strategy)
     print(f'strategy: {args.strategy}, replicas in sync: {strategy.num_replicas_in_sync}', flush=True)
-    (x_train, y_train), (x_test, y_test) = load_data(CONFIG['dataset']['name'], args.limit, CONFIG['limit_test'])
+    data = prepare_data(args.dataset, args.data_dir, args.limit, download=not args.offline)
+    classes = DATASETS[args.dataset]['classes'] if args.dataset in DATASETS else int(data['train'][1].max()) + 1
     loss = keras.losses.Huber(delta=CONFIG['huber_delta']) if CONFIG['loss'] == 'huber' else CONFIG['loss']
     with strategy.scope():
         model = build_model()
         model.compile(optimizer=${kerasOptimizerCode(t)},
                       loss=loss, metrics=CONFIG['metrics'])
     model.summary()
-    # The model's own input shape, e.g. (784,) for an MLP on flattened images.
-    x_train = x_train.reshape((len(x_train),) + tuple(model.input_shape[1:]))
-    x_test = x_test.reshape((len(x_test),) + tuple(model.input_shape[1:]))
+    model_input = tuple(model.input_shape[1:])
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = data['train'], data['val'], data['test']
+    train = tf.data.Dataset.from_tensor_slices((x_train, keras_targets(y_train, classes)))
+    if CONFIG['shuffle']:
+        train = train.shuffle(len(x_train), seed=CONFIG['seed'], reshuffle_each_iteration=True)
+    train = train.batch(args.batch_size)
+    augment = augmentation_layers()
+    if augment is not None:
+        clip = CONFIG['preprocessing']['normalize'] == 'scale'
+        train = train.map(lambda x, y: ((tf.clip_by_value(augment(x, training=True), 0.0, 1.0) if clip
+                                         else augment(x, training=True)), y))
+    # The model's own input shape, e.g. (784,) for an MLP on 28x28 images (after augmenting the images).
+    train = train.map(lambda x, y: (tf.reshape(x, (-1,) + model_input), y)).prefetch(tf.data.AUTOTUNE)
+    x_val, x_test = to_model_input(x_val, model_input), to_model_input(x_test, model_input)
+    y_val, y_test = keras_targets(y_val, classes), keras_targets(y_test, classes)
 
     chief = is_chief()
     log_dir = args.log_dir if chief else tempfile.mkdtemp()
     checkpoint_dir = args.checkpoint_dir if chief else tempfile.mkdtemp()
     os.makedirs(checkpoint_dir, exist_ok=True)
     callbacks = [
+        JsonLines(),
         keras.callbacks.TensorBoard(log_dir=log_dir, histogram_freq=1),
         keras.callbacks.ModelCheckpoint(os.path.join(checkpoint_dir, 'last.weights.h5'), save_weights_only=True),
     ]
@@ -119,14 +185,12 @@ def main():
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor=keras_name(stopping['monitor']), patience=stopping['patience'], min_delta=stopping['min_delta'],
             mode=stopping['mode'], restore_best_weights=stopping['restore_best_weights']))
-    validation = CONFIG['validation']
     class_weight = {int(k): v for k, v in CONFIG['class_weight'].items()} if CONFIG['class_weight'] else None
-    model.fit(x_train, y_train, batch_size=args.batch_size, epochs=args.epochs, shuffle=CONFIG['shuffle'],
-              validation_split=validation['fraction'] if validation['kind'] == 'split' else 0.0,
-              validation_data=(x_test, y_test) if validation['kind'] == 'test' else None,
-              class_weight=class_weight, callbacks=callbacks, verbose=2)
+    # Layerlab's validation (its split of the training data, or the test split) comes from prepare_data.
+    model.fit(train, epochs=args.epochs, validation_data=(x_val, y_val), class_weight=class_weight,
+              callbacks=callbacks, verbose=0)
     results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
-    print('test', ' '.join(f'{k} {v:.6f}' for k, v in results.items()), flush=True)
+    print(json.dumps({f"test_{k.replace('accuracy', 'acc')}": float(v) for k, v in results.items()}), flush=True)
     if chief:
         model.save_weights(os.path.join(checkpoint_dir, 'final.weights.h5'))
 

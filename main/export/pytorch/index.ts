@@ -1,15 +1,16 @@
 /** `--format pytorch`: model.py, weights.npz (converted Keras weights), train.py (DDP via torchrun), README.md. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildIr } from '../ir';
+import { exportGraph } from '../model';
+import { catalog, findCatalogEntry } from '../../datasets/catalog';
 import { encodeNpz } from '../npy';
-import { defaultExportTraining, type ExportResult, type ExportSource } from '../types';
+import { defaultExportTraining, type FormatResult, type ExportSource } from '../types';
 import { generateTorchModel } from './model-code';
 import { generateTorchTrain } from './train-code';
 import { torchStateDict } from './weights';
 
-export async function exportPytorch(source: ExportSource, outDir: string): Promise<ExportResult> {
-  const ir = buildIr(source.spec);
+export async function exportPytorch(source: ExportSource, outDir: string): Promise<FormatResult> {
+  const ir = exportGraph(source.spec);
   const training = source.training ?? defaultExportTraining();
   const notes: string[] = [];
   await mkdir(outDir, { recursive: true });
@@ -20,7 +21,7 @@ export async function exportPytorch(source: ExportSource, outDir: string): Promi
   if (source.weights) files.push(['weights.npz', encodeNpz(torchStateDict(ir, source.weights))]);
   else notes.push('no weights given: build_model() starts from Keras-style initial weights (glorot_uniform, zero biases).');
   if (!source.training) notes.push(`no training settings given: train.py uses Layerlab's defaults (${training.optimizer.name}, lr ${training.optimizer.learning_rate}, ${training.loss}, batch ${training.batch_size}, ${training.epochs} epochs, ${training.dataset.name}).`);
-  if (Object.values(training.augmentation).some((v) => v)) notes.push('data augmentation is not reproduced by train.py; add it to the DataLoader if you need it.');
+  if (!findCatalogEntry(training.dataset.name)) notes.push(`dataset '${training.dataset.name}' is not in Layerlab's catalog: train.py reads catalog datasets only (${catalog.map((e) => e.name).join(', ')}); pass --dataset.`);
   files.push(['README.md', readme(ir.name, training.dataset.name)]);
   for (const [name, content] of files) await writeFile(join(outDir, name), content);
   return { format: 'pytorch', outDir, files: files.map(([n]) => n), notes };
@@ -31,17 +32,23 @@ function readme(name: string, dataset: string): string {
 
 - \`model.py\`: \`build_model()\` returns the \`nn.Module\`, with \`weights.npz\` (the Keras weights, converted to
   PyTorch layouts) loaded when present. Inputs and outputs are channels-last, as in Keras: \`(batch, H, W, C)\`.
-- \`train.py\`: trains with the same optimizer, loss, batch size and epochs on ${dataset}
-  (downloaded into \`data/\` unless the standard files are already there).
+- \`train.py\`: the same experiment as in Layerlab on ${dataset}: data (limits, validation split, normalisation,
+  augmentation), loss and metrics, class weights, optimizer, learning-rate schedule and early stopping. One JSON line
+  per epoch on stdout, with the keys of \`layerlab train --json\`; progress on stderr.
 
 \`\`\`sh
-python train.py                                  # one process
-torchrun --nproc_per_node=4 train.py             # 4 GPUs (NCCL) or 4 CPU processes (gloo)
+python train.py --data-dir DIR --offline         # DIR: a Layerlab dataset mirror (DIR/${dataset}/...) or the files
+python train.py --fresh                          # start from fresh weights instead of weights.npz
+python train.py --nproc-per-node 2               # 2 DDP processes on this machine (CPU: gloo, GPUs: NCCL)
+torchrun --nproc_per_node=4 train.py             # the same with torchrun
 torchrun --nnodes=2 --nproc_per_node=4 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py   # 2 nodes
 \`\`\`
 
-torch 1.13 with Python 3.11 (e.g. Debian's python3-torch) crashes in torchrun's own argument handling
-(\`'NoneType' object has no attribute 'get'\`); add \`--redirects 1:2 --tee 1:2\` to the torchrun command line.
+Without \`--data-dir\` the files are downloaded into \`data/\` from the dataset's official hosts.
+torch 1.13's \`torchrun\` command crashes on Python 3.11 before it starts any worker (\`'NoneType' object has no
+attribute 'get'\`: its default \`--redirects 0\` parses to None). \`python train.py --nproc-per-node N\` starts the
+workers through the same elastic launcher without that parsing; with torchrun itself, add \`--redirects 1:2 --tee 1:2\`
+or use torch >= 2.0.
 
 Checkpoints: \`checkpoints/last.pt\` each epoch (\`--resume\` continues), \`checkpoints/final.pt\` at the end.
 TensorBoard: \`tensorboard --logdir logs\` (needs \`pip install tensorboard\`).

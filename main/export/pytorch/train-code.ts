@@ -3,37 +3,42 @@
  * laptop (`python train.py`), several GPUs (`torchrun --nproc_per_node=4 train.py`) and several nodes (torchrun's
  * --nnodes/--rdzv flags): torchrun's environment (RANK, WORLD_SIZE, LOCAL_RANK) decides; NCCL on GPUs, gloo on CPUs.
  */
-import type { ModelIr } from '../ir';
-import { activationName } from '../ir';
+import { layerNamed, type ExportGraph } from '../model';
+import { loggedMetricKeys } from '../../../shared/training';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
-import { PYTHON_DATA_CODE } from '../python-data';
+import { catalogId, datasetsLiteral, PYTHON_DATA_CODE } from '../python-data';
 import { pyLiteral } from '../python-names';
 import type { ExportTrainingConfig } from '../types';
 
 /** Whether the model ends in probabilities (softmax/sigmoid), as Keras' losses with from_logits=False expect. */
-export function outputIsProbability(ir: ModelIr): boolean {
-  const last = ir.layers.find((l) => l.name === ir.outputs[0])!;
-  const act = last.className === 'Activation' || last.className === 'Dense' || last.className.startsWith('Conv') ? activationName(last.config.activation) : last.className === 'Softmax' ? 'softmax' : 'linear';
+export function outputIsProbability(g: ExportGraph): boolean {
+  const last = layerNamed(g, g.outputs[0]!);
+  if (last.className === 'Softmax') return true;
+  const act = 'activation' in last.config ? last.config.activation : 'linear';
   return act === 'softmax' || act === 'sigmoid';
 }
 
-export function generateTorchTrain(ir: ModelIr, t: ExportTrainingConfig): string {
+export function generateTorchTrain(ir: ExportGraph, t: ExportTrainingConfig): string {
   return `"""Trains ${ir.name} (model.py) as Layerlab would, with DistributedDataParallel.
 
-    python train.py                                   # one process (CPU or one GPU)
+    python train.py --data-dir DIR                    # one process (CPU or one GPU); DIR: Layerlab's dataset mirror
+    python train.py --nproc-per-node 2                # 2 processes on this machine (starts them itself)
     torchrun --nproc_per_node=4 train.py              # 4 GPUs on this machine (NCCL), or 4 CPU processes (gloo)
     torchrun --nnodes=2 --nproc_per_node=4 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py   # 2 nodes
 
---batch-size is the global batch, split over the processes (as Keras' MirroredStrategy does). Checkpoints go to
---checkpoint-dir each epoch (--resume continues from the last one); TensorBoard logs to --log-dir when
-torch.utils.tensorboard is importable.
+Same data (catalog dataset, limits, validation split, normalisation, augmentation), loss, metrics, class weights,
+optimizer, learning-rate schedule and early stopping as in Layerlab; one JSON line per epoch on stdout with the keys
+of \`layerlab train --json\`. --batch-size is the global batch, split over the processes (as Keras' MirroredStrategy
+does). Checkpoints go to --checkpoint-dir each epoch (--resume continues from the last one); TensorBoard logs to
+--log-dir when torch.utils.tensorboard is importable.
 """
 import argparse
 import gzip
+import json
 import math
 import os
-import pickle
 import struct
+import sys
 import tarfile
 import time
 import urllib.request
@@ -43,37 +48,117 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, TensorDataset
+from torch.utils.data import TensorDataset
 from torch.utils.data.distributed import DistributedSampler
 
 from model import INPUT_SHAPES, build_model, count_params
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 # Layerlab's training settings for this model (its training document, shared/training.ts).
 ${configLiteral(t)}
+DATASET = ${pyLiteral(catalogId(t.dataset.name))}  # Layerlab's catalog id of CONFIG['dataset']['name']
+# What each epoch logs, named as \`layerlab train --json\` names it (tfjs calls accuracy 'acc').
+LOGGED = ${pyLiteral(loggedMetricKeys(t))}
 OUTPUT_IS_PROBABILITY = ${pyLiteral(outputIsProbability(ir))}  # the model ends in softmax/sigmoid
 EPSILON = 1e-7  # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logs
+# Layerlab's dataset catalog (main/datasets/catalog.ts): files, URLs and layout of every built-in dataset.
+${datasetsLiteral()}
 ${PYTHON_DATA_CODE}${PYTHON_CONFIG_CODE}
 
-def keras_loss(name, output, labels, num_classes):
-    """Keras' loss of that name (mean over the batch), on probabilities when the model outputs them."""
-    probability = OUTPUT_IS_PROBABILITY
+def targets(labels, output):
+    """Layerlab's targets: class indices for cross-entropy; for the other losses and metrics the label value itself
+    (a regression target, or the class index), broadcast over the outputs as Keras does; one-hot for categorical."""
+    if CONFIG['loss'] == 'categorical_crossentropy':
+        return F.one_hot(labels.long(), output.shape[-1]).to(output.dtype)
+    return labels.to(output.dtype).view(-1, *([1] * (output.dim() - 1))).expand_as(output)
+
+
+def per_sample_loss(output, labels):
+    """Keras' loss of each sample (mean over its outputs), on probabilities when the model outputs them."""
+    name = CONFIG['loss']
     if name in ('categorical_crossentropy', 'sparse_categorical_crossentropy'):
-        if probability:
+        if OUTPUT_IS_PROBABILITY:
             p = output / output.sum(dim=-1, keepdim=True)
-            return F.nll_loss(torch.log(p.clamp(EPSILON, 1 - EPSILON)), labels)
-        return F.cross_entropy(output, labels)
-    one_hot = F.one_hot(labels, num_classes).to(output.dtype)
+            return -torch.log(p.clamp(EPSILON, 1 - EPSILON)).gather(-1, labels.long().view(-1, 1)).squeeze(-1)
+        return F.cross_entropy(output, labels.long(), reduction='none')
+    target = targets(labels, output)
     if name == 'binary_crossentropy':
-        if probability:
-            return F.binary_cross_entropy(output.clamp(EPSILON, 1 - EPSILON), one_hot)
-        return F.binary_cross_entropy_with_logits(output, one_hot)
-    if name in ('mse', 'mean_squared_error'):
-        return F.mse_loss(output, one_hot)
-    if name in ('mae', 'mean_absolute_error'):
-        return F.l1_loss(output, one_hot)
-    if name == 'huber':
-        return F.huber_loss(output, one_hot, delta=CONFIG['huber_delta'])
-    raise SystemExit(f'loss {name!r} has no translation here; edit keras_loss() in train.py')
+        per = (F.binary_cross_entropy(output.clamp(EPSILON, 1 - EPSILON), target, reduction='none') if OUTPUT_IS_PROBABILITY
+               else F.binary_cross_entropy_with_logits(output, target, reduction='none'))
+    elif name == 'mse':
+        per = (output - target) ** 2
+    elif name == 'mae':
+        per = (output - target).abs()
+    elif name == 'huber':
+        per = F.huber_loss(output, target, reduction='none', delta=CONFIG['huber_delta'])
+    else:
+        raise SystemExit(f'loss {name!r} has no translation here; edit per_sample_loss() in train.py')
+    return per.reshape(len(output), -1).mean(dim=-1)
+
+
+def sample_weights(labels):
+    """Keras' class_weight: each sample's loss times the weight of its class (1 for classes not listed)."""
+    weights = CONFIG['class_weight']
+    if not weights:
+        return None
+    table = torch.ones(int(max([int(k) for k in weights] + [int(labels.max())])) + 1, device=labels.device)
+    for k, v in weights.items():
+        table[int(k)] = v
+    return table[labels.long()]
+
+
+def metric_sums(output, labels):
+    """Per-batch sums of the logged metrics (accuracy chosen as tfjs chooses it for the string 'accuracy')."""
+    sums = {}
+    for metric in CONFIG['metrics']:
+        if metric == 'accuracy':
+            if output.shape[-1] == 1 or CONFIG['loss'] == 'binary_crossentropy':
+                hit = ((output > 0.5).to(output.dtype) == targets(labels, output)).to(output.dtype).reshape(len(output), -1).mean(-1)
+            else:
+                hit = (output.argmax(-1) == labels.long()).to(output.dtype)
+            sums['acc'] = hit.sum().item()
+        else:
+            diff = output - targets(labels, output)
+            per = (diff.abs() if metric == 'mae' else diff ** 2).reshape(len(output), -1).mean(-1)
+            sums[metric] = per.sum().item()
+    return sums
+
+
+def augment(x, generator):
+    """Layerlab's augmentation of a batch of channels-last images: one random affine map per image (shift, rotation,
+    zoom, horizontal flip; bilinear, edges repeated as Keras' fill_mode='nearest'), then Gaussian noise, clamped to
+    [0, 1] for scaled data. torch's affine_grid/grid_sample do what torchvision's RandomAffine does, without it."""
+    a = CONFIG['augmentation']
+    if a['vertical_flip']:
+        raise SystemExit('augmentation.vertical_flip is not supported by Layerlab: set it to false')
+    if x.dim() != 4:
+        return x
+    n, h, w, c = x.shape
+
+    def uniform(scale):
+        return (torch.rand(n, generator=generator) * 2 - 1).to(x.device) * scale
+    if a['width_shift_range'] or a['height_shift_range'] or a['rotation_range'] or a['zoom_range'] or a['horizontal_flip']:
+        angle = uniform(a['rotation_range'] * math.pi / 180)
+        zoom = 1 + uniform(min(a['zoom_range'], 0.99))
+        flip = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0).to(x.device) if a['horizontal_flip'] else torch.ones(n, device=x.device)
+        cos, sin = torch.cos(angle) / zoom, torch.sin(angle) / zoom
+        # affine_grid's coordinates span [-1, 1]: a shift of a fraction f of the width is 2 * f there.
+        theta = torch.stack([torch.stack([cos * flip, -sin, uniform(2 * a['width_shift_range'])], -1),
+                             torch.stack([sin * flip, cos, uniform(2 * a['height_shift_range'])], -1)], 1).to(x.dtype)
+        grid = F.affine_grid(theta, [n, c, h, w], align_corners=False)
+        x = F.grid_sample(x.permute(0, 3, 1, 2), grid, mode='bilinear', padding_mode='border',
+                          align_corners=False).permute(0, 2, 3, 1)
+    if a['gaussian_noise']:
+        x = x + a['gaussian_noise'] * torch.randn(x.shape, generator=generator).to(x.device)
+    if CONFIG['preprocessing']['normalize'] == 'scale':
+        x = x.clamp(0.0, 1.0)
+    return x
+
+
+def augments():
+    a = CONFIG['augmentation']
+    return any(a[k] for k in ('width_shift_range', 'height_shift_range', 'rotation_range', 'zoom_range',
+                              'horizontal_flip', 'gaussian_noise', 'vertical_flip'))
 
 
 def make_optimizer(params):
@@ -101,17 +186,45 @@ def monitored(name, logs):
     key = name.replace('accuracy', 'acc')
     if key not in logs:
         raise SystemExit(f'cannot monitor {name!r}: this script logs {sorted(logs)}')
-    return logs[key], ('max' if key.endswith('acc') else 'min')
+    mode = CONFIG['early_stopping']['mode'] if CONFIG['early_stopping'] and name == CONFIG['early_stopping']['monitor'] else 'auto'
+    return logs[key], (mode if mode != 'auto' else 'max' if key.endswith('acc') else 'min')
+
+
+def launch_local(n):
+    """Starts n worker processes of this script through torch's elastic launcher, as \`torchrun --standalone\` does.
+    (torch 1.13's torchrun command crashes on Python 3.11 before it starts any worker: its default '--redirects 0'
+    parses to None because Python 3.11 no longer iterates the zero member of an IntFlag. Here Std.NONE is given as
+    the enum itself, so nothing is parsed.)"""
+    import uuid
+    from torch.distributed.elastic.multiprocessing import Std
+    from torch.distributed.launcher.api import LaunchConfig, elastic_launch
+    argv, skip = [], False
+    for a in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif a == '--nproc-per-node':
+            skip = True
+        elif not a.startswith('--nproc-per-node='):
+            argv.append(a)
+    config = LaunchConfig(min_nodes=1, max_nodes=1, nproc_per_node=n, run_id=str(uuid.uuid4()), rdzv_backend='c10d',
+                          rdzv_endpoint='localhost:0', max_restarts=0, monitor_interval=1, redirects=Std.NONE,
+                          tee=Std.NONE)
+    elastic_launch(config, sys.executable)(os.path.abspath(__file__), *argv)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--epochs', type=int, default=CONFIG['epochs'])
     parser.add_argument('--batch-size', type=int, default=CONFIG['batch_size'], help='global batch size')
-    parser.add_argument('--dataset', default=CONFIG['dataset']['name'])
-    parser.add_argument('--data-dir', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data'))
+    parser.add_argument('--dataset', default=DATASET, help=f'a catalog dataset: {", ".join(sorted(DATASETS))}')
+    parser.add_argument('--data-dir', default=os.path.join(HERE, 'data'),
+                        help="Layerlab's dataset mirror layout: DIR/<dataset>/<files> or the files in DIR")
+    parser.add_argument('--offline', action='store_true', help='never download: the files must be in --data-dir')
     parser.add_argument('--limit', type=int, default=CONFIG['limit_train'] or 0,
-                        help='use only the first N training images (0: all)')
+                        help='use only the first N training samples (0: all)')
+    parser.add_argument('--nproc-per-node', type=int, default=1, help='start this many processes here (DDP)')
+    parser.add_argument('--fresh', action='store_true',
+                        help="start from Keras-style initial weights even when weights.npz (Layerlab's trained weights) is here")
     parser.add_argument('--checkpoint-dir', default='checkpoints')
     parser.add_argument('--log-dir', default='logs')
     parser.add_argument('--resume', action='store_true', help='continue from checkpoint-dir/last.pt')
@@ -119,6 +232,8 @@ def main():
     parser.add_argument('--seed', type=int, default=CONFIG['seed'])
     parser.add_argument('--log-every', type=int, default=10, help='print the loss every N steps')
     args = parser.parse_args()
+    if args.nproc_per_node > 1 and 'RANK' not in os.environ:
+        return launch_local(args.nproc_per_node)
 
     world_size = int(os.environ.get('WORLD_SIZE', '1'))
     rank = int(os.environ.get('RANK', '0'))
@@ -133,43 +248,38 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    generator = torch.Generator().manual_seed(args.seed + rank)
 
     if rank == 0:
-        download_dataset(args.dataset, args.data_dir)
+        load_dataset(args.dataset, args.data_dir, download=not args.offline)  # downloads once, before the others read
     if distributed:
         dist.barrier()
-    (x_train, y_train), (x_test, y_test) = load_dataset(args.dataset, args.data_dir)
-    x_train, y_train = limit(x_train, y_train, args.limit)
-    x_test, y_test = limit(x_test, y_test, CONFIG['limit_test'])
-    x_train, x_test = preprocess(x_train, x_test)
-    # The model's own input shape, e.g. (784,) for an MLP on flattened images (Keras' x.reshape(-1, 784)).
-    x_train = x_train.reshape((len(x_train),) + tuple(INPUT_SHAPES[0]))
-    x_test = x_test.reshape((len(x_test),) + tuple(INPUT_SHAPES[0]))
-    x_train, x_test = torch.from_numpy(np.ascontiguousarray(x_train)), torch.from_numpy(np.ascontiguousarray(x_test))
-    y_train, y_test = torch.from_numpy(y_train), torch.from_numpy(y_test)
-    num_classes = int(max(y_train.max(), y_test.max())) + 1
-    if CONFIG['validation']['kind'] == 'split':
-        # Keras' validation_split holds out the last fraction of the training data, before any shuffling.
-        n_val = int(len(x_train) * CONFIG['validation']['fraction'])
-        x_val, y_val = x_train[len(x_train) - n_val:], y_train[len(y_train) - n_val:]
-        x_train, y_train = x_train[:len(x_train) - n_val], y_train[:len(y_train) - n_val]
-    else:
-        x_val, y_val = x_test, y_test
-    train_set = TensorDataset(x_train, y_train)
-    sampler = DistributedSampler(train_set, num_replicas=world_size, rank=rank, shuffle=CONFIG['shuffle'],
-                                 seed=args.seed)
+    data = prepare_data(args.dataset, args.data_dir, args.limit, download=False)
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = data['train'], data['val'], data['test']
+    train_x, train_y = torch.from_numpy(np.ascontiguousarray(x_train)), torch.from_numpy(y_train)
+    sampler = DistributedSampler(TensorDataset(train_x, train_y), num_replicas=world_size, rank=rank,
+                                 shuffle=CONFIG['shuffle'], seed=args.seed)
     per_process_batch = max(1, args.batch_size // world_size)
-    loader = DataLoader(train_set, batch_size=per_process_batch, sampler=sampler)
 
-    model = build_model().to(device)
+    def batches():
+        # Whole-tensor slicing per batch: a DataLoader would collate one sample at a time.
+        order = torch.tensor(list(sampler), dtype=torch.long)
+        for i in range(0, len(order), per_process_batch):
+            idx = order[i:i + per_process_batch]
+            yield train_x[idx], train_y[idx]
+    model_input = tuple(INPUT_SHAPES[0])
+
+    model = build_model(weights=None if args.fresh else os.path.join(HERE, 'weights.npz')).to(device)
     if rank == 0:
-        print(f'model: {count_params(model)} parameters (Keras count), {world_size} process(es) on {device.type}', flush=True)
+        print(f'data: {len(x_train)} training and {len(x_val)} {"validation" if CONFIG["validation"]["kind"] == "split" else "test"} '
+              f'samples of {args.dataset}; model: {count_params(model)} parameters (Keras count), '
+              f'{world_size} process(es) on {device.type}', file=sys.stderr, flush=True)
     net = DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None) if distributed else model
     optimizer = make_optimizer(model.parameters())
     schedule = CONFIG['lr_schedule']
     if schedule['kind'] == 'reduce_on_plateau':
         plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
-            optimizer, mode='max' if schedule['monitor'].endswith(('acc', 'accuracy')) else 'min',
+            optimizer, mode=monitored(schedule['monitor'], {k: 0 for k in LOGGED})[1],
             factor=schedule['factor'], patience=schedule['patience'], threshold=schedule['min_delta'],
             threshold_mode='abs', cooldown=schedule['cooldown'], min_lr=schedule['min_lr'])
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1.0)
@@ -191,37 +301,43 @@ def main():
             from torch.utils.tensorboard import SummaryWriter
             writer = SummaryWriter(args.log_dir)
         except ImportError:
-            print('tensorboard is not installed: no TensorBoard logs (pip install tensorboard)', flush=True)
+            print('tensorboard is not installed: no TensorBoard logs (pip install tensorboard)', file=sys.stderr, flush=True)
 
     step = 0
+    keys = ['loss'] + [k for k in LOGGED if not k.startswith('val_') and k != 'loss']
     for epoch in range(start_epoch, args.epochs):
         net.train()
         sampler.set_epoch(epoch)
         started = time.time()
-        totals = torch.zeros(3, dtype=torch.float64, device=device)  # loss sum, correct, count
-        for x, y in loader:
-            x, y = x.to(device), y.to(device)
+        totals = torch.zeros(len(keys) + 1, dtype=torch.float64, device=device)  # per-key sums, then the count
+        for x, y in batches():
+            if augments():
+                x = augment(x, generator)
+            x, y = x.reshape((len(x),) + model_input).to(device), y.to(device)
             optimizer.zero_grad()
             output = net(x)
-            loss = keras_loss(CONFIG['loss'], output, y, num_classes)
+            per = per_sample_loss(output, y)
+            weights = sample_weights(y)
+            loss = (per * weights).mean() if weights is not None else per.mean()
             loss.backward()
             optimizer.step()
-            totals += torch.tensor([loss.item() * len(y), (output.argmax(-1) == y).sum().item(), len(y)],
+            with torch.no_grad():
+                sums = metric_sums(output, y)
+            totals += torch.tensor([loss.item() * len(y)] + [sums[k] for k in keys[1:]] + [len(y)],
                                    dtype=torch.float64, device=device)
             step += 1
             if rank == 0 and step % args.log_every == 0:
-                print(f'epoch {epoch + 1} step {step} loss {loss.item():.6f}', flush=True)
+                print(f'epoch {epoch + 1} step {step} loss {loss.item():.6f}', file=sys.stderr, flush=True)
                 if writer:
                     writer.add_scalar('batch/loss', loss.item(), step)
         if distributed:
             dist.all_reduce(totals)
-        train_loss, train_acc = (totals[0] / totals[2]).item(), (totals[1] / totals[2]).item()
-        val_loss, val_acc = evaluate(model, x_val, y_val, num_classes, device)
-        logs = {'loss': train_loss, 'acc': train_acc, 'val_loss': val_loss, 'val_acc': val_acc}
+        logs = {k: (totals[i] / totals[-1]).item() for i, k in enumerate(keys)}
+        logs.update({f'val_{k}': v for k, v in evaluate(model, x_val, y_val, model_input, device).items()})
         if rank == 0:
-            print(f'epoch {epoch + 1} loss {train_loss:.6f} accuracy {train_acc:.4f} val_loss {val_loss:.6f} '
-                  f'val_accuracy {val_acc:.4f} lr {optimizer.param_groups[0]["lr"]:.3g} '
-                  f'({time.time() - started:.1f}s)', flush=True)
+            line = {'epoch': epoch + 1, **{k: logs.get(k) for k in LOGGED}, 'lr': optimizer.param_groups[0]['lr'],
+                    'seconds': round(time.time() - started, 3)}
+            print(json.dumps(line), flush=True)
             if writer:
                 for key, value in logs.items():
                     writer.add_scalar(f'epoch/{key}', value, epoch)
@@ -246,17 +362,19 @@ def main():
             torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(),
                         'scheduler': scheduler.state_dict(), 'epoch': epoch, 'best_val': best_val, 'stale': stale},
                        last_path)
-        if stopping and stale >= stopping['patience'] and epoch > 0:
+        # Keras: stop after \`patience\` epochs in a row without improvement (at least one).
+        if stopping and stale >= max(1, stopping['patience']):
             if rank == 0:
-                print(f"early stopping: {stopping['monitor']} has not improved for {stale} epochs", flush=True)
+                print(f"early stopping: {stopping['monitor']} has not improved for {stale} epochs", file=sys.stderr, flush=True)
             break
 
     if best_state is not None:
         model.load_state_dict(best_state)
 
     if rank == 0:
-        test_loss, test_acc = evaluate(model, x_test, y_test, num_classes, device)
-        print(f'test loss {test_loss:.6f} accuracy {test_acc:.4f}', flush=True)
+        test = evaluate(model, x_test, y_test, model_input, device)
+        print(json.dumps({f'test_{k}': v for k, v in test.items()}), flush=True)
+        os.makedirs(args.checkpoint_dir, exist_ok=True)
         torch.save(model.state_dict(), os.path.join(args.checkpoint_dir, 'final.pt'))
         if writer:
             writer.close()
@@ -265,16 +383,18 @@ def main():
 
 
 @torch.no_grad()
-def evaluate(model, x, y, num_classes, device, batch_size=500):
+def evaluate(model, x, y, model_input, device, batch_size=500):
+    """Loss (unweighted, as Keras evaluates) and metrics over a whole split."""
     model.eval()
-    loss_sum, correct = 0.0, 0
+    sums = {}
     for i in range(0, len(x), batch_size):
-        xb, yb = x[i:i + batch_size].to(device), y[i:i + batch_size].to(device)
+        xb = torch.from_numpy(np.ascontiguousarray(x[i:i + batch_size])).reshape((-1,) + model_input).to(device)
+        yb = torch.from_numpy(y[i:i + batch_size]).to(device)
         output = model(xb)
-        loss_sum += keras_loss(CONFIG['loss'], output, yb, num_classes).item() * len(yb)
-        correct += (output.argmax(-1) == yb).sum().item()
+        for k, v in {'loss': per_sample_loss(output, yb).sum().item(), **metric_sums(output, yb)}.items():
+            sums[k] = sums.get(k, 0.0) + v
     model.train()
-    return loss_sum / max(len(x), 1), correct / max(len(x), 1)
+    return {k: v / max(len(x), 1) for k, v in sums.items()}
 
 
 if __name__ == '__main__':

@@ -1,11 +1,13 @@
 /**
  * Keras weights -> PyTorch state_dict arrays. Keras kernels are channels-last (HWIO); PyTorch wants OIHW for
  * convolutions, [out, in] for Linear, [in, out, H, W] for transposed convolutions (Keras: [H, W, out, in]).
+ * TORCH_WEIGHTS has one entry per registry kind, so a new kind does not compile until its conversion is written.
  */
+import type { LayerClassName } from '../../../shared/layers/registry';
+import { forWeightless, weightsByLayer } from '../layer-weights';
+import type { ExportGraph } from '../model';
 import type { NpyArray } from '../npy';
-import type { ModelIr } from '../ir';
-import { weightsByLayer } from '../layer-weights';
-import { ExportError, type NamedWeight } from '../types';
+import type { NamedWeight } from '../types';
 import { torchAttributeNames } from './model-code';
 
 export function permute(a: NpyArray, perm: readonly number[]): NpyArray {
@@ -38,50 +40,46 @@ function depthwiseToTorch(k: NpyArray): NpyArray {
   return { shape: [c * m, 1, kh, kw], data: p.data };
 }
 
+/** One layer's Keras arrays (by short name) -> state_dict entries under the module attribute `a`. */
+type Convert = (a: string, w: Map<string, NpyArray>) => Record<string, NpyArray>;
+
+const none: Convert = () => ({});
+const withBias = (a: string, w: Map<string, NpyArray>, key = `${a}.bias`): Record<string, NpyArray> => (w.has('bias') ? { [key]: w.get('bias')! } : {});
+const linear: Convert = (a, w) => ({ [`${a}.weight`]: permute(w.get('kernel')!, [1, 0]), ...withBias(a, w) });
+/** Conv2D HWIO -> OIHW; Conv2DTranspose [H, W, out, in] -> [in, out, H, W]: the same permutation. */
+const conv: Convert = (a, w) => ({ [`${a}.weight`]: permute(w.get('kernel')!, [3, 2, 0, 1]), ...withBias(a, w) });
+/** Both gamma and beta: PyTorch's affine weight/bias; one of them: own parameters <attr>_gamma / <attr>_beta (layers.ts). */
+const affine = (a: string, w: Map<string, NpyArray>): Record<string, NpyArray> => {
+  const full = w.has('gamma') && w.has('beta');
+  return {
+    ...(w.has('gamma') ? { [full ? `${a}.weight` : `${a}_gamma`]: w.get('gamma')! } : {}),
+    ...(w.has('beta') ? { [full ? `${a}.bias` : `${a}_beta`]: w.get('beta')! } : {}),
+  };
+};
+
+export const TORCH_WEIGHTS: Record<LayerClassName, Convert> = {
+  ...forWeightless(none),
+  Dense: linear,
+  Conv2D: conv,
+  SeparableConv2D: (a, w) => ({
+    [`${a}.depthwise.weight`]: depthwiseToTorch(w.get('depthwise_kernel')!),
+    [`${a}.pointwise.weight`]: permute(w.get('pointwise_kernel')!, [3, 2, 0, 1]),
+    ...withBias(a, w, `${a}.pointwise.bias`),
+  }),
+  DepthwiseConv2D: (a, w) => ({ [`${a}.weight`]: depthwiseToTorch(w.get('depthwise_kernel')!), ...withBias(a, w) }),
+  Conv2DTranspose: conv,
+  BatchNormalization: (a, w) => ({ ...affine(a, w), [`${a}.running_mean`]: w.get('moving_mean')!, [`${a}.running_var`]: w.get('moving_variance')! }),
+  LayerNormalization: affine,
+};
+
 /** state_dict entries (PyTorch layout) for the model written by generateTorchModel. */
-export function torchStateDict(ir: ModelIr, weights: readonly NamedWeight[]): Record<string, NpyArray> {
-  const byLayer = weightsByLayer(ir, weights);
-  const names = torchAttributeNames(ir);
+export function torchStateDict(g: ExportGraph, weights: readonly NamedWeight[]): Record<string, NpyArray> {
+  const byLayer = weightsByLayer(g, weights);
+  const names = torchAttributeNames(g);
   const state: Record<string, NpyArray> = {};
-  for (const l of ir.layers) {
+  for (const l of g.layers) {
     const w = byLayer.get(l.name);
-    if (!w) continue;
-    const a = names.get(l.name)!;
-    const bias = w.get('bias');
-    switch (l.className) {
-      case 'Dense':
-        state[`${a}.weight`] = permute(w.get('kernel')!, [1, 0]);
-        if (bias) state[`${a}.bias`] = bias;
-        break;
-      case 'Conv2D':
-      case 'Conv2DTranspose':
-        state[`${a}.weight`] = permute(w.get('kernel')!, [3, 2, 0, 1]);
-        if (bias) state[`${a}.bias`] = bias;
-        break;
-      case 'DepthwiseConv2D':
-        state[`${a}.weight`] = depthwiseToTorch(w.get('depthwise_kernel')!);
-        if (bias) state[`${a}.bias`] = bias;
-        break;
-      case 'SeparableConv2D':
-        state[`${a}.depthwise.weight`] = depthwiseToTorch(w.get('depthwise_kernel')!);
-        state[`${a}.pointwise.weight`] = permute(w.get('pointwise_kernel')!, [3, 2, 0, 1]);
-        if (bias) state[`${a}.pointwise.bias`] = bias;
-        break;
-      case 'BatchNormalization':
-      case 'LayerNormalization': {
-        // Both on: PyTorch's affine weight/bias; one off: own parameters <attr>_gamma / <attr>_beta (model-code.ts).
-        const full = w.has('gamma') && w.has('beta');
-        if (w.has('gamma')) state[full ? `${a}.weight` : `${a}_gamma`] = w.get('gamma')!;
-        if (w.has('beta')) state[full ? `${a}.bias` : `${a}_beta`] = w.get('beta')!;
-        if (l.className === 'BatchNormalization') {
-          state[`${a}.running_mean`] = w.get('moving_mean')!;
-          state[`${a}.running_var`] = w.get('moving_variance')!;
-        }
-        break;
-      }
-      default:
-        throw new ExportError(`layer '${l.name}' (${l.className}) has weights ${[...w.keys()].join(', ')}, but this kind should have none.`);
-    }
+    if (w) Object.assign(state, TORCH_WEIGHTS[l.className](names.get(l.name)!, w));
   }
   return state;
 }

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { compileGraph, createNode } from '../../../shared/graph/index';
 import type { Graph, GraphNode, ModelSpec } from '../../../shared/graph/types';
 import { layerKinds } from '../../../shared/layers/registry';
+import type { LayerKind } from '../../../shared/layers/types';
 import { buildModel } from '../../../main/engine/model';
 import { randomArray } from './backend-compare';
 
@@ -31,7 +32,7 @@ export function modelFor(kind: string, config: Record<string, unknown> = {}): Mo
   edge(g, input, conv);
   let last: GraphNode = conv;
   let flat = true;
-  if (['Add', 'Concatenate', 'Multiply', 'Average'].includes(kind)) {
+  if (['Add', 'Subtract', 'Concatenate', 'Multiply', 'Average', 'Maximum', 'Minimum'].includes(kind)) {
     const conv2 = node(g, 'Conv2D', { filters: 4, kernel_size: [1, 1], padding: 'same', activation: 'linear' });
     edge(g, input, conv2);
     const merge = node(g, kind, config);
@@ -73,7 +74,7 @@ export function modelFor(kind: string, config: Record<string, unknown> = {}): Mo
 }
 
 export const variants: [string, string, Record<string, unknown>][] = [
-  ...layerKinds.map((k) => [k.className, k.className, {}] as [string, string, Record<string, unknown>]),
+  ...(layerKinds as readonly LayerKind[]).map((k) => [k.className, k.className, {}] as [string, string, Record<string, unknown>]),
   ...['relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'swish', 'gelu', 'linear'].map(
     (a) => [`Activation ${a}`, 'Activation', { activation: a }] as [string, string, Record<string, unknown>],
   ),

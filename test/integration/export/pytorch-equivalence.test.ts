@@ -15,8 +15,9 @@ import { decodeNpy, encodeNpy } from '../../../main/export/npy';
 import { buildTfjsModel, namedWeights } from '../../../main/export/tfjs-model';
 import { compileGraph } from '../../../shared/graph';
 import { templates } from '../../../shared/templates';
+import { GraphBuilder } from '../../../shared/templates/builder';
 import type { ModelSpec } from '../../../shared/graph/types';
-import { cifarTest, maxAbsDiff, mnist, predict, randomizeWeights, REPO, runPython, torchMissing } from './helpers';
+import { cifarTest, maxAbsDiff, mnist, predict, randomizeWeights, REPO, rng, runPython, torchMissing } from './helpers';
 import { randomModel } from './random-models';
 import { cnnBatchNorm, mixedConvNet, mlp, mnistCnn, residual } from './workshop-models';
 
@@ -62,6 +63,25 @@ async function fitFewSteps(model: tf.LayersModel, x: Float32Array, shape: number
   await tf.setBackend('wasm');
 }
 
+/** Cropping2D, Subtract, Maximum, Minimum, ELU, Softmax and the activations tfjs runs beyond the first ten. */
+function newKindsGraph(): ModelSpec {
+  const b = new GraphBuilder();
+  const x = b.layer('InputLayer', { batch_input_shape: [null, 28, 28, 1] }, [], 'image');
+  const a = b.chain(x, [['Conv2D', { filters: 4, kernel_size: [3, 3], activation: 'relu6' }], ['ELU', {}], ['Cropping2D', { cropping: [[1, 2], [0, 3]] }]]);
+  const c = b.chain(x, [['Conv2D', { filters: 4, kernel_size: [3, 3], activation: 'hard_sigmoid' }], ['Cropping2D', { cropping: [[2, 1], [2, 1]] }]]);
+  const d = b.chain(x, [['Conv2D', { filters: 4, kernel_size: [5, 5], strides: [1, 1], activation: 'mish' }], ['Cropping2D', { cropping: [[1, 0], [1, 0]] }]]);
+  const sub = b.layer('Subtract', {}, [a, c]);
+  const max = b.layer('Maximum', {}, [sub, d, a]);
+  const min = b.layer('Minimum', {}, [max, c]);
+  const soft = b.layer('Softmax', { axis: -1 }, [min]);
+  return compileGraph(
+    (() => {
+      b.chain(soft, [['Conv2D', { filters: 3, kernel_size: [3, 3], activation: 'softsign' }], ['Flatten', {}], ['Dense', { units: 12, activation: 'exponential' }], ['Dense', { units: 10, activation: 'log_softmax' }]]);
+      return b.build();
+    })(),
+  );
+}
+
 describe.skipIf(missing !== null)('PyTorch export equals tfjs on real images', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
@@ -89,6 +109,11 @@ describe.skipIf(missing !== null)('PyTorch export equals tfjs on real images', (
       randomizeWeights(m, 100 + seed);
       await prepare(`random_${seed}`, m, test.x, img);
     }
+    // Every kind and activation the registry gained with the one layer model, in one graph.
+    const newKinds = newKindsGraph();
+    const mk = await buildTfjsModel(newKinds);
+    randomizeWeights(mk, 300);
+    await prepare('new_kinds', mk, test.x, img, undefined, newKinds);
     // The graph compiler's own output (shared/graph compileGraph) for every workshop template.
     const cifar = cifarTest(100);
     for (const [i, t] of templates.entries()) {
@@ -96,7 +121,9 @@ describe.skipIf(missing !== null)('PyTorch export equals tfjs on real images', (
       const m = await buildTfjsModel(spec);
       randomizeWeights(m, 200 + i);
       const sample = (m.inputs[0].shape as number[]).slice(1);
-      const x = sample.length === 1 ? test.x : t.dataset === 'cifar10' ? cifar : test.x;
+      // Tabular templates (e.g. 13 housing features) get seeded standardised values; images get real ones.
+      const tabular = sample.length === 1 && sample[0] !== 784;
+      const x = tabular ? Float32Array.from({ length: 100 * sample[0]! }, rng(400 + i)).map((v) => v * 4 - 2) : sample.length === 1 ? test.x : t.dataset === 'cifar10' ? cifar : test.x;
       await prepare(`template_${t.id}`, m, x, [100, ...sample], undefined, spec);
     }
     const tp = Date.now();
@@ -109,7 +136,7 @@ describe.skipIf(missing !== null)('PyTorch export equals tfjs on real images', (
     rmSync(root, { recursive: true, force: true });
   });
 
-  const names = ['mlp', 'mnist_cnn', 'cnn_bn', 'residual', 'mixed_conv_cifar', ...Array.from({ length: 10 }, (_, i) => `random_${i + 1}`), ...templates.map((t) => `template_${t.id}`)];
+  const names = ['mlp', 'mnist_cnn', 'cnn_bn', 'residual', 'mixed_conv_cifar', 'new_kinds', ...Array.from({ length: 10 }, (_, i) => `random_${i + 1}`), ...templates.map((t) => `template_${t.id}`)];
   it.each(names)('%s: same parameter count and outputs (max abs diff < 1e-4)', (name) => {
     const c = cases.find((k) => k.name === name)!;
     expect(c, `model ${name} was not exported`).toBeDefined();

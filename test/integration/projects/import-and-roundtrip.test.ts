@@ -10,9 +10,11 @@ import { IMPORTED_RUN_ID } from '../../../main/projects/import';
 import { addRun, createProject, importModel, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
 import { captureModelWeights, loadModelFromWeights } from '../../../main/projects/weights';
 import { randomGraph } from '../../support/random-graph';
+import { registerCustomLayers } from '../../../main/engine/layers/index';
 
 let dir: string;
 beforeAll(async () => {
+  registerCustomLayers();
   dir = await mkdtemp(join(tmpdir(), 'layerlab-import-'));
 });
 afterAll(async () => {

@@ -101,11 +101,35 @@ describe('importModelJson', () => {
     expect(compileGraph(g).class_name).toBe('Sequential');
   });
 
+  it('names every unsupported layer class of a file at once, Lambda and nested models with the reason', () => {
+    const layer = (class_name: string, name: string) => ({ class_name, config: { name } });
+    const file = {
+      class_name: 'Sequential',
+      config: {
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 8, 8, 3] } },
+          layer('Conv3D', 'a'), layer('Lambda', 'b'), layer('Dense', 'c'), layer('Conv3D', 'd'),
+          { class_name: 'Functional', config: { name: 'backbone', layers: [] } },
+        ],
+      },
+    };
+    let message = '';
+    try {
+      importModelJson(file);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/uses 3 layer classes Layerlab does not support/);
+    expect(message).toContain("- Conv3D ('a', 'd')");
+    expect(message).toMatch(/- Lambda \('b'\): it holds Python code/);
+    expect(message).toMatch(/- Functional \('backbone'\): it is a whole model used as a layer/);
+  });
+
   it('refuses what it cannot read, saying why', () => {
     expect(() => importModelJson('{not json')).toThrow(ModelImportError);
     expect(() => importModelJson({ hello: 1 })).toThrow(/Expected a Keras model config/);
-    const lstm = { class_name: 'Sequential', config: { layers: [{ class_name: 'LSTM', config: { name: 'lstm', batch_input_shape: [null, 5, 3] } }] } };
-    expect(() => importModelJson(lstm)).toThrow(/'lstm' is a LSTM, which Layerlab does not support\. Supported layers: InputLayer/);
+    const conv3d = { class_name: 'Sequential', config: { layers: [{ class_name: 'Conv3D', config: { name: 'c3', batch_input_shape: [null, 5, 5, 5, 3] } }] } };
+    expect(() => importModelJson(conv3d)).toThrow(/1 layer class Layerlab does not support:\n- Conv3D \('c3'\)\nSupported layers: InputLayer/);
     const noShape = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', units: 3 } }] } };
     expect(() => importModelJson(noShape)).toThrow(/declares no input shape/);
     const shared = { class_name: 'Functional', config: { layers: [{ class_name: 'Dense', name: 'd', config: { name: 'd' }, inbound_nodes: [[['a', 0, 0, {}]], [['b', 0, 0, {}]]] }] } };

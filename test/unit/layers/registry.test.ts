@@ -97,7 +97,8 @@ describe.each(layerKinds.map((k) => [k.className, k] as const))('%s', (_name, ki
 
   it('declares a sensible input arity', () => {
     expect(kind.inputs.min).toBeLessThanOrEqual(kind.inputs.max);
-    if (kind.category === 'Merge') expect(kind.inputs).toEqual({ min: 2, max: Number.POSITIVE_INFINITY });
+    if (kind.className === 'Subtract') expect(kind.inputs).toEqual({ min: 2, max: 2 });
+    else if (kind.category === 'Merge') expect(kind.inputs).toEqual({ min: 2, max: Number.POSITIVE_INFINITY });
     else if (kind.className === 'InputLayer') expect(kind.inputs).toEqual({ min: 0, max: 0 });
     else expect(kind.inputs).toEqual({ min: 1, max: 1 });
   });

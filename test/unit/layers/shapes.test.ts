@@ -90,6 +90,12 @@ describe('other layers: shapes', () => {
     ['Add broadcasts either way and over leading axes', 'Add', {}, [[null, 1, 5], [null, 4, 1], [null, 5]], [null, 4, 5]],
     ['Multiply with an unknown size gives unknown', 'Multiply', {}, [[null, null, 3], [null, 7, 3]], [null, null, 3]],
     ['BatchNormalization keeps the shape', 'BatchNormalization', {}, [[null, 6, 6, 8]], [null, 6, 6, 8]],
+    ['Cropping2D [[0,2],[3,1]]', 'Cropping2D', { cropping: [[0, 2], [3, 1]] }, [[null, 8, 9, 2]], [null, 6, 5, 2]],
+    ['Subtract of two', 'Subtract', {}, [[null, 4, 4, 8], [null, 4, 4, 8]], [null, 4, 4, 8]],
+    ['Maximum of three', 'Maximum', {}, [[null, 6], [null, 6], [null, 6]], [null, 6]],
+    ['Minimum of two', 'Minimum', {}, [[null, 3, 3, 2], [null, 3, 3, 2]], [null, 3, 3, 2]],
+    ['ELU keeps the shape', 'ELU', {}, [[null, 5]], [null, 5]],
+    ['Softmax along the last axis of an image', 'Softmax', { axis: 3 }, [[null, 4, 4, 3]], [null, 4, 4, 3]],
   ] as const)('%s', (_title, kind, config, inputs, expected) => {
     expect(infer(kind, config, inputs.map((s) => [...s]))).toEqual(expected);
   });
@@ -127,6 +133,9 @@ describe('shape errors say what is wrong', () => {
     ['Flatten of a flat tensor', 'Flatten', {}, [[null, 24]], /already flat/],
     ['Dense with an unknown last axis', 'Dense', {}, [[null, null]], /known last dimension/],
     ['BatchNormalization axis outside', 'BatchNormalization', { axis: 3 }, [[null, 5]], /axis=3 is outside/],
+    ['Cropping2D cropping everything', 'Cropping2D', { cropping: [[2, 2], [0, 0]] }, [[null, 4, 4, 1]], /removes the whole of \[null, 4, 4, 1\]/],
+    ['Softmax along a middle axis (tfjs cannot)', 'Softmax', { axis: 1 }, [[null, 4, 6]], /only along the last axis; use axis -1/],
+    ['Subtract of unequal shapes', 'Subtract', {}, [[null, 4], [null, 5]], /Subtract needs inputs of the same shape/],
   ] as const)('%s', (_title, kind, config, inputs, message) => {
     const run = () => infer(kind, config, inputs.map((s) => [...s]));
     expect(run).toThrow(ShapeError);

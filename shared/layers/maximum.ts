@@ -1,0 +1,3 @@
+import { defineElementwiseMerge } from './merge';
+
+export const Maximum = defineElementwiseMerge('Maximum', 'Element-wise maximum of its inputs.');

@@ -1,0 +1,3 @@
+import { defineElementwiseMerge } from './merge';
+
+export const Minimum = defineElementwiseMerge('Minimum', 'Element-wise minimum of its inputs.');

@@ -1,0 +1,52 @@
+/**
+ * `layerlab export P.layerlab --format tensorboard --run all --out DIR`: each stored run becomes DIR/<run id>/ with
+ * its epoch metrics as scalars and its saved weights as histograms, read back with the event-file reader (record
+ * framing and both CRCs checked).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { registerCustomLayers } from '../../../main/engine/layers';
+import { readEventFile } from '../../../main/export/tensorboard/events';
+import { addRun, createProject, saveProjectAs } from '../../../main/projects/service';
+import { captureModelWeights } from '../../../main/projects/weights';
+import { compileGraph } from '../../../shared/graph';
+import { REPO } from './helpers';
+
+describe('TensorBoard export of a project', () => {
+  it('writes one event file per run: scalars per epoch and weight histograms, readable back', async () => {
+    await tf.setBackend('cpu');
+    registerCustomLayers();
+    const dir = mkdtempSync(join(tmpdir(), 'll-tb-project-'));
+    const doc = createProject({ name: 'mlp', templateId: 'mlp-64' });
+    const model = await tf.models.modelFromJSON({ modelTopology: compileGraph(doc.project.graph) as unknown as tf.io.ModelJSON['modelTopology'] });
+    const history = [0, 1, 2].map((epoch) => ({ epoch, metrics: { loss: 1 / (epoch + 1), acc: 0.5 + epoch / 10, val_loss: 1.2 / (epoch + 1), val_acc: 0.45 + epoch / 10 }, time: 10 * (epoch + 1) }));
+    addRun(doc, { status: 'completed', config: doc.project.training, graph: doc.project.graph, history, durationSeconds: 30, weights: await captureModelWeights(model) });
+    addRun(doc, { status: 'completed', config: doc.project.training, graph: doc.project.graph, history: history.slice(0, 2), durationSeconds: 20 });
+    const file = join(dir, 'mlp.layerlab');
+    await saveProjectAs(doc, file);
+
+    const out = join(dir, 'tb');
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/layerlab.js'), 'export', file, '--format', 'tensorboard', '--run', 'all', '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const files = r.stdout.match(/exported tensorboard to .*: (.*)\n/)![1]!.split(', ');
+    expect(files).toHaveLength(2);
+    const first = readEventFile(readFileSync(join(out, files[0]!)));
+    const scalars = first.filter((e) => e.summary?.value[0]?.simple_value !== undefined);
+    expect(scalars.filter((e) => e.summary!.value[0]!.tag === 'epoch/val_acc').map((e) => [e.step, e.summary!.value[0]!.simple_value])).toEqual([
+      [0, expect.closeTo(0.45, 6)], [1, expect.closeTo(0.55, 6)], [2, expect.closeTo(0.65, 6)],
+    ]);
+    const histos = first.filter((e) => e.summary?.value[0]?.histo);
+    expect(histos.map((e) => e.summary!.value[0]!.tag)).toEqual(model.weights.map((w) => w.originalName));
+    const kernel = histos[0]!.summary!.value[0]!.histo!;
+    expect(kernel.num).toBe(784 * 64);
+    const second = readEventFile(readFileSync(join(out, files[1]!)));
+    expect(second.filter((e) => e.summary?.value[0]?.histo)).toHaveLength(0);
+    expect(second.filter((e) => e.summary?.value[0]?.tag === 'epoch/loss')).toHaveLength(2);
+    model.dispose();
+  }, 150_000);
+});
