@@ -11,6 +11,8 @@ export const InspectParamsSchema = DataSourceSchema.omit({ kind: true }).extend(
   path: Path,
   test_path: Path.optional(),
   label_column: z.string().min(1).max(256).optional(),
+  /** The project file the data is for: the card's config then names the data relative to it where it can. */
+  project: Path.optional(),
 });
 export type InspectParams = z.output<typeof InspectParamsSchema>;
 

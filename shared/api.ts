@@ -61,6 +61,8 @@ export interface DatasetSummary {
   sampleShape: number[];
   classNames: string[];
   splits: { train: number; test: number };
+  /** Set for a regression dataset (boston-housing); classification otherwise. */
+  task?: 'regression';
   /** All files are in the local cache (or a mirror) with the right checksums. */
   available: boolean;
 }

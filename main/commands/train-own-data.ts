@@ -82,6 +82,15 @@ export function isRegressionConfig(dataset: { name: string } & Record<string, un
   return ownDatasetOf(dataset)?.preprocessing.task === 'regression' || findCatalogEntry(dataset.name)?.task === 'regression';
 }
 
+/**
+ * Why a config cannot train: a classification loss (cross-entropy) on a regression dataset, whose targets are
+ * real numbers, not classes. Undefined when the loss fits the task.
+ */
+export function regressionLossProblem(config: { dataset: { name: string } & Record<string, unknown>; loss: string }): string | undefined {
+  if (!CLASSIFICATION_LOSSES.has(config.loss) || !isRegressionConfig(config.dataset)) return undefined;
+  return `loss ${config.loss} needs class labels, but ${config.dataset.name} is a regression dataset (real-valued targets): use loss mse (or mae/huber) with metric mae`;
+}
+
 /** A regression epoch as --json prints it: loss, mae, val_loss, val_mae (no accuracy). */
 export function regressionEpoch(l: Record<string, number>): { loss: number | null; mae: number | null; val_loss: number | null; val_mae: number | null } {
   return { loss: l.loss ?? null, mae: l.mae ?? null, val_loss: l.val_loss ?? null, val_mae: l.val_mae ?? null };

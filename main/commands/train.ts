@@ -24,6 +24,7 @@ import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
+import { withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import type { Command } from './types';
 
@@ -230,7 +231,8 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
       if (!opened.config) {
         throw new Error(`${args.file}: the project's training config is not valid (${opened.configIssues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}): fix it or pass --config`);
       }
-      base = opened.config as unknown as Record<string, unknown>;
+      // Own data stored relative to the project (it moved with its data) is read from the project's folder.
+      base = withResolvedData(opened.config as unknown as Record<string, unknown>, args.file);
     }
   } else {
     ({ spec, graph, name } = await readModelFile(args.file));
@@ -438,7 +440,7 @@ Examples:
         const runId = await storeRunInProject(project, {
           name: `${name}: ${config.optimizer.name} lr=${config.optimizer.learning_rate}`,
           status: end.status,
-          config: config as unknown as Record<string, unknown>,
+          config: withProjectRelativeData(config as unknown as Record<string, unknown>, project),
           graph,
           history: end.history,
           telemetry: {

@@ -53,6 +53,7 @@ export class DatasetHandlers {
       sampleShape: [...entry.sampleShape],
       classNames: [...entry.classNames],
       splits: { ...entry.splits },
+      ...(entry.task ? { task: entry.task } : {}),
       available: files.every((f) => f.present),
     };
   }

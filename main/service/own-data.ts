@@ -12,6 +12,8 @@ import type { TrainingConfig } from '../../shared/training';
 import { datasetCard } from '../datasets/card';
 import { DatasetError } from '../datasets/errors';
 import { openOwnData } from '../datasets/own-data';
+import { resolveFromProject, withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
+import { regressionLossProblem } from '../commands/train-own-data';
 
 const KIND_OF_FILE: [RegExp, DataKind][] = [
   [/\.csv(\.gz)?$/i, 'csv'],
@@ -22,10 +24,15 @@ const KIND_OF_FILE: [RegExp, DataKind][] = [
 export class OwnDataHandlers {
   constructor(private readonly resolvePath: (path: string) => string) {}
 
-  async inspect(params: InspectParams): Promise<DatasetCard> {
-    const source = { ...params, path: this.resolvePath(params.path), ...(params.test_path ? { test_path: this.resolvePath(params.test_path) } : {}) };
+  async inspect({ project, ...params }: InspectParams): Promise<DatasetCard> {
+    // For a project, a relative path is read from the project's folder, as the reference its config stores is.
+    const projectFile = project ? this.resolvePath(project) : undefined;
+    const at = (p: string) => this.resolvePath(projectFile ? resolveFromProject(p, projectFile) : p);
+    const source = { ...params, path: at(params.path), ...(params.test_path ? { test_path: at(params.test_path) } : {}) };
     try {
-      return await datasetCard(await openOwnData(source));
+      const card = await datasetCard(await openOwnData(source));
+      // For a project, the config the window stores names the data relative to the project file where it can.
+      return projectFile ? { ...card, config: withProjectRelativeData({ dataset: card.config }, projectFile).dataset } : card;
     } catch (err) {
       if (err instanceof DatasetError) throw new ApiError('invalid-params', err.message);
       throw err;
@@ -52,15 +59,22 @@ export class OwnDataHandlers {
     return { path: dir, ...(parent ? { parent } : {}), entries };
   }
 
-  /** A config whose own data paths lie inside the allowed folders (resolved); catalog configs pass unchanged. */
-  confine(config: TrainingConfig): TrainingConfig {
+  /**
+   * A config whose own data paths lie inside the allowed folders (resolved; a relative one from the project's
+   * folder); catalog configs pass unchanged. A cross-entropy loss on a regression dataset is refused here, before
+   * any data is read, as the fix is one setting away.
+   */
+  confine(config: TrainingConfig, project?: string): TrainingConfig {
     let own;
     try {
       own = ownDatasetOf(config.dataset);
     } catch (err) {
       throw new ApiError('invalid-params', (err as Error).message);
     }
+    const wrongLoss = regressionLossProblem(config);
+    if (wrongLoss) throw new ApiError('invalid-params', wrongLoss);
     if (!own) return config;
+    if (project) own = withResolvedData({ dataset: own }, project).dataset;
     const source = { ...own.source, path: this.resolvePath(own.source.path), ...(own.source.test_path ? { test_path: this.resolvePath(own.source.test_path) } : {}) };
     return { ...config, dataset: { ...own, source } };
   }

@@ -141,7 +141,10 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'datasets.fetch': ({ name }) => datasets.fetch(name),
     'datasets.inspect': (params) => ownData.inspect(params),
     'datasets.browse': ({ path }) => ownData.browse(path),
-    'training.start': async ({ graph, config, name, projectPath }) => runs.start(graph, ownData.confine(config), name, projectPath ? resolvePath(projectPath) : undefined),
+    'training.start': async ({ graph, config, name, projectPath }) => {
+      const project = projectPath ? resolvePath(projectPath) : undefined;
+      return runs.start(graph, ownData.confine(config, project), name, project);
+    },
     'training.pause': async ({ runId }) => runs.pause(runId),
     'training.resume': async ({ runId }) => runs.resume(runId),
     'training.stop': async ({ runId }) => runs.stop(runId),
@@ -162,7 +165,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     // The base folder: the first --root when the server is confined, else the folder it was started in.
     'files.list': ({ path }) => listFolder(resolvePath, path, options.roots?.[0] ?? options.baseDir ?? process.cwd()),
     'projects.import': ({ path }) => projects.import(path),
-    'sweeps.start': (params) => sweeps.start({ ...params, ...(params.training ? { training: ownData.confine(params.training) } : {}) }),
+    'sweeps.start': (params) => sweeps.start({ ...params, ...(params.training ? { training: ownData.confine(params.training, params.projectPath ? resolvePath(params.projectPath) : undefined) } : {}) }),
     'sweeps.pause': async (params) => sweeps.pause(params),
     'sweeps.resume': (params) => sweeps.resume(params),
     'sweeps.stop': async (params) => sweeps.stop(params),

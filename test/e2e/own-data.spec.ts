@@ -54,3 +54,19 @@ test("your own data: pick housing.csv, read its card, train boston-mlp, see the 
   await view.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/own-data-regression.png` });
 });
+
+test('choosing boston-housing switches the loss to mse and the metric to mae, with a note; mnist switches back', async ({ page }) => {
+  await openTemplate(page, 'boston-mlp');
+  await page.getByTestId('view-training').click();
+  await expect(page.getByTestId('engine-info')).toContainText('Backend');
+  await page.getByTestId('train-loss').selectOption('sparse_categorical_crossentropy');
+  await page.getByTestId('dataset-select').selectOption('boston-housing');
+  await expect(page.getByTestId('train-loss')).toHaveValue('mse');
+  await expect(page.getByTestId('task-note')).toHaveText(
+    'boston-housing is a regression dataset (real-valued targets): the loss is now mse and the metric mae (was sparse_categorical_crossentropy).',
+  );
+  await page.screenshot({ path: `${SHOTS}/own-data-task-note.png` });
+  await page.getByTestId('dataset-select').selectOption('mnist');
+  await expect(page.getByTestId('train-loss')).toHaveValue('sparse_categorical_crossentropy');
+  await expect(page.getByTestId('task-note')).toContainText('mnist is a classification dataset');
+});

@@ -19,7 +19,9 @@ import type {
 } from '../../../shared/api';
 import type { Graph } from '../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
-import { defaultForm, isClassificationLoss, toConfig, type TrainingForm } from './form';
+import { defaultForm, OWN_DATASET, toConfig, type TrainingForm } from './form';
+import { dataChangedNote, formForTask } from './task-defaults';
+import type { DataFingerprint, Task } from '../../../shared/data-preprocessing';
 import type { ConnectionState, Host } from '../host';
 
 export { LOSS_NAMES, OPTIMIZER_NAMES, defaultForm, toConfig, type TrainingForm };
@@ -83,6 +85,16 @@ export class TrainingStore {
   cardError = $state<string | null>(null);
   inspecting = $state(false);
   browsed = $state.raw<BrowseResult | null>(null);
+  /** What the form changed when the dataset's task called for another loss (shown under the dataset picker). */
+  taskNote = $state<string | null>(null);
+  /** The own data the form's config (a project's, or an applied run's) was made with: its path and fingerprint. */
+  storedData = $state.raw<{ path: string; fingerprint: DataFingerprint } | null>(null);
+  /** The project file the window edits: own data is stored relative to it, and read from its folder. */
+  projectPath = $state<string | null>(null);
+  /** Set when the data just read is not the data the config was made with. */
+  dataChanged = $derived(
+    this.card && this.storedData?.path === this.card.config.source.path ? dataChangedNote(this.storedData.fingerprint, this.card.config.fingerprint, 'this configuration was made') : null,
+  );
 
   running = $derived(this.status === 'running' || this.status === 'queued' || this.status === 'paused');
 
@@ -176,6 +188,29 @@ export class TrainingStore {
     }
   }
 
+  /** The form's loss and metrics for the dataset's task, with a note saying what changed. */
+  private followTask(task: Task, dataset: string): void {
+    const next = formForTask(this.form, task, dataset);
+    this.taskNote = next?.note ?? null;
+    if (next) this.form = next.form;
+  }
+
+  /** The dataset picker changed to `name`: a catalog dataset sets the loss for its task; own data waits for its card. */
+  datasetChosen(name: string): void {
+    this.form.dataset = name;
+    this.taskNote = null;
+    if (name === OWN_DATASET) return;
+    this.followTask(this.datasets.find((d) => d.name === name)?.task ?? 'classification', name);
+  }
+
+  /** Reads the data a loaded config names (a project's own data) again, to show its card and whether it changed. */
+  async checkStoredData(): Promise<void> {
+    const source = this.form.ownData?.source;
+    if (!source) return;
+    this.own = { path: source.path, labelColumn: source.label_column ?? '', testPath: source.test_path ?? '', validationSplit: source.validation_split ?? 0.2 };
+    await this.inspectOwn();
+  }
+
   /** Reads the data at own.path into a card; the form then trains on it (mse + mae for a regression). */
   async inspectOwn(): Promise<void> {
     if (!this.host || !this.own.path.trim()) return;
@@ -188,15 +223,14 @@ export class TrainingStore {
         ...(o.labelColumn.trim() ? { label_column: o.labelColumn.trim() } : {}),
         ...(o.testPath.trim() ? { test_path: o.testPath.trim() } : {}),
         validation_split: o.validationSplit,
+        ...(this.projectPath ? { project: this.projectPath } : {}),
       });
+      // The config being replaced remembers which data it was made with, for the "data changed" note.
+      const before = this.form.ownData;
+      if (before?.fingerprint && before !== this.card?.config) this.storedData = { path: before.source.path, fingerprint: before.fingerprint };
       this.card = card;
       this.form.ownData = card.config;
-      if (card.task === 'regression' && isClassificationLoss(this.form.loss)) {
-        this.form.loss = 'mse';
-        this.form.metrics = { mae: true, mse: false };
-      } else if (card.task === 'classification' && !isClassificationLoss(this.form.loss)) {
-        this.form.loss = 'sparse_categorical_crossentropy';
-      }
+      this.followTask(card.task, card.config.name);
     } catch (e) {
       this.card = null;
       this.form.ownData = null;

@@ -6,9 +6,13 @@ import { afterAll } from 'vitest';
 import { handleApiMessage } from '../../../main/service/handle';
 import { createBackendService } from '../../../main/service/service';
 
-export function apiHarness(prefix: string) {
+/** With `confined`, the service may use only `dir` (serve --root dir), and relative paths are read from it. */
+export function apiHarness(prefix: string, confined = false) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const service = createBackendService({ engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }) });
+  const service = createBackendService({
+    engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }),
+    ...(confined ? { baseDir: dir, roots: [dir], checkpointDir: join(dir, 'ck') } : {}),
+  });
   let nextId = 1;
   /** The result, or `{ error }` with the API error. */
   async function call(method: string, params?: unknown): Promise<any> {
