@@ -4,6 +4,7 @@
  * per open window; the renderer receives copies through the API).
  */
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import {
   CURRENT_FORMAT_VERSION,
   ProjectFormatError,
@@ -19,7 +20,8 @@ import type { Graph } from '../../shared/graph/types';
 import { getTemplate, templates } from '../../shared/templates';
 import { defaultTrainingConfig, parseTrainingConfig, type TrainingConfig, type TrainingConfigIssue } from '../../shared/training';
 import { APP_VERSION } from './app-version';
-import { readProjectFile, readRunWeights, writeProjectFile } from './file';
+import { readProjectFile, readRunWeights } from './file';
+import { keepStoredRuns, updateProjectFile } from './writer';
 import { importModelFile, type ImportOptions } from './import';
 import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
 
@@ -94,17 +96,14 @@ export async function openProject(path: string): Promise<OpenedProject> {
   };
 }
 
-/** Saves to `path` (atomically; the previous version stays as `<path>.bak`) and makes it the document's path. */
+/**
+ * Saves to `path` (atomically, under the file's lock; the previous version stays as `<path>.bak`) and makes it the
+ * document's path. Saving over the document's own file keeps the runs and sweeps other writers stored there since
+ * it was read (writer.ts); Save As onto another file replaces that file's content.
+ */
 export async function saveProjectAs(doc: ProjectDocument, path: string, now = new Date()): Promise<ProjectDocument> {
-  doc.project.modified = now.toISOString();
-  doc.project.appVersion = APP_VERSION;
-  doc.project.formatVersion = CURRENT_FORMAT_VERSION;
-  await writeProjectFile(path, doc);
-  doc.path = path;
-  delete doc.migratedFrom;
-  // Saved weights are read back from the file when needed, so the memory copies can go.
-  for (const run of doc.runs) if (run.weights) run.weights = { kind: 'file', path, runId: run.meta.id };
-  return doc;
+  const sameFile = doc.path !== null && resolve(doc.path) === resolve(path);
+  return updateProjectFile(path, (onDisk) => (sameFile ? keepStoredRuns(doc, onDisk) : doc), { now });
 }
 
 export async function saveProject(doc: ProjectDocument, now = new Date()): Promise<ProjectDocument> {
@@ -154,6 +153,7 @@ export function removeRun(doc: ProjectDocument, runId: string): void {
   const i = doc.runs.findIndex((r) => r.meta.id === runId);
   if (i < 0) throw new Error(`No run '${runId}' in this project; its runs are: ${doc.runs.map((r) => r.meta.id).join(', ') || 'none'}.`);
   doc.runs.splice(i, 1);
+  (doc.removedRuns ??= []).push(runId);
 }
 
 export interface RunSummary {

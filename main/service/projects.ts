@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { ApiError, type ProjectResult, type RecentProject } from '../../shared/api';
 import { FutureFormatError, migrateProject, ProjectFormatError } from '../../shared/format';
 import { ProjectFileError } from '../projects/errors';
-import { createProject, importModel, listRuns, openProject, saveProject, saveProjectAs } from '../projects/service';
+import { createProject, importModel, listRuns, openProject } from '../projects/service';
+import { updateProjectFile } from '../projects/writer';
 import type { ProjectDocument } from '../projects/types';
 
 const MAX_RECENT = 12;
@@ -91,21 +92,15 @@ export class ProjectHandlers {
       const target = this.resolvePath(path);
       const { project: checked } = migrateProject(project);
       const cached = this.documents.get(target);
-      let doc: ProjectDocument | undefined;
-      if (existsSync(target) && (!as || cached)) {
-        try {
-          doc = (await openProject(target)).doc;
-        } catch (err) {
-          // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
-          if (!cached) throw err;
-          doc = cached;
-        }
-      }
-      doc ??= cached ?? { path: null, project: checked, runs: [] };
-      const sweeps = mergeSweeps(checked.sweeps, doc.project.sweeps);
-      doc.project = sweeps ? { ...checked, sweeps } : checked;
-      if (as || doc.path !== target) await saveProjectAs(doc, target);
-      else await saveProject(doc);
+      // Read afresh under the file's lock (projects/writer.ts), so runs stored meanwhile are kept.
+      const doc = await updateProjectFile(target, (onDisk, readError) => {
+        // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
+        if (readError && !cached && !as) throw readError;
+        const base = (!as || cached ? onDisk : null) ?? cached ?? { path: null, project: checked, runs: [] };
+        const sweeps = mergeSweeps(checked.sweeps, base.project.sweeps);
+        base.project = sweeps ? { ...checked, sweeps } : checked;
+        return base;
+      });
       this.remember(doc);
       return { path: target };
     });
