@@ -112,6 +112,8 @@ export async function saveProject(doc: ProjectDocument, now = new Date()): Promi
 }
 
 export interface NewRun {
+  /** Default: a new unique id. The run manager passes its live run's id, so the stored entry keeps it. */
+  id?: string;
   name?: string;
   status: RunStatus;
   /** The training config the run used. */
@@ -129,10 +131,12 @@ export interface NewRun {
 /** Adds a run (kept in memory until the next save) and returns it; its best metrics are computed here. */
 export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
   const created = run.created ?? new Date();
-  const id = `run-${created.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const id = run.id ?? `run-${created.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const number = nextRunNumber(doc);
   const meta: RunJson = {
     id,
-    name: run.name ?? `Run ${doc.runs.length + 1}`,
+    number,
+    name: run.name ?? `Run ${number}`,
     status: run.status,
     created: created.toISOString(),
     config: structuredClone(run.config),
@@ -149,6 +153,20 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
   return added;
 }
 
+/**
+ * Each run's number as the history shows it: its own, or, for runs of files written before runs were numbered,
+ * the next free numbers in creation order (runs are sorted by creation), so numbers never repeat.
+ */
+export function runNumbers(runs: readonly Pick<RunJson, 'number'>[]): number[] {
+  let most = runs.reduce((m, r) => Math.max(m, r.number ?? 0), 0);
+  return runs.map((r) => r.number ?? ++most);
+}
+
+/** The number the next run of `doc` gets: one more than any run's number so far. */
+export function nextRunNumber(doc: ProjectDocument): number {
+  return Math.max(0, ...runNumbers(doc.runs.map((r) => r.meta))) + 1;
+}
+
 export function removeRun(doc: ProjectDocument, runId: string): void {
   const i = doc.runs.findIndex((r) => r.meta.id === runId);
   if (i < 0) throw new Error(`No run '${runId}' in this project; its runs are: ${doc.runs.map((r) => r.meta.id).join(', ') || 'none'}.`);
@@ -158,6 +176,7 @@ export function removeRun(doc: ProjectDocument, runId: string): void {
 
 export interface RunSummary {
   id: string;
+  number: number;
   name: string;
   status: RunStatus;
   created: string;
@@ -168,8 +187,10 @@ export interface RunSummary {
 }
 
 export function listRuns(doc: ProjectDocument): RunSummary[] {
-  return doc.runs.map(({ meta, weights }) => ({
+  const numbers = runNumbers(doc.runs.map((r) => r.meta));
+  return doc.runs.map(({ meta, weights }, i) => ({
     id: meta.id,
+    number: numbers[i]!,
     name: meta.name,
     status: meta.status,
     created: meta.created,

@@ -65,6 +65,13 @@ export function keepStoredRuns(doc: ProjectDocument, onDisk: ProjectDocument | n
   const ids = new Set([...doc.runs.map((r) => r.meta.id), ...(doc.removedRuns ?? [])]);
   const added = onDisk.runs.filter((r) => !ids.has(r.meta.id));
   if (added.length) {
+    // Numbers stay as they were, unless the document already uses one (runs moved into a file that has runs).
+    const used = new Set(doc.runs.map((r) => r.meta.number));
+    let most = Math.max(0, ...doc.runs.map((r) => r.meta.number ?? 0), ...added.map((r) => r.meta.number ?? 0));
+    for (const run of added) {
+      if (run.meta.number === undefined || used.has(run.meta.number)) run.meta.number = ++most;
+      used.add(run.meta.number);
+    }
     doc.runs.push(...added);
     doc.runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created));
   }

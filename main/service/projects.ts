@@ -5,10 +5,13 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiError, type ProjectResult, type RecentProject } from '../../shared/api';
-import { FutureFormatError, migrateProject, ProjectFormatError } from '../../shared/format';
+import { FutureFormatError, migrateProject, ProjectFormatError, type ProjectJson } from '../../shared/format';
 import { ProjectFileError } from '../projects/errors';
 import { createProject, importModel, listRuns, openProject } from '../projects/service';
-import { updateProjectFile } from '../projects/writer';
+import { readProjectFile } from '../projects/file';
+import { withProjectLock } from '../projects/lock';
+import { recoveryFile, removeRecoveryStore } from '../projects/recovery';
+import { keepStoredRuns, updateProjectFile } from '../projects/writer';
 import type { ProjectDocument } from '../projects/types';
 
 const MAX_RECENT = 12;
@@ -51,10 +54,14 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export class ProjectHandlers {
-  /** @param onOpen called with every project opened, e.g. to list its stored runs in the run history */
+  /**
+   * @param onOpen called with every project opened, e.g. to list its stored runs in the run history
+   * @param recovery where Untitled projects' stores are, and whom to tell when a save moved one into a file
+   */
   constructor(
     private readonly resolvePath: (path: string) => string,
     private readonly onOpen: (doc: ProjectDocument) => void = () => {},
+    private readonly recovery: { recoveryDir?: string; onMoved?: (from: string, to: string) => void } = {},
   ) {}
 
   private readonly documents = new Map<string, ProjectDocument>();
@@ -87,22 +94,37 @@ export class ProjectHandlers {
    * manager and the sweep runner store finished runs and sweeps in it while the window has it open, and a save from
    * the window must not drop them. Save As onto another existing file replaces that file's content.
    */
-  async save(path: string, project: unknown, as: boolean): Promise<{ path: string }> {
+  async save(path: string, project: unknown, as: boolean, recoveryId?: string): Promise<{ path: string }> {
     return guarded(async () => {
       const target = this.resolvePath(path);
       const { project: checked } = migrateProject(project);
-      const cached = this.documents.get(target);
-      // Read afresh under the file's lock (projects/writer.ts), so runs stored meanwhile are kept.
-      const doc = await updateProjectFile(target, (onDisk, readError) => {
-        // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
-        if (readError && !cached && !as) throw readError;
-        const base = (!as || cached ? onDisk : null) ?? cached ?? { path: null, project: checked, runs: [] };
-        const sweeps = mergeSweeps(checked.sweeps, base.project.sweeps);
-        base.project = sweeps ? { ...checked, sweeps } : checked;
-        return base;
+      if (!recoveryId) {
+        this.remember(await this.write(target, checked, as, null));
+        return { path: target };
+      }
+      // An Untitled project's first save: its runs move from the recovery store into the file. The store's lock is
+      // held throughout, so a run storing itself meanwhile waits, then finds it moved and stores into the file.
+      const store = recoveryFile(recoveryId, this.recovery.recoveryDir);
+      await withProjectLock(store, async () => {
+        const stored = existsSync(store) ? await readProjectFile(store) : null;
+        this.remember(await this.write(target, checked, as, stored));
+        this.recovery.onMoved?.(store, target);
+        await removeRecoveryStore(recoveryId, this.recovery.recoveryDir);
       });
-      this.remember(doc);
       return { path: target };
+    });
+  }
+
+  /** Writes project.json from the window into `target` under its lock (projects/writer.ts), keeping its runs. */
+  private write(target: string, checked: ProjectJson, as: boolean, movedIn: ProjectDocument | null): Promise<ProjectDocument> {
+    const cached = this.documents.get(target);
+    return updateProjectFile(target, (onDisk, readError) => {
+      // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
+      if (readError && !cached && !as) throw readError;
+      const base = (!as || cached ? onDisk : null) ?? cached ?? { path: null, project: checked, runs: [] };
+      const sweeps = mergeSweeps(checked.sweeps, base.project.sweeps);
+      base.project = sweeps ? { ...checked, sweeps } : checked;
+      return keepStoredRuns(base, movedIn);
     });
   }
 

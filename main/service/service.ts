@@ -16,6 +16,7 @@ import { compileGraph, graphErrors } from './graph-tools';
 import type { DatasetSourceOptions } from './protocol';
 import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
 import { ProjectHandlers } from './projects';
+import { ensureRecoveryStore, newRecoveryId, recoveryFile } from '../projects/recovery';
 import { RunManager } from './runs';
 import { SweepHandlers } from './sweeps';
 import { createPathResolver } from './paths';
@@ -37,6 +38,8 @@ export interface BackendServiceOptions {
   roots?: readonly string[];
   /** Folder where every sweep is saved after each trial, to resume after a restart; default `<cache dir>/sweeps`. */
   sweepDir?: string;
+  /** Folder of the Untitled projects' stores (their runs until the first save); default `<cache dir>/recovery`. */
+  recoveryDir?: string;
 }
 
 export interface LocalBackendService extends BackendService {
@@ -102,9 +105,20 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     classNames: (name) => datasets.classNames(name),
   });
   const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
-  const projects = new ProjectHandlers(resolvePath, (doc) => {
-    if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
-  });
+  const recoveryDir = options.recoveryDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'recovery');
+  const projects = new ProjectHandlers(
+    resolvePath,
+    (doc) => {
+      if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
+    },
+    { recoveryDir, onMoved: (from, to) => runs.moveProject(from, to) },
+  );
+  /** Where a run's project is: its file, or the Untitled project's recovery store (made on its first run). */
+  async function runProject(projectPath: string | undefined, recoveryId: string | undefined, name: string | undefined) {
+    if (projectPath) return { path: resolvePath(projectPath) };
+    const id = recoveryId ?? newRecoveryId();
+    return { path: await ensureRecoveryStore(id, name ?? 'Untitled', recoveryDir), recoveryId: id };
+  }
   const sweeps = new SweepHandlers({
     bus,
     runs,
@@ -128,11 +142,17 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'datasets.info': ({ name }) => datasets.info(name),
     'datasets.preview': ({ name, split, offset, count, augmentation, seed }) => datasets.preview(name, split, offset, count, augmentation, seed),
     'datasets.fetch': ({ name }) => datasets.fetch(name),
-    'training.start': async ({ graph, config, name, projectPath }) => runs.start(graph, config, name, projectPath ? resolvePath(projectPath) : undefined),
+    'training.start': async ({ graph, config, name, projectPath, recoveryId }) => {
+      runs.checkStartable(graph);
+      const project = await runProject(projectPath, recoveryId, name);
+      return { ...runs.start(graph, config, name, project.path), ...(project.recoveryId ? { recoveryId: project.recoveryId } : {}) };
+    },
     'training.pause': async ({ runId }) => runs.pause(runId),
     'training.resume': async ({ runId }) => runs.resume(runId),
     'training.stop': async ({ runId }) => runs.stop(runId),
-    'training.list': async () => ({ runs: runs.list() }),
+    'training.list': async ({ projectPath, recoveryId }) => ({
+      runs: runs.list(projectPath ? resolvePath(projectPath) : recoveryId ? recoveryFile(recoveryId, recoveryDir) : undefined),
+    }),
     'training.get': async ({ runId }) => runs.detail(runId),
     'training.predict': ({ runId, input }) => {
       const expected = input.shape.reduce((a, b) => a * b, 1);
@@ -143,8 +163,8 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     },
     'projects.new': ({ template, name }) => projects.create(template, name),
     'projects.open': ({ path }) => projects.open(path),
-    'projects.save': ({ path, project }) => projects.save(path, project, false),
-    'projects.saveAs': ({ path, project }) => projects.save(path, project, true),
+    'projects.save': ({ path, project, recoveryId }) => projects.save(path, project, false, recoveryId),
+    'projects.saveAs': ({ path, project, recoveryId }) => projects.save(path, project, true, recoveryId),
     'projects.listRecent': async () => projects.listRecent(),
     'projects.import': ({ path }) => projects.import(path),
     'sweeps.start': (params) => sweeps.start(params),
