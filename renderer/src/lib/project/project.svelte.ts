@@ -101,6 +101,7 @@ export class ProjectStore {
     this.base = project;
     this.path = path;
     this.markSaved();
+    training.setProject(path);
   }
 
   async newProject(template?: string): Promise<boolean> {
@@ -136,8 +137,6 @@ export class ProjectStore {
       this.adopt(result.project, result.path ?? path);
       this.deps.editor.notify(`Opened ${this.path}`);
       void this.refreshRecent();
-      // The backend now lists the project's stored runs with this session's: show them in the run history.
-      void this.deps.training.loadRuns();
       return true;
     } catch (e) {
       return this.fail(e);
@@ -171,9 +170,12 @@ export class ProjectStore {
     try {
       const project = this.toJson();
       const host = this.requireHost('Saving a project');
-      const result = await host.call(as ? 'projects.saveAs' : 'projects.save', { path, project });
+      // An Untitled project's runs, kept in its recovery store so far, move into the file with this save.
+      const recoveryId = this.deps.training.recoveryId;
+      const result = await host.call(as ? 'projects.saveAs' : 'projects.save', { path, project, ...(recoveryId ? { recoveryId } : {}) });
       this.base = project;
       this.path = result.path;
+      this.deps.training.projectSaved(result.path);
       this.markSaved();
       this.deps.editor.notify(`Saved ${result.path}`);
       void this.refreshRecent();
