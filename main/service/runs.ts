@@ -4,6 +4,7 @@
  * worker, its run ends in a definite status and the next queued run starts.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   ApiError,
   type EpochRecord,
@@ -192,12 +193,19 @@ export class RunManager {
         return { epoch: h.epoch, metrics, lr: metrics.lr ?? config.data.optimizer.learning_rate, seconds };
       });
       const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' ? meta.status : meta.status === 'running' ? 'stopped' : 'completed';
+      const saved = (meta.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint;
+      const checkpoint = typeof saved === 'string' && existsSync(saved) ? saved : undefined;
+      // Stored as running but not running here: the app that trained it was killed or crashed mid-run.
+      const interrupted = meta.status === 'running'
+        ? `interrupted: Layerlab stopped during this run, after ${meta.history.length} epoch(s); ${checkpoint ? 'resume it to continue from its last checkpoint' : 'it had no checkpoint yet, so it cannot resume'}`
+        : undefined;
       this.runs.set(key, {
         runId: key,
         number: numbers[i]!,
         name: meta.name,
         status,
-        message: meta.error ?? `stored in ${projectPath}`,
+        message: interrupted ?? meta.error ?? `stored in ${projectPath}`,
+        ...(checkpoint ? { checkpoint } : {}),
         createdAt: meta.created,
         endedAt: meta.created,
         config: config.data,
@@ -430,6 +438,8 @@ export class RunManager {
         return;
       case 'checkpoint':
         run.checkpoint = message.path;
+        // Stored with the run, so that a run whose app was killed can resume from it after a restart.
+        void this.persist(run).catch(() => {});
         return;
       case 'done':
         if (run.projectPath) {
