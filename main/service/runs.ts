@@ -74,6 +74,8 @@ export interface RunManagerOptions {
   graphErrors: (graph: Graph) => GraphError[];
   compile: (graph: Graph, name: string) => ModelSpec;
   classNames?: (dataset: string) => string[] | undefined;
+  /** Whether a project path is an Untitled project's recovery store (its runs are stored without a note). */
+  isRecoveryStore?: (path: string) => boolean;
 }
 
 const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed'];
@@ -505,7 +507,8 @@ export class RunManager {
   private async storeFinal(run: RunRecord): Promise<string> {
     try {
       await this.persist(run);
-      return `saved to ${run.projectPath} as ${run.storedAs}`;
+      // Where an Untitled project keeps its runs is no news to the user: they are in the project when it is saved.
+      return this.options.isRecoveryStore?.(run.projectPath!) ? '' : `saved to ${run.projectPath} as ${run.storedAs}`;
     } catch (err) {
       return `could not save the run to ${run.projectPath}: ${(err as Error).message}`;
     }

@@ -3,7 +3,7 @@
  * shared/api.ts (handleApiMessage) and throw ApiError for anything a client should hear about.
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ApiError, type ApiMethod, type ApiParsedParams, type ApiResult, type EngineInfo } from '../../shared/api';
 import { GraphCompileError } from '../../shared/graph/compile';
 import { ModelImportError } from '../../shared/graph/import';
@@ -95,6 +95,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
   const bus = createEventBus();
   const datasetSource = options.datasets ?? {};
   const datasets = new DatasetHandlers(bus, datasetSource);
+  const recoveryDir = options.recoveryDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'recovery');
   const runs = new RunManager({
     bus,
     runnerFactory: options.runnerFactory ?? createWorkerRunnerFactory(),
@@ -103,9 +104,9 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     graphErrors,
     compile: compileGraph,
     classNames: (name) => datasets.classNames(name),
+    isRecoveryStore: (path) => dirname(path) === resolve(recoveryDir),
   });
   const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
-  const recoveryDir = options.recoveryDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'recovery');
   const projects = new ProjectHandlers(
     resolvePath,
     (doc) => {
