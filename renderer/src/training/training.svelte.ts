@@ -199,6 +199,24 @@ export class TrainingStore {
     }
   }
 
+  /**
+   * Continues a run of the history from its last checkpoint (a stopped one, or one interrupted when the app was
+   * killed), into the same entry of the project; the dashboard follows it.
+   */
+  async resumeRun(runId: string): Promise<void> {
+    if (!this.host) return;
+    try {
+      const run = await this.host.call('training.resume', { runId });
+      this.clearRun();
+      this.runId = runId;
+      this.status = run.status;
+      this.history = run.history;
+      void this.loadRuns();
+    } catch (e) {
+      this.message = (e as Error).message;
+    }
+  }
+
   /** The run draw-a-digit asks: the current run, else the newest completed one (a reopened project's stored run). */
   get predictRunId(): string | null {
     if (this.runId) return this.runId;
