@@ -225,7 +225,8 @@ export const apiMethods = {
     'Save a project to its file (with recoveryId: the Untitled project\'s runs move from its recovery store into the file)',
   ),
   'projects.saveAs': method<{ path: string }>()(
-    z.strictObject({ path: Path, project: ProjectDoc, recoveryId: Id.optional() }),
+    /** force: replace an existing file that is not a Layerlab project (refused with 'conflict' otherwise: the window asks first). */
+    z.strictObject({ path: Path, project: ProjectDoc, force: z.boolean().optional(), recoveryId: Id.optional() }),
     'Save a project under a new path (with recoveryId: the Untitled project\'s runs move from its recovery store into the file)',
   ),
   'projects.listRecent': method<{ recent: RecentProject[] }>()(Empty, 'Recently opened projects'),

@@ -17,7 +17,7 @@ const control = new TrainingControl();
 let started = false;
 let loaded: LoadedModel | undefined;
 
-function predict(requestId: number, pixels: number[]): void {
+async function predict(requestId: number, pixels: number[]): Promise<void> {
   if (!loaded) return post({ type: 'request-error', requestId, message: 'the model is not built yet: wait until training has started' });
   const { model, inputShape, normaliser } = loaded;
   const want = inputShape.reduce((a, b) => a * b, 1);
@@ -29,7 +29,8 @@ function predict(requestId: number, pixels: number[]): void {
     });
   }
   const out = tf.tidy(() => model.predict(tf.tensor(normaliseInput(pixels, normaliser), [1, ...inputShape])) as tf.Tensor);
-  const probabilities = Array.from(out.dataSync());
+  // Asynchronous: the webgpu backend has no synchronous read in Node (tfjs reads it back through an OffscreenCanvas).
+  const probabilities = Array.from(await out.data());
   out.dispose();
   post({ type: 'prediction', requestId, probabilities });
 }
@@ -53,8 +54,21 @@ function runOnce(work: () => Promise<unknown>): void {
   if (started) return post({ type: 'error', message: 'this worker already holds a model; start a new worker for another run' });
   started = true;
   void work().catch((err: unknown) => {
-    post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+    post({ type: 'error', message: describeFailure(err), stack: err instanceof Error ? err.stack : undefined });
   });
+}
+
+/**
+ * emscripten's `Aborted(). Build with -sASSERTIONS` means the wasm heap could not grow (its ceiling is 4 GiB):
+ * say so, and what to change, instead of passing the build hint on.
+ */
+function describeFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!/^Aborted\(/.test(message) && !/Cannot enlarge memory|Out of memory/i.test(message)) return message;
+  return (
+    'the wasm backend ran out of memory (wasm memory ends at 4 GiB for weights, optimizer state and activations): ' +
+    'make the largest layers smaller or lower the batch size, or train with a native backend (tfjs-node)'
+  );
 }
 
 port.on('message', (message: ToWorker) => {
@@ -81,7 +95,9 @@ port.on('message', (message: ToWorker) => {
       post({ type: 'state', state: 'running' });
       break;
     case 'predict':
-      predict(message.requestId, message.pixels);
+      predict(message.requestId, message.pixels).catch((err: unknown) => {
+        post({ type: 'request-error', requestId: message.requestId, message: err instanceof Error ? err.message : String(err) });
+      });
       break;
     case 'weights':
     case 'artifacts':

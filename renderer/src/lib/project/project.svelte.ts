@@ -1,4 +1,4 @@
-import type { ProjectResult, RecentProject } from '../../../../shared/api';
+import { ApiError, type ProjectResult, type RecentProject } from '../../../../shared/api';
 import type { ProjectJson, Viewport } from '../../../../shared/format';
 import type { Graph } from '../../../../shared/graph/types';
 import { templates } from '../core';
@@ -172,7 +172,9 @@ export class ProjectStore {
       const host = this.requireHost('Saving a project');
       // An Untitled project's runs, kept in its recovery store so far, move into the file with this save.
       const recoveryId = this.deps.training.recoveryId;
-      const result = await host.call(as ? 'projects.saveAs' : 'projects.save', { path, project, ...(recoveryId ? { recoveryId } : {}) });
+      const moved = recoveryId ? { recoveryId } : {};
+      const result = as ? await this.saveAsAsking(host, path, project, moved) : await host.call('projects.save', { path, project, ...moved });
+      if (!result) return false;
       this.base = project;
       this.path = result.path;
       this.deps.training.projectSaved(result.path);
@@ -182,6 +184,20 @@ export class ProjectStore {
       return true;
     } catch (e) {
       return this.fail(e);
+    }
+  }
+
+  /**
+   * Save As; when the backend refuses to replace an existing file that is not a project ('conflict'), the user is
+   * asked and, if they agree, the save is retried with force. null: the user declined.
+   */
+  private async saveAsAsking(host: Host, path: string, project: ProjectJson, moved: { recoveryId?: string }): Promise<{ path: string } | null> {
+    try {
+      return await host.call('projects.saveAs', { path, project, ...moved });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 'conflict')) throw e;
+      if (!this.deps.confirm(`${e.message.replace(/^projects\.saveAs: /, '')}\n\nReplace it?`)) return null;
+      return host.call('projects.saveAs', { path, project, force: true, ...moved });
     }
   }
 
