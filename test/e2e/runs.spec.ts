@@ -4,7 +4,7 @@
  * a new project lists none of its runs. The test runs its own `layerlab serve` (a free port, its own cache folder)
  * because it stops and restarts it.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ const cache = join(dir, 'cache');
 const FILE = join(dir, 'runs.layerlab');
 
 async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/layerlab.js', 'serve', '--port', '0', '--token', 'runs-token', '--dataset-mirror', '../shared/datasets', '--checkpoint-dir', join(dir, 'ck')], {
+  const child: ChildProcess = spawn(process.execPath, ['bin/layerlab.js', 'serve', '--port', '0', '--token', 'runs-token-0123456789', '--dataset-mirror', '../shared/datasets', '--checkpoint-dir', join(dir, 'ck')], {
     env: { ...process.env, LAYERLAB_CACHE_DIR: cache },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -33,14 +33,22 @@ async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
   return { url, stop: async () => void (child.kill('SIGTERM'), await exited) };
 }
 
+/** A new project from the MLP template, then the Training view (opening a template shows the editor first). */
+async function newMlp(page: Page): Promise<void> {
+  await page.getByTestId('templates-menu').click();
+  await page.getByTestId('template-mlp-64').click();
+  await expect(page.getByTestId('total-params')).toHaveText('55,050');
+  await expect(page.getByTestId('view-editor')).toHaveAttribute('aria-current', 'page');
+  await page.getByTestId('view-training').click();
+  await expect(page.getByTestId('view-training')).toHaveAttribute('aria-current', 'page');
+}
+
 test('a run trained in an Untitled project is saved with it, listed by layerlab info and after a restart with its number', async ({ page }) => {
   test.setTimeout(300_000);
   let server = await serve();
   try {
     await page.goto(server.url);
-    await page.getByTestId('templates-menu').click();
-    await page.getByTestId('template-mlp-64').click();
-    await page.getByTestId('view-training').click();
+    await newMlp(page);
     await expect(page.getByTestId('engine-info')).toContainText('Backend');
     await expect(page.getByTestId('runs-table')).toContainText('No runs yet');
     await page.getByTestId('dataset-select').selectOption('mnist');
@@ -83,10 +91,7 @@ test('a run trained in an Untitled project is saved with it, listed by layerlab 
     await page.screenshot({ path: `${SHOTS}/runs-reopened.png` });
 
     // Another project lists none of this project's runs.
-    await page.getByTestId('templates-menu').click();
-    await page.getByTestId('template-mlp-64').click();
-    await expect(page.getByTestId('view-editor')).toHaveAttribute('aria-current', 'page');
-    await page.getByTestId('view-training').click();
+    await newMlp(page);
     await expect(page.getByTestId('runs-table')).toBeVisible();
     await expect(page.getByTestId('run-row')).toHaveCount(0);
     await expect(page.getByTestId('runs-table')).toContainText('No runs yet');
