@@ -8,6 +8,9 @@
  * shared machine hits both alike; the ratio reported is the median of the rounds' ratios. A first round of each
  * is not counted (warm-up).
  *
+ * Options (flags, `npm run bench:train -- --backend webgpu`): --backend NAME, --samples N, --rounds N; they override
+ * the env ones. On a software WebGPU adapter (SwiftShader, ~0.2-2 samples/s) the defaults shrink to 32 samples in
+ * batches of 16, 1 round, no uncounted round: that figure is only informational.
  * Options (env): BENCH_SAMPLES (default 1024), BENCH_BATCH (32), BENCH_ROUNDS (5), BENCH_BACKEND (auto),
  * BENCH_PYTHON (/usr/bin/python3), LAYERLAB_WASM_THREADS (wasm thread pool, default one per core; 1 = the
  * single-threaded build).
@@ -19,6 +22,7 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { formatBackendChoice, selectBackend } from '../main/engine/backend';
 import { loadData, toTensors } from '../main/engine/data';
@@ -26,9 +30,14 @@ import { buildModel, compileModel, specFromJson } from '../main/engine/model';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const dataDir = process.env.BENCH_DATA_DIR ?? resolve(repoRoot, '../shared/datasets/mnist');
-const samples = Number(process.env.BENCH_SAMPLES ?? 1024);
-const batchSize = Number(process.env.BENCH_BATCH ?? 32);
-const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+const flags = parseArgs({ options: { backend: { type: 'string' }, samples: { type: 'string' }, rounds: { type: 'string' } } }).values;
+const forced = flags.backend ?? (process.env.BENCH_BACKEND || undefined);
+// Chosen before the data is loaded: a software GPU adapter gets a small run unless told otherwise.
+const choice = await selectBackend({ force: forced });
+const software = choice.adapter?.software === true;
+const samples = Number(flags.samples ?? process.env.BENCH_SAMPLES ?? (software ? 32 : 1024));
+const batchSize = Number(process.env.BENCH_BATCH ?? (software ? 16 : 32));
+const rounds = Math.max(1, Number(flags.rounds ?? process.env.BENCH_ROUNDS ?? (software ? 1 : 5)));
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const threads = os.cpus().length;
 
@@ -36,15 +45,16 @@ interface Epoch { sps: number; cpuSps: number }
 
 /** The tfjs side: builds and warms the model once; each call trains one epoch over the subset. */
 async function tfjsTrainer(): Promise<{ backend: string; epoch: () => Promise<Epoch> }> {
-  const choice = await selectBackend({ force: process.env.BENCH_BACKEND || undefined });
   console.log(formatBackendChoice(choice));
+  if (software) console.log('  (a software adapter: this figure is only informational)');
   const spec = specFromJson(JSON.parse(readFileSync(resolve(repoRoot, 'test/integration/engine/fixtures/workshop-cnn.json'), 'utf8')));
   const model = await buildModel(spec, { seed: 1 });
   compileModel(model, { optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0.9 } });
   const data = await loadData({ dataset: 'mnist', dataDir, limitTrain: samples, limitTest: 1 });
   const train = toTensors(data.train, [28, 28, 1], 10);
   // Warm-up: first calls create XNNPACK operators and grow the wasm heap.
-  await model.fit(train.x.slice(0, 2 * batchSize), train.y.slice(0, 2 * batchSize), { batchSize, epochs: 1, verbose: 0 });
+  const warm = Math.min(samples, 2 * batchSize);
+  await model.fit(train.x.slice(0, warm), train.y.slice(0, warm), { batchSize, epochs: 1, verbose: 0 });
   return {
     backend: choice.backend,
     epoch: async () => {
@@ -104,7 +114,7 @@ const torch = await pytorchTrainer();
 const tfjs = await tfjsTrainer();
 // One uncounted round each first: PyTorch's first epoch over shuffled batches runs at about half speed.
 if ('epoch' in torch) await torch.epoch();
-await tfjs.epoch();
+if (!software) await tfjs.epoch();
 const results: { tfjs: Epoch; torch?: Epoch }[] = [];
 for (let r = 0; r < rounds; r++) {
   const torchEpoch = 'epoch' in torch ? await torch.epoch() : undefined;

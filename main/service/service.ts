@@ -19,6 +19,7 @@ import { ProjectHandlers } from './projects';
 import { ensureRecoveryStore, newRecoveryId, recoveryFile } from '../projects/recovery';
 import { RunManager } from './runs';
 import { SweepHandlers } from './sweeps';
+import { OwnDataHandlers } from './own-data';
 import { createPathResolver } from './paths';
 import type { BackendService, Handlers } from './types';
 
@@ -64,7 +65,7 @@ async function defaultEngineInfo(): Promise<EngineInfo> {
   const { selectBackend } = await import('../engine/backend');
   const choice = await selectBackend({ force: process.env.LAYERLAB_BACKEND });
   const gpuNotes = choice.reasons
-    .filter((r) => r.name === 'tfjs-node-gpu' || r.name === 'webgpu')
+    .filter((r) => r.name === 'tfjs-node-gpu')
     .map((r) => `GPU training is off: ${r.reason}`);
   gpuNotes.push(...(await webgpuAdapterNotes()));
   return {
@@ -115,6 +116,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     isRecoveryStore: (path) => dirname(path) === resolve(recoveryDir),
   });
   const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
+  const ownData = new OwnDataHandlers(resolvePath);
   const projects = new ProjectHandlers(
     resolvePath,
     (doc) => {
@@ -151,10 +153,12 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'datasets.info': ({ name }) => datasets.info(name),
     'datasets.preview': ({ name, split, offset, count, augmentation, seed }) => datasets.preview(name, split, offset, count, augmentation, seed),
     'datasets.fetch': ({ name }) => datasets.fetch(name),
+    'datasets.inspect': (params) => ownData.inspect(params),
+    'datasets.browse': ({ path }) => ownData.browse(path),
     'training.start': async ({ graph, config, name, projectPath, recoveryId }) => {
       runs.checkStartable(graph);
       const project = await runProject(projectPath, recoveryId, name);
-      return { ...runs.start(graph, config, name, project.path), ...(project.recoveryId ? { recoveryId: project.recoveryId } : {}) };
+      return { ...runs.start(graph, ownData.confine(config), name, project.path), ...(project.recoveryId ? { recoveryId: project.recoveryId } : {}) };
     },
     'training.pause': async ({ runId }) => runs.pause(runId),
     'training.resume': async ({ runId }) => runs.resume(runId),
@@ -176,7 +180,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'projects.saveAs': ({ path, project, force, recoveryId }) => projects.save(path, project, true, force, recoveryId),
     'projects.listRecent': async () => projects.listRecent(),
     'projects.import': ({ path }) => projects.import(path),
-    'sweeps.start': (params) => sweeps.start(params),
+    'sweeps.start': (params) => sweeps.start({ ...params, ...(params.training ? { training: ownData.confine(params.training) } : {}) }),
     'sweeps.pause': async (params) => sweeps.pause(params),
     'sweeps.resume': (params) => sweeps.resume(params),
     'sweeps.stop': async (params) => sweeps.stop(params),

@@ -6,8 +6,10 @@ export interface ModelTemplate {
   title: string;
   description: string;
   /** The dataset the template is shaped for. */
-  dataset: 'mnist' | 'cifar10';
+  dataset: 'mnist' | 'cifar10' | 'boston-housing';
   graph: Graph;
+  /** Training settings the template is meant to train with (a TrainingConfig input); absent: the defaults. */
+  training?: Record<string, unknown>;
 }
 
 const MNIST: (number | null)[] = [null, 28, 28, 1];
@@ -152,6 +154,22 @@ export const templates: readonly ModelTemplate[] = [
     description: 'Residual blocks with Add skip connections (1x1 projections where the shape changes) on 32x32 colour images.',
     dataset: 'cifar10',
     graph: residualCifar(),
+  },
+  {
+    id: 'boston-mlp',
+    title: 'Boston Housing regression MLP',
+    description: 'Dense 64 ReLU, Dense 64 ReLU, Dense 1 on 13 standardised features, trained with RMSprop 0.001, mse loss and mae (the standard Boston Housing exercise; 5,121 parameters).',
+    dataset: 'boston-housing',
+    graph: sequentialGraph([null, 13], [['Dense', { units: 64, ...relu }], ['Dense', { units: 64, ...relu }], ['Dense', { units: 1 }]]),
+    training: {
+      dataset: { name: 'boston-housing' },
+      optimizer: { name: 'rmsprop', learning_rate: 0.001 },
+      loss: 'mse',
+      metrics: ['mae'],
+      batch_size: 16,
+      epochs: 100,
+      preprocessing: { normalize: 'standardize' },
+    },
   },
 ];
 

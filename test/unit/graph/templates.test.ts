@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../shared/graph/analyze';
 import { compileGraph } from '../../../shared/graph/compile';
 import { getTemplate, templates } from '../../../shared/templates/registry';
+import { parseTrainingConfig } from '../../../shared/training';
 
 describe('workshop templates', () => {
   it('has the workshop models, with unique ids', () => {
     expect(templates.map((t) => t.id)).toEqual([
-      'mlp-64', 'mlp-512', 'mlp-deep', 'cnn-first', 'cnn-scaled', 'cnn-dropout', 'cnn-batchnorm', 'resnet-cifar',
+      'mlp-64', 'mlp-512', 'mlp-deep', 'cnn-first', 'cnn-scaled', 'cnn-dropout', 'cnn-batchnorm', 'resnet-cifar', 'boston-mlp',
     ]);
   });
 
@@ -23,8 +24,21 @@ describe('workshop templates', () => {
     ['mlp-64', 55_050],
     ['mlp-512', 669_706],
     ['cnn-dropout', 1_199_882],
+    // 13*64+64 + 64*64+64 + 64+1, as Keras' summary of the Boston Housing model.
+    ['boston-mlp', 5_121],
   ] as const)('%s has %i parameters', (id, total) => {
     expect(analyzeGraph(getTemplate(id)!.graph).totals.total).toBe(total);
+  });
+
+  it('boston-mlp trains with rmsprop 0.001, mse and mae on boston-housing (a valid TrainingConfig)', () => {
+    const t = getTemplate('boston-mlp')!;
+    const parsed = parseTrainingConfig(t.training);
+    expect(parsed.ok && parsed.config).toMatchObject({
+      dataset: { name: 'boston-housing' }, optimizer: { name: 'rmsprop', learning_rate: 0.001 }, loss: 'mse', metrics: ['mae'],
+    });
+    expect(t.graph.nodes.map((n) => [n.kind, n.config.units ?? null, n.config.activation ?? null])).toEqual([
+      ['InputLayer', null, null], ['Dense', 64, 'relu'], ['Dense', 64, 'relu'], ['Dense', 1, 'linear'],
+    ]);
   });
 
   it('cnn-dropout is the Keras mnist_cnn layer for layer', () => {
