@@ -90,6 +90,8 @@ export interface EpochRecord {
 
 export interface RunSummary {
   runId: string;
+  /** Its number in its project (#1, #2, ...), once stored there; stable across saves, reopening and restarts. */
+  number?: number;
   name: string;
   status: RunStatus;
   /** Why the run failed or was stopped, when it did. */
@@ -217,14 +219,17 @@ export const apiMethods = {
   ),
   'datasets.browse': method<BrowseResult>()(BrowseParamsSchema, 'Files and folders at a path inside the allowed folders (default: the base folder), for picking data'),
 
-  'training.start': method<{ runId: string; status: RunStatus }>()(
-    z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional(), projectPath: Path.optional() }),
-    'Validate the graph and queue a run; refused with the node errors when the graph is invalid. With projectPath, the ended run (history, telemetry summary, weights) is stored in that project file',
+  'training.start': method<{ runId: string; status: RunStatus; recoveryId?: string }>()(
+    z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional(), projectPath: Path.optional(), recoveryId: Id.optional() }),
+    'Validate the graph and queue a run; refused with the node errors when the graph is invalid. The run is stored in its project as it happens (history after every epoch, weights when it ends): in the file projectPath, else in the Untitled project\'s recovery store recoveryId (a new one when not given, returned as recoveryId), whose runs move into the file at its first save',
   ),
   'training.pause': method<RunSummary>()(RunRef, 'Pause between batches'),
   'training.resume': method<RunSummary>()(RunRef, 'Resume a paused run'),
   'training.stop': method<RunSummary>()(RunRef, 'Stop between batches, keeping the weights trained so far'),
-  'training.list': method<{ runs: RunSummary[] }>()(Empty, 'Every run with status, config and metric history'),
+  'training.list': method<{ runs: RunSummary[] }>()(
+    z.strictObject({ projectPath: Path.optional(), recoveryId: Id.optional() }),
+    'The runs of one project (its file projectPath, or an Untitled project\'s recovery store recoveryId), or without either every run, with status, config and metric history',
+  ),
   'training.get': method<RunDetail>()(RunRef, 'One run in full, with its graph and last telemetry'),
   'training.predict': method<PredictResult>()(
     z.strictObject({
@@ -245,13 +250,13 @@ export const apiMethods = {
   ),
   'projects.open': method<ProjectResult>()(z.strictObject({ path: Path }), 'Open a project file'),
   'projects.save': method<{ path: string }>()(
-    z.strictObject({ path: Path, project: ProjectDoc }),
-    'Save a project to its file',
+    z.strictObject({ path: Path, project: ProjectDoc, recoveryId: Id.optional() }),
+    'Save a project to its file (with recoveryId: the Untitled project\'s runs move from its recovery store into the file)',
   ),
   'projects.saveAs': method<{ path: string }>()(
     /** force: replace an existing file that is not a Layerlab project (refused with 'conflict' otherwise: the window asks first). */
-    z.strictObject({ path: Path, project: ProjectDoc, force: z.boolean().optional() }),
-    'Save a project under a new path',
+    z.strictObject({ path: Path, project: ProjectDoc, force: z.boolean().optional(), recoveryId: Id.optional() }),
+    'Save a project under a new path (with recoveryId: the Untitled project\'s runs move from its recovery store into the file)',
   ),
   'files.list': method<FolderListing>()(
     z.strictObject({ path: Path.optional() }),

@@ -31,6 +31,7 @@ export function runDataset(config: Record<string, unknown>): string {
 export function formatRunsTable(runs: (RunSummary & { dataset: string })[]): string {
   if (runs.length === 0) return 'Runs: none yet.';
   const rows = runs.map((r) => [
+    `#${r.number}`,
     r.id,
     r.name,
     r.dataset,
@@ -42,7 +43,7 @@ export function formatRunsTable(runs: (RunSummary & { dataset: string })[]): str
     formatDuration(r.durationSeconds),
     r.hasWeights ? 'yes' : 'no',
   ]);
-  const header = ['Run', 'Name', 'Dataset', 'Status', 'Epochs', 'Best', 'Time', 'Weights'];
+  const header = ['#', 'Run', 'Name', 'Dataset', 'Status', 'Epochs', 'Best', 'Time', 'Weights'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [`Runs (${runs.length}):`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -3,16 +3,22 @@
  * computed by addRun), a small telemetry summary and the trained weights (TF.js layers format), saved atomically.
  * Used by `layerlab train PROJECT` and by the backend service's run manager alike.
  */
-import { addRun, openProject, removeRun, saveProject, type NewRun } from '../projects/service';
+import { ProjectFileError } from '../projects/errors';
+import { addRun, removeRun, type NewRun } from '../projects/service';
+import { updateProjectFile } from '../projects/writer';
 
 /**
- * Opens the project at `path`, adds the run, saves the file; returns the stored run's id. `replaces` names an
- * earlier entry of the same run (stored when it stopped, before it was resumed), which the new one supersedes.
+ * Adds the run to the project at `path` as it is on disk now (under its lock, so concurrent writers keep their
+ * runs); returns the stored run's id. `replaces` names an earlier entry of the same run (stored when it stopped,
+ * before it was resumed), which the new one supersedes.
  */
 export async function storeRunInProject(path: string, run: NewRun, replaces?: string): Promise<string> {
-  const { doc } = await openProject(path);
-  if (replaces && doc.runs.some((r) => r.meta.id === replaces)) removeRun(doc, replaces);
-  const added = addRun(doc, { ...run, config: structuredClone(run.config) as unknown as Record<string, unknown> });
-  await saveProject(doc);
-  return added.meta.id;
+  let id = '';
+  await updateProjectFile(path, (doc, readError) => {
+    if (!doc) throw readError ?? new ProjectFileError('unreadable', path, 'no such project file: save the project first, or check the path.');
+    if (replaces && doc.runs.some((r) => r.meta.id === replaces)) removeRun(doc, replaces);
+    id = addRun(doc, { ...run, config: structuredClone(run.config) as unknown as Record<string, unknown> }).meta.id;
+    return doc;
+  });
+  return id;
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { isAlive, writeFileAtomically } from './atomic-file';
 import { readProjectFile, writeProjectFile } from './file';
+import { withProjectLock } from './lock';
 import type { ProjectDocument } from './types';
 
 export function cacheDir(): string {
@@ -152,7 +153,8 @@ export class AutosaveController {
     const doc = this.options.getDocument();
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, `${this.id}.layerlab`);
-    await writeProjectFile(file, doc, { backup: false });
+    // Through the file's lock like every project write (lock.ts), though this process is its only writer.
+    await withProjectLock(file, () => writeProjectFile(file, doc, { backup: false }));
     const meta = { id: this.id, originalPath: doc.path, name: doc.project.name, savedAt: new Date().toISOString(), pid: process.pid };
     await writeFileAtomically(join(this.dir, `${this.id}.json`), async (fh) => void (await fh.writeFile(JSON.stringify(meta, null, 2))), { backup: false });
     this.options.onSaved?.({ ...meta, file });

@@ -7,4 +7,6 @@ export { readProjectFile, writeProjectFile, readRunWeights } from './file';
 export { captureModelWeights, loadModelFromWeights, weightsIOHandler, storedWeightsFromArtifacts, artifactsFromStoredWeights } from './weights';
 export { IMPORTED_RUN_ID } from './import';
 export { backupPath } from './atomic-file';
+export { withProjectLock, lockPath, ProjectLockTimeout } from './lock';
+export { updateProjectFile, keepStoredRuns, type ProjectChange } from './writer';
 export type { ProjectDocument, ProjectRun, StoredWeights, WeightsSource } from './types';

@@ -4,6 +4,7 @@
  * per open window; the renderer receives copies through the API).
  */
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import {
   CURRENT_FORMAT_VERSION,
   ProjectFormatError,
@@ -19,7 +20,8 @@ import type { Graph } from '../../shared/graph/types';
 import { getTemplate, templates } from '../../shared/templates';
 import { defaultTrainingConfig, parseTrainingConfig, type TrainingConfig, type TrainingConfigIssue } from '../../shared/training';
 import { APP_VERSION } from './app-version';
-import { readProjectFile, readRunWeights, writeProjectFile } from './file';
+import { readProjectFile, readRunWeights } from './file';
+import { keepStoredRuns, updateProjectFile } from './writer';
 import { importModelFile, type ImportOptions } from './import';
 import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
 
@@ -96,17 +98,14 @@ export async function openProject(path: string): Promise<OpenedProject> {
   };
 }
 
-/** Saves to `path` (atomically; the previous version stays as `<path>.bak`) and makes it the document's path. */
+/**
+ * Saves to `path` (atomically, under the file's lock; the previous version stays as `<path>.bak`) and makes it the
+ * document's path. Saving over the document's own file keeps the runs and sweeps other writers stored there since
+ * it was read (writer.ts); Save As onto another file replaces that file's content.
+ */
 export async function saveProjectAs(doc: ProjectDocument, path: string, now = new Date()): Promise<ProjectDocument> {
-  doc.project.modified = now.toISOString();
-  doc.project.appVersion = APP_VERSION;
-  doc.project.formatVersion = CURRENT_FORMAT_VERSION;
-  await writeProjectFile(path, doc);
-  doc.path = path;
-  delete doc.migratedFrom;
-  // Saved weights are read back from the file when needed, so the memory copies can go.
-  for (const run of doc.runs) if (run.weights) run.weights = { kind: 'file', path, runId: run.meta.id };
-  return doc;
+  const sameFile = doc.path !== null && resolve(doc.path) === resolve(path);
+  return updateProjectFile(path, (onDisk) => (sameFile ? keepStoredRuns(doc, onDisk) : doc), { now });
 }
 
 export async function saveProject(doc: ProjectDocument, now = new Date()): Promise<ProjectDocument> {
@@ -115,6 +114,8 @@ export async function saveProject(doc: ProjectDocument, now = new Date()): Promi
 }
 
 export interface NewRun {
+  /** Default: a new unique id. The run manager passes its live run's id, so the stored entry keeps it. */
+  id?: string;
   name?: string;
   status: RunStatus;
   /** The training config the run used. */
@@ -132,10 +133,12 @@ export interface NewRun {
 /** Adds a run (kept in memory until the next save) and returns it; its best metrics are computed here. */
 export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
   const created = run.created ?? new Date();
-  const id = `run-${created.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const id = run.id ?? `run-${created.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const number = nextRunNumber(doc);
   const meta: RunJson = {
     id,
-    name: run.name ?? `Run ${doc.runs.length + 1}`,
+    number,
+    name: run.name ?? `Run ${number}`,
     status: run.status,
     created: created.toISOString(),
     config: structuredClone(run.config),
@@ -152,14 +155,30 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
   return added;
 }
 
+/**
+ * Each run's number as the history shows it: its own, or, for runs of files written before runs were numbered,
+ * the next free numbers in creation order (runs are sorted by creation), so numbers never repeat.
+ */
+export function runNumbers(runs: readonly Pick<RunJson, 'number'>[]): number[] {
+  let most = runs.reduce((m, r) => Math.max(m, r.number ?? 0), 0);
+  return runs.map((r) => r.number ?? ++most);
+}
+
+/** The number the next run of `doc` gets: one more than any run's number so far. */
+export function nextRunNumber(doc: ProjectDocument): number {
+  return Math.max(0, ...runNumbers(doc.runs.map((r) => r.meta))) + 1;
+}
+
 export function removeRun(doc: ProjectDocument, runId: string): void {
   const i = doc.runs.findIndex((r) => r.meta.id === runId);
   if (i < 0) throw new Error(`No run '${runId}' in this project; its runs are: ${doc.runs.map((r) => r.meta.id).join(', ') || 'none'}.`);
   doc.runs.splice(i, 1);
+  (doc.removedRuns ??= []).push(runId);
 }
 
 export interface RunSummary {
   id: string;
+  number: number;
   name: string;
   status: RunStatus;
   created: string;
@@ -170,8 +189,10 @@ export interface RunSummary {
 }
 
 export function listRuns(doc: ProjectDocument): RunSummary[] {
-  return doc.runs.map(({ meta, weights }) => ({
+  const numbers = runNumbers(doc.runs.map((r) => r.meta));
+  return doc.runs.map(({ meta, weights }, i) => ({
     id: meta.id,
+    number: numbers[i]!,
     name: meta.name,
     status: meta.status,
     created: meta.created,

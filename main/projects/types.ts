@@ -21,6 +21,11 @@ export interface ProjectDocument {
   path: string | null;
   project: ProjectJson;
   runs: ProjectRun[];
+  /**
+   * Runs removed from this document since it was read: a save over its file drops them there, while it keeps the
+   * runs other writers stored meanwhile (projects/writer.ts).
+   */
+  removedRuns?: string[];
   /** Set when the file was in an older format and was migrated on open (saving writes the current format). */
   migratedFrom?: number;
 }

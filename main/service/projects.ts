@@ -6,11 +6,14 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ApiError, type ProjectResult, type RecentProject } from '../../shared/api';
-import { FutureFormatError, migrateProject, ProjectFormatError } from '../../shared/format';
+import { FutureFormatError, migrateProject, ProjectFormatError, type ProjectJson } from '../../shared/format';
 import { removeStaleTemps } from '../projects/atomic-file';
 import { ProjectFileError } from '../projects/errors';
-import { isProjectFile } from '../projects/file';
-import { createProject, importModel, listRuns, openProject, saveProject, saveProjectAs } from '../projects/service';
+import { isProjectFile, readProjectFile } from '../projects/file';
+import { createProject, importModel, listRuns, openProject } from '../projects/service';
+import { withProjectLock } from '../projects/lock';
+import { recoveryFile, removeRecoveryStore } from '../projects/recovery';
+import { keepStoredRuns, updateProjectFile } from '../projects/writer';
 import type { ProjectDocument } from '../projects/types';
 
 const MAX_RECENT = 12;
@@ -66,10 +69,14 @@ function cannotOpen(path: string, what: string): ApiError {
 }
 
 export class ProjectHandlers {
-  /** @param onOpen called with every project opened, e.g. to list its stored runs in the run history */
+  /**
+   * @param onOpen called with every project opened, e.g. to list its stored runs in the run history
+   * @param recovery where Untitled projects' stores are, and whom to tell when a save moved one into a file
+   */
   constructor(
     private readonly resolvePath: (path: string) => string,
     private readonly onOpen: (doc: ProjectDocument) => void = () => {},
+    private readonly recovery: { recoveryDir?: string; onMoved?: (from: string, to: string) => void } = {},
   ) {}
 
   private readonly documents = new Map<string, ProjectDocument>();
@@ -107,29 +114,38 @@ export class ProjectHandlers {
    * the window must not drop them. Save As onto another existing project replaces that file's content; onto a file
    * that is not a Layerlab project (or a folder) it is refused unless `force` (the window asks the user first).
    */
-  async save(path: string, project: unknown, as: boolean, force = false): Promise<{ path: string }> {
+  async save(path: string, project: unknown, as: boolean, force = false, recoveryId?: string): Promise<{ path: string }> {
     return guarded(async () => {
       const target = this.resolvePath(path);
       const { project: checked } = migrateProject(project);
       if (as && !force) await refuseToReplaceOtherFiles(target);
-      const cached = this.documents.get(target);
-      let doc: ProjectDocument | undefined;
-      if (existsSync(target) && (!as || cached)) {
-        try {
-          doc = (await openProject(target)).doc;
-        } catch (err) {
-          // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
-          if (!cached) throw err;
-          doc = cached;
-        }
+      if (!recoveryId) {
+        this.remember(await this.write(target, checked, as, null));
+        return { path: target };
       }
-      doc ??= cached ?? { path: null, project: checked, runs: [] };
-      const sweeps = mergeSweeps(checked.sweeps, doc.project.sweeps);
-      doc.project = sweeps ? { ...checked, sweeps } : checked;
-      if (as || doc.path !== target) await saveProjectAs(doc, target);
-      else await saveProject(doc);
-      this.remember(doc);
+      // An Untitled project's first save: its runs move from the recovery store into the file. The store's lock is
+      // held throughout, so a run storing itself meanwhile waits, then finds it moved and stores into the file.
+      const store = recoveryFile(recoveryId, this.recovery.recoveryDir);
+      await withProjectLock(store, async () => {
+        const stored = existsSync(store) ? await readProjectFile(store) : null;
+        this.remember(await this.write(target, checked, as, stored));
+        this.recovery.onMoved?.(store, target);
+        await removeRecoveryStore(recoveryId, this.recovery.recoveryDir);
+      });
       return { path: target };
+    });
+  }
+
+  /** Writes project.json from the window into `target` under its lock (projects/writer.ts), keeping its runs. */
+  private write(target: string, checked: ProjectJson, as: boolean, movedIn: ProjectDocument | null): Promise<ProjectDocument> {
+    const cached = this.documents.get(target);
+    return updateProjectFile(target, (onDisk, readError) => {
+      // An unreadable file is replaced by the document the window had open (the previous version stays as .bak).
+      if (readError && !cached && !as) throw readError;
+      const base = (!as || cached ? onDisk : null) ?? cached ?? { path: null, project: checked, runs: [] };
+      const sweeps = mergeSweeps(checked.sweeps, base.project.sweeps);
+      base.project = sweeps ? { ...checked, sweeps } : checked;
+      return keepStoredRuns(base, movedIn);
     });
   }
 

@@ -4,6 +4,7 @@
  * worker, its run ends in a definite status and the next queued run starts.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   ApiError,
   type EpochRecord,
@@ -25,9 +26,9 @@ import type { RunJson } from '../../shared/format';
 import type { EventBus } from './events';
 import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
 import type { RunnerFactory, RunnerHandle } from './runner';
-import { storeRunInProject } from '../engine/project-run';
+import { RunStore } from './run-store';
 import { loadExportSource } from '../export/source';
-import { loadRunWeights, openProject } from '../projects/service';
+import { loadRunWeights, openProject, runNumbers } from '../projects/service';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */
 const LOADED_FINISHED_RUNS = 2;
@@ -59,6 +60,10 @@ interface RunRecord {
   projectPath?: string;
   /** The id of this run's entry in the project, once stored. */
   storedAs?: string;
+  /** Its number in the project, once stored. */
+  number?: number;
+  /** How it ended, for its entry in the project (absent while it runs). */
+  outcome?: 'completed' | 'stopped' | 'failed';
 }
 
 export interface RunManagerOptions {
@@ -69,6 +74,8 @@ export interface RunManagerOptions {
   graphErrors: (graph: Graph) => GraphError[];
   compile: (graph: Graph, name: string) => ModelSpec;
   classNames?: (dataset: string) => string[] | undefined;
+  /** Whether a project path is an Untitled project's recovery store (its runs are stored without a note). */
+  isRecoveryStore?: (path: string) => boolean;
 }
 
 const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed'];
@@ -82,17 +89,13 @@ export class RunManager {
   /** Stored runs whose weights are being loaded for predictions. */
   private readonly loading = new Map<string, Promise<void>>();
   private closed = false;
+  private readonly store = new RunStore();
 
   constructor(private readonly options: RunManagerOptions) {}
 
   /** Queues a run; with `projectPath` the run is stored in that project file when it ends (completed or stopped). */
   start(graph: Graph, config: TrainingConfig, name?: string, projectPath?: string): { runId: string; status: RunStatus } {
-    if (this.closed) throw new ApiError('unavailable', 'the backend is shutting down: start the run again after it restarts');
-    const errors = this.options.graphErrors(graph);
-    if (errors.length > 0) {
-      const lines = errors.slice(0, 10).map((e) => (e.nodeId ? `node ${e.nodeId}: ${e.message}` : e.message));
-      throw new ApiError('invalid-graph', `the model cannot be trained until its errors are fixed: ${lines.join('; ')}`, errors);
-    }
+    this.checkStartable(graph);
     const runId = `run-${randomUUID().slice(0, 8)}`;
     const record: RunRecord = {
       runId,
@@ -113,6 +116,16 @@ export class RunManager {
     this.setStatus(record, 'queued', this.active ? `waiting for ${this.active.runId} to finish` : undefined);
     this.pump();
     return { runId, status: record.status };
+  }
+
+  /** Throws what start() would refuse (shutting down, graph errors), before the caller prepares the run's project. */
+  checkStartable(graph: Graph): void {
+    if (this.closed) throw new ApiError('unavailable', 'the backend is shutting down: start the run again after it restarts');
+    const errors = this.options.graphErrors(graph);
+    if (errors.length > 0) {
+      const lines = errors.slice(0, 10).map((e) => (e.nodeId ? `node ${e.nodeId}: ${e.message}` : e.message));
+      throw new ApiError('invalid-graph', `the model cannot be trained until its errors are fixed: ${lines.join('; ')}`, errors);
+    }
   }
 
   pause(runId: string): RunSummary {
@@ -143,6 +156,7 @@ export class RunManager {
       if (at >= 0) this.loaded.splice(at, 1);
       run.resumeFrom = run.checkpoint;
       run.endedAt = undefined;
+      run.outcome = undefined;
       this.queue.push(run.runId);
       this.setStatus(run, 'queued', `resuming from the checkpoint at ${run.checkpoint}`);
       this.pump();
@@ -158,9 +172,13 @@ export class RunManager {
    * and runs whose config or graph this build cannot read, are left out.
    */
   adoptStored(projectPath: string, stored: readonly RunJson[]): void {
+    const numbers = runNumbers(stored);
     const listed = new Set([...this.runs.values()].flatMap((r) => (r.storedAs && r.projectPath === projectPath ? [r.storedAs] : [])));
-    for (const meta of stored) {
-      if (listed.has(meta.id) || this.runs.has(meta.id)) continue;
+    for (const [i, meta] of stored.entries()) {
+      if (listed.has(meta.id)) continue;
+      // A copy of a project opened beside the original holds the same run ids: its runs get keys of their own.
+      const key = this.runs.has(meta.id) ? `${meta.id}-${projectKey(projectPath)}` : meta.id;
+      if (this.runs.has(key)) continue;
       const config = TrainingConfigSchema.safeParse(meta.config);
       if (!config.success) continue;
       let modelSpec: ModelSpec;
@@ -177,11 +195,19 @@ export class RunManager {
         return { epoch: h.epoch, metrics, lr: metrics.lr ?? config.data.optimizer.learning_rate, seconds };
       });
       const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' ? meta.status : meta.status === 'running' ? 'stopped' : 'completed';
-      this.runs.set(meta.id, {
-        runId: meta.id,
+      const saved = (meta.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint;
+      const checkpoint = typeof saved === 'string' && existsSync(saved) ? saved : undefined;
+      // Stored as running but not running here: the app that trained it was killed or crashed mid-run.
+      const interrupted = meta.status === 'running'
+        ? `interrupted: Layerlab stopped during this run, after ${meta.history.length} epoch(s); ${checkpoint ? 'resume it to continue from its last checkpoint' : 'it had no checkpoint yet, so it cannot resume'}`
+        : undefined;
+      this.runs.set(key, {
+        runId: key,
+        number: numbers[i]!,
         name: meta.name,
         status,
-        message: meta.error ?? `stored in ${projectPath}`,
+        message: interrupted ?? meta.error ?? `stored in ${projectPath}`,
+        ...(checkpoint ? { checkpoint } : {}),
         createdAt: meta.created,
         endedAt: meta.created,
         config: config.data,
@@ -284,8 +310,18 @@ export class RunManager {
     throw new ApiError('unavailable', `run ${runId} has no weights loaded (only the latest finished runs keep them, and it was not stored in a project): train it with the project saved, or export without runId for fresh weights`);
   }
 
-  list(): RunSummary[] {
-    return [...this.runs.values()].map((r) => this.summary(r));
+  /** Every run, or with `projectPath` only the runs of that project (its file, or an Untitled project's store). */
+  list(projectPath?: string): RunSummary[] {
+    const runs = [...this.runs.values()];
+    return (projectPath === undefined ? runs : runs.filter((r) => r.projectPath === projectPath)).map((r) => this.summary(r));
+  }
+
+  /**
+   * The project at `from` now lives at `to` (an Untitled project's first save moved its runs from the recovery
+   * store into the file): its runs belong there, and a live one stores its next states there.
+   */
+  moveProject(from: string, to: string): void {
+    for (const run of this.runs.values()) if (run.projectPath === from) run.projectPath = to;
   }
 
   detail(runId: string): RunDetail {
@@ -339,6 +375,7 @@ export class RunManager {
       config: run.config,
       history: run.history,
     };
+    if (run.number !== undefined) out.number = run.number;
     if (run.message !== undefined) out.message = run.message;
     if (run.startedAt) out.startedAt = run.startedAt;
     if (run.endedAt) out.endedAt = run.endedAt;
@@ -384,6 +421,7 @@ export class RunManager {
         },
         (message) => this.onWorkerMessage(run, message),
       );
+      void this.persist(run).catch(() => {}); // its entry, from the start; a failure here is reported at the end
     } catch (err) {
       this.onWorkerMessage(run, { type: 'failed', message: `could not start the training worker: ${(err as Error).message}` });
     }
@@ -394,6 +432,7 @@ export class RunManager {
       case 'event':
         this.record(run, message);
         this.options.bus.emit(message.event, message.payload as never);
+        if (message.event === 'training.epoch') void this.persist(run).catch(() => {});
         return;
       case 'state':
         if (ENDED.includes(run.status) || run.status === message.state) return;
@@ -401,11 +440,14 @@ export class RunManager {
         return;
       case 'checkpoint':
         run.checkpoint = message.path;
+        // Stored with the run, so that a run whose app was killed can resume from it after a restart.
+        void this.persist(run).catch(() => {});
         return;
       case 'done':
         if (run.projectPath) {
           // The run counts as ended once it is in the project, so a client that sees 'completed' can open it there.
-          void this.storeInProject(run, message.status).then((note) => {
+          run.outcome = message.status;
+          void this.storeFinal(run).then((note) => {
             this.finish(run, message.status, [message.message, note].filter(Boolean).join('; ') || undefined);
             this.keepLoaded(run);
           });
@@ -417,6 +459,8 @@ export class RunManager {
       case 'failed': {
         const kept = run.checkpoint ? ` The last checkpoint is kept at ${run.checkpoint}.` : '';
         this.finish(run, 'failed', `${message.message}.${kept}`.replace(/\.\./g, '.'));
+        run.outcome = 'failed';
+        void this.persist(run).catch(() => {});
         const handle = run.handle;
         run.handle = undefined;
         void handle?.kill();
@@ -427,26 +471,46 @@ export class RunManager {
     }
   }
 
-  /** Adds the ended run to its project file (atomic save); returns a note for the status message. */
-  private async storeInProject(run: RunRecord, status: 'completed' | 'stopped'): Promise<string> {
-    const path = run.projectPath!;
+  /** Writes the run's entry (status, history, telemetry; weights once it ended well) into its project. */
+  private persist(run: RunRecord): Promise<void> {
+    return this.store.save(
+      run.runId,
+      {
+        path: () => run.projectPath,
+        entry: async () => {
+          const ended = run.outcome === 'completed' || run.outcome === 'stopped';
+          const weights = ended ? ((await run.handle?.artifacts?.()) ?? null) : undefined;
+          const started = run.startedAt ? Date.parse(run.startedAt) : Date.now();
+          return {
+            id: run.storedAs ?? run.runId,
+            name: run.name,
+            status: run.outcome ?? 'running',
+            created: run.createdAt,
+            config: run.config as unknown as Record<string, unknown>,
+            graph: run.graph,
+            history: historyForFile(run.history),
+            telemetry: runTelemetrySummary(run),
+            durationSeconds: Math.max(0, ((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - started) / 1000),
+            ...(weights !== undefined ? { weights } : {}),
+            ...(run.outcome === 'failed' && run.message ? { error: run.message } : {}),
+          };
+        },
+      },
+      (meta) => {
+        run.storedAs = meta.id;
+        if (meta.number) run.number = meta.number;
+      },
+    );
+  }
+
+  /** The ended run's last write into its project; returns a note for the status message. */
+  private async storeFinal(run: RunRecord): Promise<string> {
     try {
-      const artifacts = await run.handle?.artifacts?.();
-      const started = run.startedAt ? Date.parse(run.startedAt) : Date.now();
-      const stored = await storeRunInProject(path, {
-        name: run.name,
-        status,
-        config: run.config,
-        graph: run.graph,
-        history: run.history.map((h) => ({ type: 'epoch' as const, ...h })),
-        telemetry: runTelemetrySummary(run),
-        durationSeconds: Math.max(0, (Date.now() - started) / 1000),
-        weights: artifacts ?? null,
-      }, run.storedAs);
-      run.storedAs = stored;
-      return `saved to ${path} as ${stored}`;
+      await this.persist(run);
+      // Where an Untitled project keeps its runs is no news to the user: they are in the project when it is saved.
+      return this.options.isRecoveryStore?.(run.projectPath!) ? '' : `saved to ${run.projectPath} as ${run.storedAs}`;
     } catch (err) {
-      return `could not save the run to ${path}: ${(err as Error).message}`;
+      return `could not save the run to ${run.projectPath}: ${(err as Error).message}`;
     }
   }
 
@@ -500,9 +564,23 @@ export class RunManager {
   }
 }
 
+/** A short stable key of a project path, for runs of a copy of a project whose ids are taken already. */
+function projectKey(path: string): string {
+  let h = 5381;
+  for (let i = 0; i < path.length; i++) h = ((h * 33) ^ path.charCodeAt(i)) >>> 0;
+  return h.toString(36);
+}
+
+/** The file's history: seconds since the start at each epoch's end (the API's records carry each epoch's seconds). */
+function historyForFile(history: readonly EpochRecord[]) {
+  let time = 0;
+  return history.map((h) => ({ epoch: h.epoch, metrics: { ...h.metrics, lr: h.lr }, time: (time += h.seconds) }));
+}
+
 /** The small telemetry summary a project keeps of a run: last confusion matrix, warnings and notices. */
 function runTelemetrySummary(run: RunRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {
+    ...(run.checkpoint ? { checkpoint: run.checkpoint } : {}),
     warnings: run.warnings.map((w) => ({ epoch: w.epoch, kind: w.kind, message: w.message, ...(w.layer ? { layer: w.layer } : {}) })),
     notices: run.notices.map((n) => ({ epoch: n.epoch, kind: n.kind, message: n.message })),
   };

@@ -3,7 +3,7 @@
  * shared/api.ts (handleApiMessage) and throw ApiError for anything a client should hear about.
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ApiError, type ApiMethod, type ApiParsedParams, type ApiResult, type EngineInfo } from '../../shared/api';
 import { GraphCompileError } from '../../shared/graph/compile';
 import { ModelImportError } from '../../shared/graph/import';
@@ -17,6 +17,7 @@ import { compileGraph, graphErrors } from './graph-tools';
 import type { DatasetSourceOptions } from './protocol';
 import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
 import { ProjectHandlers } from './projects';
+import { ensureRecoveryStore, newRecoveryId, recoveryFile } from '../projects/recovery';
 import { RunManager } from './runs';
 import { SweepHandlers } from './sweeps';
 import { OwnDataHandlers } from './own-data';
@@ -39,6 +40,8 @@ export interface BackendServiceOptions {
   roots?: readonly string[];
   /** Folder where every sweep is saved after each trial, to resume after a restart; default `<cache dir>/sweeps`. */
   sweepDir?: string;
+  /** Folder of the Untitled projects' stores (their runs until the first save); default `<cache dir>/recovery`. */
+  recoveryDir?: string;
 }
 
 export interface LocalBackendService extends BackendService {
@@ -102,6 +105,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
   const bus = createEventBus();
   const datasetSource = options.datasets ?? {};
   const datasets = new DatasetHandlers(bus, datasetSource);
+  const recoveryDir = options.recoveryDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'recovery');
   const runs = new RunManager({
     bus,
     runnerFactory: options.runnerFactory ?? createWorkerRunnerFactory(),
@@ -110,12 +114,23 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     graphErrors,
     compile: compileGraph,
     classNames: (name) => datasets.classNames(name),
+    isRecoveryStore: (path) => dirname(path) === resolve(recoveryDir),
   });
   const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
   const ownData = new OwnDataHandlers(resolvePath);
-  const projects = new ProjectHandlers(resolvePath, (doc) => {
-    if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
-  });
+  const projects = new ProjectHandlers(
+    resolvePath,
+    (doc) => {
+      if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
+    },
+    { recoveryDir, onMoved: (from, to) => runs.moveProject(from, to) },
+  );
+  /** Where a run's project is: its file, or the Untitled project's recovery store (made on its first run). */
+  async function runProject(projectPath: string | undefined, recoveryId: string | undefined, name: string | undefined) {
+    if (projectPath) return { path: resolvePath(projectPath) };
+    const id = recoveryId ?? newRecoveryId();
+    return { path: await ensureRecoveryStore(id, name ?? 'Untitled', recoveryDir), recoveryId: id };
+  }
   const sweeps = new SweepHandlers({
     bus,
     runs,
@@ -141,14 +156,19 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'datasets.fetch': ({ name }) => datasets.fetch(name),
     'datasets.inspect': (params) => ownData.inspect(params),
     'datasets.browse': ({ path }) => ownData.browse(path),
-    'training.start': async ({ graph, config, name, projectPath }) => {
-      const project = projectPath ? resolvePath(projectPath) : undefined;
-      return runs.start(graph, ownData.confine(config, project), name, project);
+    'training.start': async ({ graph, config, name, projectPath, recoveryId }) => {
+      runs.checkStartable(graph);
+      const project = await runProject(projectPath, recoveryId, name);
+      // Own data named relative to a saved project is read from the project's folder (not the recovery store's).
+      const confined = ownData.confine(config, projectPath ? resolvePath(projectPath) : undefined);
+      return { ...runs.start(graph, confined, name, project.path), ...(project.recoveryId ? { recoveryId: project.recoveryId } : {}) };
     },
     'training.pause': async ({ runId }) => runs.pause(runId),
     'training.resume': async ({ runId }) => runs.resume(runId),
     'training.stop': async ({ runId }) => runs.stop(runId),
-    'training.list': async () => ({ runs: runs.list() }),
+    'training.list': async ({ projectPath, recoveryId }) => ({
+      runs: runs.list(projectPath ? resolvePath(projectPath) : recoveryId ? recoveryFile(recoveryId, recoveryDir) : undefined),
+    }),
     'training.get': async ({ runId }) => runs.detail(runId),
     'training.predict': ({ runId, input }) => {
       const expected = input.shape.reduce((a, b) => a * b, 1);
@@ -159,8 +179,8 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     },
     'projects.new': ({ template, name }) => projects.create(template, name),
     'projects.open': ({ path }) => projects.open(path),
-    'projects.save': ({ path, project }) => projects.save(path, project, false),
-    'projects.saveAs': ({ path, project, force }) => projects.save(path, project, true, force),
+    'projects.save': ({ path, project, recoveryId }) => projects.save(path, project, false, false, recoveryId),
+    'projects.saveAs': ({ path, project, force, recoveryId }) => projects.save(path, project, true, force, recoveryId),
     'projects.listRecent': async () => projects.listRecent(),
     // The base folder: the first --root when the server is confined, else the folder it was started in.
     'files.list': ({ path }) => listFolder(resolvePath, path, options.roots?.[0] ?? options.baseDir ?? process.cwd()),

@@ -5,7 +5,8 @@
  */
 import type { EpochMetrics, Sweep } from '../../shared/format';
 import { FINAL_TRIAL_STATUSES, trialSnapshot, type SweepState, type TrialRecord } from '../../shared/sweep/state';
-import { addRun, saveProject } from '../projects/service';
+import { addRun } from '../projects/service';
+import { updateProjectFile } from '../projects/writer';
 import type { ProjectDocument } from '../projects/types';
 import type { SweepStore } from './store';
 import { validateSweepState } from './store';
@@ -53,8 +54,21 @@ export class ProjectSweepStore implements SweepStore {
     return space ? validateSweepState(space.state, `sweep '${this.sweepId}' of ${this.doc.path}`) : null;
   }
 
+  /**
+   * Writes the sweep into the project as it is on disk now (under its lock: runs other writers stored meanwhile
+   * stay), adding each trial that ended as a run once; the held document becomes the saved one.
+   */
   async save(state: SweepState): Promise<void> {
-    const sweeps = (this.doc.project.sweeps ??= []);
+    const path = this.doc.path!;
+    const saved = await updateProjectFile(path, (current, readError) => {
+      if (!current && readError) throw readError;
+      return this.apply(current ?? this.doc, state);
+    });
+    Object.assign(this.doc, saved);
+  }
+
+  private apply(doc: ProjectDocument, state: SweepState): ProjectDocument {
+    const sweeps = (doc.project.sweeps ??= []);
     let entry = sweeps.find((s) => s.id === state.id);
     if (!entry) {
       entry = { id: state.id, name: state.name, created: state.created, space: {}, runIds: [] };
@@ -63,32 +77,32 @@ export class ProjectSweepStore implements SweepStore {
     const trialRuns = { ...(spaceOf(entry)?.trialRuns ?? {}) };
     for (const trial of state.trials) {
       if (trialRuns[trial.id] !== undefined || !trial.runId || !FINAL_TRIAL_STATUSES.includes(trial.status)) continue;
-      const run = this.addTrialRun(state, trial);
+      const run = addTrialRun(doc, state, trial);
       if (run) trialRuns[trial.id] = run;
     }
     const space: ProjectSweepSpace = { format: FORMAT, state, trialRuns };
     entry.name = state.name;
     entry.space = space as unknown as Record<string, unknown>;
     entry.runIds = state.trials.flatMap((t) => (trialRuns[t.id] ? [trialRuns[t.id]!] : []));
-    await saveProject(this.doc);
+    return doc;
   }
+}
 
-  private addTrialRun(state: SweepState, trial: TrialRecord): string | undefined {
-    const status = RUN_STATUS[trial.status as keyof typeof RUN_STATUS];
-    const snapshot = trialSnapshot(state, trial);
-    if (!status || !snapshot.ok) return undefined;
-    let elapsed = 0;
-    const history: EpochMetrics[] = trial.history.map((h) => ({ epoch: h.epoch, metrics: { ...h.metrics }, time: (elapsed += h.seconds) }));
-    const run = addRun(this.doc, {
-      name: `${state.name} #${trial.id + 1}`,
-      status,
-      config: snapshot.config as unknown as Record<string, unknown>,
-      graph: snapshot.graph,
-      history,
-      durationSeconds: trial.durationSeconds ?? 0,
-      ...(trial.status === 'failed' && trial.reason ? { error: trial.reason } : {}),
-      ...(trial.endedAt ? { created: new Date(trial.endedAt) } : {}),
-    });
-    return run.meta.id;
-  }
+function addTrialRun(doc: ProjectDocument, state: SweepState, trial: TrialRecord): string | undefined {
+  const status = RUN_STATUS[trial.status as keyof typeof RUN_STATUS];
+  const snapshot = trialSnapshot(state, trial);
+  if (!status || !snapshot.ok) return undefined;
+  let elapsed = 0;
+  const history: EpochMetrics[] = trial.history.map((h) => ({ epoch: h.epoch, metrics: { ...h.metrics }, time: (elapsed += h.seconds) }));
+  const run = addRun(doc, {
+    name: `${state.name} #${trial.id + 1}`,
+    status,
+    config: snapshot.config as unknown as Record<string, unknown>,
+    graph: snapshot.graph,
+    history,
+    durationSeconds: trial.durationSeconds ?? 0,
+    ...(trial.status === 'failed' && trial.reason ? { error: trial.reason } : {}),
+    ...(trial.endedAt ? { created: new Date(trial.endedAt) } : {}),
+  });
+  return run.meta.id;
 }

@@ -106,6 +106,11 @@ export const runStatusSchema = z.enum(['completed', 'early-stopped', 'stopped', 
 
 export const runSchema = z.object({
   id: runIdSchema,
+  /**
+   * The run's number in its project (#1, #2, ...), given once when the run is first stored and kept through saves,
+   * reopening and moving from the recovery folder into the file. Absent in files written before it existed.
+   */
+  number: z.number().int().positive().optional(),
   name: z.string(),
   status: runStatusSchema,
   created: isoDate,

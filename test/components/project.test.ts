@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, validateRequest, type ApiMethod } from '../../shared/api';
 import { projectSchema } from '../../shared/format';
 import { TrainingConfigSchema } from '../../shared/training';
-import { createBackendService } from '../../main/service/service';
+import { createBackendService, type LocalBackendService } from '../../main/service/service';
+import { openProject } from '../../main/projects/service';
 import { storeRunInProject } from '../../main/engine/project-run';
 import { buildMenuTemplate, type MenuAction } from '../../main/electron/menu';
 import type { MenuItemConstructorOptions } from 'electron';
@@ -22,6 +23,8 @@ import { TrainingStore } from '../../renderer/src/training/training.svelte';
 import { chain, MNIST_CNN } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-project-ui-'));
+/** The real datasets (../shared/datasets beside the repository). */
+const MIRROR = join(process.cwd(), '../shared/datasets');
 const service = createBackendService({ baseDir: dir, appVersion: '0.1.0-test' });
 afterAll(async () => {
   await service.close();
@@ -29,13 +32,13 @@ afterAll(async () => {
 });
 
 /** The real backend service in this process, reached the way the transports reach it: validated requests. */
-function inProcessHost(): Host {
+function inProcessHost(backend: LocalBackendService = service): Host {
   return {
     kind: 'electron',
     async call(method: ApiMethod, params?: unknown) {
       const checked = validateRequest(method, params);
       if (!checked.ok) throw new ApiError(checked.error.code, checked.error.message);
-      return service.call(checked.method, checked.params as never);
+      return backend.call(checked.method, checked.params as never);
     },
     on: () => () => {},
     onConnection(handler) {
@@ -166,6 +169,42 @@ describe('ProjectStore against the real backend service', () => {
     // With no run of its own yet, draw-a-digit asks the newest completed stored run.
     expect(other.training.predictRunId).toBe(runId);
   });
+
+  it('lists only the open project\'s runs; an Untitled project\'s run moves into the file at its first save', async () => {
+    // A backend with real data and its own recovery folder (the dom tests have no isolated cache dir).
+    const svc = createBackendService({ baseDir: dir, recoveryDir: join(dir, 'recovery'), checkpointDir: join(dir, 'ck'), datasets: { mirror: MIRROR, offline: true, cacheDir: join(dir, 'cache') } });
+    try {
+      const host = inProcessHost(svc);
+      const { editor, training, project } = setup();
+      project.host = host;
+      training.attach(host);
+      await vi.waitFor(() => expect(training.system).not.toBeNull(), { timeout: 10_000 });
+      expect(await project.newProject('mlp-64')).toBe(true);
+      training.form = { ...training.form, epochs: 1, limit: 100, batchSize: 50 };
+      await training.start(editor.graph, 'untitled run');
+      expect(training.recoveryId).toMatch(/^untitled-/);
+      const runId = training.runId!;
+      await vi.waitFor(() => expect(svc.runs.list().find((r) => r.runId === runId)?.status).toBe('completed'), { timeout: 60_000 });
+      await training.loadRuns();
+      expect(training.runs.map((r) => [r.runId, r.number])).toEqual([[runId, 1]]);
+
+      // The first save moves it from the recovery store into the file, with its number.
+      expect(await project.saveAs('untitled-saved.layerlab')).toBe(true);
+      expect(training.recoveryId).toBeNull();
+      await vi.waitFor(() => expect(training.runs.map((r) => [r.runId, r.number])).toEqual([[runId, 1]]));
+      const { doc } = await openProject(join(dir, 'untitled-saved.layerlab'));
+      expect(doc.runs.map((r) => [r.meta.id, r.meta.number, r.meta.status, r.meta.hasWeights])).toEqual([[runId, 1, 'completed', true]]);
+
+      // A new Untitled project lists none of it, and its dashboard no longer shows it; reopening the file does.
+      expect(await project.newProject('mlp-64')).toBe(true);
+      expect(training.runs).toEqual([]);
+      expect(training.runId).toBeNull();
+      expect(await project.open('untitled-saved.layerlab')).toBe(true);
+      await vi.waitFor(() => expect(training.runs.map((r) => [r.runId, r.number])).toEqual([[runId, 1]]));
+    } finally {
+      await svc.close();
+    }
+  }, 120_000);
 
   it('imports a Keras model.json (the workshop CNN saved by Keras 3) as a new unsaved document', async () => {
     const { editor, training, project } = setup();

@@ -154,8 +154,12 @@ export function lrLines(runs: readonly { label: string; history: readonly EpochR
   return runs.map((run, i) => ({ label: run.label, values: run.history.map((r) => r.lr), color: RUN_COLORS[i % RUN_COLORS.length] }));
 }
 
-/** #1, #2, ... in the order the runs were created: a short handle for runs that share the project's name. */
-export function runOrdinals(runs: readonly Pick<RunSummary, 'runId' | 'createdAt'>[]): Map<string, number> {
+/**
+ * #1, #2, ...: a short handle for runs that share the project's name. A run stored in its project has its number
+ * there (stable across saves and restarts); others (not stored yet) follow in the order they were created.
+ */
+export function runOrdinals(runs: readonly Pick<RunSummary, 'runId' | 'createdAt' | 'number'>[]): Map<string, number> {
   const order = [...runs].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.runId.localeCompare(b.runId));
-  return new Map(order.map((r, i) => [r.runId, i + 1]));
+  let most = order.reduce((m, r) => Math.max(m, r.number ?? 0), 0);
+  return new Map(order.map((r) => [r.runId, r.number ?? ++most]));
 }

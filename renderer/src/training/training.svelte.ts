@@ -67,8 +67,15 @@ export class TrainingStore {
   /** `prediction` came from an earlier run; the current run is asked again once it has finished an epoch. */
   predictionStale = $state(false);
   wrong = $state.raw<WrongExample[]>([]);
-  /** Every run the backend knows (training.list), for the history table. */
+  /** The open project's runs (training.list of its file or recovery store), for the history table. */
   runs = $state.raw<RunSummary[]>([]);
+  /** The open project's file; null while it is Untitled. */
+  projectPath = $state<string | null>(null);
+  /**
+   * An Untitled project's recovery store, where its runs are kept until the first save (given by the backend with
+   * the first run); null before that and once the project has a file.
+   */
+  recoveryId = $state<string | null>(null);
   /** Runs picked in the history table to overlay in the charts, in the order picked (the first is the baseline). */
   compare = $state.raw<string[]>([]);
   /** Full runs (with their graphs) of `compare`, for the diff labels. */
@@ -154,12 +161,28 @@ export class TrainingStore {
     }
   }
 
-  /** With `projectPath`, the backend stores the ended run in that project file. */
-  async start(graph: Graph, name: string, projectPath?: string | null): Promise<void> {
-    if (!this.host) {
-      this.message = 'No backend connected: run `layerlab serve` or the desktop app to train.';
-      return;
-    }
+  /**
+   * Another project is open: the run history lists that project's runs only, and the dashboard no longer shows
+   * the previous project's run.
+   */
+  setProject(projectPath: string | null): void {
+    this.projectPath = projectPath;
+    this.recoveryId = null;
+    this.compare = [];
+    this.clearRun();
+    void this.loadRuns();
+  }
+
+  /** The project was saved to `path` (an Untitled one's runs moved there with it): the current run stays shown. */
+  projectSaved(path: string): void {
+    this.projectPath = path;
+    this.recoveryId = null;
+    void this.loadRuns();
+  }
+
+  private clearRun(): void {
+    this.runId = null;
+    this.status = null;
     this.message = null;
     this.progress = null;
     this.history = [];
@@ -172,15 +195,25 @@ export class TrainingStore {
     // The drawing and its prediction stay, marked as the previous run's, until this run can answer (see epoch).
     this.predictionStale = this.prediction !== null;
     this.wrong = [];
+  }
+
+  /** The run is stored in the project as it happens: in its file, or in the Untitled project's recovery store. */
+  async start(graph: Graph, name: string, projectPath: string | null = this.projectPath): Promise<void> {
+    if (!this.host) {
+      this.message = 'No backend connected: run `layerlab serve` or the desktop app to train.';
+      return;
+    }
+    this.clearRun();
     try {
-      const { runId, status } = await this.host.call('training.start', {
+      const started = await this.host.call('training.start', {
         graph,
         config: toConfig(this.form),
         name,
-        ...(projectPath ? { projectPath } : {}),
+        ...(projectPath ? { projectPath } : this.recoveryId ? { recoveryId: this.recoveryId } : {}),
       });
-      this.runId = runId;
-      this.status = status;
+      this.runId = started.runId;
+      this.status = started.status;
+      if (started.recoveryId) this.recoveryId = started.recoveryId;
       void this.loadRuns();
     } catch (e) {
       this.status = 'failed';
@@ -260,6 +293,24 @@ export class TrainingStore {
     }
   }
 
+  /**
+   * Continues a run of the history from its last checkpoint (a stopped one, or one interrupted when the app was
+   * killed), into the same entry of the project; the dashboard follows it.
+   */
+  async resumeRun(runId: string): Promise<void> {
+    if (!this.host) return;
+    try {
+      const run = await this.host.call('training.resume', { runId });
+      this.clearRun();
+      this.runId = runId;
+      this.status = run.status;
+      this.history = run.history;
+      void this.loadRuns();
+    } catch (e) {
+      this.message = (e as Error).message;
+    }
+  }
+
   /** The run draw-a-digit asks: the current run, else the newest completed one (a reopened project's stored run). */
   get predictRunId(): string | null {
     if (this.runId) return this.runId;
@@ -282,7 +333,9 @@ export class TrainingStore {
   async loadRuns(): Promise<void> {
     if (!this.host) return;
     try {
-      this.runs = (await this.host.call('training.list')).runs;
+      const scope = this.projectPath ? { projectPath: this.projectPath } : this.recoveryId ? { recoveryId: this.recoveryId } : null;
+      // An Untitled project without a run yet has no runs to list.
+      this.runs = scope ? (await this.host.call('training.list', scope)).runs : [];
     } catch (e) {
       this.message = (e as Error).message;
     }

@@ -30,7 +30,7 @@ describe('layerlab info: each run’s own dataset', () => {
     const { code, out } = await cli('info', file);
     expect(code).toBe(0);
     expect(out).toMatch(/^Dataset: mnist \(the project's; each run's own is in the table below\)$/m);
-    expect(out).toMatch(/^Run\s+Name\s+Dataset\s+Status/m);
+    expect(out).toMatch(/^#\s+Run\s+Name\s+Dataset\s+Status/m);
     expect(out).toMatch(/on mnist\s+mnist\s+completed/);
     expect(out).toMatch(/on fashion\s+fashion-mnist\s+completed/);
     const json = JSON.parse((await cli('info', file, '--json')).out) as { runs: { name: string; dataset: string }[] };

@@ -97,8 +97,8 @@ describe('project service', () => {
     expect(a.weights).toStrictEqual({ kind: 'file', path: file, runId: a.meta.id }); // memory copy released
     const { doc: opened } = await openProject(file);
     expect(listRuns(opened)).toStrictEqual([
-      { id: a.meta.id, name: 'Run 1', status: 'completed', created: a.meta.created, epochs: 2, best: { loss: 0.5, acc: 0.85, val_loss: 0.6, val_acc: 0.8 }, durationSeconds: 12.5, hasWeights: true },
-      { id: b.meta.id, name: 'Run 2', status: 'failed', created: b.meta.created, epochs: 0, best: {}, durationSeconds: 0.2, hasWeights: false },
+      { id: a.meta.id, number: 1, name: 'Run 1', status: 'completed', created: a.meta.created, epochs: 2, best: { loss: 0.5, acc: 0.85, val_loss: 0.6, val_acc: 0.8 }, durationSeconds: 12.5, hasWeights: true },
+      { id: b.meta.id, number: 2, name: 'Run 2', status: 'failed', created: b.meta.created, epochs: 0, best: {}, durationSeconds: 0.2, hasWeights: false },
     ]);
     expect(new Float32Array((await loadRunWeights(opened, a.meta.id)).weightData.slice().buffer)[99]).toBe(1);
     await expect(loadRunWeights(opened, b.meta.id)).rejects.toThrow(/has no stored weights/);

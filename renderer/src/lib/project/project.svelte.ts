@@ -101,6 +101,7 @@ export class ProjectStore {
     this.base = project;
     this.path = path;
     this.markSaved();
+    training.setProject(path);
   }
 
   async newProject(template?: string): Promise<boolean> {
@@ -136,8 +137,6 @@ export class ProjectStore {
       this.adopt(result.project, result.path ?? path);
       this.deps.editor.notify(`Opened ${this.path}`);
       void this.refreshRecent();
-      // The backend now lists the project's stored runs with this session's: show them in the run history.
-      void this.deps.training.loadRuns();
       return true;
     } catch (e) {
       return this.fail(e);
@@ -171,10 +170,14 @@ export class ProjectStore {
     try {
       const project = this.toJson();
       const host = this.requireHost('Saving a project');
-      const result = as ? await this.saveAsAsking(host, path, project) : await host.call('projects.save', { path, project });
+      // An Untitled project's runs, kept in its recovery store so far, move into the file with this save.
+      const recoveryId = this.deps.training.recoveryId;
+      const moved = recoveryId ? { recoveryId } : {};
+      const result = as ? await this.saveAsAsking(host, path, project, moved) : await host.call('projects.save', { path, project, ...moved });
       if (!result) return false;
       this.base = project;
       this.path = result.path;
+      this.deps.training.projectSaved(result.path);
       this.markSaved();
       this.deps.editor.notify(`Saved ${result.path}`);
       void this.refreshRecent();
@@ -188,13 +191,13 @@ export class ProjectStore {
    * Save As; when the backend refuses to replace an existing file that is not a project ('conflict'), the user is
    * asked and, if they agree, the save is retried with force. null: the user declined.
    */
-  private async saveAsAsking(host: Host, path: string, project: ProjectJson): Promise<{ path: string } | null> {
+  private async saveAsAsking(host: Host, path: string, project: ProjectJson, moved: { recoveryId?: string }): Promise<{ path: string } | null> {
     try {
-      return await host.call('projects.saveAs', { path, project });
+      return await host.call('projects.saveAs', { path, project, ...moved });
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'conflict')) throw e;
       if (!this.deps.confirm(`${e.message.replace(/^projects\.saveAs: /, '')}\n\nReplace it?`)) return null;
-      return host.call('projects.saveAs', { path, project, force: true });
+      return host.call('projects.saveAs', { path, project, force: true, ...moved });
     }
   }
 

@@ -1,0 +1,104 @@
+/**
+ * Keeps each live run in its project file as it happens: an entry when it starts, updated after every epoch, and
+ * the final one (with weights) when it ends. Writes of one run are coalesced (a write asked for while one is under
+ * way becomes one more write of the latest state), and each goes through the project writer (re-read, merge, under
+ * the file's lock), so the window's saves and other runs' stores never lose it. A run whose project moved while it
+ * was written (an Untitled project's first save moves its runs from the recovery folder into the file) is written
+ * again at its new place.
+ */
+import { bestMetrics, type RunJson } from '../../shared/format';
+import { ProjectFileError } from '../projects/errors';
+import { addRun } from '../projects/service';
+import type { NewRun } from '../projects/service';
+import type { ProjectDocument, StoredWeights } from '../projects/types';
+import { updateProjectFile } from '../projects/writer';
+
+/** What a run looks like in its file at this moment; `weights` only once it has ended. */
+export interface RunEntry extends Omit<NewRun, 'weights' | 'created'> {
+  id: string;
+  created: string;
+  weights?: StoredWeights | null;
+}
+
+/** Writes `entry` into the project at `path`: replaces the run's entry (keeping its number) or adds it. */
+export async function upsertRun(path: string, entry: RunEntry): Promise<RunJson> {
+  let stored: RunJson | undefined;
+  await updateProjectFile(path, (doc, readError) => {
+    if (!doc) throw readError ?? new ProjectFileError('unreadable', path, 'the project file is gone: save the project again to keep this run.');
+    stored = put(doc, entry);
+    return doc;
+  });
+  return stored!;
+}
+
+function put(doc: ProjectDocument, entry: RunEntry): RunJson {
+  const at = doc.runs.findIndex((r) => r.meta.id === entry.id);
+  if (at < 0) return addRun(doc, { ...entry, created: new Date(entry.created), weights: entry.weights ?? null }).meta;
+  const old = doc.runs[at]!;
+  const meta: RunJson = {
+    ...old.meta,
+    name: entry.name ?? old.meta.name,
+    status: entry.status,
+    config: structuredClone(entry.config),
+    graph: structuredClone(entry.graph),
+    history: structuredClone(entry.history),
+    best: bestMetrics(entry.history),
+    durationSeconds: entry.durationSeconds,
+    ...(entry.telemetry ? { telemetry: entry.telemetry } : {}),
+  };
+  if (entry.error) meta.error = entry.error;
+  else delete meta.error;
+  const weights = entry.weights ? { kind: 'memory' as const, weights: entry.weights } : old.weights;
+  meta.hasWeights = weights !== null;
+  doc.runs[at] = { meta, weights };
+  return meta;
+}
+
+export interface RunSource {
+  path(): string | undefined;
+  entry(): Promise<RunEntry>;
+}
+
+interface Pending {
+  /** Resolves when every write asked for so far is on disk (or has failed). */
+  done: Promise<void>;
+  again: boolean;
+}
+
+export class RunStore {
+  private readonly pending = new Map<string, Pending>();
+
+  /**
+   * Writes the run's current state into its project: `source.path()` says where it belongs now (undefined: nowhere,
+   * skip) and `source.entry()` what it looks like, both asked when the write starts, so it stores the latest state.
+   * Resolves when this and every earlier write of the run are done; rejects with the last write's error.
+   */
+  save(runId: string, source: RunSource, onStored: (meta: RunJson, path: string) => void): Promise<void> {
+    const busy = this.pending.get(runId);
+    if (busy) {
+      busy.again = true;
+      return busy.done;
+    }
+    const state: Pending = { done: Promise.resolve(), again: true };
+    state.done = (async () => {
+      try {
+        while (state.again) {
+          state.again = false;
+          const path = source.path();
+          if (!path) continue;
+          try {
+            onStored(await upsertRun(path, await source.entry()), path);
+          } catch (err) {
+            // Moved meanwhile: the next round writes to the new place. Otherwise the caller hears of it.
+            if (source.path() !== path) state.again = true;
+            else throw err;
+          }
+        }
+      } finally {
+        this.pending.delete(runId);
+      }
+    })();
+    this.pending.set(runId, state);
+    return state.done;
+  }
+}
