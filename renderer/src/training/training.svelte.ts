@@ -96,8 +96,6 @@ export class TrainingStore {
   taskNote = $state<string | null>(null);
   /** The own data the form's config (a project's, or an applied run's) was made with: its path and fingerprint. */
   storedData = $state.raw<{ path: string; fingerprint: DataFingerprint } | null>(null);
-  /** The project file the window edits: own data is stored relative to it, and read from its folder. */
-  projectPath = $state<string | null>(null);
   /** Set when the data just read is not the data the config was made with. */
   dataChanged = $derived(
     this.card && this.storedData?.path === this.card.config.source.path ? dataChangedNote(this.storedData.fingerprint, this.card.config.fingerprint, 'this configuration was made') : null,
