@@ -2,10 +2,14 @@
  * Layer classes our models need beyond stock tfjs-layers, registered for tf.models.modelFromJSON.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CausalConv1D } from './causal-conv1d';
 import { DilationTrainableConv2D } from './dilated-conv2d';
+import { KerasGRU } from './keras-gru';
 import { SpatialDropout2D } from './spatial-dropout2d';
 
-export { DilationTrainableConv2D, SpatialDropout2D };
+export { CausalConv1D, DilationTrainableConv2D, KerasGRU, SpatialDropout2D };
+
+type Registrable = tf.serialization.SerializableConstructor<tf.layers.Layer>;
 
 let registered = false;
 
@@ -14,5 +18,8 @@ export function registerCustomLayers(): void {
   if (registered) return;
   registered = true;
   tf.serialization.registerClass(SpatialDropout2D);
-  tf.serialization.registerClass(DilationTrainableConv2D as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
+  tf.serialization.registerClass(DilationTrainableConv2D as unknown as Registrable);
+  // Keras' GRU default (reset_after=True) and Conv1D padding='causal', which stock tfjs refuses.
+  tf.serialization.registerClass(KerasGRU as unknown as Registrable);
+  tf.serialization.registerClass(CausalConv1D as unknown as Registrable);
 }
