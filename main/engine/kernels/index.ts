@@ -16,6 +16,7 @@ import { batchMatMulWasm } from './matmul';
 import { sumWasm } from './sum';
 import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
+import { unsortedSegmentSumWasm } from './segment-sum';
 import { registerDilatedConvGradient } from './dilated-grad';
 
 type Factory = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) => KernelFunc;
@@ -30,6 +31,7 @@ export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   Sum: sumWasm as unknown as Factory,
   MaxPoolGrad: maxPoolGradWasm as unknown as Factory,
   Identity: identityWasm as unknown as Factory,
+  UnsortedSegmentSum: unsortedSegmentSumWasm as unknown as Factory,
 };
 
 let registeredOn: KernelBackend | null = null;

@@ -2,6 +2,7 @@
  * Layer classes our models need beyond stock tfjs-layers, registered for tf.models.modelFromJSON.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerBooleanGradients } from '../kernels/boolean-grads';
 import { CausalConv1D } from './causal-conv1d';
 import { DilationTrainableConv2D } from './dilated-conv2d';
 import { KerasGRU } from './keras-gru';
@@ -22,4 +23,6 @@ export function registerCustomLayers(): void {
   // Keras' GRU default (reset_after=True) and Conv1D padding='causal', which stock tfjs refuses.
   tf.serialization.registerClass(KerasGRU as unknown as Registrable);
   tf.serialization.registerClass(CausalConv1D as unknown as Registrable);
+  // Masking's mask ops have no tfjs gradient; without one nothing before a Masking layer trains.
+  registerBooleanGradients();
 }

@@ -72,7 +72,7 @@ function modelFor(kind: string, config: Record<string, unknown> = {}): ModelSpec
   return compileGraph(g);
 }
 
-const variants: [string, string, Record<string, unknown>][] = [
+const imageVariants: [string, string, Record<string, unknown>][] = [
   ...layerKinds.map((k) => [k.className, k.className, {}] as [string, string, Record<string, unknown>]),
   ...['relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'swish', 'gelu', 'linear'].map(
     (a) => [`Activation ${a}`, 'Activation', { activation: a }] as [string, string, Record<string, unknown>],
@@ -86,29 +86,95 @@ const variants: [string, string, Record<string, unknown>][] = [
   ['AveragePooling2D 3x3 stride 1', 'AveragePooling2D', { pool_size: [3, 3], strides: [1, 1] }],
 ];
 
-const randomLayers = new Set(['Dropout', 'SpatialDropout2D']);
+/**
+ * Sequence kinds (#16) get token ids: Input [T] -> Embedding(VOCAB x 4) -> [layer] -> (pooling) -> Dense(3, softmax).
+ * Row 0 starts with padding (id 0) and row 3 has one in the middle, so masks (mask_zero) matter.
+ */
+const T = 6;
+const VOCAB = 12;
+const ids = Float32Array.from([0, 0, 3, 5, 7, 11, 1, 2, 3, 4, 5, 6, 0, 9, 8, 7, 6, 5, 10, 11, 1, 0, 2, 3]);
+const sequenceKinds = new Set(['Embedding', 'Masking', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional']);
+
+function sequenceModelFor(kind: string, config: Record<string, unknown> = {}, embedding: Record<string, unknown> = {}): ModelSpec {
+  const g: Graph = { nodes: [], edges: [] };
+  const input = node(g, 'InputLayer', { batch_input_shape: [null, T] });
+  const emb = node(g, 'Embedding', { input_dim: VOCAB, output_dim: 4, ...embedding, ...(kind === 'Embedding' ? config : {}) });
+  edge(g, input, emb);
+  let last = emb;
+  if (kind !== 'Embedding') {
+    const k = node(g, kind, config);
+    edge(g, emb, k);
+    last = k;
+  }
+  const sequenceOut = kind === 'Embedding' || kind === 'Masking' || kind === 'Conv1D' || kind.endsWith('Pooling1D') && !kind.startsWith('Global') || config['return_sequences'] === true;
+  if (sequenceOut) {
+    const f = node(g, 'Flatten');
+    edge(g, last, f);
+    last = f;
+  }
+  const out = node(g, 'Dense', { units: 3, activation: 'softmax' });
+  edge(g, last, out);
+  return compileGraph(g);
+}
+
+const sequenceVariants: [string, string, Record<string, unknown>][] = [
+  ['Conv1D causal, dilation 2, relu', 'Conv1D', { filters: 3, kernel_size: [3], padding: 'causal', dilation_rate: [2], activation: 'relu' }],
+  ['Conv1D same, stride 2', 'Conv1D', { filters: 3, kernel_size: [3], padding: 'same', strides: [2] }],
+  ['Conv1D valid, dilation 2', 'Conv1D', { filters: 2, kernel_size: [2], dilation_rate: [2] }],
+  ['MaxPooling1D 3 stride 1 same', 'MaxPooling1D', { pool_size: [3], strides: [1], padding: 'same' }],
+  ['AveragePooling1D 3 stride 2 same', 'AveragePooling1D', { pool_size: [3], strides: [2], padding: 'same' }],
+  ['LSTM every step', 'LSTM', { units: 5, return_sequences: true }],
+  ['GRU reset_after=false', 'GRU', { units: 5, reset_after: false }],
+  ['GRU no bias', 'GRU', { units: 4, use_bias: false }],
+  ['SimpleRNN relu', 'SimpleRNN', { units: 5, activation: 'relu' }],
+  ['Bidirectional GRU sum', 'Bidirectional', { layer: 'GRU', units: 4, merge_mode: 'sum' }],
+  ['Bidirectional SimpleRNN ave, every step', 'Bidirectional', { layer: 'SimpleRNN', units: 3, merge_mode: 'ave', return_sequences: true }],
+  ['Bidirectional LSTM mul', 'Bidirectional', { layer: 'LSTM', units: 3, merge_mode: 'mul' }],
+  ['LSTM with dropout and recurrent dropout', 'LSTM', { units: 4, dropout: 0.3, recurrent_dropout: 0.3 }],
+];
+
+/** Embedding mask_zero before these: padded steps must be skipped the same way on both backends. */
+const maskedVariants: [string, string, Record<string, unknown>][] = [
+  ['LSTM after a mask_zero Embedding', 'LSTM', { units: 5 }],
+  ['GRU after a mask_zero Embedding', 'GRU', { units: 5 }],
+  ['Bidirectional LSTM after a mask_zero Embedding', 'Bidirectional', { units: 3 }],
+  ['GlobalAveragePooling1D after a mask_zero Embedding', 'GlobalAveragePooling1D', {}],
+];
+
+function specFor(title: string, kind: string, config: Record<string, unknown>): ModelSpec {
+  if (maskedVariants.some(([t]) => t === title)) return sequenceModelFor(kind, config, { mask_zero: true });
+  return sequenceKinds.has(kind) ? sequenceModelFor(kind, config) : modelFor(kind, config);
+}
+
+const randomLayers = new Set(['Dropout', 'SpatialDropout2D', 'LSTM with dropout and recurrent dropout']);
 /**
  * tfjs' cpu backend computes ResizeNearestNeighborGrad wrongly for batched multi-channel inputs (see kernels.test.ts,
  * which checks wasm against the hand-computed block sums instead), so cpu is no reference for UpSampling2D.
  */
 const cpuIsWrong = new Set(['UpSampling2D']);
+const variants = [...imageVariants, ...sequenceVariants, ...maskedVariants];
 const x = randomArray(4 * INPUT[0] * INPUT[1] * INPUT[2], 42).map((v) => v * 2);
+
+/** The batch a variant's model takes: an image batch, or token ids for the sequence kinds. */
+function inputFor(kind: string): tf.Tensor {
+  return sequenceKinds.has(kind) ? tf.tensor(ids, [4, T]) : tf.tensor(x, [4, ...INPUT]);
+}
 const yOneHot = new Float32Array(4 * 3);
 [0, 2, 1, 2].forEach((c, i) => (yOneHot[i * 3 + c] = 1));
 const lossWeights = randomArray(4 * 3, 43);
 
-async function gradients(backend: string, spec: ModelSpec): Promise<Map<string, Float32Array>> {
+async function gradients(backend: string, spec: ModelSpec, kind: string): Promise<Map<string, Float32Array>> {
   await tf.setBackend(backend);
   const model = await buildModel(spec, { seed: 7 });
   const { grads } = tf.variableGrads(() => {
-    const out = model.apply(tf.tensor(x, [4, ...INPUT]), { training: true }) as tf.Tensor;
+    const out = model.apply(inputFor(kind), { training: true }) as tf.Tensor;
     return out.mul(tf.tensor(lossWeights, [4, 3])).sum() as tf.Scalar;
   });
-  // Variable names get a per-build suffix (bias_1, bias_2); the layer order identifies them.
+  // Variable names get a per-build suffix (bias_1, bias_2; Bidirectional's forward_gru_GRU3); the order identifies them.
   const res = new Map<string, Float32Array>();
   model.trainableWeights.forEach((w, i) => {
     const g = grads[w.name];
-    if (g) res.set(`${i} ${w.originalName}`, g.dataSync() as Float32Array);
+    if (g) res.set(`${i} ${w.originalName.replace(/\d+/g, '')}`, g.dataSync() as Float32Array);
   });
   tf.dispose(grads);
   model.dispose();
@@ -125,10 +191,10 @@ describe('every catalog layer kind on wasm', () => {
 
   it.each(variants)('%s trains one step on wasm', async (_title, kind, config) => {
     await tf.setBackend('wasm');
-    const model = await buildModel(modelFor(kind, config), { seed: 3 });
+    const model = await buildModel(specFor(_title, kind, config), { seed: 3 });
     compileModel(model, { optimizer: { name: 'sgd', learning_rate: 0.1 } });
     const before = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
-    const h = await model.fit(tf.tensor(x, [4, ...INPUT]), tf.tensor(yOneHot, [4, 3]), { epochs: 1, batchSize: 4, verbose: 0 });
+    const h = await model.fit(inputFor(kind), tf.tensor(yOneHot, [4, 3]), { epochs: 1, batchSize: 4, verbose: 0 });
     const loss = h.history.loss?.[0] as number;
     expect(Number.isFinite(loss)).toBe(true);
     const after = model.getWeights().map((w) => w.dataSync() as Float32Array);
@@ -137,10 +203,10 @@ describe('every catalog layer kind on wasm', () => {
     model.dispose();
   });
 
-  it.each(variants.filter(([, kind]) => !randomLayers.has(kind) && !cpuIsWrong.has(kind)))('%s: whole-model gradients on wasm equal cpu', async (_title, kind, config) => {
-    const spec = modelFor(kind, config);
-    const got = await gradients('wasm', spec);
-    const want = await gradients('cpu', spec);
+  it.each(variants.filter(([title, kind]) => !randomLayers.has(kind) && !randomLayers.has(title) && !cpuIsWrong.has(kind)))('%s: whole-model gradients on wasm equal cpu', async (title, kind, config) => {
+    const spec = specFor(title, kind, config);
+    const got = await gradients('wasm', spec, kind);
+    const want = await gradients('cpu', spec, kind);
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     for (const [name, g] of want) expect(relError(got.get(name)!, g), name).toBeLessThan(1e-4);
   });
