@@ -62,7 +62,12 @@ function modelFor(kind: string, config: Record<string, unknown> = {}): ModelSpec
     edge(g, conv, k);
     last = k;
   }
-  if (flat) {
+  return finish(g, last, flat);
+}
+
+/** (Flatten ->) Dense(3, softmax), then the model JSON. */
+function finish(g: Graph, last: GraphNode, flatten: boolean): ModelSpec {
+  if (flatten) {
     const f = node(g, 'Flatten');
     edge(g, last, f);
     last = f;
@@ -106,15 +111,9 @@ function sequenceModelFor(kind: string, config: Record<string, unknown> = {}, em
     edge(g, emb, k);
     last = k;
   }
-  const sequenceOut = kind === 'Embedding' || kind === 'Masking' || kind === 'Conv1D' || kind.endsWith('Pooling1D') && !kind.startsWith('Global') || config['return_sequences'] === true;
-  if (sequenceOut) {
-    const f = node(g, 'Flatten');
-    edge(g, last, f);
-    last = f;
-  }
-  const out = node(g, 'Dense', { units: 3, activation: 'softmax' });
-  edge(g, last, out);
-  return compileGraph(g);
+  const sequenceOut =
+    ['Embedding', 'Masking', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D'].includes(kind) || config['return_sequences'] === true;
+  return finish(g, last, sequenceOut);
 }
 
 const sequenceVariants: [string, string, Record<string, unknown>][] = [
