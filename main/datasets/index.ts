@@ -12,11 +12,14 @@ import { DatasetError, FormatError } from './errors';
 import { gunzipIfNeededAsync, parseIdx } from './idx';
 import { obtainFile, type SourceOptions } from './store';
 import type { LoadedDataset, LoadedSplit } from './types';
+import { loadKerasTextSplits, type TextLoadOptions } from './keras-text-catalog';
 
 export interface LoadOptions extends SourceOptions {
   /** Keep only the first N training / test samples (views into the loaded arrays, no copy). */
   limitTrain?: number;
   limitTest?: number;
+  /** Text datasets (imdb, reuters): Keras' load_data options and the padded length (default: the catalog's). */
+  text?: TextLoadOptions;
 }
 
 function limit(split: LoadedSplit, n: number | undefined): LoadedSplit {
@@ -58,7 +61,9 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
   const layout = entry.layout;
   let train: LoadedSplit;
   let test: LoadedSplit;
-  if (layout.kind === 'idx') {
+  if (layout.kind === 'keras-text') {
+    [train, test] = await loadKerasTextSplits(entry, layout, opts);
+  } else if (layout.kind === 'idx') {
     [train, test] = await Promise.all([
       loadIdxSplit(entry, layout.train.images, layout.train.labels, opts),
       loadIdxSplit(entry, layout.test.images, layout.test.labels, opts),
@@ -122,6 +127,9 @@ export type { ImageImportOptions, ImageRowsOptions, NpzImportOptions } from './c
 export { parseNpy, parseNpz, readNpy, readNpz } from './npy';
 export type { NpyArray } from './npy';
 export { parseCifarRecords, readTarGzMembers } from './cifar';
+export { imdbLoadData, loadKerasText, padSequences, parseTextNpz, reutersLoadData } from './keras-text';
+export type { KerasTextOptions, KerasTextSplits } from './keras-text';
+export type { TextLoadOptions } from './keras-text-catalog';
 export {
   applyNormaliser, batches, batchShapeFor, fitNormaliser, normaliseSplit, oneHot, validationSplit,
 } from './preprocess';
