@@ -212,7 +212,8 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
       spec,
       config,
       ...(args.dataDir ? { data: { dataDir: args.dataDir } } : {}),
-      ...(args.backend ? { backend: args.backend } : {}),
+      // --backend wins over LAYERLAB_BACKEND, as in the app.
+      ...(args.backend || process.env.LAYERLAB_BACKEND ? { backend: (args.backend || process.env.LAYERLAB_BACKEND)! } : {}),
       // A resumed run keeps writing to its own checkpoint, so --resume works again after another stop.
       checkpointDir: resumeFrom ?? join(root, runId),
       ...(resumeFrom ? { resumeFrom } : {}),
@@ -258,7 +259,7 @@ Options (flags override --config, which overrides the project's config):
   --limit-train N        train on the first N training samples (quick experiments)
   --limit-test N         validate on the first N test samples
   --seed S               seed for weight initialisation and shuffling
-  --backend NAME         tfjs-node-gpu | tfjs-node | wasm | cpu (default: the best that loads)
+  --backend NAME         tfjs-node-gpu | webgpu | tfjs-node | wasm | cpu (default: the best that loads)
   --data-dir DIR         read the dataset's files from DIR (a mirror folder, e.g. ../shared/datasets/mnist)
   --checkpoint-dir DIR   where each epoch's checkpoint goes (DIR/<run id>)
   --resume RUN|DIR       continue a stopped run from its last checkpoint

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { handleApiMessage } from '../service/handle';
 import { createBackendService, type LocalBackendService } from '../service/service';
 import { resolveStatic } from '../server/static-files';
-import { formatGpuReport, gpuReport } from '../system/gpu';
+import { formatGpuSetup, gpuSetup } from '../system/gpu-setup';
 import { addRecentProject, loadAppState, saveAppState, type AppState } from './app-state';
 import { DesktopRequestSchema } from './desktop-contract';
 import { API_CHANNEL, DESKTOP_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL, type MenuMessage } from './ipc-channels';
@@ -206,8 +206,9 @@ export function startDesktopApp(options: DesktopAppOptions): void {
         win?.close();
         return;
       case 'help.gpu': {
-        const report = gpuReport();
-        await dialog.showMessageBox({ type: report.ready ? 'info' : 'warning', message: 'GPU setup', detail: formatGpuReport(report) });
+        // The CUDA report next to the WebGPU adapters (vendor, architecture, device, driver, software or not, limits).
+        const setup = await gpuSetup();
+        await dialog.showMessageBox({ type: setup.anyGpuReady ? 'info' : 'warning', message: 'GPU setup', detail: formatGpuSetup(setup) });
         return;
       }
       default:
@@ -272,7 +273,7 @@ export function startDesktopApp(options: DesktopAppOptions): void {
         await shell.openExternal(request.url);
         return null;
       case 'gpuReport':
-        return gpuReport();
+        return gpuSetup();
     }
   }
 }

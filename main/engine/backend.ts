@@ -1,5 +1,6 @@
 /**
- * Chooses the TensorFlow.js backend, best first: tfjs-node-gpu (CUDA) -> tfjs-node (native CPU) -> wasm -> cpu.
+ * Chooses the TensorFlow.js backend, best first: tfjs-node-gpu (CUDA) -> webgpu (any GPU, webgpu.ts) -> tfjs-node
+ * (native CPU) -> wasm -> cpu.
  * The native packages are optionalDependencies whose install downloads libtensorflow, so on many machines they are
  * absent or half-installed; each is tried by really loading it, and every skipped one gets a reason a user can act on.
  */
@@ -10,9 +11,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels/index';
 import { installWasmPthreadWorkers, withLogicalCores } from './wasm-threads';
+import { activeWebgpuAdapter, adapterName, tryWebgpu, type WebgpuAdapter } from './webgpu';
 
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
-export const BACKENDS_BEST_FIRST: readonly BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export const BACKENDS_BEST_FIRST: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
 
 export interface SkipReason {
   name: BackendName;
@@ -29,11 +31,14 @@ export interface BackendChoice {
   detail?: string;
   /** wasm only: the size of XNNPACK's thread pool (1 = single-threaded build). */
   wasmThreads?: number;
+  /** webgpu only: the adapter it runs on. */
+  adapter?: WebgpuAdapter;
 }
 
 const ALIASES: Record<string, BackendName> = {
   'tfjs-node-gpu': 'tfjs-node-gpu', 'node-gpu': 'tfjs-node-gpu', gpu: 'tfjs-node-gpu', cuda: 'tfjs-node-gpu',
   'tfjs-node': 'tfjs-node', node: 'tfjs-node', tensorflow: 'tfjs-node', native: 'tfjs-node',
+  webgpu: 'webgpu', 'tfjs-backend-webgpu': 'webgpu', dawn: 'webgpu',
   wasm: 'wasm', 'tfjs-backend-wasm': 'wasm',
   cpu: 'cpu', js: 'cpu',
 };
@@ -181,11 +186,13 @@ async function tryWasm(): Promise<string | null> {
   }
 }
 
-async function tryBackend(name: BackendName): Promise<string | null> {
+async function tryBackend(name: BackendName, forced = false): Promise<string | null> {
   switch (name) {
     case 'tfjs-node-gpu':
     case 'tfjs-node':
       return tryNative(name);
+    case 'webgpu':
+      return tryWebgpu(forced, (b) => tf.setBackend(b));
     case 'wasm':
       return tryWasm();
     case 'cpu': {
@@ -198,6 +205,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 }
 
 async function describe(name: BackendName): Promise<string | undefined> {
+  const adapter = name === 'webgpu' ? activeWebgpuAdapter() : null;
+  if (adapter) return adapterName(adapter);
   if (name !== 'wasm') return undefined;
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = wasmSetup?.threads ?? 1;
@@ -205,7 +214,11 @@ async function describe(name: BackendName): Promise<string | undefined> {
   return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${note}`;
 }
 
-const threadsOf = (name: BackendName): { wasmThreads?: number } => (name === 'wasm' && wasmSetup ? { wasmThreads: wasmSetup.threads } : {});
+const threadsOf = (name: BackendName): { wasmThreads?: number; adapter?: WebgpuAdapter } => {
+  const adapter = name === 'webgpu' ? activeWebgpuAdapter() : null;
+  if (adapter) return { adapter };
+  return name === 'wasm' && wasmSetup ? { wasmThreads: wasmSetup.threads } : {};
+};
 
 /**
  * Activates the best available backend, or `force` (any spelling parseBackendName accepts).
@@ -215,7 +228,7 @@ export async function selectBackend(options: { force?: string; candidates?: read
   const reasons: SkipReason[] = [];
   if (options.force) {
     const name = parseBackendName(options.force);
-    const why = await tryBackend(name);
+    const why = await tryBackend(name, true);
     if (why) throw new Error(`backend '${name}' is not available: ${why}`);
     return { backend: name, tfBackend: tf.getBackend(), reasons, detail: await describe(name), ...threadsOf(name) };
   }

@@ -50,12 +50,20 @@ function readAppVersion(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
+/** One line per WebGPU adapter Dawn offers, for the engine panel (Help > GPU setup in the browser shows it). */
+async function webgpuAdapterNotes(): Promise<string[]> {
+  const { adapterName, probeWebgpu } = await import('../engine/webgpu');
+  const probe = await probeWebgpu();
+  return probe.adapters.map((a) => `WebGPU adapter: ${adapterName(a)}`);
+}
+
 async function defaultEngineInfo(): Promise<EngineInfo> {
   const { selectBackend } = await import('../engine/backend');
   const choice = await selectBackend({ force: process.env.LAYERLAB_BACKEND });
   const gpuNotes = choice.reasons
-    .filter((r) => r.name === 'tfjs-node-gpu')
+    .filter((r) => r.name === 'tfjs-node-gpu' || r.name === 'webgpu')
     .map((r) => `GPU training is off: ${r.reason}`);
+  gpuNotes.push(...(await webgpuAdapterNotes()));
   return {
     backend: choice.backend + (choice.detail ? ` (${choice.detail})` : ''),
     skipped: choice.reasons.map((r) => ({ backend: r.name, reason: r.reason })),

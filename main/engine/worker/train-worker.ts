@@ -17,7 +17,7 @@ const control = new TrainingControl();
 let started = false;
 let loaded: LoadedModel | undefined;
 
-function predict(requestId: number, pixels: number[]): void {
+async function predict(requestId: number, pixels: number[]): Promise<void> {
   if (!loaded) return post({ type: 'request-error', requestId, message: 'the model is not built yet: wait until training has started' });
   const { model, inputShape, normaliser } = loaded;
   const want = inputShape.reduce((a, b) => a * b, 1);
@@ -29,7 +29,8 @@ function predict(requestId: number, pixels: number[]): void {
     });
   }
   const out = tf.tidy(() => model.predict(tf.tensor(normaliseInput(pixels, normaliser), [1, ...inputShape])) as tf.Tensor);
-  const probabilities = Array.from(out.dataSync());
+  // Asynchronous: the webgpu backend has no synchronous read in Node (tfjs reads it back through an OffscreenCanvas).
+  const probabilities = Array.from(await out.data());
   out.dispose();
   post({ type: 'prediction', requestId, probabilities });
 }
@@ -81,7 +82,9 @@ port.on('message', (message: ToWorker) => {
       post({ type: 'state', state: 'running' });
       break;
     case 'predict':
-      predict(message.requestId, message.pixels);
+      predict(message.requestId, message.pixels).catch((err: unknown) => {
+        post({ type: 'request-error', requestId: message.requestId, message: err instanceof Error ? err.message : String(err) });
+      });
       break;
     case 'weights':
     case 'artifacts':
