@@ -82,6 +82,7 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
     train: limit(train, opts.limitTrain),
     test: limit(test, opts.limitTest),
     classNames: [...entry.classNames],
+    ...(layout.kind === 'keras-text' ? { raw: true } : {}),
   };
 }
 

@@ -117,6 +117,7 @@ export function buildTextDataset(name: string, train: TextSplit, test: TextSplit
     ...(test ? { test: split(test, 'test') } : {}),
     classNames,
     task: 'classification',
+    raw: true,
     vectorization,
   };
 }

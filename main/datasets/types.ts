@@ -22,4 +22,6 @@ export interface LoadedDataset {
   task?: 'classification' | 'regression';
   /** Column names of tabular (CSV) features, in sample order. */
   featureNames?: string[];
+  /** Token ids (an Embedding's input) or multi-hot words: fed as they are, never scaled or standardised. */
+  raw?: boolean;
 }

@@ -219,7 +219,7 @@ test('the residual network template lays out top-down with its merges', async ({
     expect(desc.y + desc.height).toBeLessThanOrEqual(a.y + a.height + 0.5);
     expect(b.y).toBeGreaterThanOrEqual(a.y + a.height - 0.5);
   }
-  await page.locator('[data-testid^=template-]').last().click();
+  await page.getByTestId('template-resnet-cifar').click();
   await expect(page.locator('[data-kind=Add]').first()).toBeVisible();
   await expect(page.getByTestId('node-error')).toHaveCount(0);
   await page.keyboard.press('l');

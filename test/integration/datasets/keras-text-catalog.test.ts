@@ -51,6 +51,7 @@ describe('imdb and reuters in the catalog', () => {
     expect(rows).toEqual(expected['imdb default padded to 12']);
     expect(Array.from(d.train.y)).toEqual(want.y_train);
     expect(d.classNames).toEqual(['negative', 'positive']);
+    expect(d.raw).toBe(true);
   });
 
   it("uses the catalog's defaults (10,000 words, length 200) and refuses a bad length or a corrupt copy", async () => {

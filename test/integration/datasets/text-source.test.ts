@@ -17,6 +17,7 @@ describe('text from a CSV: debian-package-sections (real one-line descriptions, 
     expect([d.train.count, d.test!.count]).toEqual([6566, 1637]);
     expect(d.classNames).toEqual(['admin', 'games', 'graphics', 'mail', 'net', 'science', 'sound', 'text']);
     expect(d.train.sampleShape).toEqual([16]);
+    expect(d.raw).toBe(true);
     expect(d.vectorization.vocabulary).toHaveLength(2000);
     // The most frequent words of package descriptions, and the first sample back as words.
     expect(d.vectorization.vocabulary.slice(2, 5)).toEqual(expect.arrayContaining(['for']));

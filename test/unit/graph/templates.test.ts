@@ -7,6 +7,7 @@ describe('workshop templates', () => {
   it('has the workshop models, with unique ids', () => {
     expect(templates.map((t) => t.id)).toEqual([
       'mlp-64', 'mlp-512', 'mlp-deep', 'cnn-first', 'cnn-scaled', 'cnn-dropout', 'cnn-batchnorm', 'resnet-cifar',
+      'imdb-embedding-pool', 'imdb-lstm', 'reuters-mlp', 'reuters-conv1d',
     ]);
   });
 
@@ -23,6 +24,11 @@ describe('workshop templates', () => {
     ['mlp-64', 55_050],
     ['mlp-512', 669_706],
     ['cnn-dropout', 1_199_882],
+    // The counts Keras prints for these models (text classification tutorial; Deep Learning with Python, ch. 3/6).
+    ['imdb-embedding-pool', 160_289],
+    ['imdb-lstm', 328_353],
+    ['reuters-mlp', 647_214],
+    ['reuters-conv1d', 10000 * 64 + (5 * 64 * 64 + 64) * 2 + 64 * 46 + 46],
   ] as const)('%s has %i parameters', (id, total) => {
     expect(analyzeGraph(getTemplate(id)!.graph).totals.total).toBe(total);
   });
