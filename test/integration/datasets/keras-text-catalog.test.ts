@@ -54,6 +54,14 @@ describe('imdb and reuters in the catalog', () => {
     expect(d.raw).toBe(true);
   });
 
+  it('gives multi-hot vectors of num_words (reuters-mlp input) on request', async () => {
+    const d = await loadCatalogEntry(entry, { mirror: join(tmp.dir, 'mirror'), cacheDir: join(tmp.dir, 'cache'), offline: true, text: { multiHot: true, num_words: 50 } });
+    const want = expected['imdb default'] as { x_train: number[][] };
+    expect(d.train.sampleShape).toEqual([50]);
+    const row0 = Array.from(d.train.x.subarray(0, 50));
+    expect(row0.flatMap((v, id) => (v === 1 ? [id] : []))).toEqual([...new Set(want.x_train[0]!.map((w) => (w < 50 ? w : 2)))].sort((a, b) => a - b));
+  });
+
   it("uses the catalog's defaults (10,000 words, length 200) and refuses a bad length or a corrupt copy", async () => {
     const d = await loadCatalogEntry(entry, { mirror: join(tmp.dir, 'mirror'), cacheDir: join(tmp.dir, 'cache'), offline: true });
     expect(d.train.sampleShape).toEqual([200]);
