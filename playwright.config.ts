@@ -6,7 +6,7 @@ import { defineConfig } from '@playwright/test';
  */
 // LAYERLAB_E2E_PORT lets several checkouts run their e2e suites side by side.
 const PORT = Number(process.env.LAYERLAB_E2E_PORT ?? 4319);
-const TOKEN = 'e2e-token';
+const TOKEN = 'e2e-token-0123456789';
 
 export default defineConfig({
   testDir: 'test/e2e',

@@ -4,6 +4,7 @@
  * (tfjs-node-gpu and webgpu each own the GPU; a failed native load must not spoil the others).
  *
  *   node --import tsx bench/gpu-speed.ts --backend webgpu --model cnn|resnet [--samples N] [--batch B] [--seconds S]
+ *   node --import tsx bench/gpu-speed.ts --probe      (the GPU setup report: WebGPU adapters and CUDA)
  *
  * cnn = the workshop CNN on MNIST (real images from BENCH_DATA_DIR or ../shared/datasets/mnist when present, else
  * random pixels: speed does not depend on the values); resnet = the resnet-cifar template on random 32x32x3 images.
@@ -14,15 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../main/engine/backend';
-import { loadData, toTensors } from '../main/engine/data';
+import { readIdxFile } from '../main/datasets/idx';
 import { buildModel, compileModel, specFromJson } from '../main/engine/model';
+import { formatGpuSetup, gpuSetup } from '../main/system/gpu-setup';
 import { compileGraph } from '../shared/graph/index';
 import { getTemplate } from '../shared/templates/index';
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+// BENCH_REPO: the checkout, when this runs as the bench/gpu-kit bundle (gpu-check.sh sets it).
+const repoRoot = process.env.BENCH_REPO ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
-    backend: { type: 'string' }, model: { type: 'string', default: 'cnn' },
+    backend: { type: 'string' }, model: { type: 'string', default: 'cnn' }, probe: { type: 'boolean', default: false },
     samples: { type: 'string', default: '512' }, batch: { type: 'string', default: '32' }, seconds: { type: 'string', default: '20' },
   },
 });
@@ -42,10 +45,21 @@ function randomData(shape: number[]): { x: tf.Tensor; y: tf.Tensor } {
 async function data(model: 'cnn' | 'resnet'): Promise<{ x: tf.Tensor; y: tf.Tensor; source: string }> {
   const mnist = process.env.BENCH_DATA_DIR ?? resolve(repoRoot, '../shared/datasets/mnist');
   if (model === 'cnn' && existsSync(resolve(mnist, 'train-images-idx3-ubyte.gz'))) {
-    const d = await loadData({ dataset: 'mnist', dataDir: mnist, limitTrain: samples, limitTest: 1 });
-    return { ...toTensors(d.train, [28, 28, 1], 10), source: 'MNIST' };
+    // The IDX reader alone: the dataset manager would pull in sharp, whose native binary the kit does not carry.
+    const images = await readIdxFile(resolve(mnist, 'train-images-idx3-ubyte.gz'));
+    const labels = await readIdxFile(resolve(mnist, 'train-labels-idx1-ubyte.gz'));
+    const n = Math.min(samples, labels.dims[0]!);
+    const x = tf.tidy(() => tf.tensor4d(Float32Array.from(images.data.subarray(0, n * 784)), [n, 28, 28, 1]).div(255));
+    const y = tf.oneHot(tf.tensor1d(Int32Array.from(labels.data.subarray(0, n)), 'int32'), 10).toFloat();
+    return { x, y, source: 'MNIST' };
   }
   return { ...randomData(model === 'cnn' ? [28, 28, 1] : [32, 32, 3]), source: 'random pixels' };
+}
+
+if (values.probe) {
+  // What `layerlab gpu` prints: the WebGPU adapters next to the CUDA report.
+  process.stdout.write(`${formatGpuSetup(await gpuSetup())}\n`);
+  process.exit(0);
 }
 
 const modelName = values.model === 'resnet' ? 'resnet' : 'cnn';

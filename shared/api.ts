@@ -220,7 +220,8 @@ export const apiMethods = {
     'Save a project to its file',
   ),
   'projects.saveAs': method<{ path: string }>()(
-    z.strictObject({ path: Path, project: ProjectDoc }),
+    /** force: replace an existing file that is not a Layerlab project (refused with 'conflict' otherwise: the window asks first). */
+    z.strictObject({ path: Path, project: ProjectDoc, force: z.boolean().optional() }),
     'Save a project under a new path',
   ),
   'projects.listRecent': method<{ recent: RecentProject[] }>()(Empty, 'Recently opened projects'),

@@ -10,16 +10,19 @@ export interface Rng {
   int(n: number): number;
 }
 
+/** One step of mulberry32 on a state word kept by the caller (so it can be saved and restored). */
+export function mulberry32Step(state: { a: number }): number {
+  state.a = (state.a + 0x6d2b79f5) >>> 0;
+  let t = state.a;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 /** mulberry32: tiny, fast and good enough for data order and test inputs; not for cryptography. Uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const state = { a: seed >>> 0 };
+  return () => mulberry32Step(state);
 }
 
 export function createRng(seed: number): Rng {

@@ -3,6 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createBackendService } from '../service/service';
+import { removeStaleTempsIn } from '../projects/atomic-file';
+import { installProcessGuard } from '../server/process-guard';
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from '../server/server';
 import type { Command } from './types';
 
@@ -13,13 +15,15 @@ Remote GPU machine: run it there on loopback and tunnel, e.g. ssh -L 8765:127.0.
 
   --port P              port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host H              address to listen on (default ${DEFAULT_HOST}; anything else is reachable by others: a warning is printed)
-  --token T             access token (default: a random one each start; at least 8 characters)
+  --token T             access token (default: a random one each start; at least 16 characters)
   --renderer DIR        the built renderer (default out/renderer, from npm run build:renderer)
   --checkpoint-dir DIR  where runs write their per-epoch checkpoints (default <cache>/checkpoints)
   --dataset-mirror DIR  a folder with one sub-folder per dataset, tried before downloading
   --root DIR            only let clients open, save and export inside DIR (repeatable; default: anywhere the
                         user running the server may write). Use it on a shared machine.
 `;
+
+export const MIN_TOKEN_LENGTH = 16;
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -46,9 +50,16 @@ export const serveCommand: Command = {
     }
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer in 0..65535. Received: ${values.port}`);
-    if (values.token !== undefined && values.token.length < 8) throw new Error('--token must be at least 8 characters: a short token is easy to guess');
+    if (values.token !== undefined && values.token.length < MIN_TOKEN_LENGTH) {
+      throw new Error(`--token must be at least ${MIN_TOKEN_LENGTH} characters (got ${values.token.length}): a short token is easy to guess. Leave --token out to get a random one.`);
+    }
     for (const r of values.root ?? []) {
       if (!existsSync(r) || !statSync(r).isDirectory()) throw new Error(`--root ${r} is not a folder: create it or name an existing folder`);
+    }
+    // Saves killed mid-write (a crash, a power cut) leave full-size temps beside the projects: remove the dead ones.
+    for (const dir of values.root?.length ? values.root : [process.cwd()]) {
+      const removed = await removeStaleTempsIn(resolve(dir));
+      if (removed.length) process.stderr.write(`Removed ${removed.length} unfinished save(s) of killed processes in ${resolve(dir)}: ${removed.join(', ')}\n`);
     }
     const service = createBackendService({
       checkpointDir: values['checkpoint-dir'] ? resolve(values['checkpoint-dir']) : undefined,
@@ -67,13 +78,17 @@ export const serveCommand: Command = {
       if (err.code === 'EADDRNOTAVAIL') throw new Error(`${values.host} is not an address of this machine: use 127.0.0.1 or one of its interfaces`);
       throw err;
     });
+    const removeGuard = installProcessGuard((line) => process.stderr.write(`${line}\n`));
     process.stdout.write(`Layerlab at ${server.url}\n`);
     if (values.root?.length) process.stdout.write(`Clients may only use files inside: ${values.root.map((r) => resolve(r)).join(', ')}\n`);
     await new Promise<void>((done) => {
       const shutdown = () => {
         process.off('SIGINT', shutdown);
         process.off('SIGTERM', shutdown);
-        void server.close().then(() => service.close()).then(done);
+        void server.close().then(() => service.close()).then(() => {
+          removeGuard();
+          done();
+        });
       };
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);

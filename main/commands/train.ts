@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MEMORY_BUDGET_ENV, parseMemoryAmount } from '../engine/memory-budget';
 import cliProgress from 'cli-progress';
 import { compileGraph } from '../../shared/graph/index';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
@@ -37,6 +38,8 @@ export interface TrainArgs {
   dataDir?: string;
   checkpointDir?: string;
   resume?: string;
+  /** --memory-budget, checked; applied through LAYERLAB_MEMORY_BUDGET, which the training worker reads. */
+  memoryBudget?: string;
   /** Flag values that override the config. */
   overrides: {
     dataset?: string;
@@ -67,10 +70,27 @@ function nonNegative(name: string, v: string | undefined): number | undefined {
 
 const isProject = (file: string) => /\.layerlab$/i.test(file);
 
+/**
+ * `--epochs -1` as `--epochs=-1`: node's parseArgs refuses a value starting with '-' as "ambiguous", a message about
+ * its own syntax; joined, the value reaches our check, which states the rule (a positive integer).
+ */
+export function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (/^--[a-z][a-z-]*$/.test(arg) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /** Parses the argv tail of `layerlab train`; checks what can be checked without reading files. */
 export function parseTrainArgs(argv: string[]): TrainArgs {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     allowPositionals: true,
     strict: true,
     options: {
@@ -88,9 +108,11 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       seed: { type: 'string' },
       'checkpoint-dir': { type: 'string' },
       resume: { type: 'string' },
+      'memory-budget': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
+  if (values['memory-budget'] !== undefined) parseMemoryAmount(values['memory-budget']);
   if (positionals.length !== 1) throw new Error(`expected one model file or project; usage: layerlab ${USAGE}`);
   const file = positionals[0]!;
   const hasConfig = values.config !== undefined || isProject(file);
@@ -123,6 +145,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values['checkpoint-dir'] !== undefined ? { checkpointDir: values['checkpoint-dir'] } : {}),
     ...(values.resume !== undefined ? { resume: values.resume } : {}),
+    ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
     overrides,
   };
 }
@@ -263,12 +286,15 @@ Options (flags override --config, which overrides the project's config):
   --data-dir DIR         read the dataset's files from DIR (a mirror folder, e.g. ../shared/datasets/mnist)
   --checkpoint-dir DIR   where each epoch's checkpoint goes (DIR/<run id>)
   --resume RUN|DIR       continue a stopped run from its last checkpoint
+  --memory-budget SIZE   refuse models estimated to need more (e.g. 6G, 40%; default half the memory, 2G on wasm;
+                         also LAYERLAB_MEMORY_BUDGET)
   --json                 one JSON object per epoch on stdout; progress goes to stderr
 
 Example:
   layerlab train model.json --dataset mnist --epochs 2 --limit-train 2000 --optimizer sgd --learning-rate 0.01 --momentum 0.9`,
   async run(argv) {
     const args = parseTrainArgs(argv);
+    if (args.memoryBudget !== undefined) process.env[MEMORY_BUDGET_ENV] = args.memoryBudget;
     const { request, graph, name, project } = await prepareRun(args);
     const { config } = request;
     // The CLI shows metrics, warnings and the confusion matrix, not pictures: skip the telemetry nobody sees.
@@ -357,11 +383,12 @@ Example:
       if (end.type === 'error') throw new Error(end.message);
       if (confusion) info(formatConfusion(confusion, classNames));
       if (end.stopped) info(`stopped after ${end.epochsCompleted} of ${epochs} epochs`);
+      if (end.status === 'early-stopped') info(`early stopping ended the run after ${end.epochsCompleted} of ${epochs} epochs`);
       if (project) {
         const weights = await handle.artifacts();
         const runId = await storeRunInProject(project, {
           name: `${name}: ${config.optimizer.name} lr=${config.optimizer.learning_rate}`,
-          status: end.stopped ? 'stopped' : 'completed',
+          status: end.status,
           config: config as unknown as Record<string, unknown>,
           graph,
           history: end.history,

@@ -80,13 +80,14 @@ export function explainLoadError(name: BackendName, err: unknown): string {
  * LAYERLAB_WASM_DIR overrides everything.
  */
 export function resolveWasmDir(
-  resolvedEntry: string = requireHere.resolve('@tensorflow/tfjs-backend-wasm'),
+  resolvedEntry?: string,
   env: Record<string, string | undefined> = process.env,
   exists: (p: string) => boolean = existsSync,
 ): string {
   const withSep = (p: string) => (p.endsWith(path.sep) || p.endsWith('/') ? p : p + path.sep);
+  // Before resolving the package: a self-contained bundle (bench/gpu-kit) has no node_modules to resolve it in.
   if (env.LAYERLAB_WASM_DIR) return withSep(env.LAYERLAB_WASM_DIR);
-  let dir = path.dirname(resolvedEntry);
+  let dir = path.dirname(resolvedEntry ?? requireHere.resolve('@tensorflow/tfjs-backend-wasm'));
   // The package's entry lives in dist/ (tf-backend-wasm.node.js); be robust to a deeper entry file.
   while (!exists(path.join(dir, 'tfjs-backend-wasm.wasm')) && path.basename(dir) !== 'tfjs-backend-wasm' && dir !== path.dirname(dir)) {
     dir = path.dirname(dir);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { compileGraph, importModelJson } from '../../shared/graph/index';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import { openProject } from '../projects/service';
+import { jsonSyntaxProblem } from '../../shared/json-bounds';
 import { specFromJson } from './model';
 
 export interface ModelFile {
@@ -31,7 +32,7 @@ export async function readModelFile(file: string): Promise<ModelFile> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is not valid JSON (${(err as Error).message}); expected a Keras model config or a TF.js model.json`);
+    throw new Error(`${file} is not valid JSON (${jsonSyntaxProblem(err)}); expected a Keras model config or a TF.js model.json`);
   }
   // tf.keras' to_json() output is sometimes saved double-encoded (a JSON string holding the JSON).
   if (typeof json === 'string') {

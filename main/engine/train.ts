@@ -6,7 +6,7 @@
  *
  * worker/train-worker.ts runs it in a worker thread (the normal way); tests and tools may call it directly.
  */
-import { withSeededMathRandom } from './training/seeded-random';
+import { withSeededMathRandom, type SeededRandom } from './training/seeded-random';
 import * as tf from '@tensorflow/tfjs';
 import { createFeeder, type Feeder } from '../datasets/index';
 import { augmentConfigFromSettings, type AugmentConfig } from '../datasets/augment';
@@ -15,6 +15,7 @@ import type { LoadedDataset } from '../datasets/types';
 import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
 import type { TrainingConfig } from '../../shared/training';
 import { selectBackend } from './backend';
+import { checkMemoryBudget } from './memory-budget';
 import { loadData } from './data';
 import { buildModel, modelInputShape } from './model';
 import { createTrainingCallbacks, type ResumableState, type ValidationData } from './training/callbacks';
@@ -167,10 +168,10 @@ export async function loadForInference(request: LoadRequest, emit: (e: FromWorke
  * telemetry, histograms, filters, epoch, checkpoint, and finally done; failures (NaN loss included) are thrown.
  */
 export async function runTraining(request: StartRequest, emit: (e: FromWorker) => void, hooks: RunHooks = {}): Promise<TrainingResult> {
-  return withSeededMathRandom(request.config.seed, () => train(request, emit, hooks));
+  return withSeededMathRandom(request.config.seed, (random) => train(request, emit, hooks, random));
 }
 
-async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks: RunHooks): Promise<TrainingResult> {
+async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks: RunHooks, random: SeededRandom): Promise<TrainingResult> {
   const { config } = request;
   const now = hooks.now ?? (() => performance.now());
   const start = now();
@@ -178,6 +179,8 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
   if (config.epochs < 1 || config.batch_size < 1) throw new Error(`epochs and batch_size must be positive, got ${config.epochs} and ${config.batch_size}`);
 
   const data = await backendAndData(request, emit);
+  // Before any weight is allocated: a model that cannot fit ends here with its size, not in an abort later.
+  checkMemoryBudget(request.spec, config, tf.getBackend());
   const model = await buildModel(request.spec, { seed: config.seed });
   let handedOver = false;
   try {
@@ -201,6 +204,8 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
     const feeder = feederFor(data, config, inputShape);
     const resumed: CheckpointManifest | undefined = request.resumeFrom ? await loadCheckpoint(request.resumeFrom, model) : undefined;
     const initialEpoch = resumed?.epoch ?? 0;
+    // Dropout masks of the resumed epochs continue the stream an uninterrupted run would have drawn from.
+    if (typeof resumed?.extra?.randomState === 'number') random.restore(resumed.extra.randomState);
     if (initialEpoch >= config.epochs) {
       throw new Error(`the checkpoint at ${request.resumeFrom} has already trained ${initialEpoch} epochs and the config asks for ${config.epochs}: ask for more epochs to continue`);
     }
@@ -246,7 +251,7 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
         await saveCheckpoint(request.checkpointDir, model, {
           epoch: epoch + 1,
           history: training.history,
-          extra: { runId: request.runId ?? 'run', resumable: training.resumableState() as Record<string, unknown> },
+          extra: { runId: request.runId ?? 'run', resumable: training.resumableState() as Record<string, unknown>, randomState: random.state() },
         });
         emit({ type: 'checkpoint', path: request.checkpointDir, epoch });
       },

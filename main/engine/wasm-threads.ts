@@ -18,11 +18,13 @@ const MAIN_SCRIPT_MARK = 'layerlab:wasm-main-script';
 
 /**
  * Globals the threaded factory's source refers to: it is `toString()`ed out of tfjs' rollup bundle, where fs, path,
- * perf_hooks, os, the global object and TypeScript's iteration helpers were module-level names.
+ * perf_hooks, os, the global object and TypeScript's iteration helpers were module-level names (and require is
+ * esbuild's __require once our own bundler has re-bundled it as an ES module).
  */
 const FACTORY_PRELUDE = `
 var require$$0 = require('fs'), require$$1 = require('path'), require$$3 = require('perf_hooks'), require$$4 = require('os');
 var commonjsGlobal = globalThis, _scriptDir = undefined;
+var __require = require; // esbuild's name for require() when tfjs is bundled into an ES module (bench/gpu-kit)
 var __values = function (o) { return o[Symbol.iterator](); };
 var __read = function (o, n) { var a = Array.from(o); return n === undefined ? a : a.slice(0, n); };
 var __spreadArray = function (to, from) { return to.concat(Array.prototype.slice.call(from)); };

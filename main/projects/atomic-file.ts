@@ -31,8 +31,20 @@ export function isAlive(pid: number): boolean {
 
 /** Removes temp files of earlier saves of `target` whose writer process is gone (killed mid-save). */
 export async function removeStaleTemps(target: string): Promise<string[]> {
-  const dir = dirname(target);
   const prefix = tempPrefix(target);
+  return removeStaleTempsIn(dirname(target), (name) => name.startsWith(prefix) && /^\d+\.[0-9a-z]+\.tmp$/.test(name.slice(prefix.length)));
+}
+
+/** Temps of project files only: a folder-wide sweep must never touch another program's `.x.123.tmp`. */
+const isProjectTemp = (name: string) => /^\..+\.layerlab\.\d+\.[0-9a-z]{1,8}\.tmp$/.test(name);
+
+/**
+ * Removes the temp files (`.NAME.PID.RANDOM.tmp`) in `dir` that saves killed mid-write left behind: only those whose
+ * writer PID is no longer running, so a save in progress in another process is never touched. Called at start
+ * (`layerlab serve`, opening a project), since a killed save's full-size temp would otherwise stay until the next
+ * save of that very file.
+ */
+export async function removeStaleTempsIn(dir: string, accept: (name: string) => boolean = isProjectTemp): Promise<string[]> {
   const removed: string[] = [];
   let names: string[];
   try {
@@ -41,7 +53,7 @@ export async function removeStaleTemps(target: string): Promise<string[]> {
     return removed;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /\.(\d+)\.[0-9a-z]+\.tmp$/.exec(name.slice(prefix.length - 1)) : null;
+    const m = accept(name) ? /^\..+\.(\d+)\.[0-9a-z]+\.tmp$/.exec(name) : null;
     if (!m || isAlive(Number(m[1]))) continue;
     try {
       await unlink(join(dir, name));

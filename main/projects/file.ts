@@ -16,6 +16,7 @@ import {
   tfjsModelJsonSchema,
   weightsByteLength,
 } from '../../shared/format';
+import { jsonBoundsProblem, jsonSyntaxProblem } from '../../shared/json-bounds';
 import { writeFileAtomically, type AtomicWriteOptions } from './atomic-file';
 import { ProjectFileError } from './errors';
 import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
@@ -30,14 +31,21 @@ export const runEntries = (id: string) => ({
 });
 
 /** JSON documents are small; anything larger than this in one is not a genuine project. */
-const MAX_JSON_BYTES = 256 * 2 ** 20;
+const MAX_JSON_BYTES = 64 * 2 ** 20;
+/** project.json holds the graph, settings and sweeps: the window sends at most 4 M characters of it. */
+const MAX_PROJECT_JSON_BYTES = 32 * 2 ** 20;
 
 function parseJson(reader: ZipReader, entry: string, bytes: Uint8Array): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(strFromU8(bytes));
+    value = JSON.parse(strFromU8(bytes));
   } catch (err) {
-    throw new ProjectFileError('invalid', reader.file, `${entry} is not valid JSON (${(err as Error).message}).`, { cause: err });
+    throw new ProjectFileError('invalid', reader.file, `${entry} is not valid JSON (${jsonSyntaxProblem(err)}).`, { cause: err });
   }
+  // Checked before the schemas: a value nested thousands deep would overflow zod's and JSON.stringify's stacks.
+  const problem = jsonBoundsProblem(value);
+  if (problem) throw new ProjectFileError('invalid', reader.file, `${entry} is ${problem}: it is not a genuine project document.`);
+  return value;
 }
 
 function wrapFormatError(file: string, err: unknown): never {
@@ -53,7 +61,7 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
     if (!reader.has(PROJECT_ENTRY)) {
       throw new ProjectFileError('not-a-project', path, 'is a zip archive but has no project.json: it is not a Layerlab project.');
     }
-    const raw = parseJson(reader, PROJECT_ENTRY, await reader.read(PROJECT_ENTRY, MAX_JSON_BYTES));
+    const raw = parseJson(reader, PROJECT_ENTRY, await reader.read(PROJECT_ENTRY, MAX_PROJECT_JSON_BYTES));
     let migrated;
     try {
       migrated = migrateProject(raw);
@@ -113,20 +121,20 @@ function checkLayout(reader: ZipReader): void {
   }
 }
 
-function checkWeights(file: string, runId: string, modelJson: unknown, weightData: Uint8Array): StoredWeights {
-  const entry = runEntries(runId).model;
-  let parsed;
+function parseModelJson(file: string, runId: string, modelJson: unknown) {
   try {
-    parsed = parseOrThrow(tfjsModelJsonSchema, modelJson, entry);
+    return parseOrThrow(tfjsModelJsonSchema, modelJson, runEntries(runId).model);
   } catch (err) {
     wrapFormatError(file, err);
   }
-  const specs = parsed.weightsManifest.flatMap((g) => g.weights);
-  const expected = weightsByteLength(specs);
-  if (expected !== null && expected !== weightData.length) {
-    throw new ProjectFileError('corrupt', file, `run '${runId}': weights.bin has ${weightData.length} bytes but model.json's manifest describes ${expected}.`);
+}
+
+/** Compares weights.bin's size with model.json's manifest: from the directory before decoding, after as well. */
+function checkWeightsSize(file: string, runId: string, modelJson: ReturnType<typeof parseModelJson>, size: number): void {
+  const expected = weightsByteLength(modelJson.weightsManifest.flatMap((g) => g.weights));
+  if (expected !== null && expected !== size) {
+    throw new ProjectFileError('corrupt', file, `run '${runId}': weights.bin has ${size} bytes but model.json's manifest describes ${expected}.`);
   }
-  return { modelJson: parsed, weightData };
 }
 
 /** Reads one run's weights from a project file (the only place a run's weights.bin is read). */
@@ -137,8 +145,12 @@ export async function readRunWeights(path: string, runId: string): Promise<Store
     if (!reader.has(files.model) || !reader.has(files.weights)) {
       throw new ProjectFileError('corrupt', path, `run '${runId}' has no stored weights (${files.model} / ${files.weights} missing).`);
     }
-    const modelJson = parseJson(reader, files.model, await reader.read(files.model, MAX_JSON_BYTES));
-    return checkWeights(path, runId, modelJson, await reader.read(files.weights));
+    const modelJson = parseModelJson(path, runId, parseJson(reader, files.model, await reader.read(files.model, MAX_JSON_BYTES)));
+    // Before decoding: a weights.bin that declares more than the manifest describes is never inflated.
+    checkWeightsSize(path, runId, modelJson, reader.entry(files.weights).size);
+    const weightData = await reader.read(files.weights);
+    checkWeightsSize(path, runId, modelJson, weightData.length);
+    return { modelJson, weightData };
   } finally {
     await reader.close();
   }
@@ -211,4 +223,19 @@ export async function writeProjectFile(target: string, doc: ProjectDocument, opt
     },
     options,
   );
+}
+
+/** Whether `path` is a zip with a project.json (read from the directory only: nothing is decoded). */
+export async function isProjectFile(path: string): Promise<boolean> {
+  let reader: ZipReader;
+  try {
+    reader = await ZipReader.open(path);
+  } catch {
+    return false;
+  }
+  try {
+    return reader.has(PROJECT_ENTRY);
+  } finally {
+    await reader.close();
+  }
 }

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'node:path';
 import { CURRENT_FORMAT_VERSION, parseOrThrow, tfjsModelJsonSchema, weightsByteLength, type RunJson } from '../../shared/format';
 import { importModelJson } from '../../shared/graph';
+import { jsonBoundsProblem, jsonSyntaxProblem } from '../../shared/json-bounds';
 import { defaultTrainingConfig } from '../../shared/training';
 import { APP_VERSION } from './app-version';
 import { layoutGraphLayered } from './layout';
@@ -71,8 +72,12 @@ export async function importModelFile(path: string, options: ImportOptions = {})
   try {
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message}); expected a TF.js model.json or a Keras model config.`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code) throw err;
+    // Never the parser's excerpt of the text: the path may name any file the user can read.
+    throw new Error(`${path}: not a model file (${jsonSyntaxProblem(err)}); expected a TF.js model.json or a Keras model config.`, { cause: err });
   }
+  const tooDeep = jsonBoundsProblem(json);
+  if (tooDeep) throw new Error(`${path}: not a model file (its JSON is ${tooDeep}); expected a TF.js model.json or a Keras model config.`);
   const graph = await layoutGraphLayered(importModelJson(json));
   const hasWeights = isObject(json) && Array.isArray(json.weightsManifest) && json.weightsManifest.length > 0;
   const weights = hasWeights ? await readTfjsWeights(path, json as Record<string, unknown>) : null;

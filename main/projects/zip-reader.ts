@@ -1,11 +1,13 @@
 /**
  * Random-access reader for project zips. fflate's unzip wants the whole archive in memory and decodes every entry;
  * a project can hold gigabytes of run weights, so this reads the central directory only, checks every entry name
- * and declared size before anything is decoded, and reads one entry's bytes on demand (decoded by fflate).
+ * and declared size before anything is decoded, and reads one entry's bytes on demand. Deflated entries are decoded
+ * by node:zlib on its thread pool (never blocking the event loop) and stop at their declared size.
  * The file is opened read-only: opening never modifies it.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { inflateSync } from 'fflate';
+import { promisify } from 'node:util';
+import { inflateRaw } from 'node:zlib';
 import { Crc32, crc32 } from './crc32';
 import { ProjectFileError } from './errors';
 
@@ -26,13 +28,18 @@ export interface ZipLimits {
   maxTotalSize: number;
   /** Deflate cannot exceed ~1032:1; a larger declared ratio on a big entry is a zip bomb. */
   maxRatio: number;
+  /** Largest deflated entry decoded into memory: Layerlab stores weights uncompressed, so deflated means JSON. */
+  maxInflatedSize: number;
 }
 
 export const defaultZipLimits: ZipLimits = {
   maxEntries: 100_000,
   maxTotalSize: 64 * 2 ** 30,
   maxRatio: 1100,
+  maxInflatedSize: 2 ** 30,
 };
+
+const inflateRawAsync = promisify(inflateRaw);
 
 const EOCD_SIG = 0x06054b50;
 const CDH_SIG = 0x02014b50;
@@ -55,6 +62,7 @@ export class ZipReader {
     private readonly fh: FileHandle,
     readonly fileSize: number,
     readonly entries: ReadonlyMap<string, ZipEntryInfo>,
+    private readonly limits: ZipLimits,
   ) {}
 
   static async open(file: string, limits: ZipLimits = defaultZipLimits): Promise<ZipReader> {
@@ -68,7 +76,7 @@ export class ZipReader {
     try {
       const { size } = await fh.stat();
       const entries = await readCentralDirectory(file, fh, size, limits);
-      return new ZipReader(file, fh, size, entries);
+      return new ZipReader(file, fh, size, entries, limits);
     } catch (err) {
       await fh.close();
       throw err;
@@ -111,6 +119,9 @@ export class ZipReader {
     if (e.size > maxSize) {
       throw new ProjectFileError('unsupported', this.file, `'${name}' declares ${e.size} bytes, more than the ${maxSize} allowed for it.`);
     }
+    if (e.method === 8 && e.size > this.limits.maxInflatedSize) {
+      throw new ProjectFileError('unsupported', this.file, `'${name}' declares ${e.size} compressed bytes to decode, more than the ${this.limits.maxInflatedSize} allowed.`);
+    }
     const { start, length } = await this.dataRange(name);
     const raw = await this.readAt(start, length);
     let data: Uint8Array;
@@ -118,10 +129,13 @@ export class ZipReader {
       data = raw;
     } else {
       try {
-        // A preallocated output of the declared size bounds memory whatever the stream claims to expand to.
-        data = inflateSync(raw, { out: new Uint8Array(e.size) });
+        // Decoding stops as soon as the output passes the declared size: an entry that lies about its size cannot
+        // make us inflate (and hold) more than the directory promised.
+        data = await inflateRawAsync(raw, { maxOutputLength: Math.max(1, e.size) });
       } catch (err) {
-        throw new ProjectFileError('corrupt', this.file, `'${name}' cannot be decompressed (${(err as Error).message}).`, { cause: err });
+        const tooLong = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+        const why = tooLong ? `it decompresses to more than the ${e.size} bytes its directory entry declares` : (err as Error).message;
+        throw new ProjectFileError('corrupt', this.file, `'${name}' cannot be decompressed (${why}).`, { cause: err });
       }
     }
     if (data.length !== e.size || crc32(data) !== e.crc32) {

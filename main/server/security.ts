@@ -39,19 +39,46 @@ function parseCookies(header: string | undefined): Map<string, string> {
 
 export type TokenSource = 'query' | 'header' | 'cookie';
 
-/** Which presented token is right, if any. The query wins so that a new link replaces a stale cookie. */
-export function authenticate(req: IncomingMessage, token: string, port: number): { ok: true; source: TokenSource } | { ok: false } {
+/**
+ * Which presented token is right, if any. The query wins so that a new link replaces a stale cookie.
+ * `presented`: some token was sent (a wrong one counts against the client's attempts; none at all does not).
+ */
+export function authenticate(req: IncomingMessage, token: string, port: number): { ok: true; source: TokenSource } | { ok: false; presented: boolean } {
   const url = new URL(req.url ?? '/', 'http://placeholder');
   const fromQuery = url.searchParams.get('token') ?? undefined;
-  if (fromQuery !== undefined) return tokenMatches(fromQuery, token) ? { ok: true, source: 'query' } : { ok: false };
+  if (fromQuery !== undefined) return tokenMatches(fromQuery, token) ? { ok: true, source: 'query' } : { ok: false, presented: true };
   const header = req.headers[TOKEN_HEADER];
   const fromHeader = Array.isArray(header) ? header[0] : header;
   const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
   if (fromHeader !== undefined || bearer !== undefined) {
-    return tokenMatches(fromHeader ?? bearer, token) ? { ok: true, source: 'header' } : { ok: false };
+    return tokenMatches(fromHeader ?? bearer, token) ? { ok: true, source: 'header' } : { ok: false, presented: true };
   }
   const fromCookie = parseCookies(req.headers.cookie).get(cookieName(port));
-  return tokenMatches(fromCookie, token) ? { ok: true, source: 'cookie' } : { ok: false };
+  return tokenMatches(fromCookie, token) ? { ok: true, source: 'cookie' } : { ok: false, presented: fromCookie !== undefined };
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** The host name of a Host header (`name:port`, `[v6]:port`), lower case; null when it is malformed. */
+function hostName(header: string): string | null {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(:\d{1,5})?$/i.exec(header.trim());
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/**
+ * DNS rebinding defence: a page of evil.example whose name is made to resolve to 127.0.0.1 reaches this server with
+ * `Host: evil.example`. Allowed are IP literals (no name to rebind), localhost, the address we listen on, `--host`'s
+ * name, and this machine's own name when listening beyond loopback. The port is not checked: an SSH tunnel may
+ * forward another local port.
+ */
+export function hostAllowed(req: IncomingMessage, names: readonly string[]): boolean {
+  const header = req.headers.host;
+  if (!header) return false;
+  const name = hostName(header);
+  if (name === null) return false;
+  if (IPV4.test(name) || name.startsWith('[')) return true;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  return names.some((n) => n.toLowerCase() === name);
 }
 
 /**

@@ -11,10 +11,12 @@ import type { Duplex } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_LIMITS, type ApiEventMessage } from '../../shared/api';
+import { API_LIMITS, type ApiEventMessage, type ApiResponse } from '../../shared/api';
 import { handleApiMessage } from '../service/handle';
 import type { BackendService } from '../service/types';
-import { authenticate, commonHeaders, contentSecurityPolicy, cookieName, isLoopback, originAllowed, randomToken } from './security';
+import { hostname } from 'node:os';
+import { AuthLimiter, type AuthLimits } from './auth-limiter';
+import { authenticate, commonHeaders, contentSecurityPolicy, cookieName, hostAllowed, isLoopback, originAllowed, randomToken, type TokenSource } from './security';
 import { resolveStatic } from './static-files';
 
 export const API_PATH = '/api';
@@ -33,6 +35,8 @@ export interface ServerOptions {
   token?: string;
   rendererDir?: string;
   log?: (line: string) => void;
+  /** Wrong-token attempts per client before lockouts (tests shorten them). */
+  authLimits?: AuthLimits;
 }
 
 export interface RunningServer {
@@ -46,6 +50,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+interface Refusal {
+  status: number;
+  text: string;
+  message: string;
+  retryAfterS?: number;
+}
+
 function refuse(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { ...commonHeaders(), 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(`${message}\n`);
@@ -53,6 +64,23 @@ function refuse(res: ServerResponse, status: number, message: string): void {
 
 function refuseUpgrade(socket: Duplex, status: number, text: string, message: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/**
+ * A response as JSON text. A result that cannot be serialised (too deep for JSON.stringify's stack, a BigInt)
+ * becomes an error response for that request instead of an exception that would end the process.
+ */
+export function serializeResponse(response: ApiResponse): string {
+  try {
+    return JSON.stringify(response);
+  } catch (err) {
+    const message = `internal error: the result could not be sent (${err instanceof Error ? err.message : String(err)})`;
+    return JSON.stringify({ id: response.id, error: { code: 'internal', message } });
+  }
 }
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -73,11 +101,36 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   let port = options.port ?? DEFAULT_PORT;
+  const hostNames = isLoopback(host) ? [host] : [host, hostname()];
+  const limiter = new AuthLimiter(options.authLimits);
+
+  /** Host, origin, lockout and token, in that order: why the request is refused, or where its token came from. */
+  const gate = (req: IncomingMessage): Refusal | { source: TokenSource } => {
+    if (!hostAllowed(req, hostNames)) {
+      return { status: 403, text: 'Forbidden', message: `Host header '${String(req.headers.host ?? '').slice(0, 100)}' refused: open the URL that \`layerlab serve\` printed (use --host NAME to serve under a name)` };
+    }
+    if (!originAllowed(req)) return { status: 403, text: 'Forbidden', message: 'cross-origin request refused' };
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const wait = limiter.waitMs(client);
+    if (wait > 0) {
+      const retryAfterS = Math.ceil(wait / 1000);
+      return { status: 429, text: 'Too Many Requests', message: `too many wrong tokens from ${client}: try again in ${retryAfterS} s`, retryAfterS };
+    }
+    const auth = authenticate(req, token, port);
+    if (!auth.ok) {
+      if (auth.presented) limiter.failed(client);
+      return { status: 401, text: 'Unauthorized', message: 'missing or wrong token: open the URL that `layerlab serve` printed (it ends in ?token=...)' };
+    }
+    limiter.succeeded(client);
+    return { source: auth.source };
+  };
 
   const handleHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!originAllowed(req)) return refuse(res, 403, 'cross-origin request refused');
-    const auth = authenticate(req, token, port);
-    if (!auth.ok) return refuse(res, 401, 'missing or wrong token: open the URL that `layerlab serve` printed (it ends in ?token=...)');
+    const auth = gate(req);
+    if (!('source' in auth)) {
+      if (auth.retryAfterS !== undefined) res.setHeader('Retry-After', String(auth.retryAfterS));
+      return refuse(res, auth.status, auth.message);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, `method ${req.method} not allowed`);
     const headers: Record<string, string> = { ...commonHeaders() };
     if (auth.source === 'query') {
@@ -113,8 +166,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== API_PATH) return refuseUpgrade(socket, 404, 'Not Found', `the API WebSocket is at ${API_PATH}`);
-    if (!originAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden', 'cross-origin WebSocket refused');
-    if (!authenticate(req, token, port).ok) return refuseUpgrade(socket, 401, 'Unauthorized', 'missing or wrong token');
+    const passed = gate(req);
+    if (!('source' in passed)) return refuseUpgrade(socket, passed.status, passed.text, passed.message);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -123,15 +176,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const unsubscribe = options.service.subscribe((message: ApiEventMessage) => {
       if (ws.readyState !== ws.OPEN) return;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES && message.event !== 'training.status') return;
-      ws.send(JSON.stringify(message));
+      try {
+        ws.send(JSON.stringify(message));
+      } catch (err) {
+        log(`layerlab serve: an event could not be sent (kept serving): ${describeError(err)}`);
+      }
     });
     ws.on('message', (data, isBinary) => {
       const pending = isBinary
         ? Promise.resolve({ id: null, error: { code: 'bad-message' as const, message: 'binary frames are not accepted: send the request as JSON text' } })
         : handleApiMessage(options.service, data.toString());
-      void pending.then((response) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
-      });
+      pending
+        .then((response) => {
+          if (ws.readyState === ws.OPEN) ws.send(serializeResponse(response));
+        })
+        .catch((err: unknown) => log(`layerlab serve: a request failed outside its handler (kept serving): ${describeError(err)}`));
     });
     ws.on('close', () => {
       unsubscribe();

@@ -14,6 +14,7 @@ import {
   type ApiResponse,
   type RequestId,
 } from '../../shared/api';
+import { jsonBoundsProblem } from '../../shared/json-bounds';
 import type { BackendService } from './types';
 
 function errorResponse(id: RequestId | null, error: ApiErrorBody): ApiResponse {
@@ -61,6 +62,23 @@ export async function handleApiMessage(service: BackendService, raw: unknown): P
     }
   }
   const id = salvageId(value);
+  // Before any schema: zod recurses, and a value nested a few thousand deep would overflow its stack.
+  const tooDeep = jsonBoundsProblem(value, MESSAGE_BOUNDS);
+  if (tooDeep) {
+    return errorResponse(id, { code: 'too-large', message: `message refused: ${tooDeep}. Send plainer data (layer configs and projects nest a few levels).` });
+  }
+  try {
+    return await validateAndCall(service, id, value);
+  } catch (err) {
+    // Validation is not expected to throw; if a schema ever does, the client gets an answer and the server lives on.
+    return errorResponse(id, toErrorBody(err));
+  }
+}
+
+/** Bounds of one message: its size is already capped by API_LIMITS.messageChars. */
+const MESSAGE_BOUNDS = { maxDepth: 64, maxValues: 2_000_000 };
+
+async function validateAndCall(service: BackendService, id: RequestId | null, value: unknown): Promise<ApiResponse> {
   const envelope = RequestEnvelopeSchema.safeParse(value);
   if (!envelope.success) {
     const problems = envelope.error.issues.map((i) => `${i.path.map(String).join('.') || '(message)'}: ${i.message}`);

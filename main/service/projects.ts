@@ -3,10 +3,13 @@
  * from the window, which sends only project.json, keeps the runs and their weights stored in the file.
  */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ApiError, type ProjectResult, type RecentProject } from '../../shared/api';
 import { FutureFormatError, migrateProject, ProjectFormatError } from '../../shared/format';
+import { removeStaleTemps } from '../projects/atomic-file';
 import { ProjectFileError } from '../projects/errors';
+import { isProjectFile } from '../projects/file';
 import { createProject, importModel, listRuns, openProject, saveProject, saveProjectAs } from '../projects/service';
 import type { ProjectDocument } from '../projects/types';
 
@@ -49,6 +52,19 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A client may name any path the user can read (without --root): whether a path exists, is a folder or is some
+ * other kind of file must not show, so every such failure reads the same.
+ */
+function isNotAProject(err: unknown): boolean {
+  if (err instanceof ProjectFileError) return err.code === 'unreadable' || err.code === 'not-a-zip' || err.code === 'not-a-project';
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string';
+}
+
+function cannotOpen(path: string, what: string): ApiError {
+  return new ApiError('not-found', `${path}: cannot open it: it is not ${what}, or it does not exist or cannot be read. Check the path.`);
+}
+
 export class ProjectHandlers {
   /** @param onOpen called with every project opened, e.g. to list its stored runs in the run history */
   constructor(
@@ -74,7 +90,11 @@ export class ProjectHandlers {
 
   async open(path: string): Promise<ProjectResult> {
     return guarded(async () => {
-      const { doc } = await openProject(this.resolvePath(path));
+      const target = this.resolvePath(path);
+      await removeStaleTemps(target); // of saves of this file killed mid-write; never a live writer's
+      const { doc } = await openProject(target).catch((err: unknown) => {
+        throw isNotAProject(err) ? cannotOpen(target, 'a Layerlab project file') : err;
+      });
       this.remember(doc);
       this.onOpen(doc);
       return toResult(doc);
@@ -84,12 +104,14 @@ export class ProjectHandlers {
   /**
    * Saves project.json from the window into the file at `path`, keeping its runs. The file is read afresh: the run
    * manager and the sweep runner store finished runs and sweeps in it while the window has it open, and a save from
-   * the window must not drop them. Save As onto another existing file replaces that file's content.
+   * the window must not drop them. Save As onto another existing project replaces that file's content; onto a file
+   * that is not a Layerlab project (or a folder) it is refused unless `force` (the window asks the user first).
    */
-  async save(path: string, project: unknown, as: boolean): Promise<{ path: string }> {
+  async save(path: string, project: unknown, as: boolean, force = false): Promise<{ path: string }> {
     return guarded(async () => {
       const target = this.resolvePath(path);
       const { project: checked } = migrateProject(project);
+      if (as && !force) await refuseToReplaceOtherFiles(target);
       const cached = this.documents.get(target);
       let doc: ProjectDocument | undefined;
       if (existsSync(target) && (!as || cached)) {
@@ -117,9 +139,11 @@ export class ProjectHandlers {
 
   async import(path: string): Promise<ProjectResult> {
     return guarded(async () => {
+      const target = this.resolvePath(path);
       try {
-        return toResult(await importModel(this.resolvePath(path)));
+        return toResult(await importModel(target));
       } catch (err) {
+        if (isNotAProject(err)) throw cannotOpen(target, 'a model file (Keras or TF.js model JSON) or a Layerlab project');
         // The importer's own errors (not JSON, not a model) describe the file; file-system errors pass through.
         if (err instanceof Error && !(err as NodeJS.ErrnoException).code && !(err instanceof ProjectFileError)) {
           throw new ApiError('invalid-params', err.message);
@@ -128,4 +152,21 @@ export class ProjectHandlers {
       }
     });
   }
+}
+
+/** Why Save As must ask before writing over `target`: it exists and is not a Layerlab project file. */
+async function refuseToReplaceOtherFiles(target: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch {
+    return; // nothing there (or nothing we could replace anyway: the write will say why)
+  }
+  if (info.isDirectory()) throw new ApiError('invalid-params', `${target} is a folder: choose a file name for the project.`);
+  if (await isProjectFile(target)) return;
+  throw new ApiError(
+    'conflict',
+    `${target} already exists and is not a Layerlab project: saving would replace it. Choose another name, or confirm to replace it.`,
+    { overwrite: 'not-a-project' },
+  );
 }

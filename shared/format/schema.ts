@@ -102,7 +102,7 @@ export const epochMetricsSchema = z.object({
   time: z.number().nonnegative().optional(),
 });
 
-export const runStatusSchema = z.enum(['completed', 'stopped', 'failed', 'imported', 'running']);
+export const runStatusSchema = z.enum(['completed', 'early-stopped', 'stopped', 'failed', 'imported', 'running']);
 
 export const runSchema = z.object({
   id: runIdSchema,

@@ -1,5 +1,6 @@
 import { getLayerKind, layerKinds } from '../layers/registry';
 import type { Shape } from '../layers/types';
+import { jsonSyntaxProblem } from '../json-bounds';
 import { analyzeGraph } from './analyze';
 import { layoutGraph } from './layout';
 import type { Graph, GraphEdge, GraphNode } from './types';
@@ -22,7 +23,7 @@ function topology(input: unknown): Json {
     try {
       value = JSON.parse(value);
     } catch (err) {
-      throw new ModelImportError(`The model file is not valid JSON: ${(err as Error).message}`);
+      throw new ModelImportError(`The model file is not valid JSON (${jsonSyntaxProblem(err)}).`);
     }
   }
   for (let i = 0; i < 3 && isObject(value); i++) {

@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 
 /** The page to open: browser mode (`layerlab serve`) needs the token the Playwright config starts it with. */
-export const START = existsSync('main/commands/serve.ts') ? '/?token=e2e-token' : '/';
+export const START = existsSync('main/commands/serve.ts') ? '/?token=e2e-token-0123456789' : '/';
 
 /** Opens the window and the template `id` from the Templates menu; resolves once its first `kind` node shows. */
 export async function openTemplate(page: Page, id: string, kind = 'InputLayer'): Promise<void> {

@@ -270,13 +270,7 @@ class LayerlabCallback extends tf.Callback {
     if (opts.histograms) for (const h of await weightHistograms(this.model, opts.histogram_bins, epoch)) sink(h);
     if (opts.filters) for (const f of await filterTiles(this.model, epoch)) sink(f);
     const v = this.ctx.validation;
-    if (v && probabilities && opts.confusion_matrix && this.config.loss !== 'mse' && this.config.loss !== 'mae' && this.config.loss !== 'huber') {
-      const classes = probabilities.shape[probabilities.shape.length - 1] ?? 1;
-      sink(confusionReport({
-        probabilities: (await probabilities.data()) as Float32Array, classes, labels: await this.labels(), epoch,
-        topWrong: opts.confidently_wrong, ...(v.classNames ? { classNames: v.classNames } : {}),
-      }));
-    }
+    if (probabilities) await this.confusion(epoch, probabilities);
     if (v && this.probe && opts.activations) {
       const index = Math.min(opts.activation_probe_index, (v.x.shape[0] ?? 1) - 1);
       const x = sliceRows(v.x, index, 1);
@@ -301,6 +295,17 @@ class LayerlabCallback extends tf.Callback {
     }
   }
 
+  /** The confusion matrix (and most confidently wrong examples) of `probabilities` on the validation set. */
+  private async confusion(epoch: number, probabilities: tf.Tensor): Promise<void> {
+    const v = this.ctx.validation;
+    if (!v || !this.config.telemetry.confusion_matrix || this.config.loss === 'mse' || this.config.loss === 'mae' || this.config.loss === 'huber') return;
+    const classes = probabilities.shape[probabilities.shape.length - 1] ?? 1;
+    this.ctx.sink(confusionReport({
+      probabilities: (await probabilities.data()) as Float32Array, classes, labels: await this.labels(), epoch,
+      topWrong: this.config.telemetry.confidently_wrong, ...(v.classNames ? { classNames: v.classNames } : {}),
+    }));
+  }
+
   private checkOverfitting(epoch: number): void {
     const warning = overfittingWarning(this.history.map((h) => h.metrics), epoch, this.config.telemetry.overfitting_patience);
     // Report the onset once, not every epoch it persists.
@@ -311,10 +316,21 @@ class LayerlabCallback extends tf.Callback {
   override async onTrainEnd(): Promise<void> {
     const epoch = this.history.at(-1)?.epoch ?? this.startEpoch;
     if (this.earlyStopping?.restore(this.model)) {
+      const best = this.earlyStopping.bestEpoch;
       this.ctx.sink({
-        type: 'notice', epoch, kind: 'restored-best-weights', value: this.earlyStopping.bestEpoch,
-        message: `restored the weights of epoch ${this.earlyStopping.bestEpoch + 1} (best ${this.earlyStopping.config.monitor} ${this.earlyStopping.bestValue})`,
+        type: 'notice', epoch, kind: 'restored-best-weights', value: best,
+        message: `restored the weights of epoch ${best + 1} (best ${this.earlyStopping.config.monitor} ${this.earlyStopping.bestValue})`,
       });
+      // The last confusion matrix was of the last epoch's weights; the run ends with the restored ones.
+      const v = this.ctx.validation;
+      if (v && best !== epoch) {
+        const probabilities = this.model.predict(v.x, { batchSize: Math.max(this.config.batch_size, 256) }) as tf.Tensor;
+        try {
+          await this.confusion(best, probabilities);
+        } finally {
+          probabilities.dispose();
+        }
+      }
     }
     if (this.outcome === 'stopped') this.ctx.sink({ type: 'notice', epoch, kind: 'stopped', message: 'training stopped by the user; the weights trained so far are kept' });
   }

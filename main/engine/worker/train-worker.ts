@@ -54,8 +54,21 @@ function runOnce(work: () => Promise<unknown>): void {
   if (started) return post({ type: 'error', message: 'this worker already holds a model; start a new worker for another run' });
   started = true;
   void work().catch((err: unknown) => {
-    post({ type: 'error', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+    post({ type: 'error', message: describeFailure(err), stack: err instanceof Error ? err.stack : undefined });
   });
+}
+
+/**
+ * emscripten's `Aborted(). Build with -sASSERTIONS` means the wasm heap could not grow (its ceiling is 4 GiB):
+ * say so, and what to change, instead of passing the build hint on.
+ */
+function describeFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!/^Aborted\(/.test(message) && !/Cannot enlarge memory|Out of memory/i.test(message)) return message;
+  return (
+    'the wasm backend ran out of memory (wasm memory ends at 4 GiB for weights, optimizer state and activations): ' +
+    'make the largest layers smaller or lower the batch size, or train with a native backend (tfjs-node)'
+  );
 }
 
 port.on('message', (message: ToWorker) => {

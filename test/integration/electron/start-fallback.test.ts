@@ -13,7 +13,7 @@ afterAll(() => {
 
 describe('npm start without an Electron binary', () => {
   it('explains in one line and serves the UI in the browser instead', async () => {
-    child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', '0', '--token', 'start-test'], {
+    child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--port', '0', '--token', 'start-test-0123456789'], {
       cwd: root,
       detached: true,
       env: { ...process.env, LAYERLAB_CACHE_DIR: join(root, 'out', 'start-test-cache') },
@@ -24,7 +24,7 @@ describe('npm start without an Electron binary', () => {
       const timer = setTimeout(() => reject(new Error(`no URL within 240 s; output so far:\n${output}`)), 240_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        const match = /Layerlab at (http:\/\/127\.0\.0\.1:\d+\/\?token=start-test)/.exec(output);
+        const match = /Layerlab at (http:\/\/127\.0\.0\.1:\d+\/\?token=start-test-0123456789)/.exec(output);
         if (match) {
           clearTimeout(timer);
           resolve(match[1]);

@@ -9,7 +9,7 @@ describe('backend names', () => {
   ])('%s -> %s', (input, want) => expect(parseBackendName(input)).toBe(want));
 
   it('rejects unknown names listing the valid ones', () => {
-    expect(() => parseBackendName('webgl')).toThrow(/unknown backend 'webgl'; use one of tfjs-node-gpu, tfjs-node, wasm, cpu/);
+    expect(() => parseBackendName('webgl')).toThrow(/unknown backend 'webgl'; use one of tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu/);
   });
 });
 

@@ -42,4 +42,15 @@ describe('layerlab train arguments', () => {
     expect(() => applyOverrides({}, args.overrides)).toThrow(/--momentum applies to sgd and rmsprop/);
     expect(() => applyOverrides({ batch_size: 'x' }, {})).toThrow(/batch_size/);
   });
+
+  it('a negative value states the value rule, not parseArgs\' "argument is ambiguous"', () => {
+    expect(() => parseTrainArgs(['m.json', '--dataset', 'mnist', '--epochs', '-1'])).toThrow(/^--epochs must be a positive integer, got '-1'$/);
+    expect(() => parseTrainArgs(['m.json', '--dataset', 'mnist', '--epochs', '2', '--learning-rate', '-0.5'])).toThrow(/--learning-rate must be a non-negative number, got '-0.5'/);
+    expect(() => parseTrainArgs(['m.json', '--dataset', 'mnist', '--epochs', '2', '--batch-size', '-.5'])).toThrow(/--batch-size must be a positive integer/);
+  });
+
+  it('--memory-budget is checked when parsed', () => {
+    expect(parseTrainArgs(['m.json', '--dataset', 'mnist', '--epochs', '1', '--memory-budget', '6G']).memoryBudget).toBe('6G');
+    expect(() => parseTrainArgs(['m.json', '--dataset', 'mnist', '--epochs', '1', '--memory-budget', 'lots'])).toThrow(/memory budget 'lots' is not an amount/);
+  });
 });

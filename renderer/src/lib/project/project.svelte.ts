@@ -1,4 +1,4 @@
-import type { ProjectResult, RecentProject } from '../../../../shared/api';
+import { ApiError, type ProjectResult, type RecentProject } from '../../../../shared/api';
 import type { ProjectJson, Viewport } from '../../../../shared/format';
 import type { Graph } from '../../../../shared/graph/types';
 import { templates } from '../core';
@@ -171,7 +171,8 @@ export class ProjectStore {
     try {
       const project = this.toJson();
       const host = this.requireHost('Saving a project');
-      const result = await host.call(as ? 'projects.saveAs' : 'projects.save', { path, project });
+      const result = as ? await this.saveAsAsking(host, path, project) : await host.call('projects.save', { path, project });
+      if (!result) return false;
       this.base = project;
       this.path = result.path;
       this.markSaved();
@@ -180,6 +181,20 @@ export class ProjectStore {
       return true;
     } catch (e) {
       return this.fail(e);
+    }
+  }
+
+  /**
+   * Save As; when the backend refuses to replace an existing file that is not a project ('conflict'), the user is
+   * asked and, if they agree, the save is retried with force. null: the user declined.
+   */
+  private async saveAsAsking(host: Host, path: string, project: ProjectJson): Promise<{ path: string } | null> {
+    try {
+      return await host.call('projects.saveAs', { path, project });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 'conflict')) throw e;
+      if (!this.deps.confirm(`${e.message.replace(/^projects\.saveAs: /, '')}\n\nReplace it?`)) return null;
+      return host.call('projects.saveAs', { path, project, force: true });
     }
   }
 
