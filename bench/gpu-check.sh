@@ -10,12 +10,12 @@
 # platform's Dawn binary, and MNIST's training files. No node_modules needed. With node_modules present (a normal
 # checkout after npm install) it runs from source instead. Node 20+ on PATH; /usr/bin/python3 with torch for PyTorch.
 #
-# Usage: bench/gpu-check.sh        (env: GPU_CHECK_SECONDS per measurement, default 15)
+# Usage: bench/gpu-check.sh        (env: GPU_CHECK_SECONDS per measurement, default 12: 7 runs of at most 2x+15 s each)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 kit=$root/bench/gpu-kit
-secs=${GPU_CHECK_SECONDS:-15}
+secs=${GPU_CHECK_SECONDS:-12}
 limit=$((secs * 2 + 15))
 if [ -f "$kit/gpu-speed.mjs" ]; then
   speed() { BENCH_REPO=$root LAYERLAB_WASM_DIR=$kit/wasm/ BENCH_DATA_DIR=${BENCH_DATA_DIR:-$kit/mnist} timeout "$limit" node "$kit/gpu-speed.mjs" "$@"; }

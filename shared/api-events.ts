@@ -7,6 +7,7 @@ import type {
   ActivationMaps,
   BatchProgress,
   ConfusionReport,
+  RegressionReport,
   EpochMetrics,
   FilterTiles,
   TrainingNotice as TrainingNoticeEvent,
@@ -132,6 +133,18 @@ export const TrainingConfusionSchema = z.strictObject({
     .max(256),
 });
 
+export const TrainingRegressionSchema = z.strictObject({
+  ...EventBase,
+  type: z.literal('regression'),
+  epoch: NonNegInt,
+  samples: NonNegInt,
+  mae: z.number(),
+  rmse: z.number(),
+  points: z.array(z.tuple([z.number(), z.number()])).max(1000),
+  residuals: z.strictObject({ min: z.number(), max: z.number(), counts: z.array(NonNegInt).max(256) }),
+  worst: z.array(z.strictObject({ index: NonNegInt, actual: z.number(), predicted: z.number(), residual: z.number() })).max(256),
+});
+
 export const TrainingWarningSchema = z.strictObject({
   ...EventBase,
   type: z.literal('health'),
@@ -171,6 +184,7 @@ export const apiEvents = {
   'training.filters': TrainingFiltersSchema,
   'training.activations': TrainingActivationsSchema,
   'training.confusion': TrainingConfusionSchema,
+  'training.regression': TrainingRegressionSchema,
   'training.warning': TrainingWarningSchema,
   'training.notice': TrainingNoticeSchema,
   'datasets.progress': DatasetProgressSchema,
@@ -187,6 +201,7 @@ export type TrainingHistograms = z.infer<typeof TrainingHistogramsSchema>;
 export type TrainingFilters = z.infer<typeof TrainingFiltersSchema>;
 export type TrainingActivations = z.infer<typeof TrainingActivationsSchema>;
 export type TrainingConfusion = z.infer<typeof TrainingConfusionSchema>;
+export type TrainingRegression = z.infer<typeof TrainingRegressionSchema>;
 export type TrainingWarning = z.infer<typeof TrainingWarningSchema>;
 export type TrainingNotice = z.infer<typeof TrainingNoticeSchema>;
 
@@ -200,6 +215,7 @@ export const TELEMETRY_SCHEMAS_MATCH_TYPES: [
   Same<z.infer<typeof FilterTilesSchema>, FilterTiles>,
   Same<TrainingActivations, WithRun<ActivationMaps>>,
   Same<TrainingConfusion, WithRun<ConfusionReport>>,
+  Same<TrainingRegression, WithRun<RegressionReport>>,
   Same<TrainingNotice, WithRun<TrainingNoticeEvent>>,
-] = [true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true];
 

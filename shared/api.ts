@@ -25,10 +25,12 @@ import type {
 } from './api-events';
 
 import { sweepParams, type SweepDetail, type SweepSummary } from './api-sweeps';
+import { BrowseParamsSchema, InspectParamsSchema, type BrowseResult, type DatasetCard } from './api-own-data';
 
 export * from './api-base';
 export * from './api-events';
 export * from './api-sweeps';
+export * from './api-own-data';
 
 const Empty = z.strictObject({});
 const RunRef = z.strictObject({ runId: Id });
@@ -187,6 +189,12 @@ export const apiMethods = {
     z.strictObject({ name: Name }),
     'Download (or copy from a mirror) and verify a dataset; progress as datasets.progress events',
   ),
+
+  'datasets.inspect': method<DatasetCard>()(
+    InspectParamsSchema,
+    "The user's own data at a path (image folder, CSV, .npz/.npy, IDX folder): its card (splits, classes or target, features, preview) and the config.dataset to train on it",
+  ),
+  'datasets.browse': method<BrowseResult>()(BrowseParamsSchema, 'Files and folders at a path inside the allowed folders (default: the base folder), for picking data'),
 
   'training.start': method<{ runId: string; status: RunStatus }>()(
     z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional(), projectPath: Path.optional() }),

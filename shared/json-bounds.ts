@@ -25,7 +25,9 @@ interface Item {
 function pathOf(item: Item): string {
   const parts: string[] = [];
   for (let i: Item | null = item; i?.parent; i = i.parent) parts.push(typeof i.key === 'number' ? `[${i.key}]` : `.${i.key.slice(0, 32)}`);
-  return `$${parts.reverse().join('')}`;
+  parts.reverse();
+  // A path 64 levels deep would fill the message: its start says where, the count says how deep.
+  return parts.length > 8 ? `$${parts.slice(0, 6).join('')}…(${parts.length} levels)` : `$${parts.join('')}`;
 }
 
 /** Why `value` is outside `bounds` (with the JSON path where it went past), or null when it is inside. */

@@ -129,6 +129,21 @@ export interface ConfusionReport {
   confidentlyWrong: ConfidentlyWrong[];
 }
 
+/** A regression run's validation predictions: what the dashboard shows instead of a confusion matrix. */
+export interface RegressionReport {
+  type: 'regression';
+  epoch: number;
+  samples: number;
+  mae: number;
+  rmse: number;
+  /** [true, predicted] pairs, every validation sample up to 1,000, else an even sample of them. */
+  points: [number, number][];
+  /** Residuals (predicted - true) in equal bins from min to max. */
+  residuals: { min: number; max: number; counts: number[] };
+  /** The validation samples with the largest |residual|, worst first (index into the validation data). */
+  worst: { index: number; actual: number; predicted: number; residual: number }[];
+}
+
 export type HealthWarningKind = 'nan-loss' | 'exploding-gradients' | 'vanishing-gradients' | 'dead-relu' | 'overfitting';
 
 export interface HealthWarning {
@@ -162,6 +177,7 @@ export type TelemetryEvent =
   | FilterTiles
   | ActivationMaps
   | ConfusionReport
+  | RegressionReport
   | HealthWarning
   | TrainingNotice;
 

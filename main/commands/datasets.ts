@@ -57,12 +57,15 @@ function sourceOptions(flags: Flags): OpenOptions {
     cacheDir: flags.values.get('--cache'),
     offline: flags.switches.has('--offline'),
   };
-  if (size || channels) {
-    const s = Number(size ?? 32);
-    opts.image = { size: [s, s], channels: channels === '1' ? 1 : 3 };
+  const own: NonNullable<OpenOptions['own']> = {};
+  if (size) {
+    const s = Number(size);
+    own.image_size = [s, s];
   }
+  if (channels) own.color = channels === '1' ? 'grayscale' : 'rgb';
   const labelColumn = flags.values.get('--label-column');
-  if (labelColumn !== undefined) opts.csv = { labelColumn: /^-?\d+$/.test(labelColumn) ? Number(labelColumn) : labelColumn };
+  if (labelColumn !== undefined) own.label_column = labelColumn;
+  opts.own = own;
   return opts;
 }
 
@@ -105,7 +108,7 @@ async function list(flags: Flags): Promise<number> {
     const s = await cacheStatus(e, opts);
     const size = e.files.reduce((n, f) => n + f.bytes, 0);
     lines.push(
-      `${e.name.padEnd(14)} ${e.title.padEnd(26)} ${`[${e.sampleShape.join('x')}]`.padEnd(10)} ${String(e.classNames.length).padStart(3)} classes  ` +
+      `${e.name.padEnd(14)} ${e.title.padEnd(26)} ${`[${e.sampleShape.join('x')}]`.padEnd(10)} ${e.task === 'regression' ? 'regression ' : `${String(e.classNames.length).padStart(3)} classes`}  ` +
         `train ${e.splits.train} / test ${e.splits.test}  ${mb(size).padStart(6)} MB  ${s.state}`,
     );
   }

@@ -14,11 +14,26 @@ function formatMetric(value: number | null): string {
   return Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : value.toFixed(4);
 }
 
-export function formatRunsTable(runs: RunSummary[]): string {
+/**
+ * The dataset a run trained on, from its own stored config (a run may have trained on another dataset than the
+ * project's current one); '-' when its config names none.
+ */
+export function runDataset(config: Record<string, unknown>): string {
+  const dataset = config.dataset;
+  if (typeof dataset === 'string') return dataset;
+  if (dataset && typeof dataset === 'object') {
+    const d = dataset as Record<string, unknown>;
+    for (const key of ['name', 'id', 'path']) if (typeof d[key] === 'string') return d[key];
+  }
+  return '-';
+}
+
+export function formatRunsTable(runs: (RunSummary & { dataset: string })[]): string {
   if (runs.length === 0) return 'Runs: none yet.';
   const rows = runs.map((r) => [
     r.id,
     r.name,
+    r.dataset,
     r.status,
     String(r.epochs),
     Object.entries(r.best)
@@ -27,7 +42,7 @@ export function formatRunsTable(runs: RunSummary[]): string {
     formatDuration(r.durationSeconds),
     r.hasWeights ? 'yes' : 'no',
   ]);
-  const header = ['Run', 'Name', 'Status', 'Epochs', 'Best', 'Time', 'Weights'];
+  const header = ['Run', 'Name', 'Dataset', 'Status', 'Epochs', 'Best', 'Time', 'Weights'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [`Runs (${runs.length}):`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -42,7 +57,8 @@ export const infoCommand: Command = {
     const files = argv.filter((a) => a !== '--json');
     if (files.length !== 1) throw new Error(`expected one project file; usage: layerlab ${infoCommand.usage}`);
     const { doc, graph, configIssues } = await openProject(files[0]!);
-    const runs = listRuns(doc);
+    const datasets = new Map(doc.runs.map((r) => [r.meta.id, runDataset(r.meta.config)]));
+    const runs = listRuns(doc).map((r) => ({ ...r, dataset: datasets.get(r.id) ?? '-' }));
     const analysis = analyzeGraph(graph);
     if (json) {
       process.stdout.write(
@@ -56,7 +72,7 @@ export const infoCommand: Command = {
       `Project: ${p.name}`,
       `File: ${doc.path} (format ${p.formatVersion}${doc.migratedFrom ? `, migrated from format ${doc.migratedFrom} on open; saving writes format ${p.formatVersion}` : ''}, written by Layerlab ${p.appVersion})`,
       `Created: ${p.created}  Modified: ${p.modified}`,
-      `Dataset: ${dataset}`,
+      `Dataset: ${dataset} (the project's; each run's own is in the table below)`,
       ...(p.notes ? [`Notes: ${p.notes.split('\n')[0]}`] : []),
       ...(configIssues.length ? [`Training config problems: ${configIssues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}`] : []),
       '',

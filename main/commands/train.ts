@@ -14,6 +14,8 @@ import { compileGraph } from '../../shared/graph/index';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import type { ConfusionReport, HealthWarning, TrainingNotice } from '../../shared/telemetry';
 import { OPTIMIZER_NAMES, parseTrainingConfig, type TrainingConfig } from '../../shared/training';
+import { findCatalogEntry } from '../datasets/catalog';
+import { openOwnData, type OwnData } from '../datasets/own-data';
 import { resolveCacheDir } from '../datasets/paths';
 import { formatBackendChoice } from '../engine/backend';
 import { readModelFile } from '../engine/model-file';
@@ -22,12 +24,14 @@ import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
+import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import type { Command } from './types';
 
 const USAGE =
   'train FILE [--config CONFIG.json] [--dataset mnist|fashion-mnist] [--epochs N] [--batch-size B] [--optimizer sgd|adam|rmsprop|adagrad|adadelta|adamax] ' +
   '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--seed S] [--backend NAME] [--data-dir DIR] ' +
-  '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--json]';
+  '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--json] ' +
+  '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]]';
 
 /** What the command line says, before the model file, project or config file is read. */
 export interface TrainArgs {
@@ -38,6 +42,8 @@ export interface TrainArgs {
   dataDir?: string;
   checkpointDir?: string;
   resume?: string;
+  /** How to read the user's own data when --dataset is a path (see ownDataFlags). */
+  own?: OwnDataFlags;
   /** --memory-budget, checked; applied through LAYERLAB_MEMORY_BUDGET, which the training worker reads. */
   memoryBudget?: string;
   /** Flag values that override the config. */
@@ -110,8 +116,10 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       resume: { type: 'string' },
       'memory-budget': { type: 'string' },
       json: { type: 'boolean', default: false },
+      ...OWN_DATA_OPTIONS,
     },
   });
+  const own = ownDataFlags(values);
   if (values['memory-budget'] !== undefined) parseMemoryAmount(values['memory-budget']);
   if (positionals.length !== 1) throw new Error(`expected one model file or project; usage: layerlab ${USAGE}`);
   const file = positionals[0]!;
@@ -145,6 +153,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values['checkpoint-dir'] !== undefined ? { checkpointDir: values['checkpoint-dir'] } : {}),
     ...(values.resume !== undefined ? { resume: values.resume } : {}),
+    ...(own ? { own } : {}),
     ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
     overrides,
   };
@@ -201,6 +210,8 @@ export interface PreparedRun {
   name: string;
   /** The project file that receives the run. */
   project?: string;
+  /** Things to tell the user about their data (e.g. skipped files). */
+  warnings?: string[];
 }
 
 /** Reads the model file or project and the config file, and builds the worker request. */
@@ -225,11 +236,24 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
     ({ spec, graph, name } = await readModelFile(args.file));
   }
   if (args.configFile) base = await readJson(args.configFile, 'config file');
-  const config = applyOverrides(base, args.overrides);
+  let ownData: OwnData | undefined;
+  if (args.overrides.dataset !== undefined && !findCatalogEntry(args.overrides.dataset)) {
+    ownData = await openOwnData({ path: args.overrides.dataset, ...args.own });
+    base = configForOwnData(base, ownData);
+  } else if (args.overrides.dataset !== undefined && findCatalogEntry(args.overrides.dataset)?.task === 'regression') {
+    // Like Keras' Boston example: standardised features, mse, mae.
+    base = { ...regressionDefaults(base), preprocessing: { normalize: 'standardize' } };
+  }
+  const stale = ownData ? undefined : await dataChangedWarning(base);
+  if (args.own && !ownData) {
+    throw new Error(`${Object.keys(args.own).map((k) => `--${k.replace(/_/g, '-')}`).join(', ')} apply to your own data: pass --dataset PATH (a folder, .csv, .npz, .npy or IDX folder)`);
+  }
+  const config = applyOverrides(base, ownData ? { ...args.overrides, dataset: undefined } : args.overrides);
   const root = args.checkpointDir ?? join(resolveCacheDir(), 'checkpoints');
   const resumeFrom = args.resume ? resolveResume(args.resume, root) : undefined;
   const runId = `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
   return {
+    ...(ownData ? { warnings: ownData.warnings } : stale ? { warnings: [stale] } : {}),
     request: {
       runId,
       spec,
@@ -252,7 +276,9 @@ const pct = (v: number | null) => (v === null ? '   n/a' : `${(v * 100).toFixed(
 
 /** The confusion matrix as a table (rows: true class, columns: predicted), with per-class precision and recall. */
 export function formatConfusion(c: ConfusionReport, classNames?: string[]): string {
-  const names = c.classNames ?? classNames ?? c.matrix.map((_, i) => String(i));
+  // A model may have more outputs than the data has classes (9 digit folders, 10 units): number the rest.
+  const given = c.classNames ?? classNames ?? [];
+  const names = c.matrix.map((_, i) => given[i] ?? String(i));
   const w = Math.max(5, ...names.map((n) => n.length), ...c.matrix.flat().map((v) => String(v).length)) + 1;
   const head = `${'true\\pred'.padEnd(12)}${names.map((n) => n.padStart(w)).join('')}   precision  recall`;
   const rows = c.matrix.map(
@@ -273,7 +299,16 @@ its own training config and stores the run (config, graph, metrics, weights) in 
 
 Options (flags override --config, which overrides the project's config):
   --config FILE          a TrainingConfig JSON (optimizer, loss, schedule, early stopping, augmentation, ...)
-  --dataset NAME         mnist | fashion-mnist | cifar-10 | cifar-100
+  --dataset NAME|PATH    mnist | fashion-mnist | cifar-10 | cifar-100 | boston-housing, or your own data:
+                         a folder with one sub-folder of images per class, a .csv/.csv.gz table with a header,
+                         a Keras-layout .npz (x_train, y_train[, x_test, y_test]), .npy files, or a folder of IDX files
+  --test PATH            your data's test split (same format); default: hold out the last --validation-split
+  --validation-split F   the LAST fraction F of the rows (file order, before shuffling, as Keras does); default 0.2
+  --label-column NAME    the CSV's label column (default: the one named label, target, class or y)
+  --task T               classification | regression (default: integers with <= 100 distinct values classify)
+  --image-size HxW       resize images to H x W (default: the first image's size)
+  --color C              grayscale | rgb (default: the first image's)
+  --strict               refuse files in an image folder that are not images (default: skip them, with a warning)
   --epochs N             number of epochs
   --batch-size B         batch size (default 32)
   --optimizer NAME       sgd | adam | rmsprop | adagrad | adadelta | adamax
@@ -290,13 +325,16 @@ Options (flags override --config, which overrides the project's config):
                          also LAYERLAB_MEMORY_BUDGET)
   --json                 one JSON object per epoch on stdout; progress goes to stderr
 
-Example:
+Examples:
+  layerlab train boston.layerlab --dataset ../data/housing.csv --label-column MEDV --epochs 100
   layerlab train model.json --dataset mnist --epochs 2 --limit-train 2000 --optimizer sgd --learning-rate 0.01 --momentum 0.9`,
   async run(argv) {
     const args = parseTrainArgs(argv);
     if (args.memoryBudget !== undefined) process.env[MEMORY_BUDGET_ENV] = args.memoryBudget;
-    const { request, graph, name, project } = await prepareRun(args);
+    const { request, graph, name, project, warnings: dataWarnings } = await prepareRun(args);
     const { config } = request;
+    for (const w of dataWarnings ?? []) process.stderr.write(`warning: ${w}\n`);
+    const regression = isRegressionConfig(config.dataset);
     // The CLI shows metrics, warnings and the confusion matrix, not pictures: skip the telemetry nobody sees.
     config.telemetry = { ...config.telemetry, histograms: false, filters: false, activations: false, gradient_histograms: false };
     const json = args.json;
@@ -309,6 +347,7 @@ Example:
     const warnings: HealthWarning[] = [];
     const notices: TrainingNotice[] = [];
     const speeds: number[] = [];
+    let lastLogs: Record<string, number> | undefined;
     const epochs = config.epochs;
     const onEvent = (e: FromWorker): void => {
       switch (e.type) {
@@ -351,9 +390,18 @@ Example:
           bar = null;
           speeds.push(e.samplesPerSecond);
           const l = e.logs;
-          if (json) {
+          lastLogs = l;
+          if (json && regression) {
+            process.stdout.write(`${JSON.stringify({ epoch: e.epoch + 1, ...regressionEpoch(l), seconds: e.seconds, samples_per_second: e.samplesPerSecond, backend })}\n`);
+          } else if (json) {
             process.stdout.write(
               `${JSON.stringify({ epoch: e.epoch + 1, loss: l.loss ?? null, acc: l.acc ?? l.accuracy ?? null, val_loss: l.val_loss ?? null, val_acc: l.val_acc ?? l.val_accuracy ?? null, seconds: e.seconds, samples_per_second: e.samplesPerSecond, backend })}\n`,
+            );
+          } else if (regression) {
+            const r = regressionEpoch(l);
+            process.stdout.write(
+              `epoch ${e.epoch + 1}/${epochs}: loss ${fmt(r.loss ?? undefined)} mae ${fmt(r.mae ?? undefined)} val_loss ${fmt(r.val_loss ?? undefined)} val_mae ${fmt(r.val_mae ?? undefined)} ` +
+                `(${e.seconds.toFixed(1)} s, ${e.samplesPerSecond.toFixed(1)} samples/s) lr ${Number(e.lr.toPrecision(4))}\n`,
             );
           } else {
             const shown = new Set(['loss', 'acc', 'val_loss', 'val_acc']);
@@ -382,6 +430,7 @@ Example:
       (bar as cliProgress.SingleBar | null)?.stop();
       if (end.type === 'error') throw new Error(end.message);
       if (confusion) info(formatConfusion(confusion, classNames));
+      if (regression && lastLogs) info(regressionSummary(lastLogs, config.loss));
       if (end.stopped) info(`stopped after ${end.epochsCompleted} of ${epochs} epochs`);
       if (end.status === 'early-stopped') info(`early stopping ended the run after ${end.epochsCompleted} of ${epochs} epochs`);
       if (project) {

@@ -41,15 +41,28 @@ export type CatalogLayout =
       /** Defaults of the workshop exercises: the 10,000 most frequent words, sequences padded to 200 ids. */
       numWords: number;
       sequenceLength: number;
+    }
+  | {
+      /**
+       * One .npz of all rows (arrays x and y) that Keras' load_data shuffles with np.random.RandomState(seed) and
+       * splits, the last `testSplit` to test (keras.datasets.boston_housing).
+       */
+      kind: 'keras-shuffled-npz';
+      archive: string;
+      seed: number;
+      testSplit: number;
     };
 
 export interface CatalogEntry {
   name: string;
   title: string;
   description: string;
-  /** Image datasets: [height, width, channels]; text datasets: [sequence length] with the default length. */
+  /** Channels last for images ([28, 28, 1]); [features] for tables; text: [sequence length] with the default length. */
   sampleShape: number[];
+  /** Empty for regression. */
   classNames: string[];
+  /** Absent: classification. */
+  task?: 'regression';
   splits: { train: number; test: number };
   license: string;
   citation: string;
@@ -231,11 +244,33 @@ export const catalog: CatalogEntry[] = [
     ],
     layout: { kind: 'keras-text', loader: 'reuters', npz: 'reuters.npz', wordIndex: 'reuters_word_index.json', numWords: 10000, sequenceLength: 200 },
   },
+  {
+    name: 'boston-housing',
+    title: 'Boston Housing prices',
+    description: '13 numeric features of Boston suburbs (1970s) and the median home value in k$ (regression); 404 train / 102 test rows.',
+    sampleShape: [13],
+    classNames: [],
+    task: 'regression',
+    splits: { train: 404, test: 102 },
+    license: 'No formal license; the UCI Machine Learning Repository copy of StatLib data, as Keras distributes it.',
+    citation: 'D. Harrison and D. L. Rubinfeld, "Hedonic prices and the demand for clean air", J. Environ. Economics & Management 5, 81-102, 1978.',
+    homepage: 'https://keras.io/api/datasets/boston_housing/',
+    files: [
+      {
+        name: 'boston_housing.npz',
+        bytes: 57026,
+        // The sha256 Keras itself checks (keras/datasets/boston_housing.py, file_hash).
+        sha256: 'f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5',
+        urls: ['https://storage.googleapis.com/tensorflow/tf-keras-datasets/boston_housing.npz'],
+      },
+    ],
+    layout: { kind: 'keras-shuffled-npz', archive: 'boston_housing.npz', seed: 113, testSplit: 0.2 },
+  },
 ];
 
-export type CatalogName = 'mnist' | 'fashion-mnist' | 'cifar-10' | 'cifar-100' | 'imdb' | 'reuters';
+export type CatalogName = 'mnist' | 'fashion-mnist' | 'cifar-10' | 'cifar-100' | 'boston-housing' | 'imdb' | 'reuters';
 
-const ALIASES: Record<string, CatalogName> = { fashion_mnist: 'fashion-mnist', fashionmnist: 'fashion-mnist', cifar10: 'cifar-10', cifar100: 'cifar-100' };
+const ALIASES: Record<string, CatalogName> = { fashion_mnist: 'fashion-mnist', fashionmnist: 'fashion-mnist', cifar10: 'cifar-10', cifar100: 'cifar-100', boston_housing: 'boston-housing', boston: 'boston-housing' };
 
 export function findCatalogEntry(name: string): CatalogEntry | undefined {
   const key = name.toLowerCase();

@@ -48,7 +48,8 @@ export function createFeeder(dataset: LoadedDataset, opts: FeedOptions): Feeder 
   let valSplit: LoadedSplit | undefined;
   let valIdx: Uint32Array | undefined;
   if (typeof mode === 'number') {
-    const s = validationSplit(train.count, mode, seed);
+    // The user's own data holds out its LAST rows, as Keras' validation_split does; the catalog's a seeded shuffle.
+    const s = dataset.own?.validation === 'last' ? validationSplit(train.count, mode) : validationSplit(train.count, mode, seed);
     trainIdx = s.train;
     valIdx = s.validation;
     valSplit = train;
@@ -56,7 +57,10 @@ export function createFeeder(dataset: LoadedDataset, opts: FeedOptions): Feeder 
     if (!dataset.test) throw new Error(`${dataset.name} has no test split: use a validation fraction such as 0.1 instead.`);
     valSplit = dataset.test;
   }
-  const normaliser = fitNormaliser(train, opts.normalisation ?? 'scale', trainIdx);
+  const fixed = dataset.own?.normaliser;
+  const normaliser: Normaliser = fixed
+    ? { mode: 'standardise', channels: fixed.offset.length, offset: fixed.offset, scale: fixed.scale }
+    : fitNormaliser(train, opts.normalisation ?? 'scale', trainIdx);
   batchShapeFor(train.sampleShape, opts.inputShape, 1);
   const common = { batchSize: opts.batchSize, normaliser, labels: isRegression ? ('sparse' as const) : labels, numClasses, inputShape: opts.inputShape };
   const trainCount = trainIdx ? trainIdx.length : train.count;

@@ -3,13 +3,14 @@
  * uint8 arrays with class labels, or the user's own data (openDataset). Preprocessing lives in preprocess.ts,
  * training feeds in feed.ts; everything public is re-exported here.
  */
-import { stat } from 'node:fs/promises';
 import { findCatalogEntry, getCatalogEntry, type CatalogEntry, type CatalogName } from './catalog';
-import { loadCsvDataset, type CsvImportOptions } from './csv';
-import { loadImageFolder, loadNpzDataset, type ImageImportOptions, type NpzImportOptions } from './custom';
+import type { DataKind, DataSource } from '../../shared/data-preprocessing';
+import { openOwnData } from './own-data';
 import { cifarSplit, readTarGzMembers } from './cifar';
-import { DatasetError, FormatError } from './errors';
+import { FormatError } from './errors';
 import { gunzipIfNeededAsync, parseIdx } from './idx';
+import { kerasShuffledSplit } from './keras-split';
+import { parseNpz } from './npy';
 import { obtainFile, type SourceOptions } from './store';
 import type { LoadedDataset, LoadedSplit } from './types';
 import { loadKerasTextSplits, type TextLoadOptions } from './keras-text-catalog';
@@ -68,6 +69,10 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
       loadIdxSplit(entry, layout.train.images, layout.train.labels, opts),
       loadIdxSplit(entry, layout.test.images, layout.test.labels, opts),
     ]);
+  } else if (layout.kind === 'keras-shuffled-npz') {
+    const file = entry.files.find((f) => f.name === layout.archive)!;
+    const archive = await obtainFile(entry, file, { ...opts, wantBytes: true });
+    [train, test] = kerasShuffledSplit(parseNpz(archive.bytes!, archive.path), layout, archive.path);
   } else {
     const file = entry.files.find((f) => f.name === layout.archive)!;
     const archive = await obtainFile(entry, file, opts);
@@ -81,34 +86,23 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
     name: entry.name,
     train: limit(train, opts.limitTrain),
     test: limit(test, opts.limitTest),
-    classNames: [...entry.classNames],
+    ...(entry.task === 'regression' ? { task: 'regression' as const } : { classNames: [...entry.classNames] }),
     ...(layout.kind === 'keras-text' ? { raw: true } : {}),
   };
 }
 
 export interface OpenOptions extends LoadOptions {
-  image?: ImageImportOptions;
-  csv?: CsvImportOptions;
-  npz?: NpzImportOptions;
+  /** How to read the user's own data (label column, task, image size, ...); the path is openDataset's spec. */
+  own?: Omit<DataSource, 'path' | 'kind'> & { kind?: DataKind };
 }
 
 /**
- * A catalog name, or a path to the user's own data: a folder of class sub-folders of images, an .npz (Keras
- * layout) or a .csv/.csv.gz table. The one entry point for `layerlab train` and the UI.
+ * A catalog name, or a path to the user's own data (see own-data.ts for the formats). The one entry point for
+ * `layerlab datasets info|preview`; training goes through openOwnData to keep the record it makes.
  */
 export async function openDataset(spec: string, opts: OpenOptions = {}): Promise<LoadedDataset> {
   if (findCatalogEntry(spec)) return loadDataset(spec, opts);
-  let isDir: boolean;
-  try {
-    isDir = (await stat(spec)).isDirectory();
-  } catch {
-    throw new DatasetError(`'${spec}' is neither a catalog dataset (see layerlab datasets list) nor an existing file or folder.`, spec);
-  }
-  let d: LoadedDataset;
-  if (isDir) d = await loadImageFolder(spec, opts.image ?? { size: [32, 32], channels: 3 });
-  else if (/\.npz$/i.test(spec)) d = await loadNpzDataset(spec, opts.npz);
-  else if (/\.csv(\.gz)?$/i.test(spec)) d = await loadCsvDataset(spec, opts.csv);
-  else throw new DatasetError(`cannot tell the format of ${spec}: use a folder of class sub-folders, an .npz, or a .csv/.csv.gz file.`, spec);
+  const { dataset: d } = await openOwnData({ ...opts.own, path: spec });
   return { ...d, train: limit(d.train, opts.limitTrain), test: d.test && limit(d.test, opts.limitTest) };
 }
 
@@ -123,7 +117,9 @@ export type { CacheState, SourceOptions, VerifiedFile } from './store';
 export type { DownloadProgress } from './download';
 export { loadCsvDataset, parseCsvDataset } from './csv';
 export type { CsvDataset, CsvImportOptions } from './csv';
-export { loadImageFolder, loadImageRows, loadNpzDataset } from './custom';
+export { loadImageFolder, loadImageRows, loadNpyDataset, loadNpzDataset } from './custom';
+export { detectKind, fingerprintOf, openOwnData } from './own-data';
+export type { OwnData } from './own-data';
 export type { ImageImportOptions, ImageRowsOptions, NpzImportOptions } from './custom';
 export { parseNpy, parseNpz, readNpy, readNpz } from './npy';
 export type { NpyArray } from './npy';

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
 import { DatasetError, FormatError } from './errors';
 import { parseNpy, readNpyHeader } from './npy';
-import { NumpyRandomState } from './numpy-random';
+import { Mt19937 } from './numpy-random';
 import { readObjectArrayPickle } from './pickle';
 
 export interface KerasTextOptions {
@@ -85,9 +85,9 @@ function checkOptions(o: KerasTextOptions): Required<KerasTextOptions> {
   return r as Required<KerasTextOptions>;
 }
 
-function shuffled<T>(rng: NumpyRandomState, xs: T[], ys: number[]): [T[], number[]] {
+function shuffled<T>(rng: Mt19937, xs: T[], ys: number[]): [T[], number[]] {
   const order = rng.permutation(xs.length);
-  return [order.map((i) => xs[i]!), order.map((i) => ys[i]!)];
+  return [Array.from(order, (i) => xs[i]!), Array.from(order, (i) => ys[i]!)];
 }
 
 function mark(xs: number[][], o: Required<KerasTextOptions>): number[][] {
@@ -113,7 +113,7 @@ function cut(xs: number[][], o: Required<KerasTextOptions>): number[][] {
 /** keras.datasets.imdb.load_data on the arrays of imdb.npz. */
 export function imdbLoadData(arrays: Map<string, NpzValue>, options: KerasTextOptions = {}, file?: string): KerasTextSplits {
   const o = checkOptions(options);
-  const rng = new NumpyRandomState(o.seed);
+  const rng = new Mt19937(o.seed);
   const xTrain0 = lists(arrays, 'x_train', file);
   const xTest0 = lists(arrays, 'x_test', file);
   let [xTrain, yTrain] = shuffled(rng, xTrain0, labels(arrays, 'y_train', xTrain0.length, file));
@@ -130,7 +130,7 @@ export function imdbLoadData(arrays: Map<string, NpzValue>, options: KerasTextOp
 /** keras.datasets.reuters.load_data on the arrays of reuters.npz (one array, split by test_split after shuffling). */
 export function reutersLoadData(arrays: Map<string, NpzValue>, options: KerasTextOptions = {}, file?: string): KerasTextSplits {
   const o = checkOptions(options);
-  const rng = new NumpyRandomState(o.seed);
+  const rng = new Mt19937(o.seed);
   const x0 = lists(arrays, 'x', file);
   let [xs, ys] = shuffled(rng, x0, labels(arrays, 'y', x0.length, file));
   [xs, ys] = keepShort(o.maxlen, mark(xs, o), ys);

@@ -31,6 +31,37 @@ const DTYPES: Record<string, Ctor> = {
   f8: Float64Array,
 };
 
+/**
+ * dtypes JavaScript has no exact typed array for: int64/uint64 (numpy's default integer) become Float64Array, exact
+ * for |v| <= 2^53 (a label beyond that is refused by the label checks anyway); float16 becomes Float32Array.
+ */
+const WIDE_DTYPES: Record<string, { bytes: number; read: (v: DataView, at: number) => number }> = {
+  i8: { bytes: 8, read: (v, at) => Number(v.getBigInt64(at, true)) },
+  u8: { bytes: 8, read: (v, at) => Number(v.getBigUint64(at, true)) },
+  f2: { bytes: 2, read: (v, at) => halfToFloat(v.getUint16(at, true)) },
+};
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+function decodeWide(bytes: Uint8Array, start: number, shape: number[], descr: string, t: (typeof WIDE_DTYPES)[string], file?: string): NpyArray {
+  const count = shape.reduce((a, b) => a * b, 1);
+  const need = count * t.bytes;
+  if (bytes.length - start < need) {
+    throw new FormatError(`truncated: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes of data, the file has ${bytes.length - start}.`, file);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset + start, need);
+  const data = t.bytes === 2 ? new Float32Array(count) : new Float64Array(count);
+  for (let i = 0; i < count; i++) data[i] = t.read(view, i * t.bytes);
+  return { dtype: descr, shape, data };
+}
+
 /** The parsed .npy header: dtype descr (e.g. '<f4', '|O'), shape, and where the data starts. */
 export function readNpyHeader(bytes: Uint8Array, file?: string): { descr: string; shape: number[]; dataStart: number } {
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) {
@@ -54,8 +85,13 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
   const { descr, shape, dataStart: start } = readNpyHeader(bytes, file);
   const endian = descr[0];
   const code = descr.slice(1);
+  const wide = WIDE_DTYPES[code];
   const Ctor = DTYPES[code];
-  if (!Ctor) throw new FormatError(`dtype ${descr} is not supported (use uint8, int8/16/32, uint16/32, float32 or float64).`, file);
+  if (!Ctor && !wide) throw new FormatError(`dtype ${descr} is not supported (use bool, int8/16/32/64, uint8/16/32/64, float16/32/64).`, file);
+  if (wide) {
+    if (endian === '>') throw new FormatError(`big-endian dtype ${descr} is not supported; save with a little-endian dtype.`, file);
+    return decodeWide(bytes, start, shape, descr, wide, file);
+  }
   if (endian === '>' && Ctor.BYTES_PER_ELEMENT > 1) throw new FormatError(`big-endian dtype ${descr} is not supported; save with a little-endian dtype.`, file);
   const count = shape.reduce((a, b) => a * b, 1);
   const need = count * Ctor.BYTES_PER_ELEMENT;

@@ -24,4 +24,11 @@ export interface LoadedDataset {
   featureNames?: string[];
   /** Token ids (an Embedding's input) or multi-hot words: fed as they are, never scaled or standardised. */
   raw?: boolean;
+  /** Things the user should know that did not stop loading (e.g. skipped files that are not images). */
+  warnings?: string[];
+  /**
+   * Set for the user's own data: the validation fraction is the LAST rows in file order (Keras' validation_split),
+   * not a seeded shuffle; and, for tables, the training split's standardisation, used instead of fitting one.
+   */
+  own?: { validation: 'last'; normaliser?: { offset: Float32Array; scale: Float32Array } };
 }

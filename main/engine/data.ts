@@ -6,13 +6,16 @@
  */
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { loadDataset } from '../datasets/index';
+import type { OwnDatasetConfig } from '../../shared/data-preprocessing';
+import { loadDataset, openOwnData } from '../datasets/index';
 import type { LoadedDataset, LoadedSplit } from '../datasets/types';
 
 /** What a worker needs to load the data itself (a reference, not the pixels). */
 export interface DataRef {
-  /** Catalog name: 'mnist', 'fashion-mnist', ... */
+  /** Catalog name: 'mnist', 'fashion-mnist', ... (for the user's own data, its display name). */
   dataset: string;
+  /** The user's own data: where it is and the preprocessing a run recorded (config.dataset). */
+  own?: OwnDatasetConfig;
   /** A folder with the four IDX(.gz) files, or a mirror root with one sub-folder per dataset. */
   dataDir?: string;
   cacheDir?: string;
@@ -28,6 +31,10 @@ export async function loadData(ref: DataRef): Promise<LoadedDataset> {
   for (const [k, v] of [['limitTrain', ref.limitTrain], ['limitTest', ref.limitTest]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`${k} must be a positive integer, got ${v}`);
   }
+  if (ref.own) {
+    const { dataset: d } = await openOwnData(ref.own.source, { stored: ref.own.preprocessing });
+    return { ...d, train: limitSplit(d.train, ref.limitTrain), ...(d.test ? { test: limitSplit(d.test, ref.limitTest) } : {}) };
+  }
   if (ref.dataDir && !existsSync(ref.dataDir)) throw new Error(`--data-dir ${ref.dataDir} does not exist`);
   return loadDataset(ref.dataset, {
     mirror: ref.dataDir ?? ref.mirror,
@@ -36,6 +43,13 @@ export async function loadData(ref: DataRef): Promise<LoadedDataset> {
     limitTrain: ref.limitTrain,
     limitTest: ref.limitTest,
   });
+}
+
+/** The first n samples (a view, no copy). */
+function limitSplit(split: LoadedSplit, n: number | undefined): LoadedSplit {
+  if (n === undefined || n >= split.count) return split;
+  const per = split.sampleShape.reduce((a, b) => a * b, 1);
+  return { ...split, x: split.x.subarray(0, n * per), y: split.y.subarray(0, n), count: n };
 }
 
 export interface SplitTensors {

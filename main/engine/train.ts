@@ -14,6 +14,7 @@ import type { Normaliser } from '../datasets/preprocess';
 import type { LoadedDataset } from '../datasets/types';
 import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
 import type { TrainingConfig } from '../../shared/training';
+import { ownDatasetOf } from '../../shared/data-preprocessing';
 import { selectBackend } from './backend';
 import { checkMemoryBudget } from './memory-budget';
 import { loadData } from './data';
@@ -139,8 +140,10 @@ async function backendAndData(request: StartRequest | LoadRequest, emit: (e: Fro
   const { config } = request;
   emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
   const source = request.data ?? {};
+  const own = ownDatasetOf(config.dataset);
   return loadData({
     dataset: config.dataset.name,
+    ...(own ? { own } : {}),
     dataDir: source.dataDir,
     cacheDir: source.cacheDir,
     mirror: source.mirror,
@@ -196,6 +199,9 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
         `the dataset's samples are [${data.train.sampleShape.join(', ')}] = ${sampleSize} values but the model takes [${inputShape.join(', ')}] = ${want}: ` +
           `change the InputLayer shape (e.g. [${data.train.sampleShape.join(', ')}] or [${sampleSize}] with a Flatten/Reshape)`,
       );
+    }
+    if (data.task === 'regression' && /crossentropy/.test(config.loss)) {
+      throw new Error(`${data.name} is a regression task (numeric targets) but the loss is ${config.loss}: use loss mse (and metric mae), or pass --task classification if the targets are classes`);
     }
     if (!SPARSE_LOSSES.has(config.loss) || config.loss === 'sparse_categorical_crossentropy') {
       const classes = data.classNames?.length ?? 0;

@@ -33,10 +33,19 @@ function weightFilePath(modelPath: string, entry: string): string {
 
 async function readTfjsWeights(modelPath: string, json: Record<string, unknown>): Promise<StoredWeights> {
   const modelJson = parseOrThrow(tfjsModelJsonSchema, json, basename(modelPath));
+  const expectedBytes = weightsByteLength(modelJson.weightsManifest.flatMap((g) => g.weights));
   const parts: Uint8Array[] = [];
+  let declared = 0;
   for (const group of modelJson.weightsManifest) {
     for (const p of group.paths) {
       const file = weightFilePath(modelPath, p);
+      // Checked before reading: a link to a device or a file far larger than the manifest is never read whole.
+      const info = await stat(file).catch(() => null);
+      if (info && !info.isFile()) throw new Error(`${modelPath}: the weight file '${p}' is not a regular file; copy the real weights next to the model.json.`);
+      declared += info?.size ?? 0;
+      if (expectedBytes !== null && declared > expectedBytes) {
+        throw new Error(`${modelPath}: the weight files hold more than the ${expectedBytes} bytes the manifest describes; they do not belong to this model.json.`);
+      }
       try {
         parts.push(new Uint8Array(await readFile(file)));
       } catch (err) {
@@ -67,6 +76,8 @@ export interface ImportOptions {
 
 export async function importModelFile(path: string, options: ImportOptions = {}): Promise<ProjectDocument> {
   const info = await stat(path);
+  // A device (/dev/zero) or a FIFO reports size 0 and would be read forever: only regular files are models.
+  if (!info.isFile()) throw new Error(`${path}: not a model file (not a regular file); expected a TF.js model.json or a Keras model config.`);
   if (info.size > MAX_MODEL_JSON_BYTES) throw new Error(`${path}: ${info.size} bytes is too large for a model JSON file.`);
   let json: unknown;
   try {

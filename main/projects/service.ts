@@ -47,12 +47,14 @@ export function createProject(options: CreateOptions): ProjectDocument {
   let graph: Graph = { nodes: [], edges: [] };
   let dataset: DatasetRef | null = null;
   let notes = '';
+  let training = defaultTrainingConfig() as unknown as Record<string, unknown>;
   if (templateId !== BLANK_TEMPLATE_ID) {
     const template = getTemplate(templateId);
     if (!template) throw new Error(`Unknown template '${templateId}': use one of ${templateIds().join(', ')}.`);
     graph = structuredClone(template.graph);
     dataset = { kind: 'builtin', id: template.dataset };
     notes = `${template.title}: ${template.description}`;
+    if (template.training) training = { ...training, ...structuredClone(template.training) };
   }
   const now = (options.now ?? new Date()).toISOString();
   return {
@@ -65,7 +67,7 @@ export function createProject(options: CreateOptions): ProjectDocument {
       modified: now,
       graph,
       viewport: { x: 0, y: 0, zoom: 1 },
-      training: defaultTrainingConfig() as unknown as Record<string, unknown>,
+      training,
       dataset,
       notes,
     },

@@ -80,6 +80,7 @@ export class DatasetHandlers {
     seed = 0,
   ): Promise<DatasetPreview> {
     const entry = this.entry(name);
+    if (entry.sampleShape.length !== 3) throw new ApiError('invalid-params', `${name} is a table of ${entry.sampleShape.join('x')} numbers, not images: it has no picture preview`);
     if (this.cached?.name !== name) {
       const data = loadDataset(name, this.source);
       this.cached = { name, data };

@@ -52,6 +52,8 @@ export function toServiceMessage(spec: RunSpec, nodeOfLayer: Map<string, string>
           return { type: 'event', event: 'training.activations', payload: { ...event, runId } };
         case 'confusion':
           return { type: 'event', event: 'training.confusion', payload: { ...event, runId } };
+        case 'regression':
+          return { type: 'event', event: 'training.regression', payload: { ...event, runId } };
         case 'health': {
           const nodeId = event.layer ? nodeOfLayer.get(event.layer) : undefined;
           return { type: 'event', event: 'training.warning', payload: { ...event, runId, ...(nodeId ? { nodeId } : {}) } };

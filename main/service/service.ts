@@ -18,6 +18,7 @@ import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
 import { ProjectHandlers } from './projects';
 import { RunManager } from './runs';
 import { SweepHandlers } from './sweeps';
+import { OwnDataHandlers } from './own-data';
 import { createPathResolver } from './paths';
 import type { BackendService, Handlers } from './types';
 
@@ -61,7 +62,7 @@ async function defaultEngineInfo(): Promise<EngineInfo> {
   const { selectBackend } = await import('../engine/backend');
   const choice = await selectBackend({ force: process.env.LAYERLAB_BACKEND });
   const gpuNotes = choice.reasons
-    .filter((r) => r.name === 'tfjs-node-gpu' || r.name === 'webgpu')
+    .filter((r) => r.name === 'tfjs-node-gpu')
     .map((r) => `GPU training is off: ${r.reason}`);
   gpuNotes.push(...(await webgpuAdapterNotes()));
   return {
@@ -110,6 +111,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     classNames: (name) => datasets.classNames(name),
   });
   const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
+  const ownData = new OwnDataHandlers(resolvePath);
   const projects = new ProjectHandlers(resolvePath, (doc) => {
     if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
   });
@@ -136,7 +138,9 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'datasets.info': ({ name }) => datasets.info(name),
     'datasets.preview': ({ name, split, offset, count, augmentation, seed }) => datasets.preview(name, split, offset, count, augmentation, seed),
     'datasets.fetch': ({ name }) => datasets.fetch(name),
-    'training.start': async ({ graph, config, name, projectPath }) => runs.start(graph, config, name, projectPath ? resolvePath(projectPath) : undefined),
+    'datasets.inspect': (params) => ownData.inspect(params),
+    'datasets.browse': ({ path }) => ownData.browse(path),
+    'training.start': async ({ graph, config, name, projectPath }) => runs.start(graph, ownData.confine(config), name, projectPath ? resolvePath(projectPath) : undefined),
     'training.pause': async ({ runId }) => runs.pause(runId),
     'training.resume': async ({ runId }) => runs.resume(runId),
     'training.stop': async ({ runId }) => runs.stop(runId),
@@ -155,7 +159,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'projects.saveAs': ({ path, project, force }) => projects.save(path, project, true, force),
     'projects.listRecent': async () => projects.listRecent(),
     'projects.import': ({ path }) => projects.import(path),
-    'sweeps.start': (params) => sweeps.start(params),
+    'sweeps.start': (params) => sweeps.start({ ...params, ...(params.training ? { training: ownData.confine(params.training) } : {}) }),
     'sweeps.pause': async (params) => sweeps.pause(params),
     'sweeps.resume': (params) => sweeps.resume(params),
     'sweeps.stop': async (params) => sweeps.stop(params),

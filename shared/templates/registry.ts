@@ -6,8 +6,10 @@ export interface ModelTemplate {
   title: string;
   description: string;
   /** The dataset the template is shaped for (reuters-mlp takes its multi-hot form: 10,000 words per sample). */
-  dataset: 'mnist' | 'cifar10' | 'imdb' | 'reuters';
+  dataset: 'mnist' | 'cifar10' | 'boston-housing' | 'imdb' | 'reuters';
   graph: Graph;
+  /** Training settings the template is meant to train with (a TrainingConfig input); absent: the defaults. */
+  training?: Record<string, unknown>;
 }
 
 const MNIST: (number | null)[] = [null, 28, 28, 1];
@@ -203,6 +205,22 @@ export const templates: readonly ModelTemplate[] = [
       ['GlobalMaxPooling1D'],
       ['Dense', { units: 46, activation: 'softmax' }],
     ]),
+  },
+  {
+    id: 'boston-mlp',
+    title: 'Boston Housing regression MLP',
+    description: 'Dense 64 ReLU, Dense 64 ReLU, Dense 1 on 13 standardised features, trained with RMSprop 0.001, mse loss and mae (the standard Boston Housing exercise; 5,121 parameters).',
+    dataset: 'boston-housing',
+    graph: sequentialGraph([null, 13], [['Dense', { units: 64, ...relu }], ['Dense', { units: 64, ...relu }], ['Dense', { units: 1 }]]),
+    training: {
+      dataset: { name: 'boston-housing' },
+      optimizer: { name: 'rmsprop', learning_rate: 0.001 },
+      loss: 'mse',
+      metrics: ['mae'],
+      batch_size: 16,
+      epochs: 100,
+      preprocessing: { normalize: 'standardize' },
+    },
   },
 ];
 

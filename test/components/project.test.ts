@@ -1,5 +1,5 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -274,5 +274,30 @@ describe('desktop menu', () => {
     expect(unknown).toEqual(['file.frobnicate']);
     off();
     expect(listener).toBeNull();
+  });
+});
+
+describe('Save As over a file that is not a project', () => {
+  it('asks the user; declining keeps the file, agreeing replaces it (the retry sends force)', async () => {
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'my notes');
+    const declining = setup(false);
+    declining.project.host = inProcessHost();
+    declining.training.connection = 'open';
+    expect(await declining.project.newProject('mlp-64')).toBe(true);
+    expect(await declining.project.saveAs(notes)).toBe(false);
+    expect(declining.asked.at(-1)).toMatch(/notes\.txt already exists and is not a Layerlab project: saving would replace it\.[\s\S]*Replace it\?$/);
+    expect(declining.asked.at(-1)).not.toMatch(/^projects\.saveAs:/);
+    expect(readFileSync(notes, 'utf8')).toBe('my notes');
+    expect(declining.project.path).toBeNull();
+
+    const agreeing = setup(true);
+    agreeing.project.host = inProcessHost();
+    agreeing.training.connection = 'open';
+    expect(await agreeing.project.newProject('mlp-64')).toBe(true);
+    expect(await agreeing.project.saveAs(notes)).toBe(true);
+    expect(agreeing.asked.at(-1)).toMatch(/Replace it\?$/);
+    expect(readFileSync(notes).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(agreeing.project.path).toBe(notes);
   });
 });

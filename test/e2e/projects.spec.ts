@@ -9,7 +9,7 @@ test('save a project through the window, reload, open it again: same graph, para
   rmSync(FILE, { force: true });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/?token=e2e-token');
+  await page.goto('/?token=e2e-token-0123456789');
   await expect(page.getByTestId('dirty-marker')).toHaveAttribute('data-dirty', 'false');
 
   await page.getByTestId('templates-menu').click();
@@ -85,7 +85,7 @@ test('save a project through the window, reload, open it again: same graph, para
 });
 
 test('import a Keras model.json through the Open dialog', async ({ page }) => {
-  await page.goto('/?token=e2e-token');
+  await page.goto('/?token=e2e-token-0123456789');
   await page.getByTestId('project-open').click();
   await page.getByTestId('dialog-tab-import').click();
   await page.getByTestId('project-path').fill('test/support/keras-json/cnn-dropout.keras3.json');
@@ -96,7 +96,7 @@ test('import a Keras model.json through the Open dialog', async ({ page }) => {
 });
 
 test('the Sweeps tab opens a sweep state file in the HParams view', async ({ page }) => {
-  await page.goto('/?token=e2e-token');
+  await page.goto('/?token=e2e-token-0123456789');
   await page.getByTestId('view-sweeps').click();
   await page.locator('[data-testid=sweeps-view] input[type=file]').setInputFiles('test/components/hparams/sweep-state.json');
   await expect(page.getByTestId('trial-row')).toHaveCount(12);

@@ -4,7 +4,7 @@ const SHOTS = 'test-results/screenshots';
 
 test('train the workshop CNN one epoch on a real MNIST subset and watch the dashboard', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/?token=e2e-token');
+  await page.goto('/?token=e2e-token-0123456789');
   await page.getByTestId('templates-menu').click();
   await page.getByTestId('template-cnn-dropout').click();
   await expect(page.getByTestId('total-params')).toHaveText('1,199,882');

@@ -9,6 +9,11 @@ import { filterGradAxis, inputGradAxis } from './geometry';
 import type { AxisFit } from './geometry';
 import { withScope } from './kernel-scope';
 import type { KernelScope } from './kernel-scope';
+import { filterGradFits, im2col, simdFilterGrad, simdKernelsEnabled } from './simd/gemm';
+
+/** Patches up to this many values (KH·KW·Ci) take the im2col path of the filter gradient when Ci is not a multiple of 4. */
+const SMALL_PATCH = 64;
+import { padded, simdConvPadded } from './conv2d';
 
 type Pair = [number, number];
 type Shape4 = [number, number, number, number];
@@ -88,13 +93,37 @@ function gradGeometry(xShape: Shape4, filterShape: Shape4, attrs: NamedAttrMap, 
  * Accepts an extra `dilations` attribute (our Conv2D gradient passes it; stock gradients never dilate).
  */
 export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
+  const simd = simdKernelsEnabled();
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap }): TensorInfo => {
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     const attrs = args.attrs ?? {};
     checkChannelsLast('Conv2DBackpropFilter', attrs);
     const filterShape = attrs.filterShape as Shape4;
-    const { h, w, fh, fw } = gradGeometry(x.shape as Shape4, filterShape, attrs, false, 'filter');
+    const { info, h, w, fh, fw } = gradGeometry(x.shape as Shape4, filterShape, attrs, false, 'filter');
     return withScope(backend, funcs, (s) => {
+      if (simd && filterGradFits(info.inChannels, info.outChannels)) {
+        // Our SIMD kernel reads x and dy where they lie (no transposes, nothing repacked); x padded first if needed.
+        const { top, bottom, left, right } = info.padInfo;
+        const xp = top || bottom || left || right ? padded(s, backend, x, [top, bottom, left, right]) : x;
+        const out = simdFilterGrad(backend, xp, dy, {
+          kh: info.filterHeight, kw: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
+        }, filterShape);
+        if (out) return out;
+      }
+      const patch = info.filterHeight * info.filterWidth * info.inChannels;
+      if (simd && info.outChannels % 4 === 0 && patch <= SMALL_PATCH) {
+        // Few input channels (a first layer): dW = patchesᵀ·dy, the patches written once (im2col), then our kernel.
+        const { top, bottom, left, right } = info.padInfo;
+        const xp = top || bottom || left || right ? padded(s, backend, x, [top, bottom, left, right]) : x;
+        const g = { sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth };
+        const cols = s.adopt(im2col(backend, xp, info.filterHeight, info.filterWidth, [info.outHeight, info.outWidth], g));
+        const k4 = cols.shape[3]!;
+        const full = simdFilterGrad(backend, cols, dy, { kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1 }, [k4, info.outChannels]);
+        if (full) {
+          const rows = s.run('Slice', { x: s.adopt(full) }, { begin: [0, 0], size: [patch, info.outChannels] });
+          return s.run('Reshape', { x: rows }, { shape: filterShape });
+        }
+      }
       const xt = applyFits(s, s.run('Transpose', { x }, { perm: [3, 1, 2, 0] }), 1, fh, fw);
       const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
       // One convolution over the whole reduction (OH*OW*B): splitting it into bands of rows measured slower,
@@ -112,6 +141,7 @@ export function conv2DBackpropFilterWasm(backend: KernelBackend, funcs: Readonly
  * swapped. Accepts an extra `dilations` attribute like the filter gradient.
  */
 export function conv2DBackpropInputWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
+  const simd = simdKernelsEnabled();
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap }): TensorInfo => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
     const attrs = args.attrs ?? {};
@@ -122,6 +152,9 @@ export function conv2DBackpropInputWasm(backend: KernelBackend, funcs: ReadonlyM
       const dyz = applyFits(s, zeroUpsample(s, dy, strides), 1, fh, fw);
       const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
       const wt = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
+      const fast = simd ? simdConvPadded(s, backend, dyz, wt, [fh.padBefore, fh.padAfter, fw.padBefore, fw.padAfter], [1, 1], [h.dilation, w.dilation]) : null;
+      if (fast && fast.shape[1] === inputShape[1] && fast.shape[2] === inputShape[2]) return fast;
+      if (fast) backend.disposeData(fast.dataId);
       return s.run('Conv2D', { x: dyz, filter: wt }, {
         strides: [1, 1], dilations: [h.dilation, w.dilation], pad: explicitPad(fh, fw), dataFormat: 'NHWC',
       });

@@ -13,6 +13,8 @@ import {
   depthwiseBackpropInputWasm,
 } from './conv2d-grads';
 import { batchMatMulWasm } from './matmul';
+import { fusedMatMulWasm } from './fused-matmul';
+import { conv2DWasm } from './conv2d';
 import { sumWasm } from './sum';
 import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
@@ -23,11 +25,13 @@ type Factory = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) 
 
 /** Kernel name -> our implementation. Names listed here replace the stock wasm kernel when there is one. */
 export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
+  Conv2D: conv2DWasm as unknown as Factory,
   Conv2DBackpropFilter: conv2DBackpropFilterWasm as unknown as Factory,
   Conv2DBackpropInput: conv2DBackpropInputWasm as unknown as Factory,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterWasm as unknown as Factory,
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputWasm as unknown as Factory,
   BatchMatMul: batchMatMulWasm as unknown as Factory,
+  _FusedMatMul: fusedMatMulWasm as unknown as Factory,
   Sum: sumWasm as unknown as Factory,
   MaxPoolGrad: maxPoolGradWasm as unknown as Factory,
   Identity: identityWasm as unknown as Factory,

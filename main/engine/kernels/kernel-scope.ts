@@ -41,6 +41,12 @@ export class KernelScope {
     return info;
   }
 
+  /** Makes a tensor allocated outside the scope (e.g. by our SIMD kernels) one of its intermediates. */
+  adopt(info: TensorInfo): TensorInfo {
+    this.temps.push(info);
+    return info;
+  }
+
   keep(info: TensorInfo): TensorInfo {
     const i = this.temps.lastIndexOf(info);
     if (i >= 0) this.temps.splice(i, 1);
@@ -81,6 +87,7 @@ export const STOCK_KERNELS = [
   'AvgPool',
   'Sub',
   'Step',
+  '_FusedMatMul',
 ] as const;
 
 export function captureStockKernels(backendName: string): Map<string, KernelFunc> {

@@ -8,6 +8,7 @@
 import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { withScope } from './kernel-scope';
 import type { KernelScope } from './kernel-scope';
+import { simdFilterGrad, simdKernelsEnabled, simdMatMul, simdMatMulTransposedB } from './simd/gemm';
 
 function swapLastTwo(s: KernelScope, t: TensorInfo): TensorInfo {
   const perm = t.shape.map((_, i) => i);
@@ -30,7 +31,31 @@ export function transposedProductIsCheaper(a: readonly number[], b: readonly num
   return n * k > 2 * (m * k + m * n);
 }
 
+const outShapeOf = (a: TensorInfo, m: number, n: number) => [...a.shape.slice(0, -2), m, n];
+
+/**
+ * Our SIMD kernels (simd/gemm.ts), which read both operands in place, for single matrices: A·B, Aᵀ·B (the weight
+ * gradient xᵀ·dy, as a 1x1 "filter gradient" over the batch) and A·Bᵀ (the input gradient dy·Wᵀ, computed as B·Aᵀ
+ * written transposed, so W is read as it is). Null when the shapes do not fit them.
+ */
+function simdProduct(s: KernelScope, backend: KernelBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo | null {
+  if (transposeA && transposeB) return null;
+  if (transposeA) {
+    const [k, m] = [rows(a), cols(a)];
+    if (rows(b) !== k || [...a.shape.slice(0, -2), ...b.shape.slice(0, -2)].some((d) => d !== 1)) return null;
+    const x = s.run('Reshape', { x: a }, { shape: [1, 1, k, m] });
+    const dy = s.run('Reshape', { x: b }, { shape: [1, 1, k, cols(b)] });
+    return simdFilterGrad(backend, x, dy, { kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1 }, outShapeOf(a, m, cols(b)));
+  }
+  if (transposeB) {
+    if (rows(a) % 4 !== 0 || a.shape.slice(0, -2).some((d) => d !== 1)) return null;
+    return simdMatMulTransposedB(backend, swapLastTwo(s, a), b, outShapeOf(a, rows(a), rows(b)));
+  }
+  return simdMatMul(backend, a, b, { outShape: outShapeOf(a, rows(a), cols(b)) });
+}
+
 export function batchMatMulWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
+  const simd = simdKernelsEnabled();
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap }): TensorInfo => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const attrs = args.attrs ?? {};
@@ -38,6 +63,8 @@ export function batchMatMulWasm(backend: KernelBackend, funcs: ReadonlyMap<strin
     const transposeB = Boolean(attrs.transposeB);
     const plain = { ...attrs, transposeA: false, transposeB: false };
     return withScope(backend, funcs, (s) => {
+      const fast = simd && a.dtype === 'float32' && b.dtype === 'float32' ? simdProduct(s, backend, a, b, transposeA, transposeB) : null;
+      if (fast) return fast;
       if (transposeB && !transposeA && transposedProductIsCheaper(a.shape, b.shape)) {
         // (A·Bᵀ)ᵀ = B·Aᵀ: B is the left operand, which XNNPACK reads in place.
         const ct = s.run('BatchMatMul', { a: b, b: swapLastTwo(s, a) }, plain);

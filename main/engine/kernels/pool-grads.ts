@@ -10,6 +10,7 @@ import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tenso
 import { fitAxis } from './geometry';
 import { withScope } from './kernel-scope';
 import type { KernelScope } from './kernel-scope';
+import { simdKernelsEnabled, simdMaxPoolGrad } from './simd/gemm';
 
 type Shape4 = [number, number, number, number];
 
@@ -54,6 +55,7 @@ function firstMaxMaskDisjoint(s: KernelScope, xp: TensorInfo, output: TensorInfo
 }
 
 export function maxPoolGradWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
+  const simd = simdKernelsEnabled();
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap }): TensorInfo => {
     const { dy, input, output } = args.inputs as { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
     const attrs = args.attrs ?? {};
@@ -69,6 +71,12 @@ export function maxPoolGradWasm(backend: KernelBackend, funcs: ReadonlyMap<strin
     const ph = (oh - 1) * sh + kh;
     const pw = (ow - 1) * sw + kw;
     const disjoint = sh === kh && sw === kw;
+    const unpadded = info.padInfo.top === 0 && info.padInfo.left === 0 && h === oh * kh && w === ow * kw;
+    if (simd && disjoint && unpadded) {
+      // One pass of our SIMD kernel (simd/gemm-code.ts) instead of the six whole-tensor passes below.
+      const out = simdMaxPoolGrad(backend, input, output, dy, kh, kw);
+      if (out) return out;
+    }
     return withScope(backend, funcs, (s) => {
       const xp = cropAndPad(s, input, fh, fw, -Infinity);
       if (disjoint) {

@@ -20,6 +20,7 @@ import { getLearningRate, setLearningRate } from './optimizers';
 import { ReduceLROnPlateau, scheduledLearningRate, type PlateauState } from './schedules';
 import { ActivationProbe } from './telemetry/activations';
 import { confusionReport, labelsToIndices } from './telemetry/confusion';
+import { regressionReport } from './telemetry/regression';
 import { filterTiles } from './telemetry/filters';
 import { deadReluWarnings, gradientReport, gradientWarnings, nanLossWarning, overfittingWarning } from './telemetry/health';
 import { weightHistograms } from './telemetry/histograms';
@@ -298,8 +299,15 @@ class LayerlabCallback extends tf.Callback {
   /** The confusion matrix (and most confidently wrong examples) of `probabilities` on the validation set. */
   private async confusion(epoch: number, probabilities: tf.Tensor): Promise<void> {
     const v = this.ctx.validation;
-    if (!v || !this.config.telemetry.confusion_matrix || this.config.loss === 'mse' || this.config.loss === 'mae' || this.config.loss === 'huber') return;
+    if (!v || !this.config.telemetry.confusion_matrix) return;
     const classes = probabilities.shape[probabilities.shape.length - 1] ?? 1;
+    if (this.config.loss === 'mse' || this.config.loss === 'mae' || this.config.loss === 'huber') {
+      // A regression's counterpart, for one output per sample: predicted vs true, residuals and the worst rows.
+      if (classes === 1) {
+        this.ctx.sink(regressionReport({ predicted: await probabilities.data(), actual: await v.y.data(), epoch, worst: this.config.telemetry.confidently_wrong }));
+      }
+      return;
+    }
     this.ctx.sink(confusionReport({
       probabilities: (await probabilities.data()) as Float32Array, classes, labels: await this.labels(), epoch,
       topWrong: this.config.telemetry.confidently_wrong, ...(v.classNames ? { classNames: v.classNames } : {}),

@@ -1,8 +1,15 @@
+import type { OwnDatasetConfig } from '../../../shared/data-preprocessing';
 import type { LossName, LrScheduleConfig, OptimizerName, TrainingConfigInput } from '../../../shared/training';
+
+/** The dataset picker's value for "Your data...": the form's ownData then says which data. */
+export const OWN_DATASET = '__own__';
 
 /** The panel's form: the fields a workshop run changes; everything else keeps TrainingConfig's defaults. */
 export interface TrainingForm {
+  /** A catalog name, or OWN_DATASET. */
   dataset: string;
+  /** The user's own data as datasets.inspect described it (source, preprocessing record, fingerprint). */
+  ownData: OwnDatasetConfig | null;
   optimizer: OptimizerName;
   learningRate: number;
   momentum: number;
@@ -128,6 +135,7 @@ export function noAugmentation(): AugmentationForm {
 export function defaultForm(): TrainingForm {
   return {
     dataset: 'mnist',
+    ownData: null,
     optimizer: 'sgd',
     learningRate: 0.01,
     momentum: 0.9,
@@ -147,8 +155,15 @@ export function toConfig(form: TrainingForm): TrainingConfigInput {
     form.optimizer === 'sgd' || form.optimizer === 'rmsprop'
       ? { name: form.optimizer, learning_rate: form.learningRate, momentum: form.momentum }
       : { name: form.optimizer, learning_rate: form.learningRate };
+  const own = form.dataset === OWN_DATASET ? form.ownData : null;
   return {
-    dataset: { name: form.dataset },
+    dataset: own ?? { name: form.dataset },
+    ...(own
+      ? {
+          // The data's own test split, or Keras' validation_split (the last rows), as the card described.
+          validation: own.preprocessing.validation.kind === 'test-split' ? { kind: 'test' as const } : { kind: 'split' as const, fraction: own.preprocessing.validation.fraction },
+        }
+      : {}),
     optimizer: optimizer as TrainingConfigInput['optimizer'],
     loss: form.loss,
     metrics: formMetrics(form),
@@ -156,7 +171,7 @@ export function toConfig(form: TrainingForm): TrainingConfigInput {
     epochs: form.epochs,
     limit_train: form.limit,
     // Validation on a matching slice of the test split keeps a quick run quick.
-    limit_test: form.limit === null ? null : Math.max(100, Math.round(form.limit / 5)),
+    limit_test: form.limit === null || own ? null : Math.max(100, Math.round(form.limit / 5)),
     augmentation: {
       rotation_range: form.augmentation.rotation,
       width_shift_range: form.augmentation.widthShift,

@@ -1,4 +1,6 @@
 import type {
+  BrowseResult,
+  DatasetCard,
   DatasetPreview,
   DatasetSummary,
   EpochRecord,
@@ -12,11 +14,12 @@ import type {
   TrainingFilters,
   TrainingHistograms,
   TrainingProgress,
+  TrainingRegression,
   TrainingWarning,
 } from '../../../shared/api';
 import type { Graph } from '../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
-import { defaultForm, toConfig, type TrainingForm } from './form';
+import { defaultForm, isClassificationLoss, toConfig, type TrainingForm } from './form';
 import type { ConnectionState, Host } from '../host';
 
 export { LOSS_NAMES, OPTIMIZER_NAMES, defaultForm, toConfig, type TrainingForm };
@@ -52,6 +55,8 @@ export class TrainingStore {
   histograms = $state.raw<TrainingHistograms | null>(null);
   filters = $state.raw<TrainingFilters | null>(null);
   confusion = $state.raw<TrainingConfusion | null>(null);
+  /** A regression run's validation predictions (instead of a confusion matrix). */
+  regression = $state.raw<TrainingRegression | null>(null);
   activations = $state.raw<TrainingActivations | null>(null);
   warnings = $state.raw<TrainingWarning[]>([]);
   prediction = $state.raw<PredictResult | null>(null);
@@ -68,6 +73,12 @@ export class TrainingStore {
   augmented = $state.raw<DatasetPreview | null>(null);
   /** Changing it draws new random augmentations of the same samples. */
   augmentSeed = $state(1);
+  /** "Your data...": what the user typed, the card the backend made of it, and the file browser's folder. */
+  own = $state({ path: '', labelColumn: '', testPath: '', validationSplit: 0.2 });
+  card = $state.raw<DatasetCard | null>(null);
+  cardError = $state<string | null>(null);
+  inspecting = $state(false);
+  browsed = $state.raw<BrowseResult | null>(null);
 
   running = $derived(this.status === 'running' || this.status === 'queued' || this.status === 'paused');
 
@@ -101,6 +112,7 @@ export class TrainingStore {
         void this.loadWrong(p);
       }),
       host.on('training.activations', (p) => mine(p) && (this.activations = p)),
+      host.on('training.regression', (p) => mine(p) && (this.regression = p)),
       host.on('training.warning', (p) => mine(p) && (this.warnings = [...this.warnings, p])),
     ];
   }
@@ -136,6 +148,7 @@ export class TrainingStore {
     this.histograms = null;
     this.filters = null;
     this.confusion = null;
+    this.regression = null;
     this.activations = null;
     this.warnings = [];
     this.prediction = null;
@@ -153,6 +166,46 @@ export class TrainingStore {
     } catch (e) {
       this.status = 'failed';
       this.message = (e as Error).message;
+    }
+  }
+
+  /** Reads the data at own.path into a card; the form then trains on it (mse + mae for a regression). */
+  async inspectOwn(): Promise<void> {
+    if (!this.host || !this.own.path.trim()) return;
+    this.inspecting = true;
+    this.cardError = null;
+    try {
+      const o = this.own;
+      const card = await this.host.call('datasets.inspect', {
+        path: o.path.trim(),
+        ...(o.labelColumn.trim() ? { label_column: o.labelColumn.trim() } : {}),
+        ...(o.testPath.trim() ? { test_path: o.testPath.trim() } : {}),
+        validation_split: o.validationSplit,
+      });
+      this.card = card;
+      this.form.ownData = card.config;
+      if (card.task === 'regression' && isClassificationLoss(this.form.loss)) {
+        this.form.loss = 'mse';
+        this.form.metrics = { mae: true, mse: false };
+      } else if (card.task === 'classification' && !isClassificationLoss(this.form.loss)) {
+        this.form.loss = 'sparse_categorical_crossentropy';
+      }
+    } catch (e) {
+      this.card = null;
+      this.form.ownData = null;
+      this.cardError = (e as Error).message;
+    } finally {
+      this.inspecting = false;
+    }
+  }
+
+  /** Lists a folder inside the allowed ones (default: the backend's base folder) for picking data. */
+  async browseOwn(path?: string): Promise<void> {
+    if (!this.host) return;
+    try {
+      this.browsed = await this.host.call('datasets.browse', path ? { path } : {});
+    } catch (e) {
+      this.cardError = (e as Error).message;
     }
   }
 

@@ -2,7 +2,7 @@
  * What a token holder learns or breaks without --root: errors never echo a file's content, open does not tell
  * whether a path exists, Save As does not replace a file that is not a project unless the client says force.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,24 @@ describe('errors never show a file’s content', () => {
     const r = await call('projects.import', { path: truncated });
     expect(r.error?.message).toMatch(/invalid JSON/);
     expectNoEcho(r.error!.message);
+  });
+
+  it('projects.import of a device or of a model whose weight file links to one answers at once, reading nothing', async () => {
+    const device = await call('projects.import', { path: '/dev/zero' });
+    expect(device.error?.message).toMatch(/cannot open it|not a regular file/);
+    const model = join(dir, 'linked', 'model.json');
+    mkdirSync(join(dir, 'linked'));
+    writeFileSync(model, JSON.stringify({
+      modelTopology: { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'd', units: 2, batch_input_shape: [null, 3] } }] } },
+      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'd/kernel', shape: [3, 2], dtype: 'float32' }, { name: 'd/bias', shape: [2], dtype: 'float32' }] }],
+    }));
+    symlinkSync('/dev/zero', join(dir, 'linked', 'w.bin'));
+    const linked = await call('projects.import', { path: model });
+    expect(linked.error?.message).toMatch(/the weight file 'w\.bin' is not a regular file/);
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(4096));
+    rmSync(join(dir, 'linked', 'w.bin'));
+    symlinkSync(join(dir, 'big.bin'), join(dir, 'linked', 'w.bin'));
+    expect((await call('projects.import', { path: model })).error?.message).toMatch(/hold more than the 32 bytes the manifest describes/);
   });
 
   it('projects.open of a text file, a missing file and a folder reads the same (no existence oracle)', async () => {

@@ -31,6 +31,8 @@ export const validParams: { [M in ApiMethod]: ApiParams<M> } = {
   'datasets.info': { name: 'mnist' },
   'datasets.preview': { name: 'mnist', split: 'test', offset: 0, count: 4 },
   'datasets.fetch': { name: 'mnist' },
+  'datasets.inspect': { path: 'housing.csv', label_column: 'MEDV' },
+  'datasets.browse': { path: '.' },
   'training.start': { graph: mlpGraph, config: { dataset: { name: 'mnist' }, epochs: 1, batch_size: 64, limit_train: 500 } },
   'training.pause': { runId: 'run-1' },
   'training.resume': { runId: 'run-1' },

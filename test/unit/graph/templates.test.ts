@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../shared/graph/analyze';
 import { compileGraph } from '../../../shared/graph/compile';
 import { getTemplate, templates } from '../../../shared/templates/registry';
+import { parseTrainingConfig } from '../../../shared/training';
 
 describe('workshop templates', () => {
   it('has the workshop models, with unique ids', () => {
     expect(templates.map((t) => t.id)).toEqual([
       'mlp-64', 'mlp-512', 'mlp-deep', 'cnn-first', 'cnn-scaled', 'cnn-dropout', 'cnn-batchnorm', 'resnet-cifar',
-      'imdb-embedding-pool', 'imdb-lstm', 'reuters-mlp', 'reuters-conv1d',
+      'imdb-embedding-pool', 'imdb-lstm', 'reuters-mlp', 'reuters-conv1d', 'boston-mlp',
     ]);
   });
 
@@ -29,8 +30,21 @@ describe('workshop templates', () => {
     ['imdb-lstm', 328_353],
     ['reuters-mlp', 647_214],
     ['reuters-conv1d', 10000 * 64 + (5 * 64 * 64 + 64) * 2 + 64 * 46 + 46],
+    // 13*64+64 + 64*64+64 + 64+1, as Keras' summary of the Boston Housing model.
+    ['boston-mlp', 5_121],
   ] as const)('%s has %i parameters', (id, total) => {
     expect(analyzeGraph(getTemplate(id)!.graph).totals.total).toBe(total);
+  });
+
+  it('boston-mlp trains with rmsprop 0.001, mse and mae on boston-housing (a valid TrainingConfig)', () => {
+    const t = getTemplate('boston-mlp')!;
+    const parsed = parseTrainingConfig(t.training);
+    expect(parsed.ok && parsed.config).toMatchObject({
+      dataset: { name: 'boston-housing' }, optimizer: { name: 'rmsprop', learning_rate: 0.001 }, loss: 'mse', metrics: ['mae'],
+    });
+    expect(t.graph.nodes.map((n) => [n.kind, n.config.units ?? null, n.config.activation ?? null])).toEqual([
+      ['InputLayer', null, null], ['Dense', 64, 'relu'], ['Dense', 64, 'relu'], ['Dense', 1, 'linear'],
+    ]);
   });
 
   it('cnn-dropout is the Keras mnist_cnn layer for layer', () => {

@@ -86,6 +86,9 @@ describe('other layers: shapes', () => {
     ['Concatenate channels', 'Concatenate', {}, [[null, 8, 8, 16], [null, 8, 8, 32]], [null, 8, 8, 48]],
     ['Concatenate axis=1', 'Concatenate', { axis: 1 }, [[null, 3, 5], [null, 4, 5]], [null, 7, 5]],
     ['Add of three', 'Add', {}, [[null, 6], [null, 6], [null, 6]], [null, 6]],
+    ['Add broadcasts a size-1 axis (Keras)', 'Add', {}, [[null, 28, 28, 8], [null, 28, 28, 1]], [null, 28, 28, 8]],
+    ['Add broadcasts either way and over leading axes', 'Add', {}, [[null, 1, 5], [null, 4, 1], [null, 5]], [null, 4, 5]],
+    ['Multiply with an unknown size gives unknown', 'Multiply', {}, [[null, null, 3], [null, 7, 3]], [null, null, 3]],
     ['BatchNormalization keeps the shape', 'BatchNormalization', {}, [[null, 6, 6, 8]], [null, 6, 6, 8]],
   ] as const)('%s', (_title, kind, config, inputs, expected) => {
     expect(infer(kind, config, inputs.map((s) => [...s]))).toEqual(expected);
@@ -116,7 +119,8 @@ describe('shape errors say what is wrong', () => {
     ['MaxPooling2D on a 2-D tensor', 'MaxPooling2D', {}, [[null, 10]], /MaxPooling2D expects a 4-D input/],
     ['Conv2D shrinking to zero', 'Conv2D', { kernel_size: [5, 5] }, [[null, 4, 4, 1]], /shrinks input \[null, 4, 4, 1\] to \[null, 0, 0, 32\]/],
     ['pooling shrinking below zero', 'MaxPooling2D', { pool_size: [3, 3] }, [[null, 1, 5, 1]], /axis 1 would have size/],
-    ['Add of unequal shapes', 'Add', {}, [[null, 8, 8, 16], [null, 8, 8, 32]], /Add needs inputs of the same shape, got \[null, 8, 8, 16\] and \[null, 8, 8, 32\]/],
+    ['Add of unequal shapes', 'Add', {}, [[null, 8, 8, 16], [null, 8, 8, 32]], /Add needs inputs of the same shape, got \[null, 8, 8, 16\] and \[null, 8, 8, 32\] \(only sizes of 1 broadcast, as in Keras\)/],
+    ['Add of unequal shapes on a leading axis', 'Add', {}, [[null, 4, 5], [null, 3, 5]], /Add needs inputs of the same shape/],
     ['Concatenate along a mismatched axis', 'Concatenate', {}, [[null, 8, 8, 16], [null, 4, 4, 16]], /axis 1 differs/],
     ['Concatenate of different ranks', 'Concatenate', {}, [[null, 8], [null, 4, 4]], /same rank/],
     ['Reshape to a wrong size', 'Reshape', { target_shape: [5, 5] }, [[null, 24]], /holds 25 values but the input \[null, 24\] has 24/],

@@ -6,7 +6,9 @@
 import { CURRENT_FORMAT_VERSION, migrateProject, type ProjectJson, type Viewport } from '../../../../shared/format';
 import type { Graph } from '../../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES, type LossName, type OptimizerName } from '../../../../shared/training';
+import { OwnDatasetConfigSchema } from '../../../../shared/data-preprocessing';
 import {
+  OWN_DATASET,
   SCHEDULE_KINDS,
   STOP_MODES,
   toConfig,
@@ -41,7 +43,10 @@ export function toProjectJson(doc: WindowDocument, base: ProjectJson | null, now
     graph: doc.graph,
     viewport: doc.viewport,
     training: toConfig(doc.form) as unknown as ProjectJson['training'],
-    dataset: { kind: 'builtin', id: doc.form.dataset },
+    dataset:
+      doc.form.dataset === OWN_DATASET && doc.form.ownData
+        ? { kind: 'file', path: doc.form.ownData.source.path, format: doc.form.ownData.source.kind }
+        : { kind: 'builtin', id: doc.form.dataset },
     notes: base?.notes ?? '',
   };
 }
@@ -126,8 +131,10 @@ export function formFromConfig(training: Record<string, unknown>, dataset: Proje
     horizontalFlip: typeof aug.horizontal_flip === 'boolean' ? aug.horizontal_flip : fallback.augmentation.horizontalFlip,
     noise: range(aug.gaussian_noise, 1, fallback.augmentation.noise),
   };
+  const own = OwnDatasetConfigSchema.safeParse(training.dataset);
   return {
-    dataset: datasetName,
+    dataset: own.success ? OWN_DATASET : datasetName,
+    ownData: own.success ? own.data : null,
     optimizer: pick<OptimizerName>(optimizer.name, OPTIMIZER_NAMES, fallback.optimizer),
     learningRate: positive(optimizer.learning_rate, fallback.learningRate),
     momentum: typeof optimizer.momentum === 'number' ? optimizer.momentum : fallback.momentum,
