@@ -33,6 +33,16 @@ export type CatalogLayout =
       testMembers: string[];
     }
   | {
+      /** Keras' text datasets: an .npz of word-id lists (numpy object arrays) and the word-index JSON. */
+      kind: 'keras-text';
+      loader: 'imdb' | 'reuters';
+      npz: string;
+      wordIndex: string;
+      /** Defaults of the workshop exercises: the 10,000 most frequent words, sequences padded to 200 ids. */
+      numWords: number;
+      sequenceLength: number;
+    }
+  | {
       /**
        * One .npz of all rows (arrays x and y) that Keras' load_data shuffles with np.random.RandomState(seed) and
        * splits, the last `testSplit` to test (keras.datasets.boston_housing).
@@ -47,7 +57,7 @@ export interface CatalogEntry {
   name: string;
   title: string;
   description: string;
-  /** Channels last for images ([28, 28, 1]); [features] for tables. */
+  /** Channels last for images ([28, 28, 1]); [features] for tables; text: [sequence length] with the default length. */
   sampleShape: number[];
   /** Empty for regression. */
   classNames: string[];
@@ -74,6 +84,16 @@ const IDX_LAYOUT: CatalogLayout = {
   train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' },
   test: { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' },
 };
+
+const KERAS_TEXT_URL = 'https://storage.googleapis.com/tensorflow/tf-keras-datasets/';
+const KERAS_TEXT_LICENSE = 'As distributed by Keras (keras.datasets); see the homepage for the original terms.';
+
+// keras/src/datasets/reuters.py get_label_names(), in label order.
+const REUTERS_TOPICS = (
+  'cocoa grain veg-oil earn acq wheat copper housing money-supply coffee sugar trade reserves ship cotton carcass ' +
+  'crude nat-gas cpi money-fx interest gnp meal-feed alum oilseed gold tin strategic-metal livestock retail ipi ' +
+  'iron-steel rubber heat jobs lei bop zinc orange pet-chem dlr gas silver wpi hog lead'
+).split(' ');
 
 const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
@@ -190,6 +210,41 @@ export const catalog: CatalogEntry[] = [
     },
   },
   {
+    name: 'imdb',
+    title: 'IMDB movie reviews',
+    description: "25,000 + 25,000 movie reviews as word-id sequences (Keras' imdb.npz), labelled negative or positive.",
+    sampleShape: [200],
+    classNames: ['negative', 'positive'],
+    splits: { train: 25000, test: 25000 },
+    license: KERAS_TEXT_LICENSE,
+    citation:
+      'Andrew L. Maas, Raymond E. Daly, Peter T. Pham, Dan Huang, Andrew Y. Ng, Christopher Potts, "Learning Word Vectors for Sentiment Analysis", ACL 2011.',
+    homepage: 'https://ai.stanford.edu/~amaas/data/sentiment/',
+    files: [
+      // Hashes as keras/src/datasets/imdb.py checks them (get_file file_hash: sha256 for the data, md5 for the index).
+      { name: 'imdb.npz', bytes: 17464789, sha256: '69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f', urls: [`${KERAS_TEXT_URL}imdb.npz`] },
+      { name: 'imdb_word_index.json', bytes: 1641221, md5: 'bfafd718b763782e994055a2d397834f', urls: [`${KERAS_TEXT_URL}imdb_word_index.json`] },
+    ],
+    layout: { kind: 'keras-text', loader: 'imdb', npz: 'imdb.npz', wordIndex: 'imdb_word_index.json', numWords: 10000, sequenceLength: 200 },
+  },
+  {
+    name: 'reuters',
+    title: 'Reuters newswires',
+    description: "11,228 Reuters newswires as word-id sequences (Keras' reuters.npz) in 46 topics; 20% held out for test.",
+    sampleShape: [200],
+    classNames: REUTERS_TOPICS,
+    splits: { train: 8982, test: 2246 },
+    license: KERAS_TEXT_LICENSE,
+    citation: 'David D. Lewis, Reuters-21578 text categorization test collection, Distribution 1.0, 1997.',
+    homepage: 'https://archive.ics.uci.edu/dataset/137/reuters+21578+text+categorization+collection',
+    files: [
+      // keras/src/datasets/reuters.py: sha256 for the data, md5 for the word index.
+      { name: 'reuters.npz', bytes: 2110848, sha256: 'd6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916', urls: [`${KERAS_TEXT_URL}reuters.npz`] },
+      { name: 'reuters_word_index.json', bytes: 550378, md5: '4d44cc38712099c9e383dc6e5f11a921', urls: [`${KERAS_TEXT_URL}reuters_word_index.json`] },
+    ],
+    layout: { kind: 'keras-text', loader: 'reuters', npz: 'reuters.npz', wordIndex: 'reuters_word_index.json', numWords: 10000, sequenceLength: 200 },
+  },
+  {
     name: 'boston-housing',
     title: 'Boston Housing prices',
     description: '13 numeric features of Boston suburbs (1970s) and the median home value in k$ (regression); 404 train / 102 test rows.',
@@ -213,7 +268,7 @@ export const catalog: CatalogEntry[] = [
   },
 ];
 
-export type CatalogName = 'mnist' | 'fashion-mnist' | 'cifar-10' | 'cifar-100' | 'boston-housing';
+export type CatalogName = 'mnist' | 'fashion-mnist' | 'cifar-10' | 'cifar-100' | 'boston-housing' | 'imdb' | 'reuters';
 
 const ALIASES: Record<string, CatalogName> = { fashion_mnist: 'fashion-mnist', fashionmnist: 'fashion-mnist', cifar10: 'cifar-10', cifar100: 'cifar-100', boston_housing: 'boston-housing', boston: 'boston-housing' };
 

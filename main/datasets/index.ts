@@ -13,11 +13,14 @@ import { kerasShuffledSplit } from './keras-split';
 import { parseNpz } from './npy';
 import { obtainFile, type SourceOptions } from './store';
 import type { LoadedDataset, LoadedSplit } from './types';
+import { loadKerasTextSplits, type TextLoadOptions } from './keras-text-catalog';
 
 export interface LoadOptions extends SourceOptions {
   /** Keep only the first N training / test samples (views into the loaded arrays, no copy). */
   limitTrain?: number;
   limitTest?: number;
+  /** Text datasets (imdb, reuters): Keras' load_data options and the padded length (default: the catalog's). */
+  text?: TextLoadOptions;
 }
 
 function limit(split: LoadedSplit, n: number | undefined): LoadedSplit {
@@ -59,7 +62,9 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
   const layout = entry.layout;
   let train: LoadedSplit;
   let test: LoadedSplit;
-  if (layout.kind === 'idx') {
+  if (layout.kind === 'keras-text') {
+    [train, test] = await loadKerasTextSplits(entry, layout, opts);
+  } else if (layout.kind === 'idx') {
     [train, test] = await Promise.all([
       loadIdxSplit(entry, layout.train.images, layout.train.labels, opts),
       loadIdxSplit(entry, layout.test.images, layout.test.labels, opts),
@@ -82,6 +87,7 @@ export async function loadCatalogEntry(entry: CatalogEntry, opts: LoadOptions = 
     train: limit(train, opts.limitTrain),
     test: limit(test, opts.limitTest),
     ...(entry.task === 'regression' ? { task: 'regression' as const } : { classNames: [...entry.classNames] }),
+    ...(layout.kind === 'keras-text' ? { raw: true } : {}),
   };
 }
 
@@ -118,6 +124,9 @@ export type { ImageImportOptions, ImageRowsOptions, NpzImportOptions } from './c
 export { parseNpy, parseNpz, readNpy, readNpz } from './npy';
 export type { NpyArray } from './npy';
 export { parseCifarRecords, readTarGzMembers } from './cifar';
+export { imdbLoadData, loadKerasText, padSequences, parseTextNpz, reutersLoadData } from './keras-text';
+export type { KerasTextOptions, KerasTextSplits } from './keras-text';
+export type { TextLoadOptions } from './keras-text-catalog';
 export {
   applyNormaliser, batches, batchShapeFor, fitNormaliser, normaliseSplit, oneHot, validationSplit,
 } from './preprocess';

@@ -62,7 +62,8 @@ function decodeWide(bytes: Uint8Array, start: number, shape: number[], descr: st
   return { dtype: descr, shape, data };
 }
 
-export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
+/** The parsed .npy header: dtype descr (e.g. '<f4', '|O'), shape, and where the data starts. */
+export function readNpyHeader(bytes: Uint8Array, file?: string): { descr: string; shape: number[]; dataStart: number } {
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) {
     throw new FormatError('not a .npy file: the magic string \\x93NUMPY is missing.', file);
   }
@@ -77,6 +78,11 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
   if (!descr || !fortran || shapeText === undefined) throw new FormatError(`unreadable .npy header: ${header.trim()}`, file);
   if (fortran === 'True') throw new FormatError('array is stored in Fortran order; save it C-ordered (np.ascontiguousarray) and try again.', file);
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  return { descr, shape, dataStart: headerStart + headerLen };
+}
+
+export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
+  const { descr, shape, dataStart: start } = readNpyHeader(bytes, file);
   const endian = descr[0];
   const code = descr.slice(1);
   const wide = WIDE_DTYPES[code];
@@ -84,11 +90,10 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
   if (!Ctor && !wide) throw new FormatError(`dtype ${descr} is not supported (use bool, int8/16/32/64, uint8/16/32/64, float16/32/64).`, file);
   if (wide) {
     if (endian === '>') throw new FormatError(`big-endian dtype ${descr} is not supported; save with a little-endian dtype.`, file);
-    return decodeWide(bytes, headerStart + headerLen, shape, descr, wide, file);
+    return decodeWide(bytes, start, shape, descr, wide, file);
   }
   if (endian === '>' && Ctor.BYTES_PER_ELEMENT > 1) throw new FormatError(`big-endian dtype ${descr} is not supported; save with a little-endian dtype.`, file);
   const count = shape.reduce((a, b) => a * b, 1);
-  const start = headerStart + headerLen;
   const need = count * Ctor.BYTES_PER_ELEMENT;
   if (bytes.length - start < need) {
     throw new FormatError(`truncated: shape (${shape.join(', ')}) of ${descr} needs ${need} bytes of data, the file has ${bytes.length - start}.`, file);

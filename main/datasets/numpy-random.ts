@@ -2,7 +2,8 @@
  * numpy's legacy RandomState, only as far as Keras' load_data needs it: MT19937 seeded with an integer
  * (mt19937_seed, Matsumoto and Nishimura's init_genrand) and RandomState.shuffle of a 1-D array (Fisher-Yates from the
  * end, each index drawn by random_interval: masked 32-bit draws, rejected while above the bound). Checked against
- * numpy 1.24 in test/unit/datasets/numpy-random.test.ts.
+ * numpy 1.24 in test/unit/datasets/numpy-random.test.ts (and, for imdb/reuters' two permutations from one
+ * generator, in test/unit/datasets/keras-text.test.ts).
  */
 const N = 624;
 const M = 397;
@@ -53,17 +54,24 @@ export class Mt19937 {
     while ((v = (this.nextUint32() & mask) >>> 0) > max);
     return v;
   }
+
+  /**
+   * rng.permutation(n), continuing this generator's stream: imdb/reuters' load_data draws the train and then the
+   * test permutation from the same RandomState.
+   */
+  permutation(n: number): Uint32Array {
+    const out = Uint32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.interval(i);
+      const t = out[i]!;
+      out[i] = out[j]!;
+      out[j] = t;
+    }
+    return out;
+  }
 }
 
 /** np.random.RandomState(seed) then rng.shuffle(np.arange(n)) (the same as rng.permutation(n)). */
 export function numpyPermutation(n: number, seed: number): Uint32Array {
-  const rng = new Mt19937(seed);
-  const out = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.interval(i);
-    const t = out[i]!;
-    out[i] = out[j]!;
-    out[j] = t;
-  }
-  return out;
+  return new Mt19937(seed).permutation(n);
 }

@@ -22,6 +22,8 @@ export interface LoadedDataset {
   task?: 'classification' | 'regression';
   /** Column names of tabular (CSV) features, in sample order. */
   featureNames?: string[];
+  /** Token ids (an Embedding's input) or multi-hot words: fed as they are, never scaled or standardised. */
+  raw?: boolean;
   /** Things the user should know that did not stop loading (e.g. skipped files that are not images). */
   warnings?: string[];
   /**

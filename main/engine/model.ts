@@ -28,14 +28,18 @@ function isInitializer(v: unknown): v is { class_name: string; config: Json } {
 export function seedInitializers(spec: ModelSpec, seed: number): ModelSpec {
   const copy = structuredClone(spec);
   let n = 0;
-  for (const layer of copy.config.layers) {
-    for (const [key, value] of Object.entries(layer.config)) {
-      if (!key.endsWith('_initializer') || !isInitializer(value)) continue;
-      const cls = value.class_name;
-      if (/^(Zeros|Ones|Constant|Identity|zeros|ones|constant)$/.test(cls)) continue;
-      value.config = { ...value.config, seed: seed + n++ };
+  // Wrappers nest the wrapped layer's config (Bidirectional: {layer: {class_name, config}}): seed those too.
+  const visit = (config: Json): void => {
+    for (const [key, value] of Object.entries(config)) {
+      if (key.endsWith('_initializer') && isInitializer(value)) {
+        if (/^(Zeros|Ones|Constant|Identity|zeros|ones|constant)$/.test(value.class_name)) continue;
+        value.config = { ...value.config, seed: seed + n++ };
+      } else if (key === 'layer' && value && typeof value === 'object' && 'config' in value) {
+        visit((value as { config: Json }).config);
+      }
     }
-  }
+  };
+  for (const layer of copy.config.layers) visit(layer.config);
   return copy;
 }
 

@@ -65,7 +65,8 @@ const SPARSE_LOSSES = new Set(['sparse_categorical_crossentropy', 'binary_crosse
 export function feederFor(data: LoadedDataset, config: TrainingConfig, inputShape: number[]): Feeder {
   return createFeeder(data, {
     batchSize: config.batch_size,
-    normalisation: config.preprocessing.normalize === 'standardize' ? 'standardise' : 'scale',
+    // Token ids must reach the Embedding unchanged (scaled to [0, 1] they would all read as id 0).
+    normalisation: data.raw ? 'none' : config.preprocessing.normalize === 'standardize' ? 'standardise' : 'scale',
     labels: SPARSE_LOSSES.has(config.loss) ? 'sparse' : 'onehot',
     validation: config.validation.kind === 'split' ? config.validation.fraction : 'test',
     seed: config.seed,

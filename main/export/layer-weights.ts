@@ -14,6 +14,7 @@ export const WEIGHTLESS_KINDS = [
   'InputLayer', 'Flatten', 'Activation', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D',
   'Dropout', 'SpatialDropout2D', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax', 'Reshape', 'ZeroPadding2D', 'Cropping2D', 'UpSampling2D',
   'Add', 'Subtract', 'Concatenate', 'Multiply', 'Average', 'Maximum', 'Minimum',
+  'Masking', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D',
 ] as const satisfies readonly LayerClassName[];
 export type WeightlessKind = (typeof WEIGHTLESS_KINDS)[number];
 
@@ -26,9 +27,23 @@ const none = (): string[] => [];
 const kernelBias = (c: { use_bias: boolean }): string[] => (c.use_bias ? ['kernel', 'bias'] : ['kernel']);
 const affine = (c: { center: boolean; scale: boolean }): string[] => [...(c.scale ? ['gamma'] : []), ...(c.center ? ['beta'] : [])];
 
+/** The sequence kinds with weights (issue 16): their layers are refused by every exporter table for now. */
+export const SEQUENCE_NOT_EXPORTED = 'sequence layers (Embedding, Conv1D, recurrent) are not exported yet: train this model in Layerlab';
+export const SEQUENCE_WEIGHTED = ['Embedding', 'Conv1D', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'] as const satisfies readonly LayerClassName[];
+
+/** The same entry for every sequence kind with weights. */
+export function forSequenceWeighted<T>(entry: T): Record<(typeof SEQUENCE_WEIGHTED)[number], T> {
+  return Object.fromEntries(SEQUENCE_WEIGHTED.map((k) => [k, entry])) as Record<(typeof SEQUENCE_WEIGHTED)[number], T>;
+}
+
+const notExported = (): never => {
+  throw new ExportError(SEQUENCE_NOT_EXPORTED);
+};
+
 /** Keras weight names per kind, in the order Keras' get_weights() returns them. */
 export const KERAS_WEIGHTS: { [N in LayerClassName]: WeightNames<N> } = {
   ...forWeightless(none),
+  ...forSequenceWeighted(notExported),
   Dense: kernelBias,
   Conv2D: kernelBias,
   SeparableConv2D: (c) => ['depthwise_kernel', 'pointwise_kernel', ...(c.use_bias ? ['bias'] : [])],

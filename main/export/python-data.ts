@@ -30,6 +30,7 @@ const PYTHON_READERS: Record<CatalogLayout['kind'], string> = {
   idx: 'read_idx_dataset',
   'cifar-binary': 'read_cifar_binary',
   'keras-shuffled-npz': 'read_keras_shuffled_npz',
+  'keras-text': 'read_keras_text',
 };
 
 function readersLiteral(): string {
@@ -114,6 +115,11 @@ def read_keras_shuffled_npz(name, entry, data_dir, download):
     x, y = x[order], y[order]
     n_train = int(len(x) * (1 - layout['testSplit']))
     return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+def read_keras_text(name, entry, data_dir, download):
+    """imdb / reuters (token-id sequences): not in exported programs yet, as their sequence layers are not."""
+    raise SystemExit(f'{name}: text datasets are not in exported programs yet; train this model in Layerlab')
 
 
 READERS = ${readersLiteral()}

@@ -61,3 +61,15 @@ export function stridesWithDilation(strides: readonly number[], dilation: readon
   }
   return [];
 }
+
+/** The fields every kernel layer ends with (Dense, the convolutions): activation, bias, initializers. */
+export const kernelTailParams: readonly ParamSpec[] = [
+  activationParam,
+  useBiasParam,
+  initializerParam('kernel_initializer', 'Initializer of the kernel.'),
+  initializerParam('bias_initializer', 'Initializer of the bias.'),
+];
+
+export function kernelTailDefaults() {
+  return { activation: 'linear', use_bias: true, kernel_initializer: 'glorot_uniform', bias_initializer: 'zeros' } as const;
+}

@@ -38,8 +38,12 @@ export const InputLayer = defineLayer<InputLayerConfig, 'InputLayer'>({
     return [...config.batch_input_shape];
   },
   kerasExtras: () => ({ sparse: false }),
-  fromKeras(keras, read) {
+  fromKeras(keras, input) {
+    let read = input;
     // Keras 3 writes batch_shape; a Keras 2 InputLayer may carry only input_shape (without the batch axis).
+    // Token-id inputs are often declared int32/int64 (keras.Input(dtype='int64') before an Embedding); the engine
+    // feeds ids as float32 (exact below 2^24) and Embedding casts them, so they read as float32.
+    if (typeof keras['dtype'] === 'string' && /^u?int(8|16|32|64)$/.test(keras['dtype'])) read = { ...read, dtype: 'float32' };
     const batchShape = keras['batch_input_shape'] ?? keras['batch_shape'];
     if (Array.isArray(batchShape)) return { ...read, batch_input_shape: [...batchShape] as Shape };
     if (Array.isArray(keras['input_shape'])) return { ...read, batch_input_shape: [null, ...(keras['input_shape'] as Shape)] };

@@ -1,4 +1,15 @@
 import { Activation } from './activation';
+import { AveragePooling1D } from './average-pooling1d';
+import { Bidirectional } from './bidirectional';
+import { Conv1D } from './conv1d';
+import { Embedding } from './embedding';
+import { GlobalAveragePooling1D } from './global-average-pooling1d';
+import { GlobalMaxPooling1D } from './global-max-pooling1d';
+import { GRU } from './gru';
+import { LSTM } from './lstm';
+import { Masking } from './masking';
+import { MaxPooling1D } from './max-pooling1d';
+import { SimpleRNN } from './simple-rnn';
 import { Add } from './add';
 import { Average } from './average';
 import { AveragePooling2D } from './average-pooling2d';
@@ -67,6 +78,17 @@ export const layerKinds = [
   Average,
   Maximum,
   Minimum,
+  Embedding,
+  Masking,
+  Conv1D,
+  MaxPooling1D,
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
 ] as const satisfies readonly LayerKind[];
 
 /** The Keras class name of every registered kind, as a union: tables keyed by it must cover each kind. */
@@ -92,6 +114,7 @@ export const layerCategories: readonly LayerCategory[] = [
   'Activation',
   'Reshaping',
   'Merge',
+  'Sequence',
 ];
 
 const byClassName = new Map<string, LayerKind>(layerKinds.map((k) => [k.className, k as LayerKind]));

@@ -18,7 +18,8 @@ export type LayerCategory =
   | 'Regularization'
   | 'Activation'
   | 'Reshaping'
-  | 'Merge';
+  | 'Merge'
+  | 'Sequence';
 
 /** Describes one config field, so the inspector can generate a form and validation can be generic. */
 export type ParamSpec =

@@ -5,8 +5,8 @@ export interface ModelTemplate {
   id: string;
   title: string;
   description: string;
-  /** The dataset the template is shaped for. */
-  dataset: 'mnist' | 'cifar10' | 'boston-housing';
+  /** The dataset the template is shaped for (reuters-mlp takes its multi-hot form: 10,000 words per sample). */
+  dataset: 'mnist' | 'cifar10' | 'boston-housing' | 'imdb' | 'reuters';
   graph: Graph;
   /** Training settings the template is meant to train with (a TrainingConfig input); absent: the defaults. */
   training?: Record<string, unknown>;
@@ -50,7 +50,10 @@ function residualCifar(): Graph {
   return b.build();
 }
 
-/** The workshop's models, in the order the workshop builds them. */
+/** Token ids padded to 200 (the catalog's text datasets), 10,000-word vocabulary. */
+const TOKENS: (number | null)[] = [null, 200];
+
+/** The workshop's models, in the order the workshop builds them; its text follow-ons (#16) last. */
 export const templates: readonly ModelTemplate[] = [
   {
     id: 'mlp-64',
@@ -154,6 +157,54 @@ export const templates: readonly ModelTemplate[] = [
     description: 'Residual blocks with Add skip connections (1x1 projections where the shape changes) on 32x32 colour images.',
     dataset: 'cifar10',
     graph: residualCifar(),
+  },
+  {
+    id: 'imdb-embedding-pool',
+    title: 'IMDB: Embedding + average pooling',
+    description: 'Embedding 10000x16, mean over the words, Dense 16 ReLU, one sigmoid output: positive or negative (160,289 parameters).',
+    dataset: 'imdb',
+    graph: sequentialGraph(TOKENS, [
+      ['Embedding', { input_dim: 10000, output_dim: 16 }],
+      ['GlobalAveragePooling1D'],
+      ['Dense', { units: 16, ...relu }],
+      ['Dense', { units: 1, activation: 'sigmoid' }],
+    ]),
+  },
+  {
+    id: 'imdb-lstm',
+    title: 'IMDB: Embedding + LSTM',
+    description: 'Embedding 10000x32 read by an LSTM of 32 units, one sigmoid output (328,353 parameters).',
+    dataset: 'imdb',
+    graph: sequentialGraph(TOKENS, [
+      ['Embedding', { input_dim: 10000, output_dim: 32 }],
+      ['LSTM', { units: 32 }],
+      ['Dense', { units: 1, activation: 'sigmoid' }],
+    ]),
+  },
+  {
+    id: 'reuters-mlp',
+    title: 'Reuters: multi-hot MLP',
+    description: 'Bag of words (multi-hot over 10,000 words), two Dense 64 ReLU layers, softmax over 46 topics (647,214 parameters).',
+    dataset: 'reuters',
+    graph: sequentialGraph([null, 10000], [
+      ['Dense', { units: 64, ...relu }],
+      ['Dense', { units: 64, ...relu }],
+      ['Dense', { units: 46, activation: 'softmax' }],
+    ]),
+  },
+  {
+    id: 'reuters-conv1d',
+    title: 'Reuters: Embedding + Conv1D',
+    description: 'Embedding 10000x64, two 1-D convolutions of 64 filters (width 5) with pooling, softmax over 46 topics.',
+    dataset: 'reuters',
+    graph: sequentialGraph(TOKENS, [
+      ['Embedding', { input_dim: 10000, output_dim: 64 }],
+      ['Conv1D', { filters: 64, kernel_size: [5], ...relu }],
+      ['MaxPooling1D', { pool_size: [2] }],
+      ['Conv1D', { filters: 64, kernel_size: [5], ...relu }],
+      ['GlobalMaxPooling1D'],
+      ['Dense', { units: 46, activation: 'softmax' }],
+    ]),
   },
   {
     id: 'boston-mlp',

@@ -18,6 +18,7 @@ import { conv2DWasm } from './conv2d';
 import { sumWasm } from './sum';
 import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
+import { unsortedSegmentSumWasm } from './segment-sum';
 import { registerDilatedConvGradient } from './dilated-grad';
 
 type Factory = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) => KernelFunc;
@@ -34,6 +35,7 @@ export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   Sum: sumWasm as unknown as Factory,
   MaxPoolGrad: maxPoolGradWasm as unknown as Factory,
   Identity: identityWasm as unknown as Factory,
+  UnsortedSegmentSum: unsortedSegmentSumWasm as unknown as Factory,
 };
 
 let registeredOn: KernelBackend | null = null;

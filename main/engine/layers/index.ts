@@ -2,12 +2,17 @@
  * Layer classes our models need beyond stock tfjs-layers, registered for tf.models.modelFromJSON.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerBooleanGradients } from '../kernels/boolean-grads';
+import { CausalConv1D } from './causal-conv1d';
 import { DilationTrainableConv2D } from './dilated-conv2d';
 import { Exponential } from './exponential';
+import { KerasGRU } from './keras-gru';
 import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
 
-export { DilationTrainableConv2D, Exponential, SpatialDropout2D, Subtract };
+export { CausalConv1D, DilationTrainableConv2D, Exponential, KerasGRU, SpatialDropout2D, Subtract };
+
+type Registrable = tf.serialization.SerializableConstructor<tf.layers.Layer>;
 
 let registered = false;
 
@@ -17,6 +22,11 @@ export function registerCustomLayers(): void {
   registered = true;
   tf.serialization.registerClass(SpatialDropout2D);
   tf.serialization.registerClass(Exponential);
-  tf.serialization.registerClass(Subtract as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
-  tf.serialization.registerClass(DilationTrainableConv2D as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
+  tf.serialization.registerClass(Subtract as unknown as Registrable);
+  tf.serialization.registerClass(DilationTrainableConv2D as unknown as Registrable);
+  // Keras' GRU default (reset_after=True) and Conv1D padding='causal', which stock tfjs refuses.
+  tf.serialization.registerClass(KerasGRU as unknown as Registrable);
+  tf.serialization.registerClass(CausalConv1D as unknown as Registrable);
+  // Masking's mask ops have no tfjs gradient; without one nothing before a Masking layer trains.
+  registerBooleanGradients();
 }

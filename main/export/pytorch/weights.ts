@@ -4,10 +4,10 @@
  * TORCH_WEIGHTS has one entry per registry kind, so a new kind does not compile until its conversion is written.
  */
 import type { LayerClassName } from '../../../shared/layers/registry';
-import { forWeightless, weightsByLayer } from '../layer-weights';
+import { forSequenceWeighted, forWeightless, SEQUENCE_NOT_EXPORTED, weightsByLayer } from '../layer-weights';
 import type { ExportGraph } from '../model';
 import type { NpyArray } from '../npy';
-import type { NamedWeight } from '../types';
+import { ExportError, type NamedWeight } from '../types';
 import { torchAttributeNames } from './model-code';
 
 export function permute(a: NpyArray, perm: readonly number[]): NpyArray {
@@ -59,6 +59,9 @@ const affine = (a: string, w: Map<string, NpyArray>): Record<string, NpyArray> =
 
 export const TORCH_WEIGHTS: Record<LayerClassName, Convert> = {
   ...forWeightless(none),
+  ...forSequenceWeighted((): never => {
+    throw new ExportError(SEQUENCE_NOT_EXPORTED);
+  }),
   Dense: linear,
   Conv2D: conv,
   SeparableConv2D: (a, w) => ({

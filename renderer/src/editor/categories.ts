@@ -15,4 +15,5 @@ export const CATEGORY_COLOR: Record<LayerCategory, string> = {
   Activation: '#ec4899',
   Reshaping: '#64748b',
   Merge: '#14b8a6',
+  Sequence: '#84cc16',
 };

@@ -25,6 +25,14 @@ describe('layerlab summary', () => {
     expect(r.stdout).toContain('Total params: 1,199,882');
   });
 
+  it('prints a Keras model with an Embedding and nested Bidirectional LSTMs (the Keras IMDB example)', () => {
+    const r = cli('summary', path.join(repoRoot, 'test/support/keras-json/imdb-bidirectional-lstm.keras3-format.json'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/embedding \(Embedding\) +\(None, None, 128\) +2,560,000/);
+    expect(r.stdout).toMatch(/bidirectional_1 \(Bidirectional\) \(None, 128\) +98,816/);
+    expect(r.stdout).toContain('Total params: 2,757,761');
+  });
+
   it.each([
     ['JSON that is no model', '{"layers": []}', /Expected a Keras model config/],
   ])('exits 1 with a clear message for %s', (_t, content, message) => {

@@ -1,7 +1,8 @@
 /**
  * The tiny models the layer-kind tests train and differentiate on each backend: Input -> Conv2D -> the layer ->
- * Dense(3, softmax), one per catalog kind and per notable configuration. Shared by layer-kinds.test.ts (wasm vs cpu)
- * and webgpu-layer-kinds.test.ts (webgpu vs cpu).
+ * Dense(3, softmax), one per catalog kind and per notable configuration; sequence kinds take token ids through an
+ * Embedding instead (sequenceModelFor). Shared by layer-kinds.test.ts (wasm vs cpu) and webgpu-layer-kinds.test.ts
+ * (webgpu vs cpu). specFor/inputFor pick the model and the batch for a variant.
  */
 import * as tf from '@tensorflow/tfjs';
 import { compileGraph, createNode } from '../../../shared/graph/index';
@@ -63,7 +64,12 @@ export function modelFor(kind: string, config: Record<string, unknown> = {}): Mo
     edge(g, conv, k);
     last = k;
   }
-  if (flat) {
+  return finish(g, last, flat);
+}
+
+/** (Flatten ->) Dense(3, softmax), then the model JSON. */
+function finish(g: Graph, last: GraphNode, flatten: boolean): ModelSpec {
+  if (flatten) {
     const f = node(g, 'Flatten');
     edge(g, last, f);
     last = f;
@@ -71,6 +77,66 @@ export function modelFor(kind: string, config: Record<string, unknown> = {}): Mo
   const out = node(g, 'Dense', { units: 3, activation: 'softmax' });
   edge(g, last, out);
   return compileGraph(g);
+}
+
+/**
+ * Sequence kinds (#16) get token ids: Input [T] -> Embedding(VOCAB x 4) -> [layer] -> (Flatten) -> Dense(3, softmax).
+ * Row 0 starts with padding (id 0) and row 3 has one in the middle, so masks (mask_zero) matter.
+ */
+const T = 6;
+const VOCAB = 12;
+const ids = Float32Array.from([0, 0, 3, 5, 7, 11, 1, 2, 3, 4, 5, 6, 0, 9, 8, 7, 6, 5, 10, 11, 1, 0, 2, 3]);
+const sequenceKinds = new Set<string>(layerKinds.filter((k) => k.category === 'Sequence').map((k) => k.className));
+
+function sequenceModelFor(kind: string, config: Record<string, unknown> = {}, embedding: Record<string, unknown> = {}): ModelSpec {
+  const g: Graph = { nodes: [], edges: [] };
+  const input = node(g, 'InputLayer', { batch_input_shape: [null, T] });
+  const emb = node(g, 'Embedding', { input_dim: VOCAB, output_dim: 4, ...embedding, ...(kind === 'Embedding' ? config : {}) });
+  edge(g, input, emb);
+  let last = emb;
+  if (kind !== 'Embedding') {
+    const k = node(g, kind, config);
+    edge(g, emb, k);
+    last = k;
+  }
+  const sequenceOut =
+    ['Embedding', 'Masking', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D'].includes(kind) || config['return_sequences'] === true;
+  return finish(g, last, sequenceOut);
+}
+
+const sequenceVariants: [string, string, Record<string, unknown>][] = [
+  ['Conv1D causal, dilation 2, relu', 'Conv1D', { filters: 3, kernel_size: [3], padding: 'causal', dilation_rate: [2], activation: 'relu' }],
+  ['Conv1D same, stride 2', 'Conv1D', { filters: 3, kernel_size: [3], padding: 'same', strides: [2] }],
+  ['Conv1D valid, dilation 2', 'Conv1D', { filters: 2, kernel_size: [2], dilation_rate: [2] }],
+  ['MaxPooling1D 3 stride 1 same', 'MaxPooling1D', { pool_size: [3], strides: [1], padding: 'same' }],
+  ['AveragePooling1D 3 stride 2 same', 'AveragePooling1D', { pool_size: [3], strides: [2], padding: 'same' }],
+  ['LSTM every step', 'LSTM', { units: 5, return_sequences: true }],
+  ['GRU reset_after=false', 'GRU', { units: 5, reset_after: false }],
+  ['GRU no bias', 'GRU', { units: 4, use_bias: false }],
+  ['SimpleRNN relu', 'SimpleRNN', { units: 5, activation: 'relu' }],
+  ['Bidirectional GRU sum', 'Bidirectional', { layer: 'GRU', units: 4, merge_mode: 'sum' }],
+  ['Bidirectional SimpleRNN ave, every step', 'Bidirectional', { layer: 'SimpleRNN', units: 3, merge_mode: 'ave', return_sequences: true }],
+  ['Bidirectional LSTM mul', 'Bidirectional', { layer: 'LSTM', units: 3, merge_mode: 'mul' }],
+  ['LSTM with dropout and recurrent dropout', 'LSTM', { units: 4, dropout: 0.3, recurrent_dropout: 0.3 }],
+];
+
+/** Embedding mask_zero before these: padded steps must be skipped the same way on both backends. */
+const maskedVariants: [string, string, Record<string, unknown>][] = [
+  ['LSTM after a mask_zero Embedding', 'LSTM', { units: 5 }],
+  ['GRU after a mask_zero Embedding', 'GRU', { units: 5 }],
+  ['Bidirectional LSTM after a mask_zero Embedding', 'Bidirectional', { units: 3 }],
+  ['GlobalAveragePooling1D after a mask_zero Embedding', 'GlobalAveragePooling1D', {}],
+];
+
+/** The model of a variant (by title: the masked ones share kinds with others). */
+export function specFor(title: string, kind: string, config: Record<string, unknown>): ModelSpec {
+  if (maskedVariants.some(([t]) => t === title)) return sequenceModelFor(kind, config, { mask_zero: true });
+  return sequenceKinds.has(kind) ? sequenceModelFor(kind, config) : modelFor(kind, config);
+}
+
+/** The batch a variant's model takes: an image batch, or token ids for the sequence kinds. */
+export function inputFor(kind: string): tf.Tensor {
+  return sequenceKinds.has(kind) ? tf.tensor(ids, [4, T]) : tf.tensor(x, [4, ...INPUT]);
 }
 
 export const variants: [string, string, Record<string, unknown>][] = [
@@ -85,9 +151,12 @@ export const variants: [string, string, Record<string, unknown>][] = [
   ['DepthwiseConv2D strides 2 same', 'DepthwiseConv2D', { kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2 }],
   ['MaxPooling2D 3x3 stride 2 same', 'MaxPooling2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
   ['AveragePooling2D 3x3 stride 1', 'AveragePooling2D', { pool_size: [3, 3], strides: [1, 1] }],
+  ...sequenceVariants,
+  ...maskedVariants,
 ];
 
-export const randomLayers = new Set(['Dropout', 'SpatialDropout2D']);
+/** Variants (by kind or title) whose training-mode output is random, so no two backends compute the same. */
+export const randomLayers = new Set(['Dropout', 'SpatialDropout2D', 'LSTM with dropout and recurrent dropout']);
 /**
  * tfjs' cpu backend computes ResizeNearestNeighborGrad wrongly for batched multi-channel inputs (see kernels.test.ts,
  * which checks wasm against the hand-computed block sums instead), so cpu is no reference for UpSampling2D.
@@ -98,18 +167,18 @@ export const yOneHot = new Float32Array(4 * 3);
 [0, 2, 1, 2].forEach((c, i) => (yOneHot[i * 3 + c] = 1));
 const lossWeights = randomArray(4 * 3, 43);
 
-export async function gradients(backend: string, spec: ModelSpec): Promise<Map<string, Float32Array>> {
+export async function gradients(backend: string, spec: ModelSpec, kind = ''): Promise<Map<string, Float32Array>> {
   await tf.setBackend(backend);
   const model = await buildModel(spec, { seed: 7 });
   const { grads } = tf.variableGrads(() => {
-    const out = model.apply(tf.tensor(x, [4, ...INPUT]), { training: true }) as tf.Tensor;
+    const out = model.apply(inputFor(kind), { training: true }) as tf.Tensor;
     return out.mul(tf.tensor(lossWeights, [4, 3])).sum() as tf.Scalar;
   });
-  // Variable names get a per-build suffix (bias_1, bias_2); the layer order identifies them.
+  // Variable names get a per-build suffix (bias_1, bias_2; Bidirectional's forward_gru_GRU3); the order identifies them.
   const res = new Map<string, Float32Array>();
   for (const [i, w] of model.trainableWeights.entries()) {
     const g = grads[w.name];
-    if (g) res.set(`${i} ${w.originalName}`, (await g.data()) as Float32Array);
+    if (g) res.set(`${i} ${w.originalName.replace(/\d+/g, '')}`, (await g.data()) as Float32Array);
   }
   tf.dispose(grads);
   model.dispose();

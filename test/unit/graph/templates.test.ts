@@ -7,7 +7,8 @@ import { parseTrainingConfig } from '../../../shared/training';
 describe('workshop templates', () => {
   it('has the workshop models, with unique ids', () => {
     expect(templates.map((t) => t.id)).toEqual([
-      'mlp-64', 'mlp-512', 'mlp-deep', 'cnn-first', 'cnn-scaled', 'cnn-dropout', 'cnn-batchnorm', 'resnet-cifar', 'boston-mlp',
+      'mlp-64', 'mlp-512', 'mlp-deep', 'cnn-first', 'cnn-scaled', 'cnn-dropout', 'cnn-batchnorm', 'resnet-cifar',
+      'imdb-embedding-pool', 'imdb-lstm', 'reuters-mlp', 'reuters-conv1d', 'boston-mlp',
     ]);
   });
 
@@ -24,6 +25,11 @@ describe('workshop templates', () => {
     ['mlp-64', 55_050],
     ['mlp-512', 669_706],
     ['cnn-dropout', 1_199_882],
+    // The counts Keras prints for these models (text classification tutorial; Deep Learning with Python, ch. 3/6).
+    ['imdb-embedding-pool', 160_289],
+    ['imdb-lstm', 328_353],
+    ['reuters-mlp', 647_214],
+    ['reuters-conv1d', 10000 * 64 + (5 * 64 * 64 + 64) * 2 + 64 * 46 + 46],
     // 13*64+64 + 64*64+64 + 64+1, as Keras' summary of the Boston Housing model.
     ['boston-mlp', 5_121],
   ] as const)('%s has %i parameters', (id, total) => {

@@ -8,6 +8,9 @@ const REQUIRED = [
   'Flatten', 'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'LayerNormalization', 'Activation', 'LeakyReLU', 'ReLU',
   'Reshape', 'ZeroPadding2D', 'UpSampling2D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'Add',
   'Concatenate', 'Multiply', 'Average',
+  // Sequence layers (#16).
+  'Embedding', 'Masking', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D',
+  'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional',
 ];
 
 /** Values each param type must refuse; the first one per type must be refused by every spec of that type. */
@@ -24,7 +27,8 @@ function badValues(spec: ParamSpec): unknown[] {
     case 'string':
       return [42];
     case 'intTuple':
-      return [[0, 0], [3], 'x', [1.5, 2]];
+      // Zeros, one entry too many, not a list, a fraction: for tuples of any length (Conv2D's 2, Conv1D's 1).
+      return [Array(spec.length).fill(0), Array(spec.length + 1).fill(3), 'x', [1.5, ...Array(spec.length - 1).fill(2)]];
     case 'intPairs':
       return [[[-1, 0], [0, 0]], [[1, 1]], 5];
     case 'shape':

@@ -1,0 +1,5 @@
+import { defineRecurrent, type RecurrentConfig } from './recurrent';
+
+export type GRUConfig = RecurrentConfig;
+
+export const GRU = defineRecurrent('GRU', 'Gated recurrent unit: update and reset gates; lighter than an LSTM.');

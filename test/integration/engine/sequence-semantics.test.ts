@@ -1,0 +1,87 @@
+/**
+ * What the engine's own sequence classes compute, against references written out by hand: GRU with Keras'
+ * reset_after=True (tfjs refuses it), Conv1D padding='causal' (tfjs cannot run it), and masks from an Embedding
+ * with mask_zero reaching an LSTM, as in Keras (padded steps are skipped).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileGraph } from '../../../shared/graph/compile';
+import { GraphBuilder } from '../../../shared/templates/builder';
+import { buildModel } from '../../../main/engine/model';
+import { randomArray } from './backend-compare';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+async function model(input: (number | null)[], layers: [string, Record<string, unknown>][]): Promise<tf.LayersModel> {
+  const b = new GraphBuilder();
+  let last = b.layer('InputLayer', { batch_input_shape: input });
+  for (const [kind, config] of layers) last = b.layer(kind, config, [last]);
+  return buildModel(compileGraph(b.build()), { seed: 1 });
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+describe('GRU reset_after=True (Keras 2/3 default)', () => {
+  it('computes h = z*h + (1-z)*tanh(xWh + bh0 + r*(hUh + bh1)) with two biases', async () => {
+    const d = 3;
+    const u = 2;
+    const steps = 3;
+    const m = await model([null, steps, d], [['GRU', { units: u, reset_after: true }]]);
+    const [kernel, recurrent, bias] = m.getWeights();
+    expect(bias!.shape).toEqual([2, 3 * u]);
+    // Non-zero biases, so that mixing up the input and recurrent bias would show.
+    const W = randomArray(d * 3 * u, 5);
+    const U = randomArray(u * 3 * u, 6);
+    const B = randomArray(2 * 3 * u, 7);
+    m.setWeights([tf.tensor(W, kernel!.shape), tf.tensor(U, recurrent!.shape), tf.tensor(B, bias!.shape)]);
+    const x = randomArray(steps * d, 8);
+    const got = (m.predict(tf.tensor(x, [1, steps, d])) as tf.Tensor).dataSync();
+
+    let h = [0, 0];
+    for (let t = 0; t < steps; t++) {
+      const xt = x.slice(t * d, t * d + d);
+      const gx = (col: number) => xt.reduce((s, v, i) => s + v * W[i * 3 * u + col]!, 0) + B[col]!;
+      const gh = (col: number) => h.reduce((s, v, i) => s + v * U[i * 3 * u + col]!, 0) + B[3 * u + col]!;
+      const next = [];
+      for (let j = 0; j < u; j++) {
+        const z = sigmoid(gx(j) + gh(j));
+        const r = sigmoid(gx(u + j) + gh(u + j));
+        const hh = Math.tanh(gx(2 * u + j) + r * gh(2 * u + j));
+        next.push(z * h[j]! + (1 - z) * hh);
+      }
+      h = next;
+    }
+    expect(Array.from(got)).toEqual(h.map((v) => expect.closeTo(v, 5)));
+    m.dispose();
+  });
+});
+
+describe("Conv1D padding='causal'", () => {
+  it('pads dilation*(kernel-1) steps on the left: output t sees only inputs <= t', async () => {
+    const m = await model([null, 8, 1], [['Conv1D', { filters: 1, kernel_size: [2], dilation_rate: [2], padding: 'causal', use_bias: false }]]);
+    m.setWeights([tf.tensor([10, 1], [2, 1, 1])]);
+    const x = [1, 2, 3, 4, 5, 6, 7, 8];
+    const y = Array.from((m.predict(tf.tensor(x, [1, 8, 1])) as tf.Tensor).dataSync());
+    // y[t] = 10 * x[t - 2] + 1 * x[t], with x[<0] = 0.
+    expect(y).toEqual(x.map((v, t) => 10 * (x[t - 2] ?? 0) + v));
+    m.dispose();
+  });
+});
+
+describe('masks propagate as in Keras', () => {
+  it('an LSTM after Embedding(mask_zero) gives the same output for [0, 0, 5, 7] as for [5, 7]', async () => {
+    const m = await model([null, null], [['Embedding', { input_dim: 10, output_dim: 4, mask_zero: true }], ['LSTM', { units: 3 }]]);
+    const padded = (m.predict(tf.tensor([[0, 0, 5, 7]])) as tf.Tensor).dataSync();
+    const plain = (m.predict(tf.tensor([[5, 7]])) as tf.Tensor).dataSync();
+    expect(Array.from(padded)).toEqual(Array.from(plain).map((v) => expect.closeTo(v, 6)));
+    // Without the mask the padding changes the result (the check above can fail).
+    const unmasked = await model([null, null], [['Embedding', { input_dim: 10, output_dim: 4 }], ['LSTM', { units: 3 }]]);
+    const a = (unmasked.predict(tf.tensor([[0, 0, 5, 7]])) as tf.Tensor).dataSync();
+    const b = (unmasked.predict(tf.tensor([[5, 7]])) as tf.Tensor).dataSync();
+    expect(Math.max(...Array.from(a).map((v, i) => Math.abs(v - b[i]!)))).toBeGreaterThan(1e-4);
+    m.dispose();
+    unmasked.dispose();
+  });
+});

@@ -1,0 +1,102 @@
+"""Writes test/fixtures/keras-text: small files in the layout of Keras' imdb.npz and reuters.npz (numpy object
+arrays of int lists, pickled inside .npy entries), the same arrays pickled with other protocols, malicious or
+foreign pickles the reader must refuse, and what Keras' load_data returns for them (its algorithm, copied from
+keras/src/datasets/imdb.py and reuters.py, run with numpy's RandomState). Run with /usr/bin/python3 (numpy):
+  /usr/bin/python3 test/support/keras-text/make_fixtures.py test/fixtures/keras-text
+"""
+import io, json, os, pickle, sys, zipfile
+import numpy as np
+
+out = sys.argv[1]
+rng = np.random.RandomState(0)
+
+def seqs(n, vocab, lo, hi):
+    a = np.empty(n, dtype=object)
+    for i in range(n):
+        a[i] = [int(w) for w in rng.randint(1, vocab, size=rng.randint(lo, hi))]
+    return a
+
+imdb = dict(x_train=seqs(30, 60, 3, 25), y_train=rng.randint(0, 2, 30).astype(np.int64),
+            x_test=seqs(20, 60, 3, 25), y_test=rng.randint(0, 2, 20).astype(np.int64))
+np.savez(f'{out}/imdb-mini.npz', **imdb)
+reuters = dict(x=seqs(40, 80, 2, 30), y=rng.randint(0, 46, 40).astype(np.int64))
+np.savez_compressed(f'{out}/reuters-mini.npz', **reuters)
+
+def npy_with_pickle(payload):
+    """A .npy of dtype object whose data is `payload` (as np.save writes it, but with any pickle bytes)."""
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {'descr': '|O', 'fortran_order': False, 'shape': (2,)})
+    return buf.getvalue() + payload
+
+small = np.empty(2, dtype=object); small[0] = [1, 2, 3]; small[1] = [70000, 2 ** 40, 5]
+for proto in (2, 4, 5):
+    open(f'{out}/object-array.protocol{proto}.npy', 'wb').write(npy_with_pickle(pickle.dumps(small, protocol=proto)))
+
+class Evil:
+    def __reduce__(self):
+        return (os.system, ('echo pwned',))
+bad = {
+    'evil-os-system': pickle.dumps(Evil(), protocol=2),
+    'evil-inside-array': pickle.dumps(np.array([Evil(), [1]], dtype=object), protocol=3),
+    'floats': pickle.dumps(np.array([[1.5, 2.0], [3]], dtype=object), protocol=3),
+    'dict': pickle.dumps({'a': 1}, protocol=3),
+}
+for name, payload in bad.items():
+    open(f'{out}/{name}.npy', 'wb').write(npy_with_pickle(payload))
+
+# Keras' algorithm (keras/src/datasets/imdb.py, reuters.py; remove_long_seq keeps len(x) < maxlen).
+def remove_long_seq(maxlen, seq, label):
+    new_seq, new_label = [], []
+    for x, y in zip(seq, label):
+        if len(x) < maxlen:
+            new_seq.append(x); new_label.append(y)
+    return new_seq, np.array(new_label)
+
+def finish(xs, num_words, skip_top, oov_char):
+    if not num_words:
+        num_words = max(max(x) for x in xs)
+    return [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+
+def imdb_load(num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2, index_from=3):
+    x_train, labels_train, x_test, labels_test = imdb['x_train'], imdb['y_train'], imdb['x_test'], imdb['y_test']
+    r = np.random.RandomState(seed)
+    i = np.arange(len(x_train)); r.shuffle(i); x_train, labels_train = x_train[i], labels_train[i]
+    i = np.arange(len(x_test)); r.shuffle(i); x_test, labels_test = x_test[i], labels_test[i]
+    x_train = [[start_char] + [w + index_from for w in x] for x in x_train]
+    x_test = [[start_char] + [w + index_from for w in x] for x in x_test]
+    if maxlen:
+        x_train, labels_train = remove_long_seq(maxlen, x_train, labels_train)
+        x_test, labels_test = remove_long_seq(maxlen, x_test, labels_test)
+    xs = finish(x_train + x_test, num_words, skip_top, oov_char)
+    labels = np.concatenate([labels_train, labels_test])
+    idx = len(x_train)
+    return dict(x_train=xs[:idx], y_train=labels[:idx].tolist(), x_test=xs[idx:], y_test=labels[idx:].tolist())
+
+def reuters_load(num_words=None, skip_top=0, maxlen=None, test_split=0.2, seed=113, start_char=1, oov_char=2, index_from=3):
+    xs, labels = reuters['x'], reuters['y']
+    r = np.random.RandomState(seed)
+    i = np.arange(len(xs)); r.shuffle(i); xs, labels = xs[i], labels[i]
+    xs = [[start_char] + [w + index_from for w in x] for x in xs]
+    if maxlen:
+        xs, labels = remove_long_seq(maxlen, xs, labels)
+    xs = finish(xs, num_words, skip_top, oov_char)
+    idx = int(len(xs) * (1 - test_split))
+    return dict(x_train=xs[:idx], y_train=labels[:idx].tolist(), x_test=xs[idx:], y_test=labels[idx:].tolist())
+
+def pad(seqs, maxlen):
+    """keras.utils.pad_sequences with its defaults (pre padding, pre truncating, value 0)."""
+    outp = np.zeros((len(seqs), maxlen), dtype=np.int32)
+    for k, s in enumerate(seqs):
+        t = s[-maxlen:]
+        if len(t): outp[k, -len(t):] = t
+    return outp.tolist()
+
+expected = {
+    'imdb default': imdb_load(),
+    'imdb num_words=30 skip_top=5 maxlen=20 seed=7': imdb_load(num_words=30, skip_top=5, maxlen=20, seed=7),
+    'reuters default': reuters_load(),
+    'reuters num_words=40 test_split=0.25 index_from=0 start_char=5': reuters_load(num_words=40, test_split=0.25, index_from=0, start_char=5),
+    'shuffle arange(1000) seed=113 then arange(7)': (lambda r: [list(map(int, r.permutation(1000))), list(map(int, r.permutation(7)))])(np.random.RandomState(113)),
+}
+expected['imdb default padded to 12'] = pad(expected['imdb default']['x_train'], 12)
+json.dump(expected, open(f'{out}/expected.json', 'w'))
