@@ -39,5 +39,5 @@ export type FromWorker =
   | { type: 'state'; state: 'running' | 'paused' }
   | { type: 'checkpoint'; path: string; epoch: number }
   /** Training is over; the worker stays alive to answer predictions with the final weights. */
-  | { type: 'done'; status: 'completed' | 'stopped'; message?: string }
+  | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped?: boolean; message?: string }
   | { type: 'failed'; message: string };

@@ -72,7 +72,13 @@ export function toServiceMessage(spec: RunSpec, nodeOfLayer: Map<string, string>
     case 'checkpoint':
       return { type: 'checkpoint', path: m.path, epoch: m.epoch };
     case 'done':
-      return { type: 'done', status: m.status === 'stopped' ? 'stopped' : 'completed', ...(m.message ? { message: m.message } : {}) };
+      return {
+        type: 'done',
+        status: m.status === 'stopped' ? 'stopped' : 'completed',
+        // The API's run status stays 'completed'; the project file records that early stopping ended the run.
+        ...(m.status === 'early-stopped' ? { earlyStopped: true } : {}),
+        ...(m.message ? { message: m.message } : {}),
+      };
     case 'error':
       return { type: 'failed', message: m.message };
     default:

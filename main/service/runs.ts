@@ -64,6 +64,8 @@ interface RunRecord {
   number?: number;
   /** How it ended, for its entry in the project (absent while it runs). */
   outcome?: 'completed' | 'stopped' | 'failed';
+  /** Early stopping ended the run (stored as 'early-stopped' in the project, as the CLI stores it). */
+  earlyStopped?: boolean;
 }
 
 export interface RunManagerOptions {
@@ -157,6 +159,7 @@ export class RunManager {
       run.resumeFrom = run.checkpoint;
       run.endedAt = undefined;
       run.outcome = undefined;
+      run.earlyStopped = false;
       this.queue.push(run.runId);
       this.setStatus(run, 'queued', `resuming from the checkpoint at ${run.checkpoint}`);
       this.pump();
@@ -447,6 +450,7 @@ export class RunManager {
         if (run.projectPath) {
           // The run counts as ended once it is in the project, so a client that sees 'completed' can open it there.
           run.outcome = message.status;
+          run.earlyStopped = message.earlyStopped === true;
           void this.storeFinal(run).then((note) => {
             this.finish(run, message.status, [message.message, note].filter(Boolean).join('; ') || undefined);
             this.keepLoaded(run);
@@ -484,7 +488,7 @@ export class RunManager {
           return {
             id: run.storedAs ?? run.runId,
             name: run.name,
-            status: run.outcome ?? 'running',
+            status: run.outcome === 'completed' && run.earlyStopped ? 'early-stopped' : (run.outcome ?? 'running'),
             created: run.createdAt,
             config: run.config as unknown as Record<string, unknown>,
             graph: run.graph,

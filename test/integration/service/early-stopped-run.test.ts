@@ -1,0 +1,46 @@
+/** A run the window starts (training.start with projectPath) that early stopping ends is stored as 'early-stopped'. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { handleApiMessage } from '../../../main/service/handle';
+import { createBackendService } from '../../../main/service/service';
+import { createProject, openProject, saveProjectAs } from '../../../main/projects/service';
+import type { ApiEventMessage } from '../../../shared/api';
+import { MIRROR, mlpGraph } from '../../unit/api/examples';
+
+const dir = mkdtempSync(join(tmpdir(), 'layerlab-early-stopped-'));
+const service = createBackendService({ datasets: { mirror: MIRROR, cacheDir: join(dir, 'cache'), offline: true }, checkpointDir: join(dir, 'ck'), baseDir: dir });
+const events: ApiEventMessage[] = [];
+service.subscribe((m) => events.push(m));
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('stores an early-stopped run with that status, and a run that ran all its epochs as completed', async () => {
+  const file = join(dir, 'p.layerlab');
+  await saveProjectAs(createProject({ name: 'P', templateId: 'mlp-64' }), file);
+  const base = { dataset: { name: 'mnist' }, batch_size: 16, limit_train: 64, limit_test: 300, shuffle: false, seed: 3, optimizer: { name: 'adam', learning_rate: 0.01 }, telemetry: { histograms: false, filters: false } };
+  const start = async (name: string, config: Record<string, unknown>) => {
+    const response = await handleApiMessage(service, JSON.stringify({ id: 1, method: 'training.start', params: { graph: mlpGraph, config, name, projectPath: 'p.layerlab' } }));
+    const runId = 'result' in response ? (response.result as { runId: string }).runId : '';
+    expect(runId).not.toBe('');
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        const ended = events.some((m) => m.event === 'training.status' && (m.payload as { runId: string; status: string; message?: string }).runId === runId && /saved to/.test((m.payload as { message?: string }).message ?? ''));
+        if (ended) resolve();
+        else setTimeout(check, 50);
+      };
+      check();
+    });
+  };
+  await start('early', { ...base, epochs: 40, early_stopping: { monitor: 'val_loss', patience: 2, restore_best_weights: true } });
+  await start('full', { ...base, epochs: 1 });
+
+  const { doc } = await openProject(file);
+  const byName = new Map(doc.runs.map((r) => [r.meta.name, r.meta]));
+  expect(byName.get('early')!.status).toBe('early-stopped');
+  expect(byName.get('early')!.history.length).toBeLessThan(40);
+  expect(byName.get('full')!.status).toBe('completed');
+});
