@@ -74,7 +74,7 @@ describe('shapes (None, T, D)', () => {
   });
 
   it('says how to fix a non-sequence input', () => {
-    expect(() => infer('LSTM', {}, [null, 784])).toThrow(/LSTM expects a 3-D input \(batch, timesteps, features\), got 2-D \[null, 784\]\. Put an Embedding in front/);
+    expect(() => infer('LSTM', {}, [null, 784])).toThrow(/LSTM expects a 3-D input \(batch, timesteps, features\), got 2-D \(None, 784\)\. Put an Embedding in front/);
     expect(() => infer('Conv1D', {}, [null, 28, 28, 1])).toThrow(/Conv1D expects a 3-D input/);
     expect(() => infer('Bidirectional', { layer: 'GRU' }, [null, 5])).toThrow(/Bidirectional\(GRU\) expects a 3-D input/);
     expect(() => count('LSTM', {}, [null, 10, null])).toThrow(/needs a known feature \(last\) dimension/);
