@@ -31,6 +31,16 @@ const affine = (c: { center: boolean; scale: boolean }): string[] => [...(c.scal
 export const SEQUENCE_NOT_EXPORTED = 'sequence layers (Embedding, Conv1D, recurrent) are not exported yet: train this model in Layerlab';
 export const SEQUENCE_WEIGHTED = ['Embedding', 'Conv1D', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'] as const satisfies readonly LayerClassName[];
 
+/** Every sequence kind (issue 16): the layer tables refuse them all for now. */
+export const SEQUENCE_KINDS = [
+  ...SEQUENCE_WEIGHTED, 'Masking', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D',
+] as const satisfies readonly LayerClassName[];
+
+/** The same entry for every sequence kind. */
+export function forSequenceKinds<T>(entry: T): Record<(typeof SEQUENCE_KINDS)[number], T> {
+  return Object.fromEntries(SEQUENCE_KINDS.map((k) => [k, entry])) as Record<(typeof SEQUENCE_KINDS)[number], T>;
+}
+
 /** The same entry for every sequence kind with weights. */
 export function forSequenceWeighted<T>(entry: T): Record<(typeof SEQUENCE_WEIGHTED)[number], T> {
   return Object.fromEntries(SEQUENCE_WEIGHTED.map((k) => [k, entry])) as Record<(typeof SEQUENCE_WEIGHTED)[number], T>;

@@ -5,7 +5,7 @@
  * does not compile until it is written here or refused with a reason.
  */
 import { getLayerKind, type LayerClassName, type LayerConfigOf } from '../../../shared/layers/registry';
-import { SEQUENCE_NOT_EXPORTED } from '../layer-weights';
+import { forSequenceKinds, SEQUENCE_NOT_EXPORTED } from '../layer-weights';
 import { tableEntry, type ExportGraph, type ExportLayer, type Refusal } from '../model';
 import { pythonNames, pyLiteral, pyString } from '../python-names';
 
@@ -24,21 +24,8 @@ const DEPTHWISE_INIT = [['depthwise_initializer', 'glorot_uniform'], ['bias_init
 const NONE = { positional: [], keywords: [] } as const;
 const POOL = { positional: [], keywords: [['pool_size', [2, 2]], ['strides', null], ['padding', 'valid']] } satisfies KerasArgs<'MaxPooling2D'>;
 
-/** Sequence kinds (issue 16) train in Layerlab; their export is the issue's next step. */
-const SEQUENCE_REFUSAL: Refusal = { refused: SEQUENCE_NOT_EXPORTED };
-
 export const KERAS_LAYERS: { [N in LayerClassName]: KerasArgs<N> | Refusal } = {
-  Embedding: SEQUENCE_REFUSAL,
-  Masking: SEQUENCE_REFUSAL,
-  Conv1D: SEQUENCE_REFUSAL,
-  MaxPooling1D: SEQUENCE_REFUSAL,
-  AveragePooling1D: SEQUENCE_REFUSAL,
-  GlobalAveragePooling1D: SEQUENCE_REFUSAL,
-  GlobalMaxPooling1D: SEQUENCE_REFUSAL,
-  SimpleRNN: SEQUENCE_REFUSAL,
-  LSTM: SEQUENCE_REFUSAL,
-  GRU: SEQUENCE_REFUSAL,
-  Bidirectional: SEQUENCE_REFUSAL,
+  ...forSequenceKinds<Refusal>({ refused: SEQUENCE_NOT_EXPORTED }),
   InputLayer: NONE, // written as keras.Input(shape=...) by inputCall
   Dense: { positional: ['units'], keywords: [...ACT, ...INIT] },
   Flatten: NONE,

@@ -9,7 +9,7 @@
 import type { ActivationName } from '../../../shared/layers/activations';
 import { dilatedKernel } from '../../../shared/layers/conv-arithmetic';
 import type { LayerClassName } from '../../../shared/layers/registry';
-import { SEQUENCE_NOT_EXPORTED } from '../layer-weights';
+import { forSequenceKinds, SEQUENCE_NOT_EXPORTED } from '../layer-weights';
 import type { ExportLayer, Refusal } from '../model';
 import { pyLiteral, pyString } from '../python-names';
 import type { Helper } from './helpers';
@@ -124,21 +124,8 @@ function merge<N extends LayerClassName>(op: (v: string[]) => string): TorchEmit
   };
 }
 
-/** Sequence kinds (issue 16) train in Layerlab; their export is the issue's next step. */
-const SEQUENCE_REFUSAL: Refusal = { refused: SEQUENCE_NOT_EXPORTED };
-
 export const TORCH_LAYERS: { [N in LayerClassName]: TorchEmitter<N> | Refusal } = {
-  Embedding: SEQUENCE_REFUSAL,
-  Masking: SEQUENCE_REFUSAL,
-  Conv1D: SEQUENCE_REFUSAL,
-  MaxPooling1D: SEQUENCE_REFUSAL,
-  AveragePooling1D: SEQUENCE_REFUSAL,
-  GlobalAveragePooling1D: SEQUENCE_REFUSAL,
-  GlobalMaxPooling1D: SEQUENCE_REFUSAL,
-  SimpleRNN: SEQUENCE_REFUSAL,
-  LSTM: SEQUENCE_REFUSAL,
-  GRU: SEQUENCE_REFUSAL,
-  Bidirectional: SEQUENCE_REFUSAL,
+  ...forSequenceKinds<Refusal>({ refused: SEQUENCE_NOT_EXPORTED }),
   InputLayer: (l, { o }) => {
     const rank = rankOf(l);
     // contiguous(): a permuted view would carry channels-last strides into every convolution (and DDP's buckets).
