@@ -36,7 +36,19 @@ export async function zoomOf(page: Page): Promise<number> {
 /** Drops a palette item onto the canvas at (x, y) in canvas pixels and returns the new node. */
 export async function drop(page: Page, kind: string, x: number, y: number): Promise<Locator> {
   const before = await page.getByTestId('node').count();
-  await page.dragAndDrop(`[data-testid=palette-${kind}]`, '.svelte-flow__pane', { targetPosition: { x, y } });
+  if (await page.getByTestId('start-panel').isVisible()) {
+    // On an empty canvas the start panel covers the drop point and must step aside for a dragged layer, as it does
+    // for a user: real mouse moves (HTML5 drag and drop in Chromium), since dragAndDrop waits for an uncovered point.
+    const source = await page.getByTestId(`palette-${kind}`).boundingBox();
+    const pane = await page.locator('.svelte-flow__pane').boundingBox();
+    if (!source || !pane) throw new Error(`palette-${kind} or the canvas is not visible`);
+    await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(pane.x + x, pane.y + y, { steps: 8 });
+    await page.mouse.up();
+  } else {
+    await page.dragAndDrop(`[data-testid=palette-${kind}]`, '.svelte-flow__pane', { targetPosition: { x, y } });
+  }
   await expect(page.getByTestId('node')).toHaveCount(before + 1);
   return page.getByTestId('node').nth(before);
 }
