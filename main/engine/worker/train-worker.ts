@@ -9,6 +9,7 @@ import { captureModelWeights } from '../../projects/weights';
 import { loadForInference, normaliseInput, runTraining, type LoadedModel } from '../train';
 import { TrainingControl } from '../training/control';
 import type { FromWorker, ToWorker, WorkerWeight } from './protocol';
+import { describeFailure } from './failure';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker.ts runs as a worker thread; start it with startTrainingWorker()');
@@ -56,19 +57,6 @@ function runOnce(work: () => Promise<unknown>): void {
   void work().catch((err: unknown) => {
     post({ type: 'error', message: describeFailure(err), stack: err instanceof Error ? err.stack : undefined });
   });
-}
-
-/**
- * emscripten's `Aborted(). Build with -sASSERTIONS` means the wasm heap could not grow (its ceiling is 4 GiB):
- * say so, and what to change, instead of passing the build hint on.
- */
-function describeFailure(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  if (!/^Aborted\(/.test(message) && !/Cannot enlarge memory|Out of memory/i.test(message)) return message;
-  return (
-    'the wasm backend ran out of memory (wasm memory ends at 4 GiB for weights, optimizer state and activations): ' +
-    'make the largest layers smaller or lower the batch size, or train with a native backend (tfjs-node)'
-  );
 }
 
 port.on('message', (message: ToWorker) => {
