@@ -4,6 +4,7 @@
  * covers every action main's menu can send.
  */
 import type { DesktopBridge } from '../host/desktop';
+import type { Shell } from '../host/shell';
 
 export const MENU_ACTIONS = [
   'file.new',
@@ -35,9 +36,8 @@ export function isMenuAction(action: string): action is MenuActionName {
   return (MENU_ACTIONS as readonly string[]).includes(action);
 }
 
-/** Subscribes to the native menu; returns the unsubscribe function (a no-op without the desktop bridge). */
-export function bindDesktopMenu(desktop: DesktopBridge | null, handlers: MenuHandlers, onUnknown?: (action: string) => void): () => void {
-  if (!desktop) return () => {};
+/** Subscribes to the native menu; returns the unsubscribe function (the browser shell has no menu). */
+export function bindDesktopMenu(desktop: Pick<DesktopBridge | Shell, 'onMenu'>, handlers: MenuHandlers, onUnknown?: (action: string) => void): () => void {
   return desktop.onMenu(({ action, arg }) => {
     if (isMenuAction(action)) handlers[action](arg);
     else onUnknown?.(action);
