@@ -19,7 +19,7 @@ import { openOwnData, type OwnData } from '../datasets/own-data';
 import { resolveCacheDir } from '../datasets/paths';
 import { formatBackendChoice } from '../engine/backend';
 import { readModelFile } from '../engine/model-file';
-import { storeRunInProject } from '../engine/project-run';
+import { storeRunInProject } from '../projects/store-run';
 import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';

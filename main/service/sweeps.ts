@@ -15,6 +15,7 @@ import { ProjectFileError } from '../projects/errors';
 import { openProject } from '../projects/service';
 import { ProjectSweepStore, projectSweeps } from '../sweep/project-store';
 import { SweepRunner, type SweepEvent } from '../sweep/runner';
+import { serviceRunLauncher } from './sweep-launcher';
 import { combineStores, JsonSweepStore, type SweepStore } from '../sweep/store';
 import type { EventBus } from './events';
 import type { RunManager } from './runs';
@@ -197,7 +198,7 @@ export class SweepHandlers {
     const file = new JsonSweepStore(join(this.options.sweepDir, `${state.id}.json`));
     const store = projectPath ? combineStores(file, projectStore(projectPath, state.id)) : file;
     const runner = new SweepRunner({
-      backend: { runs: this.options.runs, bus: this.options.bus },
+      launcher: serviceRunLauncher(this.options),
       state,
       store,
       onEvent: (event) => this.emit(event, runner.state),
