@@ -232,7 +232,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
         throw new Error(`${args.file}: the project's training config is not valid (${opened.configIssues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}): fix it or pass --config`);
       }
       // Own data stored relative to the project (it moved with its data) is read from the project's folder.
-      base = withResolvedData(opened.config as unknown as Record<string, unknown>, args.file);
+      base = withResolvedData(opened.config, args.file);
     }
   } else {
     ({ spec, graph, name } = await readModelFile(args.file));
@@ -440,7 +440,7 @@ Examples:
         const runId = await storeRunInProject(project, {
           name: `${name}: ${config.optimizer.name} lr=${config.optimizer.learning_rate}`,
           status: end.status,
-          config: withProjectRelativeData(config as unknown as Record<string, unknown>, project),
+          config: withProjectRelativeData(config, project),
           graph,
           history: end.history,
           telemetry: {

@@ -17,7 +17,7 @@ export async function storeRunInProject(path: string, run: NewRun, replaces?: st
   await updateProjectFile(path, (doc, readError) => {
     if (!doc) throw readError ?? new ProjectFileError('unreadable', path, 'no such project file: save the project first, or check the path.');
     if (replaces && doc.runs.some((r) => r.meta.id === replaces)) removeRun(doc, replaces);
-    id = addRun(doc, { ...run, config: structuredClone(run.config) as unknown as Record<string, unknown> }).meta.id;
+    id = addRun(doc, { ...run, config: structuredClone(run.config) }).meta.id;
     return doc;
   });
   return id;

@@ -77,7 +77,7 @@ export class SweepHandlers {
     }
     let state: SweepState;
     try {
-      state = createSweepState(config, graph, training ? { training: training as unknown as Record<string, unknown> } : {});
+      state = createSweepState(config, graph, training ? { training } : {});
     } catch (err) {
       if (err instanceof SweepConfigError) throw new ApiError('invalid-params', err.message, err.problems);
       throw err;

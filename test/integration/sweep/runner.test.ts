@@ -11,6 +11,7 @@ import type { ApiEventPayload } from '../../../shared/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackendService, type LocalBackendService } from '../../../main/service/service';
 import { SweepRunner, type SweepEvent } from '../../../main/sweep/runner';
+import type { TrainingConfigInput } from '../../../shared/training';
 import { serviceRunLauncher } from '../../../main/service/sweep-launcher';
 import { JsonSweepStore } from '../../../main/sweep/store';
 import {
@@ -28,7 +29,7 @@ import { sequentialGraph } from '../../../shared/templates/builder';
 
 const MIRROR = fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const graph = sequentialGraph([null, 28, 28, 1], [['Flatten'], ['Dense', { units: 16, activation: 'relu' }], ['Dropout', { rate: 0.2 }], ['Dense', { units: 10, activation: 'softmax' }]]);
-const training = { dataset: { name: 'mnist' }, limit_train: 300, limit_test: 100, batch_size: 32, epochs: 1, optimizer: { name: 'sgd', learning_rate: 0.1 } };
+const training: TrainingConfigInput = { dataset: { name: 'mnist' }, limit_train: 300, limit_test: 100, batch_size: 32, epochs: 1, optimizer: { name: 'sgd', learning_rate: 0.1 } };
 
 const services: LocalBackendService[] = [];
 function service(): LocalBackendService {
