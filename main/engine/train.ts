@@ -16,6 +16,7 @@ import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from 
 import type { TrainingConfig } from '../../shared/training';
 import { LOSSES } from '../../shared/losses';
 import { ownDatasetOf } from '../../shared/data-preprocessing';
+import { catalogTextOptions } from '../datasets/keras-text-catalog';
 import { selectBackend } from './backend';
 import { checkMemoryBudget } from './memory-budget';
 import { loadData } from './data';
@@ -140,9 +141,11 @@ async function backendAndData(request: StartRequest | LoadRequest, emit: (e: Fro
   emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
   const source = request.data ?? {};
   const own = ownDatasetOf(config.dataset);
+  const text = catalogTextOptions(config.dataset);
   return loadData({
     dataset: config.dataset.name,
     ...(own ? { own } : {}),
+    ...(text ? { text } : {}),
     dataDir: source.dataDir,
     cacheDir: source.cacheDir,
     mirror: source.mirror,
