@@ -41,6 +41,7 @@ export const GraphId = z
   .string()
   .min(1)
   .max(API_LIMITS.id)
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: ids must have none.
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'expected an id without control characters');
 export const Name = z.string().min(1).max(API_LIMITS.name);
 export const Path = z

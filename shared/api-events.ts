@@ -13,7 +13,7 @@ import type {
   TrainingNotice as TrainingNoticeEvent,
   WeightHistogram,
 } from './telemetry';
-import { API_LIMITS, Id, Int, Name, NonNegInt, RunStatusSchema } from './api-base';
+import { API_LIMITS, Id, Name, NonNegInt, RunStatusSchema } from './api-base';
 import { SweepStatusEventSchema, SweepTrialEventSchema } from './api-sweeps';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -36,7 +36,6 @@ export const ValidationRecordSchema = z.discriminatedUnion('kind', [
   /** The data's own test split (a --test path, an .npz's x_test/y_test, a test/ folder). */
   z.strictObject({ kind: z.literal('test-split') }),
 ]);
-export type ValidationRecord = z.output<typeof ValidationRecordSchema>;
 
 export const DataPreprocessingSchema = z.strictObject({
   version: z.literal(DATA_PREPROCESSING_VERSION).default(DATA_PREPROCESSING_VERSION),

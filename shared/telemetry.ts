@@ -181,7 +181,6 @@ export type TelemetryEvent =
   | HealthWarning
   | TrainingNotice;
 
-export type TelemetryEventType = TelemetryEvent['type'];
 
 /** Bytes to base64 without Node's Buffer, so the renderer can decode with the same helpers. */
 export function bytesToBase64(bytes: Uint8Array): string {

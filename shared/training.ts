@@ -127,6 +127,7 @@ export const AugmentationSchema = z.strictObject({
   /** Standard deviation of added Gaussian noise, in normalised units. */
   gaussian_noise: z.number().min(0).max(1, { error: 'must be in [0, 1]: a standard deviation' }).default(0),
 });
+/** @public */
 export type AugmentationConfig = z.output<typeof AugmentationSchema>;
 
 const monitor = z
@@ -201,6 +202,7 @@ export const TelemetryOptionsSchema = z.strictObject({
   /** Epochs in a row with falling loss and rising val_loss before an overfitting warning. */
   overfitting_patience: z.number().int().min(1).default(3),
 });
+/** @public */
 export type TelemetryOptions = z.output<typeof TelemetryOptionsSchema>;
 
 const limit = z

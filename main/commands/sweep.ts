@@ -50,7 +50,7 @@ async function readSweepConfig(path: string): Promise<SweepConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the sweep config ${path}: ${(err as Error).message}`);
+    throw new Error(`cannot read the sweep config ${path}: ${(err as Error).message}`, { cause: err });
   }
   const parsed = parseSweepConfig(text);
   if (!parsed.ok) throw new Error(`${path} is not a valid sweep config:\n${parsed.message}`);

@@ -199,12 +199,12 @@ async function readJson(file: string, what: string): Promise<Record<string, unkn
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new Error(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${what} ${file} is not valid JSON (${(err as Error).message})`);
+    throw new Error(`${what} ${file} is not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }
 

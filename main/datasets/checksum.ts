@@ -36,7 +36,3 @@ export async function verifyFile(file: CatalogFile, path: string, source = path)
   }
   check(file, h, source);
 }
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}

@@ -59,7 +59,6 @@ export const CatalogTextSchema = z.strictObject({
   sequence_length: z.number().int().positive().optional(),
   multi_hot: z.boolean().optional(),
 });
-export type CatalogText = z.output<typeof CatalogTextSchema>;
 
 /** The loader options a config's catalog text record asks for (undefined: the catalog's defaults). */
 export function catalogTextOptions(dataset: Record<string, unknown>): { num_words?: number; sequenceLength?: number; multiHot?: boolean } | undefined {

@@ -75,8 +75,15 @@ export function tableNormaliser(features: FeatureColumn[]): { offset: Float32Arr
   const offset: number[] = [];
   const scale: number[] = [];
   for (const f of features) {
-    if (f.type === 'numeric') (offset.push(f.mean), scale.push(1 / f.std));
-    else for (let i = 0; i < f.categories.length; i++) (offset.push(0), scale.push(1));
+    if (f.type === 'numeric') {
+      offset.push(f.mean);
+      scale.push(1 / f.std);
+    } else {
+      for (let i = 0; i < f.categories.length; i++) {
+        offset.push(0);
+        scale.push(1);
+      }
+    }
   }
   return { offset: Float32Array.from(offset), scale: Float32Array.from(scale) };
 }

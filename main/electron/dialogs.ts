@@ -1,5 +1,5 @@
 /** The native dialogs the desktop shell shows: open/save pickers, the close prompt, the GPU report. */
-import { BrowserWindow, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { formatGpuSetup, gpuSetup } from '../system/gpu-setup';
 
 const PROJECT_FILTERS = [

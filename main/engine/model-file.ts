@@ -26,13 +26,13 @@ export async function readModelFile(file: string): Promise<ModelFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is not valid JSON (${jsonSyntaxProblem(err)}); expected a Keras model config or a TF.js model.json`);
+    throw new Error(`${file} is not valid JSON (${jsonSyntaxProblem(err)}); expected a Keras model config or a TF.js model.json`, { cause: err });
   }
   // tf.keras' to_json() output is sometimes saved double-encoded (a JSON string holding the JSON).
   if (typeof json === 'string') {
@@ -46,7 +46,7 @@ export async function readModelFile(file: string): Promise<ModelFile> {
   try {
     graph = importModelJson(json);
   } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
   }
   const spec = specFromJson(json);
   return { graph, spec, name: spec.config?.name ?? file };

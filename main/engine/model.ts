@@ -63,7 +63,7 @@ export async function buildModel(spec: ModelSpec, options: BuildOptions = {}): P
     return await tf.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot build the model '${spec.config?.name ?? '?'}' with tfjs: ${msg}`);
+    throw new Error(`cannot build the model '${spec.config?.name ?? '?'}' with tfjs: ${msg}`, { cause: err });
   }
 }
 

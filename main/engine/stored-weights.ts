@@ -45,7 +45,7 @@ export function artifactsFromStoredWeights(weights: StoredWeights): tf.io.ModelA
     weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
     weightData: buffer,
     ...(modelJson.trainingConfig ? { trainingConfig: modelJson.trainingConfig as unknown as tf.io.TrainingConfig } : {}),
-    ...(modelJson.userDefinedMetadata ? { userDefinedMetadata: modelJson.userDefinedMetadata as Record<string, unknown> as {} } : {}),
+    ...(modelJson.userDefinedMetadata ? { userDefinedMetadata: modelJson.userDefinedMetadata as Record<string, NonNullable<unknown>> } : {}),
   };
 }
 

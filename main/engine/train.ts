@@ -96,10 +96,16 @@ function validationTensors(feeder: Feeder): { x: tf.Tensor; y: tf.Tensor } | und
   const n = feeder.validationCount;
   const x = new Float32Array(xs.reduce((s, a) => s + a.length, 0));
   let at = 0;
-  for (const a of xs) (x.set(a, at), (at += a.length));
+  for (const a of xs) {
+    x.set(a, at);
+    at += a.length;
+  }
   const y = new Float32Array(ys.reduce((s, a) => s + a.length, 0));
   at = 0;
-  for (const a of ys) (y.set(a, at), (at += a.length));
+  for (const a of ys) {
+    y.set(a, at);
+    at += a.length;
+  }
   return { x: tf.tensor(x, feeder.xShape(n), 'float32'), y: yShape.length === 1 ? tf.tensor2d(y, [n, 1]) : tf.tensor2d(y, [n, yShape[1]!]) };
 }
 

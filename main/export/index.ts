@@ -25,4 +25,4 @@ export async function exportModel(source: ExportSource, options: ExportOptions):
 }
 
 export { loadExportSource } from './source';
-export type { ExportFormat, ExportOptions, ExportResult, ExportSource, ExportTrainingConfig, NamedWeight } from './types';
+export type { ExportFormat, ExportOptions, ExportResult, ExportSource } from './types';

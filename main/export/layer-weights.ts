@@ -68,7 +68,10 @@ export function weightsByLayer(g: ExportGraph, weights: readonly NamedWeight[]):
     let short = w.name.slice(slash + 1).replace(/_\d+$/, '').replace(/:0$/, '');
     // A wrapper's inner layers: 'bidirectional/forward_lstm_LSTM1/kernel' -> layer 'bidirectional', 'forward_kernel'.
     const inner = /^(.*)\/(forward|backward)_[^/]*$/.exec(layer);
-    if (!known.has(layer) && inner && known.has(inner[1]!)) (layer = inner[1]!), (short = `${inner[2]}_${short}`);
+    if (!known.has(layer) && inner && known.has(inner[1]!)) {
+      layer = inner[1]!;
+      short = `${inner[2]}_${short}`;
+    }
     if (!known.has(layer)) throw new ExportError(`weight '${w.name}' belongs to no layer of the model (expected '<layer name>/<weight>'); export the weights of this very model.`);
     if (!out.has(layer)) out.set(layer, new Map());
     out.get(layer)!.set(short, { shape: w.shape, data: w.data });

@@ -40,13 +40,13 @@ export class JsonSweepStore implements SweepStore {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new Error(`cannot read the sweep state ${this.path}: ${(err as Error).message}`);
+      throw new Error(`cannot read the sweep state ${this.path}: ${(err as Error).message}`, { cause: err });
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new Error(`the sweep state ${this.path} is not valid JSON (${(err as Error).message}); delete it to start the sweep afresh`);
+      throw new Error(`the sweep state ${this.path} is not valid JSON (${(err as Error).message}); delete it to start the sweep afresh`, { cause: err });
     }
     return validateSweepState(json, this.path);
   }

@@ -144,9 +144,11 @@ export const runSchema = z.object({
   trainer: runTrainerSchema.optional(),
 });
 
+/** @public */
 export type Position = z.infer<typeof positionSchema>;
 export type Viewport = z.infer<typeof viewportSchema>;
 export type DatasetRef = z.infer<typeof datasetRefSchema>;
+/** @public */
 export type TrainingConfigJson = z.infer<typeof trainingConfigSchema>;
 export type Sweep = z.infer<typeof sweepSchema>;
 export type ProjectJson = z.infer<typeof projectSchema>;

@@ -59,7 +59,9 @@ export const v1RunSchema = z.object({
   weights: z.boolean(),
 });
 
+/** @public */
 export type V1Project = z.infer<typeof v1ProjectSchema>;
+/** @public */
 export type V1Run = z.infer<typeof v1RunSchema>;
 export type V1Model = z.infer<typeof v1ModelSchema>;
 export type V1Training = z.infer<typeof v1TrainingSchema>;

@@ -124,13 +124,3 @@ export function readParam(spec: ParamSpec, value: unknown, fallback: unknown): u
       return value;
   }
 }
-
-export function readParams<C extends Record<string, unknown>>(
-  params: readonly ParamSpec[],
-  kerasConfig: Record<string, unknown>,
-  defaults: C,
-): C {
-  const out: Record<string, unknown> = { ...defaults };
-  for (const spec of params) out[spec.name] = readParam(spec, kerasConfig[spec.name], defaults[spec.name]);
-  return out as C;
-}

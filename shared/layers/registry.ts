@@ -100,6 +100,7 @@ export type LayerKindOf<N extends LayerClassName> = Extract<(typeof layerKinds)[
 /** The config type of one class name (e.g. Conv2DConfig for 'Conv2D'). */
 export type LayerConfigOf<N extends LayerClassName> = N extends LayerClassName ? (LayerKindOf<N> extends LayerKind<infer C, N> ? C : never) : never;
 
+/** @public Narrows a class name read from a file (the exporters' union type, added with them; no caller yet). */
 export function isLayerClassName(name: string): name is LayerClassName {
   return byClassName.has(name);
 }

@@ -29,7 +29,6 @@ export const SweepTargetSchema = z.union(
   ],
   { error: 'a target is {"node": ID_OR_NAME, "field": KERAS_FIELD}, {"training": SETTING} or {"toggle": ID_OR_NAME}' },
 );
-export type SweepTarget = z.output<typeof SweepTargetSchema>;
 
 export const RangeSchema = z
   .strictObject({
@@ -71,7 +70,6 @@ export const DimensionSchema = z
       ctx.addIssue({ code: 'custom', path: ['values'], message: 'a toggle takes booleans only: true keeps the layer, false removes it' });
     }
   });
-export type DimensionInput = z.input<typeof DimensionSchema>;
 export type Dimension = z.output<typeof DimensionSchema>;
 
 const trials = z.number().int({ error: 'trials must be a whole number' }).min(1).max(10_000, { error: 'trials must be <= 10000' });

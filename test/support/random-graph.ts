@@ -6,8 +6,6 @@ import type { Shape } from '../../shared/layers/types';
 import { activationNames } from '../../shared/layers/activations';
 import { GraphBuilder } from '../../shared/templates/builder';
 
-export { mulberry32 } from '../../shared/random';
-
 type Rng = () => number;
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;

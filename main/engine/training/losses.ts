@@ -81,6 +81,3 @@ export function createMetrics(config: Pick<TrainingConfig, 'metrics'>): string[]
 export function compileArgs(config: TrainingConfig): tf.ModelCompileArgs {
   return { optimizer: createOptimizer(config.optimizer), loss: createLoss(config), metrics: createMetrics(config) };
 }
-
-/** Kept here too for callers written before fit-args.ts existed. */
-export { fitArgsFromConfig } from './fit-args';

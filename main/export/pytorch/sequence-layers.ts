@@ -90,7 +90,10 @@ export const TORCH_SEQUENCE_LAYERS: { [N in SequenceKind]: TorchEmitter<N> } = {
     // causal: pad the past only, so step t sees no later step
     if (c.padding === 'causal') x = `F.pad(${x}, [${dk - 1}, 0])`;
     else if (c.padding === 'same' && s === 1 && dk % 2 === 1) args.push(`padding=${(dk - 1) / 2}`);
-    else if (c.padding === 'same') (x = `same_pad1d(${x}, ${k}, ${s}, ${d})`), helpers.push('same_pad1d');
+    else if (c.padding === 'same') {
+      x = `same_pad1d(${x}, ${k}, ${s}, ${d})`;
+      helpers.push('same_pad1d');
+    }
     if (!c.use_bias) args.push('bias=False');
     return {
       init: `nn.Conv1d(${args.join(', ')})`,

@@ -9,7 +9,7 @@ import { createWebSocketHost } from './websocket';
 
 export type { ConnectionState, Host, LayerlabBridge } from './types';
 export { createElectronHost } from './electron';
-export { createWebSocketHost, type WebSocketHostOptions, type WebSocketLike } from './websocket';
+export { createWebSocketHost, type WebSocketLike } from './websocket';
 
 let current: Host | undefined;
 
@@ -29,10 +29,4 @@ export function getHost(): Host {
     throw new Error('no host: not in Electron (window.layerlab) nor in a browser page (window.location)');
   }
   return current;
-}
-
-/** For tests and for switching servers: the next getHost() builds a fresh host. */
-export function resetHost(): void {
-  current?.close();
-  current = undefined;
 }

@@ -9,6 +9,7 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 export interface Host {
   readonly kind: 'electron' | 'websocket';
   /** Resolves with the result; rejects with an ApiError (code, message, details) from shared/api.ts. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends P`: every field of P is optional.
   call<M extends ApiMethod>(method: M, ...params: {} extends ApiParams<M> ? [params?: ApiParams<M>] : [params: ApiParams<M>]): Promise<ApiResult<M>>;
   /** Subscribes to one pushed event; returns the function that unsubscribes. */
   on<E extends ApiEvent>(event: E, handler: (payload: ApiEventPayload<E>) => void): () => void;

@@ -7,7 +7,7 @@ export function readSweepState(text: string): SweepState {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`This file is not JSON (${(e as Error).message}): open the sweep state file that \`layerlab sweep\` writes.`);
+    throw new Error(`This file is not JSON (${(e as Error).message}): open the sweep state file that \`layerlab sweep\` writes.`, { cause: e });
   }
   const d = data as Partial<SweepState>;
   if (d.version !== SWEEP_STATE_VERSION) throw new Error(`This is not a sweep state file of version ${SWEEP_STATE_VERSION} (its "version" is ${JSON.stringify(d.version)}).`);

@@ -53,7 +53,7 @@ describe.skipIf(webgpuSkip)(webgpuTitle('webgpu from the CLI and the app'), () =
     const r = layerlab(['gpu']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/CUDA 11\.2 \/ cuDNN 8\.1 libraries:/);
-    expect(r.stdout).toMatch(/WebGPU \(Dawn.*\n  software google swiftshader \(swiftshader-device.*SwiftShader driver [\d.]+\)/);
+    expect(r.stdout).toMatch(/WebGPU \(Dawn.*\n {2}software google swiftshader \(swiftshader-device.*SwiftShader driver [\d.]+\)/);
     expect(r.stdout).toMatch(/limits: max buffer \d+ MiB, max storage binding \d+ MiB/);
     const json = JSON.parse(layerlab(['gpu', '--json']).stdout);
     expect(json.webgpu.adapters[0]).toMatchObject({ vendor: 'google', architecture: 'swiftshader', software: true });

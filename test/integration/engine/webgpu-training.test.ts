@@ -71,7 +71,7 @@ describe.skipIf(webgpuSkip)(webgpuTitle('training on webgpu'), () => {
     const maxTensors = Math.max(...later.map((m) => m.tensors));
     const maxBytes = Math.max(...later.map((m) => m.bytes));
     const lastOfEach = [1, 2, 3].map((ep) => later.filter((m) => m.epoch === ep).at(-1)!);
-    console.info(`webgpu memory over ${epochs * perEpoch} steps: tensors ${first.tensors} -> ${lastOfEach.map((m) => m.tensors).join(' -> ')} (max ${maxTensors}), bytes ${first.bytes} -> ${lastOfEach.at(-1)!.bytes}`);
+    console.info(`webgpu memory over ${epochs * perEpoch} steps: tensors ${first.tensors} -> ${lastOfEach.map((m) => m.tensors).join(' -> ')} (max ${maxTensors}), bytes ${first.bytes} -> ${lastOfEach.at(-1)!.bytes} (max ${maxBytes})`);
     expect(new Set(lastOfEach.map((m) => m.tensors)).size).toBe(1);
     expect(new Set(lastOfEach.map((m) => m.bytes)).size).toBe(1);
     // Within an epoch a step holds a bounded working set: never more than a few tensors above the epoch's end.

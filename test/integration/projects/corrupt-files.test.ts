@@ -117,7 +117,7 @@ describe('opening damaged or foreign files fails clearly and leaves them untouch
         expect(doc.runs.map((x) => x.meta)).toStrictEqual(original.runs.map((x) => x.meta));
         expect(Buffer.from(w.weightData).equals(Buffer.from(originalWeights.weightData))).toBe(true);
       } catch (err) {
-        if (!(err instanceof ProjectFileError)) throw new Error(`byte ${pos}: unexpected ${String(err)}`);
+        if (!(err instanceof ProjectFileError)) throw new Error(`byte ${pos}: unexpected ${String(err)}`, { cause: err });
         caught++;
       }
     }

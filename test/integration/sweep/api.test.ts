@@ -40,7 +40,11 @@ function backend(cacheDir = mkdtempSync(join(tmpdir(), 'layerlab-sweep-api-'))) 
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
     if (m.event === 'sweeps.status') statuses.push(m.payload as SweepStatusEvent);
     else trials.push(m.payload as SweepTrialEvent);
-    for (const w of [...waiters]) if (w.test()) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.test()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   });
   const until = (test: () => boolean) => (test() ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ test, resolve })));
   let next = 0;

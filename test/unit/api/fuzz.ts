@@ -1,4 +1,3 @@
-import { mulberry32 as rng } from '../../../shared/random';
 /** Seeded random JSON values and mutations of valid params, for fuzzing the API edge. */
 
 export { mulberry32 as rng } from '../../../shared/random';

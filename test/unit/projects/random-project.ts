@@ -1,4 +1,3 @@
-import { mulberry32 as rng } from '../../../shared/random';
 /** Seeded generators of random (schema-valid) project documents for round-trip property tests. */
 import type { Graph } from '../../../shared/graph/types';
 import type { ProjectJson, RunJson } from '../../../shared/format';
