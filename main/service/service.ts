@@ -19,6 +19,7 @@ import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
 import { ProjectHandlers } from './projects';
 import { ensureRecoveryStore, newRecoveryId, recoveryFile } from '../projects/recovery';
 import { RunManager } from './runs';
+import { textView } from './text-view';
 import { SweepHandlers } from './sweeps';
 import { OwnDataHandlers } from './own-data';
 import { createPathResolver } from './paths';
@@ -177,6 +178,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       }
       return runs.predict(runId, input.pixels, input.shape);
     },
+    'training.text': (params) => textView(runs, params),
     'projects.new': ({ template, name }) => projects.create(template, name),
     'projects.open': ({ path }) => projects.open(path),
     'projects.save': ({ path, project, recoveryId }) => projects.save(path, project, false, false, recoveryId),
