@@ -40,7 +40,7 @@ export interface WrongExample {
 
 /** How many of the most confidently wrong examples the gallery shows. */
 export const WRONG_SHOWN = 12;
-const ENDED: readonly RunStatus[] = ['completed', 'failed', 'stopped'];
+const ENDED: readonly RunStatus[] = ['completed', 'failed', 'stopped', 'interrupted'];
 
 /**
  * One window's view of training: the form, the current run and the telemetry pushed for it. Talks to the
