@@ -30,13 +30,20 @@ export function generateTorchModel(ir: ExportGraph): string {
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = new Set<Helper>();
+  /** Modules of frozen nested models (a backbone set untrainable in Layerlab), by group. */
+  const frozen = new Map<string, string[]>();
   for (const l of ir.layers) {
     const o = names.get(l.name)!;
     const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: o });
     if (code.init) init.push(`        self.${o} = ${code.init}`);
+    if (code.init && l.group && !l.group.trainable) frozen.set(l.group.id, [...(frozen.get(l.group.id) ?? []), `self.${o}`]);
     for (const line of code.extraInit ?? []) init.push(`        ${line}`);
     for (const h of code.helpers ?? []) helpers.add(h);
     if (code.forward.length) forward.push(`        # ${l.name}: ${l.className} -> ${shapeText(l.outputShape)}`, ...code.forward.map((f) => `        ${f}`));
+  }
+  for (const [group, modules] of frozen) {
+    init.push(`        # ${group}: a nested model frozen in Layerlab; training leaves its weights as they are`);
+    init.push(`        for module in (${modules.join(', ')},):`, '            module.requires_grad_(False)');
   }
   const outs = ir.outputs.map((out) => {
     const layer = layerNamed(ir, out);
