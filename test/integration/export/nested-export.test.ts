@@ -1,7 +1,7 @@
 /**
  * A project with a frozen backbone exports as such (issue 17): Keras model.py builds the backbone as its own
- * keras.Model, frozen with trainable = False, called as one layer of the outer model; PyTorch model.py freezes the
- * backbone's modules, and a real training step in torch leaves them as they were while the head learns.
+ * keras.Model, frozen with trainable = False, called as one layer of the outer model; PyTorch model.py holds it as a
+ * frozen submodule (model.backbone), and a real training step in torch leaves it as it was while the head learns.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ it('Keras: the backbone is a nested keras.Model, frozen, called once in the oute
   runPython(['-m', 'py_compile', join(out, 'model.py'), join(out, 'train.py')]);
 });
 
-it.skipIf(missing)('PyTorch: the backbone\'s modules are frozen; a training step in torch changes only the head', async () => {
+it.skipIf(missing)('PyTorch: the backbone is a frozen submodule; a training step in torch changes only the head', async () => {
   const source = await loadExportSource(await frozenProject(), 'none');
   const out = join(dir, 'torch');
   await exportModel(source, { format: 'pytorch', outDir: out });
@@ -58,9 +58,15 @@ loss.backward()
 optimizer.step()
 changed = sorted(k for k, v in model.state_dict().items() if not torch.equal(v, before[k]))
 frozen = sum(p.numel() for p in model.parameters() if not p.requires_grad)
-print(json.dumps({'total': count_params(model), 'frozen': frozen, 'changed': changed}))
+print(json.dumps({'total': count_params(model), 'frozen': frozen, 'changed': changed, 'backbone': sorted(model.backbone.state_dict())}))
 `,
   );
   const result = JSON.parse(runPython(['check.py'], out).stdout.trim().split('\n').pop()!);
-  expect(result).toEqual({ total: 978, frozen: 664, changed: ['dense.bias', 'dense.weight', 'dense_1.bias', 'dense_1.weight'] });
+  // The backbone is the model's nn.Module attribute, holding its layers.
+  expect(result).toEqual({
+    total: 978,
+    frozen: 664,
+    changed: ['dense.bias', 'dense.weight', 'dense_1.bias', 'dense_1.weight'],
+    backbone: ['conv1.bias', 'conv1.weight', 'conv2.bias', 'conv2.weight'],
+  });
 });
