@@ -55,10 +55,14 @@ function readAppVersion(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
-/** One line per WebGPU adapter Dawn offers, for the engine panel (Help > GPU setup in the browser shows it). */
+/**
+ * One line per WebGPU adapter Dawn offers, for the engine panel (Help > GPU setup in the browser shows it). Asked in
+ * a child process, so that Dawn's native messages stay out of the server's output.
+ */
 async function webgpuAdapterNotes(): Promise<string[]> {
-  const { adapterName, probeWebgpu } = await import('../engine/webgpu');
-  const probe = await probeWebgpu();
+  const { adapterName } = await import('../engine/webgpu');
+  const { probeWebgpuQuietly } = await import('../engine/webgpu-auto');
+  const probe = await probeWebgpuQuietly();
   return probe.adapters.map((a) => `WebGPU adapter: ${adapterName(a)}`);
 }
 
