@@ -219,6 +219,12 @@ export class ProjectStore {
     const id = (this.path ? null : training.recoveryId) ?? this.autosaveId;
     try {
       const { autosaveId } = await host.call('projects.autosave', { project: this.toJson(), path: this.path, ...(id ? { autosaveId: id } : {}) });
+      if (!this.path && training.recoveryId && training.recoveryId !== autosaveId) {
+        // A run made the Untitled project's store while this was under way: the edits go there from now on.
+        void host.call('projects.discardRecovery', { id: autosaveId }).catch(() => {});
+        this.autosaveId = training.recoveryId;
+        return this.autosave();
+      }
       this.autosaveId = autosaveId;
       if (!this.path) training.recoveryId = autosaveId;
     } catch {
