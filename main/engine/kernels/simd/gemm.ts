@@ -13,7 +13,7 @@ import { SimdPool } from './pool';
 export const simdKernelsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.LAYERLAB_SIMD_KERNELS?.trim() !== '0';
 
 /** How many products each SIMD kernel ran (tests check that a shape took the SIMD path, not the stock one). */
-export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0, pad: 0, reluBiasGrad: 0, momentum: 0, adam: 0 };
+export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0, pad: 0, reluBiasGrad: 0, momentum: 0, adam: 0, winoConv: 0 };
 
 export interface Runner {
   backend: KernelBackend;

@@ -8,6 +8,7 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { encodeModule } from './wasm-encoder';
 import { convKernel, filterGradKernel, maxPoolGradKernel, nnKernel, padKernel } from './gemm-code';
 import { adamKernel, momentumKernel, reluBiasGradKernel } from './elementwise-code';
+import { winoConvKernel, winoFilterKernel } from './winograd-code';
 
 /** The parts of tfjs' BackendWasm we use (not in its public types). */
 export interface WasmBackendInternals {
@@ -33,6 +34,10 @@ export interface SimdExports {
   momentum: (...args: number[]) => void;
   /** (value, m, v, grad, newValue, newM, newV, b1, 1-b1, b2, 1-b2, 1-b1^t, 1-b2^t, eps, -lr, m0, m1): see elementwise-code.ts. */
   adam: (...args: number[]) => void;
+  /** (w, u, Ci, Co, m0, m1): see winograd-code.ts. */
+  winoFilter: (...args: number[]) => void;
+  /** (x, u, y, bias, v, m, H, W, Ci, Co, OH, OW, TH, TW, flags, chunk, m0, m1): see winograd-code.ts. */
+  winoConv: (...args: number[]) => void;
 }
 
 export function backendMemory(backend: KernelBackend): WebAssembly.Memory {
@@ -54,6 +59,7 @@ const compiled = new Map<boolean, WebAssembly.Module>();
 export function simdModule(shared: boolean): WebAssembly.Module {
   let m = compiled.get(shared);
   if (!m) {
+    // `nn` first: winoConv calls it by its index, 0.
     const bytes = encodeModule({ initial: 1, maximum: shared ? 65536 : undefined, shared }, [
       { name: 'nn', fn: nnKernel() },
       { name: 'filterGrad', fn: filterGradKernel() },
@@ -63,6 +69,8 @@ export function simdModule(shared: boolean): WebAssembly.Module {
       { name: 'reluBiasGrad', fn: reluBiasGradKernel() },
       { name: 'momentum', fn: momentumKernel() },
       { name: 'adam', fn: adamKernel() },
+      { name: 'winoFilter', fn: winoFilterKernel() },
+      { name: 'winoConv', fn: winoConvKernel(0) },
     ]);
     m = new WebAssembly.Module(bytes);
     compiled.set(shared, m);
