@@ -8,7 +8,7 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { encodeModule } from './wasm-encoder';
 import { convKernel, filterGradKernel, maxPoolGradKernel, nnKernel, padKernel } from './gemm-code';
 import { adamKernel, momentumKernel, reluBiasGradKernel } from './elementwise-code';
-import { winoConvKernel, winoFilterKernel } from './winograd-code';
+import { winoConvKernel, winoFilterGradKernel, winoFilterGradOutKernel, winoFilterKernel } from './winograd-code';
 
 /** The parts of tfjs' BackendWasm we use (not in its public types). */
 export interface WasmBackendInternals {
@@ -20,7 +20,7 @@ export interface WasmBackendInternals {
 export interface SimdExports {
   /** (a, b, c, bias, M, K, N, flags, m0, m1): see gemm-code.ts. */
   nn: (...args: number[]) => void;
-  /** (x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, m0, m1): see gemm-code.ts. */
+  /** (x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, accumulate, m0, m1): see gemm-code.ts. */
   filterGrad: (...args: number[]) => void;
   /** (x, w, out, bias, B, H, W, Ci, OH, OW, Co, KH, KW, SH, SW, DH, DW, flags, m0, m1): see gemm-code.ts. */
   conv: (...args: number[]) => void;
@@ -38,6 +38,10 @@ export interface SimdExports {
   winoFilter: (...args: number[]) => void;
   /** (x, u, y, bias, v, m, H, W, Ci, Co, OH, OW, TH, TW, flags, chunk, m0, m1): see winograd-code.ts. */
   winoConv: (...args: number[]) => void;
+  /** (x, dy, acc, v, d, H, W, Ci, Co, OH, OW, TH, TW, chunk, m0, m1): see winograd-code.ts. */
+  winoFilterGrad: (...args: number[]) => void;
+  /** (acc, dw, Ci, Co, parts, m0, m1): see winograd-code.ts. */
+  winoFilterGradOut: (...args: number[]) => void;
 }
 
 export function backendMemory(backend: KernelBackend): WebAssembly.Memory {
@@ -59,7 +63,7 @@ const compiled = new Map<boolean, WebAssembly.Module>();
 export function simdModule(shared: boolean): WebAssembly.Module {
   let m = compiled.get(shared);
   if (!m) {
-    // `nn` first: winoConv calls it by its index, 0.
+    // `nn` and `filterGrad` first: the Winograd kernels call them by their indices, 0 and 1.
     const bytes = encodeModule({ initial: 1, maximum: shared ? 65536 : undefined, shared }, [
       { name: 'nn', fn: nnKernel() },
       { name: 'filterGrad', fn: filterGradKernel() },
@@ -71,6 +75,8 @@ export function simdModule(shared: boolean): WebAssembly.Module {
       { name: 'adam', fn: adamKernel() },
       { name: 'winoFilter', fn: winoFilterKernel() },
       { name: 'winoConv', fn: winoConvKernel(0) },
+      { name: 'winoFilterGrad', fn: winoFilterGradKernel(1) },
+      { name: 'winoFilterGradOut', fn: winoFilterGradOutKernel() },
     ]);
     m = new WebAssembly.Module(bytes);
     compiled.set(shared, m);
