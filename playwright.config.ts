@@ -36,7 +36,8 @@ export default defineConfig({
   },
   webServer: {
     // The server gets its own cache folder: tests never read or write the user's real cache (sweeps, recent files).
-    command: `npm run build:renderer && LAYERLAB_CACHE_DIR=test-results/e2e-cache node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`,
+    // Emptied at each start: an earlier run's Untitled runs and autosaves would be offered for recovery over the canvas.
+    command: `npm run build:renderer && rm -rf test-results/e2e-cache && LAYERLAB_CACHE_DIR=test-results/e2e-cache node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`,
     url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
