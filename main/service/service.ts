@@ -127,7 +127,13 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     (doc) => {
       if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
     },
-    { recoveryDir, onMoved: (from, to) => runs.moveProject(from, to) },
+    {
+      recoveryDir,
+      onMoved: (from, to) => {
+        runs.moveProject(from, to);
+        sweeps.moveProject(from, to);
+      },
+    },
   );
   /** Where a run's project is: its file, or the Untitled project's recovery store (made on its first run). */
   async function runProject(projectPath: string | undefined, recoveryId: string | undefined, name: string | undefined) {
@@ -141,6 +147,8 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     sweepDir: options.sweepDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'sweeps'),
     resolvePath,
     graphErrors,
+    untitled: (recoveryId) => runProject(undefined, recoveryId, undefined),
+    recoveryFile: (recoveryId) => recoveryFile(recoveryId, recoveryDir),
   });
   let engine: Promise<EngineInfo> | undefined;
 
