@@ -25,7 +25,7 @@
  * BENCH_SAMPLES (training subset, 4096), BENCH_TEST (test images for accuracy, 1000), BENCH_BATCH (32),
  * BENCH_BACKEND (auto), BENCH_PYTHON (/usr/bin/python3), BENCH_THREADS (threads of both sides, default one per core;
  * sets LAYERLAB_WASM_THREADS, 1 = the single-threaded wasm build), LAYERLAB_SIMD_KERNELS=0 (tfjs' stock wasm kernels
- * instead of ours, for comparison).
+ * instead of ours, for comparison), LAYERLAB_WINOGRAD=0 (our direct 3x3 convolutions instead of Winograd's).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
