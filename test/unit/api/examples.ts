@@ -46,6 +46,10 @@ export const validParams: { [M in ApiMethod]: ApiParams<M> } = {
   'projects.save': { path: 'a.layerlab', project: { version: 2, name: 'x' } },
   'projects.saveAs': { path: 'b.layerlab', project: { version: 2, name: 'x' } },
   'projects.listRecent': {},
+  'projects.autosave': { project: { version: 2, name: 'x' }, path: null },
+  'projects.recoverable': {},
+  'projects.recover': { id: 'lz1abc-12345678' },
+  'projects.discardRecovery': { id: 'lz1abc-12345678' },
   'files.list': { path: 'projects' },
   'projects.import': { path: 'model.json' },
   'sweeps.start': {
