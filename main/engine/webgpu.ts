@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { patchWebgpuBoolCast } from './kernels/webgpu-bool-cast';
 
 /** What `layerlab gpu`, Help > GPU setup and the engine panel say about one adapter. */
 export interface WebgpuAdapter {
@@ -209,6 +210,7 @@ export async function tryWebgpu(forced: boolean, setBackend: (name: string) => P
   if (adapter.software && !forced) return probe.problem ?? 'webgpu: software adapter';
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
+    patchWebgpuBoolCast();
     if (!(await setBackend('webgpu'))) return `webgpu: tfjs could not start on ${adapterName(adapter)} (see the warning above)`;
   } catch (err) {
     return `webgpu: failed to load tfjs-backend-webgpu (${(err instanceof Error ? err.message : String(err)).split('\n')[0]})`;
