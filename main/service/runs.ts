@@ -29,6 +29,7 @@ import type { RunnerFactory, RunnerHandle } from './runner';
 import { RunStore } from './run-store';
 import { loadExportSource } from '../export/source';
 import { loadRunWeights, openProject, runNumbers } from '../projects/service';
+import { withResolvedData } from '../datasets/project-relative';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */
 const LOADED_FINISHED_RUNS = 2;
@@ -213,7 +214,8 @@ export class RunManager {
         ...(checkpoint ? { checkpoint } : {}),
         createdAt: meta.created,
         endedAt: meta.created,
-        config: config.data,
+        // Own data stored relative to the project is read from the project's folder.
+        config: withResolvedData(config.data, projectPath),
         graph: meta.graph,
         modelSpec,
         history,
