@@ -157,8 +157,12 @@ export interface ProjectResult {
   runs?: Json;
 }
 
+/** What export.run writes; tensorboard: a run's (or a project's runs') logs for `tensorboard --logdir`. */
+export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch', 'tensorboard'] as const;
+export type ApiExportFormat = (typeof EXPORT_FORMATS)[number];
+
 export interface ExportResult {
-  format: 'tfjs' | 'keras' | 'pytorch';
+  format: ApiExportFormat;
   outDir: string;
   /** Paths relative to outDir, in the order written. */
   files: string[];
@@ -283,11 +287,16 @@ export const apiMethods = {
 
   'export.run': method<ExportResult>()(
     z.strictObject({
-      /** tfjs: model.json + weights; keras: a Python tf.keras script (+ weights); pytorch: a PyTorch module script. */
-      format: z.enum(['tfjs', 'keras', 'pytorch']),
+      /**
+       * tfjs: model.json + weights; keras: a Python tf.keras program (+ weights); pytorch: a PyTorch program;
+       * tensorboard: the run's scalars, weight histograms and filter pictures (TensorBoard event files).
+       */
+      format: z.enum(EXPORT_FORMATS),
       graph: GraphSchema,
       /** Export this run's trained weights and training settings: from its worker while loaded, else from the project file it was stored in. */
       runId: Id.optional(),
+      /** tensorboard without runId: every run stored in this project file, its sweeps' trials in the HParams tab. */
+      project: Path.optional(),
       /** Output folder. */
       path: Path,
       /** keras only: tf.distribute strategy of the script, and a SLURM job file. */

@@ -11,13 +11,14 @@ import { kernelTiles } from '../../engine/training/telemetry/filters';
 import { histogram, shortWeightName } from '../../engine/training/telemetry/histograms';
 import type { StoredWeights } from '../../projects/types';
 import { decodeTfjsWeights } from '../source';
+import type { NamedWeight } from '../types';
 
 /** TensorBoard's own histogram bin count. */
 const BINS = 30;
 const CONV_CLASSES = new Set(['Conv2D', 'Conv2DTranspose']);
 
-/** Layer name -> Keras class name, from the stored model.json's topology (Sequential or functional). */
-function layerClasses(modelJson: unknown): Map<string, string> {
+/** Layer name -> Keras class name, from a model.json's topology or a Keras model config (Sequential or functional). */
+export function layerClasses(modelJson: unknown): Map<string, string> {
   const topology = modelTopology(modelJson) as { config?: { layers?: { class_name?: string; config?: { name?: string } }[] } | { class_name?: string; config?: { name?: string } }[] };
   const config = topology.config;
   const layers = Array.isArray(config) ? config : (config?.layers ?? []);
@@ -35,11 +36,8 @@ function epochEvents(meta: RunJson): TelemetryEvent[] {
   });
 }
 
-/** Histograms of every weight and pictures of every conv layer's kernels, at `epoch`. */
-export function weightEvents(stored: StoredWeights, epoch: number): TelemetryEvent[] {
-  const manifest = stored.modelJson.weightsManifest as { weights: Parameters<typeof decodeTfjsWeights>[0] }[];
-  const weights = decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData);
-  const classes = layerClasses(stored.modelJson);
+/** Histograms of every weight and pictures of every conv layer's kernels (layer classes from `classes`), at `epoch`. */
+export function weightEvents(weights: readonly NamedWeight[], classes: ReadonlyMap<string, string>, epoch: number): TelemetryEvent[] {
   const out: TelemetryEvent[] = [];
   let first = true;
   for (const w of weights) {
@@ -58,9 +56,15 @@ export function weightEvents(stored: StoredWeights, epoch: number): TelemetryEve
   return out;
 }
 
+/** A stored run's saved weights, decoded from its model.json manifest and weight bytes. */
+export function storedWeights(stored: StoredWeights): NamedWeight[] {
+  const manifest = stored.modelJson.weightsManifest as { weights: Parameters<typeof decodeTfjsWeights>[0] }[];
+  return decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData);
+}
+
 /** Everything the project holds of a run, as telemetry events in time order. */
 export function storedRunEvents(meta: RunJson, stored: StoredWeights | undefined): TelemetryEvent[] {
   const events = epochEvents(meta);
-  if (stored) events.push(...weightEvents(stored, meta.history.at(-1)?.epoch ?? 0));
+  if (stored) events.push(...weightEvents(storedWeights(stored), layerClasses(stored.modelJson), meta.history.at(-1)?.epoch ?? 0));
   return events;
 }

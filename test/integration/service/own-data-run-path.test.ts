@@ -23,7 +23,7 @@ mkdirSync(join(dir, 'data'));
 mkdirSync(join(dir, 'boston'));
 copyFileSync(housing, join(dir, 'data', 'housing.csv'));
 
-it('stores ../data/housing.csv in the run, resolves it on reopening, and exports train.py with the absolute path', async () => {
+it('stores ../data/housing.csv in the run, resolves it on reopening, exports train.py with the absolute path, and the project\'s runs to TensorBoard', async () => {
   const file = join(dir, 'boston', 'boston.layerlab');
   await saveProjectAs(createProject({ name: 'boston', templateId: 'boston-mlp' }), file);
   const card = await call('datasets.inspect', { path: '../data/housing.csv', label_column: 'MEDV', project: 'boston/boston.layerlab' });
@@ -65,6 +65,12 @@ it('stores ../data/housing.csv in the run, resolves it on reopening, and exports
     const result = await call2('export.run', { format: 'pytorch', graph: template.graph, runId: run.runId, path: out });
     expect(result.files).toContain('train.py');
     expect(readFileSync(join(out, 'train.py'), 'utf8')).toContain(`DATA_PATH = '${join(dir, 'data', 'housing.csv')}'`);
+    // The window's "every run of this project" TensorBoard export: one log folder per stored run.
+    const tb = await call2('export.run', { format: 'tensorboard', graph: template.graph, project: 'boston/boston.layerlab', path: join(dir, 'tb') });
+    expect(tb.format).toBe('tensorboard');
+    expect(tb.files).toEqual([expect.stringMatching(new RegExp(`^${stored.id}/events\\.out\\.tfevents\\.`))]);
+    const noRun = await handleApiMessage(restarted, JSON.stringify({ id: 2, method: 'export.run', params: { format: 'tensorboard', graph: template.graph, path: join(dir, 'tb2') } }));
+    expect('error' in noRun && noRun.error.message).toMatch(/tensorboard needs a runId \(one run\) or project/);
   } finally {
     await restarted.close();
   }

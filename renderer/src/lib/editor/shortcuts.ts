@@ -17,6 +17,7 @@ export const SHORTCUTS = {
   save: { keys: 'Ctrl+S', label: 'Save project' },
   saveAs: { keys: 'Ctrl+Shift+S', label: 'Save project as' },
   open: { keys: 'Ctrl+O', label: 'Open project or import a model' },
+  export: { keys: 'Ctrl+E', label: 'Export the model or a run (TF.js, Keras, PyTorch, TensorBoard)' },
   views: { keys: '1 / 2 / 3 / 4', label: 'Editor / Summary / Training / Sweeps views' },
   train: { keys: 'Ctrl+Enter', label: 'Start training' },
   help: { keys: '?', label: 'Show this help' },
