@@ -224,8 +224,16 @@ export const apiMethods = {
   'datasets.browse': method<BrowseResult>()(BrowseParamsSchema, 'Files and folders at a path inside the allowed folders (default: the base folder), for picking data'),
 
   'training.start': method<{ runId: string; status: RunStatus; recoveryId?: string }>()(
-    z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional(), projectPath: Path.optional(), recoveryId: Id.optional() }),
-    'Validate the graph and queue a run; refused with the node errors when the graph is invalid. The run is stored in its project as it happens (history after every epoch, weights when it ends): in the file projectPath, else in the Untitled project\'s recovery store recoveryId (a new one when not given, returned as recoveryId), whose runs move into the file at its first save',
+    z.strictObject({
+      graph: GraphSchema,
+      config: TrainingConfigSchema,
+      name: Name.optional(),
+      projectPath: Path.optional(),
+      recoveryId: Id.optional(),
+      /** Fine-tuning: start from this run's trained weights (matched by layer and weight name, shapes checked) instead of fresh ones. */
+      initFrom: Id.optional(),
+    }),
+    'Validate the graph and queue a run (with initFrom: starting from that run\'s trained weights); refused with the node errors when the graph is invalid. The run is stored in its project as it happens (history after every epoch, weights when it ends): in the file projectPath, else in the Untitled project\'s recovery store recoveryId (a new one when not given, returned as recoveryId), whose runs move into the file at its first save',
   ),
   'training.pause': method<RunSummary>()(RunRef, 'Pause between batches'),
   'training.resume': method<RunSummary>()(RunRef, 'Resume a paused run'),

@@ -25,13 +25,14 @@ import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
 import { withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
+import { initFromRun } from './train-init-from';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import type { Command } from './types';
 
 const USAGE =
   'train FILE [--config CONFIG.json] [--dataset mnist|fashion-mnist] [--epochs N] [--batch-size B] [--optimizer sgd|adam|rmsprop|adagrad|adadelta|adamax] ' +
   '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--seed S] [--backend NAME] [--data-dir DIR] ' +
-  '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--json] ' +
+  '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--init-from RUN] [--json] ' +
   '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]]';
 
 /** What the command line says, before the model file, project or config file is read. */
@@ -43,6 +44,8 @@ export interface TrainArgs {
   dataDir?: string;
   checkpointDir?: string;
   resume?: string;
+  /** A run of the project (id or number) whose trained weights the new run starts from. */
+  initFrom?: string;
   /** How to read the user's own data when --dataset is a path (see ownDataFlags). */
   own?: OwnDataFlags;
   /** --memory-budget, checked; applied through LAYERLAB_MEMORY_BUDGET, which the training worker reads. */
@@ -115,12 +118,14 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       seed: { type: 'string' },
       'checkpoint-dir': { type: 'string' },
       resume: { type: 'string' },
+      'init-from': { type: 'string' },
       'memory-budget': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...OWN_DATA_OPTIONS,
     },
   });
   const own = ownDataFlags(values);
+  if (values['init-from'] !== undefined && values.resume !== undefined) throw new Error('--init-from starts a new run from a run\'s weights and --resume continues a run: give one of them');
   if (values['memory-budget'] !== undefined) parseMemoryAmount(values['memory-budget']);
   if (positionals.length !== 1) throw new Error(`expected one model file or project; usage: layerlab ${USAGE}`);
   const file = positionals[0]!;
@@ -154,6 +159,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values['checkpoint-dir'] !== undefined ? { checkpointDir: values['checkpoint-dir'] } : {}),
     ...(values.resume !== undefined ? { resume: values.resume } : {}),
+    ...(values['init-from'] !== undefined ? { initFrom: values['init-from'] } : {}),
     ...(own ? { own } : {}),
     ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
     overrides,
@@ -253,6 +259,8 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   const config = applyOverrides(base, ownData ? { ...args.overrides, dataset: undefined } : args.overrides);
   const root = args.checkpointDir ?? join(resolveCacheDir(), 'checkpoints');
   const resumeFrom = args.resume ? resolveResume(args.resume, root) : undefined;
+  if (args.initFrom && !isProject(args.file)) throw new Error(`--init-from RUN takes the weights of a run stored in a project: pass a .layerlab file, not '${args.file}'`);
+  const initFrom = args.initFrom ? await initFromRun(args.file, args.initFrom) : undefined;
   const runId = `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
   return {
     ...(ownData ? { warnings: ownData.warnings } : stale ? { warnings: [stale] } : {}),
@@ -266,6 +274,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
       // A resumed run keeps writing to its own checkpoint, so --resume works again after another stop.
       checkpointDir: resumeFrom ?? join(root, runId),
       ...(resumeFrom ? { resumeFrom } : {}),
+      ...(initFrom ? { initFrom } : {}),
     },
     graph,
     name,
@@ -323,6 +332,7 @@ Options (flags override --config, which overrides the project's config):
   --data-dir DIR         read the dataset's files from DIR (a mirror folder, e.g. ../shared/datasets/mnist)
   --checkpoint-dir DIR   where each epoch's checkpoint goes (DIR/<run id>)
   --resume RUN|DIR       continue a stopped run from its last checkpoint
+  --init-from RUN        start from the trained weights of the project's run RUN (id or number): fine-tuning
   --memory-budget SIZE   refuse models estimated to need more (e.g. 6G, 40%; default half the memory, 2G on wasm;
                          also LAYERLAB_MEMORY_BUDGET)
   --json                 one JSON object per epoch on stdout; progress goes to stderr
@@ -364,6 +374,7 @@ Examples:
               `${e.params.toLocaleString('en-US')} parameters`,
           );
           if (e.initialEpoch > 0) info(`resuming from ${request.resumeFrom} after epoch ${e.initialEpoch}`);
+          if (request.initFrom) info(`weights: from run ${request.initFrom.run} (fine-tuning; the optimizer starts afresh)`);
           info(`checkpoints: ${request.checkpointDir} (continue later with --resume ${request.resumeFrom ?? request.runId})`);
           break;
         case 'telemetry': {

@@ -8,6 +8,7 @@ import { modelTopology, ModelImportError } from '../../shared/graph/import';
 import type { ModelSpec } from '../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES, parseTrainingConfig } from '../../shared/training';
 import { withResolvedData } from '../datasets/project-relative';
+import type { StoredWeights } from '../projects/types';
 import { ExportError, type ExportSource, type ExportTrainingConfig, type NamedWeight } from './types';
 
 interface WeightSpec {
@@ -29,6 +30,12 @@ export function decodeTfjsWeights(specs: readonly WeightSpec[], data: Uint8Array
     offset += count * 4;
   }
   return out;
+}
+
+/** A stored run's weights (a project's runs/<id>/ model.json manifest and weight bytes), decoded. */
+export function decodeStoredWeights(stored: StoredWeights): NamedWeight[] {
+  const manifest = stored.modelJson.weightsManifest as { weights: WeightSpec[] }[];
+  return decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData);
 }
 
 /** Keras' training_config (a tfjs model.json's trainingConfig) -> Layerlab's training document, where it says. */
@@ -86,10 +93,9 @@ async function loadProjectSource(path: string, run: RunChoice): Promise<ExportSo
     return { spec: compileGraph(opened.graph), training: training(opened.config) };
   }
   const stored = await loadRunWeights(opened.doc, chosen.meta.id);
-  const manifest = stored.modelJson.weightsManifest as { weights: WeightSpec[] }[];
   return {
     spec: unwrapModelSpec(stored.modelJson as unknown as Record<string, unknown>),
-    weights: decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData),
+    weights: decodeStoredWeights(stored),
     training: training(chosen.meta.config) ?? training(opened.config),
   };
 }

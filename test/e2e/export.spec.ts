@@ -16,7 +16,7 @@ test.afterAll(() => {
   for (const f of ['tfjs', 'keras', 'pytorch', 'tensorboard']) rmSync(folder(f), { recursive: true, force: true });
 });
 
-test('a run exports from the window to TF.js, Keras, PyTorch and TensorBoard, into a folder picked in the browser', async ({ page }) => {
+test('a run exports from the window to TF.js, Keras, PyTorch and TensorBoard, into a folder picked in the browser; a run fine-tunes from its weights', async ({ page }) => {
   test.setTimeout(240_000);
   await openTemplate(page, 'mlp-64');
   await trainMnistSubset(page, { limit: 256, epochs: 1, batch: 64 });
@@ -55,4 +55,13 @@ test('a run exports from the window to TF.js, Keras, PyTorch and TensorBoard, in
   await page.getByTestId('export-run').selectOption('');
   await expect(page.getByTestId('export-needs-run')).toBeVisible();
   await expect(page.getByTestId('project-dialog-submit')).toBeDisabled();
+  await page.keyboard.press('Escape');
+
+  // Train from these weights: a second run starts where the first ended, so it validates better after its epoch.
+  await row.getByTestId('run-init-from').click();
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await expect(page.getByTestId('train-progress')).toHaveAttribute('data-status', 'completed', { timeout: 180_000 });
+  const best = async (id: string) => Number((await page.locator(`[data-run-id="${id}"] [data-testid=run-best]`).innerText()).replace('%', ''));
+  const tunedId = (await page.getByTestId('run-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')))).find((id) => id !== runId)!;
+  expect(await best(tunedId)).toBeGreaterThan(await best(runId));
 });

@@ -10,7 +10,7 @@ import { bytesToBase64 } from '../../../shared/telemetry';
 import { kernelTiles } from '../../engine/training/telemetry/filters';
 import { histogram, shortWeightName } from '../../engine/training/telemetry/histograms';
 import type { StoredWeights } from '../../projects/types';
-import { decodeTfjsWeights } from '../source';
+import { decodeStoredWeights } from '../source';
 import type { NamedWeight } from '../types';
 
 /** TensorBoard's own histogram bin count. */
@@ -56,15 +56,9 @@ export function weightEvents(weights: readonly NamedWeight[], classes: ReadonlyM
   return out;
 }
 
-/** A stored run's saved weights, decoded from its model.json manifest and weight bytes. */
-export function storedWeights(stored: StoredWeights): NamedWeight[] {
-  const manifest = stored.modelJson.weightsManifest as { weights: Parameters<typeof decodeTfjsWeights>[0] }[];
-  return decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData);
-}
-
 /** Everything the project holds of a run, as telemetry events in time order. */
 export function storedRunEvents(meta: RunJson, stored: StoredWeights | undefined): TelemetryEvent[] {
   const events = epochEvents(meta);
-  if (stored) events.push(...weightEvents(storedWeights(stored), layerClasses(stored.modelJson), meta.history.at(-1)?.epoch ?? 0));
+  if (stored) events.push(...weightEvents(decodeStoredWeights(stored), layerClasses(stored.modelJson), meta.history.at(-1)?.epoch ?? 0));
   return events;
 }

@@ -196,7 +196,8 @@ export class TrainingStore {
   }
 
   /** The run is stored in the project as it happens: in its file, or in the Untitled project's recovery store. */
-  async start(graph: Graph, name: string, projectPath: string | null = this.projectPath): Promise<void> {
+  /** Starts a run of `graph` with the form's settings; with `initFrom`, from that run's trained weights (fine-tuning). */
+  async start(graph: Graph, name: string, projectPath: string | null = this.projectPath, initFrom?: string): Promise<void> {
     if (!this.host) {
       this.message = 'No backend connected: run `layerlab serve` or the desktop app to train.';
       return;
@@ -208,6 +209,7 @@ export class TrainingStore {
         config: toConfig(this.form),
         name,
         ...(projectPath ? { projectPath } : this.recoveryId ? { recoveryId: this.recoveryId } : {}),
+        ...(initFrom ? { initFrom } : {}),
       });
       this.runId = started.runId;
       this.status = started.status;
