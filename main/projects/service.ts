@@ -15,6 +15,7 @@ import {
   type ProjectJson,
   type RunJson,
   type RunStatus,
+  type RunTrainer,
 } from '../../shared/format';
 import type { Graph } from '../../shared/graph/types';
 import { getTemplate, templates } from '../../shared/templates';
@@ -128,6 +129,8 @@ export interface NewRun {
   weights?: StoredWeights | null;
   error?: string;
   created?: Date;
+  /** The process training it, for a `running` run (trainer.ts). */
+  trainer?: RunTrainer;
 }
 
 /** Adds a run (kept in memory until the next save) and returns it; its best metrics are computed here. */
@@ -149,6 +152,7 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
     durationSeconds: run.durationSeconds,
     hasWeights: Boolean(run.weights),
     ...(run.error ? { error: run.error } : {}),
+    ...(run.status === 'running' && run.trainer ? { trainer: run.trainer } : {}),
   };
   const added: ProjectRun = { meta, weights: run.weights ? { kind: 'memory', weights: run.weights } : null };
   doc.runs.push(added);

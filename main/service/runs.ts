@@ -84,7 +84,10 @@ export interface RunManagerOptions {
   isRecoveryStore?: (path: string) => boolean;
 }
 
-const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed'];
+/** Why a stored run listed as running cannot be paused or stopped from here. */
+const ELSEWHERE = 'another process (a `layerlab train` of this project) trains it: stop it there (Ctrl-C)';
+
+const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed', 'interrupted'];
 
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
@@ -138,6 +141,7 @@ export class RunManager {
   pause(runId: string): RunSummary {
     const run = this.get(runId);
     if (run.status !== 'running') throw this.conflict(run, 'pause', 'only a running run can be paused');
+    if (!run.handle) throw this.conflict(run, 'pause', ELSEWHERE);
     run.handle!.pause();
     this.setStatus(run, 'paused');
     return this.summary(run);
@@ -154,7 +158,7 @@ export class RunManager {
       this.setStatus(run, 'running');
       return this.summary(run);
     }
-    if ((run.status === 'stopped' || run.status === 'failed') && run.checkpoint) {
+    if ((run.status === 'stopped' || run.status === 'failed' || run.status === 'interrupted') && run.checkpoint) {
       if (this.closed) throw new ApiError('unavailable', 'the backend is shutting down: resume the run after it restarts');
       const handle = run.handle;
       run.handle = undefined;
@@ -170,7 +174,7 @@ export class RunManager {
       this.pump();
       return this.summary(run);
     }
-    const why = run.status === 'stopped' || run.status === 'failed' ? 'it ended before its first checkpoint' : 'only a paused run, or a stopped or failed one with a checkpoint, can be resumed';
+    const why = ENDED.includes(run.status) ? 'it ended before its first checkpoint' : 'only a paused run, or a stopped, failed or interrupted one with a checkpoint, can be resumed';
     throw this.conflict(run, 'resume', why);
   }
 
@@ -202,11 +206,12 @@ export class RunManager {
         const metrics = Object.fromEntries(Object.entries(h.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
         return { epoch: h.epoch, metrics, lr: metrics.lr ?? config.data.optimizer.learning_rate, seconds };
       });
-      const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' ? meta.status : meta.status === 'running' ? 'stopped' : 'completed';
+      // A run another live process trains (the CLI) is listed as it was stored, as interrupted once that process is gone.
+      const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' || meta.status === 'interrupted' || meta.status === 'running' ? meta.status : 'completed';
       const saved = (meta.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint;
       const checkpoint = typeof saved === 'string' && existsSync(saved) ? saved : undefined;
-      // Stored as running but not running here: the app that trained it was killed or crashed mid-run.
-      const interrupted = meta.status === 'running'
+      // The app or CLI that trained it was killed or crashed mid-run (projects/trainer.ts).
+      const interrupted = meta.status === 'interrupted'
         ? `interrupted: Layerlab stopped during this run, after ${meta.history.length} epoch(s); ${checkpoint ? 'resume it to continue from its last checkpoint' : 'it had no checkpoint yet, so it cannot resume'}`
         : undefined;
       this.runs.set(key, {
@@ -272,7 +277,8 @@ export class RunManager {
       this.setStatus(run, 'stopped', 'stopped before it started');
       this.broadcastQueue();
     } else if (run.status === 'running' || run.status === 'paused') {
-      run.handle!.stop();
+      if (!run.handle) throw this.conflict(run, 'stop', ELSEWHERE);
+      run.handle.stop();
     } else {
       throw this.conflict(run, 'stop', 'it has already ended');
     }

@@ -21,6 +21,8 @@ export const graphNodeSchema = z.object({
   name: z.string().min(1),
   config: z.record(z.string(), z.unknown()),
   position: positionSchema.optional(),
+  /** A nested model's layer (shared/graph/types NodeGroup). */
+  group: z.object({ id: z.string().min(1), model: z.enum(['Sequential', 'Functional']), trainable: z.boolean() }).optional(),
 });
 
 export const graphEdgeSchema = z.object({
@@ -102,7 +104,14 @@ export const epochMetricsSchema = z.object({
   time: z.number().nonnegative().optional(),
 });
 
-export const runStatusSchema = z.enum(['completed', 'early-stopped', 'stopped', 'failed', 'imported', 'running']);
+/**
+ * `running`: a process is training it now (see `trainer`). `interrupted`: its process died mid-training (killed,
+ * crashed, power cut); it has the epochs and the checkpoint it had stored, and resumes from there.
+ */
+export const runStatusSchema = z.enum(['completed', 'early-stopped', 'stopped', 'failed', 'imported', 'running', 'interrupted']);
+
+/** The process that trains a `running` run, so that a reader can tell a live run from one whose process died. */
+export const runTrainerSchema = z.object({ pid: z.number().int().positive(), host: z.string() });
 
 export const runSchema = z.object({
   id: runIdSchema,
@@ -126,6 +135,8 @@ export const runSchema = z.object({
   /** Whether runs/<id>/model.json + weights.bin are in the file. */
   hasWeights: z.boolean(),
   error: z.string().optional(),
+  /** Only while `status` is `running`: the process training it (a run whose trainer is gone reads as interrupted). */
+  trainer: runTrainerSchema.optional(),
 });
 
 export type Position = z.infer<typeof positionSchema>;
@@ -136,4 +147,5 @@ export type Sweep = z.infer<typeof sweepSchema>;
 export type ProjectJson = z.infer<typeof projectSchema>;
 export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
 export type RunStatus = z.infer<typeof runStatusSchema>;
+export type RunTrainer = z.infer<typeof runTrainerSchema>;
 export type RunJson = z.infer<typeof runSchema>;

@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openTemplate, trainMnistSubset } from './helpers';
+import { openTraining } from './helpers';
 
 const SHOTS = 'test-results/screenshots';
 const stamp = Date.now().toString(36);
@@ -18,8 +18,10 @@ test.afterAll(() => {
 
 test('a run exports from the window to TF.js, Keras, PyTorch and TensorBoard, into a folder picked in the browser; a run fine-tunes from its weights', async ({ page }) => {
   test.setTimeout(240_000);
-  await openTemplate(page, 'mlp-64');
-  await trainMnistSubset(page, { limit: 256, epochs: 1, batch: 64 });
+  await openTraining(page, 'mlp-64', 256, 1);
+  await page.getByTestId('train-batch-size').fill('64');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('train-progress')).toHaveAttribute('data-status', 'completed', { timeout: 180_000 });
   const row = page.getByTestId('run-row').first();
   const runId = (await row.getAttribute('data-run-id'))!;
 
