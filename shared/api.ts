@@ -155,6 +155,8 @@ export interface ProjectResult {
   project: Json;
   /** Summaries of the runs stored in the file (main/projects listRuns). */
   runs?: Json;
+  /** An import with weights: the Untitled project's recovery store holding run "imported" (pass it to the first save). */
+  recoveryId?: string;
 }
 
 /** What export.run writes; tensorboard: a run's (or a project's runs') logs for `tensorboard --logdir`. */

@@ -172,6 +172,12 @@ export class TrainingStore {
     void this.loadRuns();
   }
 
+  /** The Untitled project already has a recovery store (a model imported with its weights: run "imported"). */
+  adoptRecovery(recoveryId: string): void {
+    this.recoveryId = recoveryId;
+    void this.loadRuns();
+  }
+
   /** The project was saved to `path` (an Untitled one's runs moved there with it): the current run stays shown. */
   projectSaved(path: string): void {
     this.projectPath = path;
