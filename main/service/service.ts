@@ -171,7 +171,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'training.start': async ({ graph, config, name, projectPath, recoveryId, initFrom }) => {
       runs.checkStartable(graph);
       // The weights are taken now (from the run's worker, else its project file); the worker checks their shapes.
-      const init = initFrom ? { run: runs.label(initFrom), weights: (await runs.weights(initFrom)).weights } : undefined;
+      const init = initFrom ? { run: `run ${runs.label(initFrom)}`, weights: (await runs.weights(initFrom)).weights } : undefined;
       const project = await runProject(projectPath, recoveryId, name);
       // Own data named relative to a saved project is read from the project's folder (not the recovery store's).
       const confined = ownData.confine(config, projectPath ? resolvePath(projectPath) : undefined);

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WorkerWeight } from '../worker/protocol';
 
 export interface InitialWeights {
-  /** The run the weights come from (for messages). */
+  /** Where the weights come from, for messages: 'run #2 (run-...)', 'the weights of model.json'. */
   run: string;
   weights: WorkerWeight[];
 }
@@ -37,7 +37,7 @@ export function applyInitialWeights(model: tf.LayersModel, init: InitialWeights)
   const problems = weightMismatches(current, init.weights);
   if (problems.length > 0) {
     throw new Error(
-      `the weights of run ${init.run} do not fit this model (${problems.length} mismatch${problems.length === 1 ? '' : 'es'}):\n` +
+      `the weights of ${init.run} do not fit this model (${problems.length} mismatch${problems.length === 1 ? '' : 'es'}):\n` +
         problems.map((p) => `  - ${p}`).join('\n') +
         `\nTrain the run's own graph (open it from the run history), change these layers back, or start from fresh weights.`,
     );

@@ -1,7 +1,7 @@
 /**
  * Fine-tuning from a run's weights (issue 17): `layerlab train P.layerlab --init-from RUN` on real MNIST starts
  * where the run ended (its first epoch's loss is far below a fresh run's), names the run it started from, and
- * stores a new run; a model whose layers changed is refused with every mismatch listed; the matching itself
+ * stores a new run; a TF.js model.json with weight files trains from them (--fresh: new weights); a model whose layers changed is refused with every mismatch listed; the matching itself
  * (applyInitialWeights) sets exactly the run's values and lists missing, extra and wrongly shaped weights.
  */
 import { spawnSync } from 'node:child_process';
@@ -39,13 +39,24 @@ describe('train --init-from RUN', () => {
     const freshEpochs = epochs(fresh.stdout);
     const tuned = cli('train', file, '--data-dir', mnist, '--epochs', '1', '--init-from', '1', '--json');
     expect(tuned.code, tuned.stderr).toBe(0);
-    expect(tuned.stderr).toMatch(/weights: from run #1 \(run-[\w-]+\) \(fine-tuning/);
+    expect(tuned.stderr).toMatch(/weights: from run #1 \(run-[\w-]+\) \(the optimizer starts afresh\)/);
     const first = epochs(tuned.stdout)[0]!;
     // Fresh weights start near ln(10) = 2.3; the run ended its 2 epochs far lower, and fine-tuning starts there.
     expect(freshEpochs[0]!.loss).toBeGreaterThan(0.7);
     expect(first.loss).toBeLessThan(freshEpochs[1]!.loss * 1.2);
     expect(first.loss).toBeLessThan(freshEpochs[0]!.loss * 0.6);
     expect((await openProject(file)).doc.runs).toHaveLength(2);
+
+    // A TF.js model.json with its weight files (run #1 exported) trains from those weights; --fresh does not.
+    expect(cli('export', file, '--format', 'tfjs', '--run', (await openProject(file)).doc.runs[0]!.meta.id, '--out', join(dir, 'tfjs')).code).toBe(0);
+    const model = join(dir, 'tfjs', 'model.json');
+    const flags = ['--dataset', 'mnist', '--data-dir', mnist, '--epochs', '1', '--limit-train', '2000', '--limit-test', '500', '--batch-size', '32', '--optimizer', 'adam', '--learning-rate', '0.001', '--json'];
+    const fromFile = cli('train', model, ...flags);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(fromFile.stderr).toMatch(/weights: from the weights in .*model\.json/);
+    const anew = cli('train', model, ...flags, '--fresh');
+    expect(anew.stderr).not.toMatch(/weights: from/);
+    expect(epochs(fromFile.stdout)[0]!.loss).toBeLessThan(epochs(anew.stdout)[0]!.loss * 0.6);
 
     // The same run's weights do not fit a wider hidden layer: every mismatch in one message, nothing trained.
     const changed = (await openProject(file)).doc;
@@ -64,6 +75,7 @@ describe('train --init-from RUN', () => {
     expect(unknown.stderr).toMatch(/--init-from 7: .* has no such run \(its runs: #1 run-.*, #2 run-.*\)/);
     const both = cli('train', file, '--init-from', '1', '--resume', 'x');
     expect(both.stderr).toMatch(/give one of them/);
+    expect(cli('train', model, '--dataset', 'mnist', '--epochs', '1', '--init-from', '1').stderr).toMatch(/--init-from RUN takes the weights of a run stored in a project/);
   }, 600_000);
 
   it('applyInitialWeights copies the run\'s values by name; weightMismatches lists missing, extra and reshaped weights', async () => {
@@ -72,7 +84,7 @@ describe('train --init-from RUN', () => {
     const source = build(4);
     const target = build(4);
     const weights = source.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[], data: w.read().dataSync() as Float32Array }));
-    applyInitialWeights(target, { run: '#1', weights });
+    applyInitialWeights(target, { run: 'run #1', weights });
     target.weights.forEach((w, i) => expect(Array.from(w.read().dataSync())).toEqual(Array.from(weights[i]!.data)));
 
     const wider = build(5).weights.map((w) => ({ name: w.originalName, shape: w.shape }));
@@ -83,6 +95,6 @@ describe('train --init-from RUN', () => {
       'out/bias [2]: not in the run',
       'extra/kernel [1]: in the run, not in this model',
     ]);
-    expect(() => applyInitialWeights(build(5), { run: '#1', weights })).toThrow(/do not fit this model \(3 mismatches\)/);
+    expect(() => applyInitialWeights(build(5), { run: 'run #1', weights })).toThrow(/do not fit this model \(3 mismatches\)/);
   });
 });
