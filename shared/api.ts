@@ -166,10 +166,16 @@ export interface ProjectResult {
   project: Json;
   /** Summaries of the runs stored in the file (main/projects listRuns). */
   runs?: Json;
+  /** An import with weights: the Untitled project's recovery store holding run "imported" (pass it to the first save). */
+  recoveryId?: string;
 }
 
+/** What export.run writes; tensorboard: a run's (or a project's runs') logs for `tensorboard --logdir`. */
+export const EXPORT_FORMATS = ['tfjs', 'keras', 'pytorch', 'tensorboard'] as const;
+export type ApiExportFormat = (typeof EXPORT_FORMATS)[number];
+
 export interface ExportResult {
-  format: 'tfjs' | 'keras' | 'pytorch';
+  format: ApiExportFormat;
   outDir: string;
   /** Paths relative to outDir, in the order written. */
   files: string[];
@@ -231,8 +237,16 @@ export const apiMethods = {
   'datasets.browse': method<BrowseResult>()(BrowseParamsSchema, 'Files and folders at a path inside the allowed folders (default: the base folder), for picking data'),
 
   'training.start': method<{ runId: string; status: RunStatus; recoveryId?: string }>()(
-    z.strictObject({ graph: GraphSchema, config: TrainingConfigSchema, name: Name.optional(), projectPath: Path.optional(), recoveryId: Id.optional() }),
-    'Validate the graph and queue a run; refused with the node errors when the graph is invalid. The run is stored in its project as it happens (history after every epoch, weights when it ends): in the file projectPath, else in the Untitled project\'s recovery store recoveryId (a new one when not given, returned as recoveryId), whose runs move into the file at its first save',
+    z.strictObject({
+      graph: GraphSchema,
+      config: TrainingConfigSchema,
+      name: Name.optional(),
+      projectPath: Path.optional(),
+      recoveryId: Id.optional(),
+      /** Fine-tuning: start from this run's trained weights (matched by layer and weight name, shapes checked) instead of fresh ones. */
+      initFrom: Id.optional(),
+    }),
+    'Validate the graph and queue a run (with initFrom: starting from that run\'s trained weights); refused with the node errors when the graph is invalid. The run is stored in its project as it happens (history after every epoch, weights when it ends): in the file projectPath, else in the Untitled project\'s recovery store recoveryId (a new one when not given, returned as recoveryId), whose runs move into the file at its first save',
   ),
   'training.pause': method<RunSummary>()(RunRef, 'Pause between batches'),
   'training.resume': method<RunSummary>()(RunRef, 'Resume a paused run'),
@@ -309,11 +323,16 @@ export const apiMethods = {
 
   'export.run': method<ExportResult>()(
     z.strictObject({
-      /** tfjs: model.json + weights; keras: a Python tf.keras script (+ weights); pytorch: a PyTorch module script. */
-      format: z.enum(['tfjs', 'keras', 'pytorch']),
+      /**
+       * tfjs: model.json + weights; keras: a Python tf.keras program (+ weights); pytorch: a PyTorch program;
+       * tensorboard: the run's scalars, weight histograms and filter pictures (TensorBoard event files).
+       */
+      format: z.enum(EXPORT_FORMATS),
       graph: GraphSchema,
       /** Export this run's trained weights and training settings: from its worker while loaded, else from the project file it was stored in. */
       runId: Id.optional(),
+      /** tensorboard without runId: every run stored in this project file, its sweeps' trials in the HParams tab. */
+      project: Path.optional(),
       /** Output folder. */
       path: Path,
       /** keras only: tf.distribute strategy of the script, and a SLURM job file. */

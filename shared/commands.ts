@@ -38,7 +38,7 @@ export const COMMANDS = {
   'file.openRecent': { label: 'Open Recent', help: false },
   'file.save': { label: 'Save', help: 'Save project', keys: [{ key: 's', mod, shift: false }] },
   'file.saveAs': { label: 'Save As…', help: 'Save project as', keys: [{ key: 's', mod, shift: true }] },
-  'file.export': { label: 'Export…', accelerator: 'CmdOrCtrl+E', help: false },
+  'file.export': { label: 'Export…', help: 'Export the model or a run (TF.js, Keras, PyTorch, TensorBoard)', keys: [{ key: 'e', mod }] },
   'file.close': { label: 'Close', accelerator: 'CmdOrCtrl+W', help: false },
   'edit.undo': { label: 'Undo', keys: [{ key: 'z', mod, shift: false }] },
   'edit.redo': { label: 'Redo', keys: [{ key: 'z', mod, shift: true }, { key: 'y', mod }], accelerator: 'Ctrl+Y', macAccelerator: 'Cmd+Shift+Z' },

@@ -8,12 +8,11 @@ const USAGE = 'export FILE --format tfjs|keras|pytorch|tensorboard --out DIR [--
 /** A project's stored runs as TensorBoard logs (one sub-folder per run). */
 async function exportTensorboard(file: string, run: string, out: string, force: boolean): Promise<number> {
   if (!file.endsWith('.layerlab')) throw new Error(`--format tensorboard reads a project's stored runs: pass a .layerlab file, not '${file}'.`);
-  const { claimOutDir, writeMarker } = await import('../export/out-dir');
+  const { intoTensorboardFolder } = await import('../export/tensorboard/index');
   const { exportProjectTensorboard } = await import('../export/tensorboard/from-project');
-  await claimOutDir(out, resolve(file), force);
-  const result = await exportProjectTensorboard(file, run === 'none' ? 'latest' : run, out);
-  await writeMarker(out, { origin: resolve(file), format: 'tensorboard', files: result.files });
+  const result = await intoTensorboardFolder(out, resolve(file), force, () => exportProjectTensorboard(file, run === 'none' ? 'latest' : run, out));
   process.stdout.write(`exported tensorboard to ${out}: ${result.files.join(', ')}\n`);
+  if (result.replaced.length > 0) process.stdout.write(`replaced: ${result.replaced.join(', ')}\n`);
   for (const note of result.notes) process.stdout.write(`note: ${note}\n`);
   process.stdout.write(`view with: tensorboard --logdir ${out}\n`);
   return 0;

@@ -25,6 +25,7 @@ import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
 import { withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
+import { initialWeights } from './train-init-from';
 import { TEXT_OPTIONS, textFlags, withCatalogText, type TextFlags } from './train-text';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import { findStoredRun, noSuchRun, resumeConflicts, storedCheckpoint } from './train-resume';
@@ -34,7 +35,7 @@ import type { Command } from './types';
 const USAGE =
   'train FILE [--config CONFIG.json] [--dataset mnist|fashion-mnist] [--epochs N] [--batch-size B] [--optimizer sgd|adam|rmsprop|adagrad|adadelta|adamax] ' +
   '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--seed S] [--backend NAME] [--data-dir DIR] ' +
-  '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--json] ' +
+  '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--init-from RUN | --fresh] [--json] ' +
   '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]] ' +
   '[--text-column NAME] [--max-tokens N] [--sequence-length L] [--multi-hot] [--num-words N]';
 
@@ -47,6 +48,10 @@ export interface TrainArgs {
   dataDir?: string;
   checkpointDir?: string;
   resume?: string;
+  /** A run of the project (id or number) whose trained weights the new run starts from. */
+  initFrom?: string;
+  /** A TF.js model.json trains from its own weights unless --fresh. */
+  fresh?: boolean;
   /** How to read the user's own data when --dataset is a path (see ownDataFlags). */
   own?: OwnDataFlags;
   /** Text flags: the tokenizer of own text, or imdb/reuters' load options (see train-text.ts). */
@@ -121,6 +126,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       seed: { type: 'string' },
       'checkpoint-dir': { type: 'string' },
       resume: { type: 'string' },
+      'init-from': { type: 'string' },
+      fresh: { type: 'boolean' },
       'memory-budget': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...OWN_DATA_OPTIONS,
@@ -128,6 +135,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     },
   });
   const own = ownDataFlags(values);
+  if (values['init-from'] !== undefined && values.resume !== undefined) throw new Error('--init-from starts a new run from a run\'s weights and --resume continues a run: give one of them');
   const text = textFlags(values);
   if (values['memory-budget'] !== undefined) parseMemoryAmount(values['memory-budget']);
   if (positionals.length !== 1) throw new Error(`expected one model file or project; usage: layerlab ${USAGE}`);
@@ -162,6 +170,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),
     ...(values['checkpoint-dir'] !== undefined ? { checkpointDir: values['checkpoint-dir'] } : {}),
     ...(values.resume !== undefined ? { resume: values.resume } : {}),
+    ...(values['init-from'] !== undefined ? { initFrom: values['init-from'] } : {}),
+    ...(values.fresh ? { fresh: true } : {}),
     ...(own ? { own } : {}),
     ...(Object.keys(text).length ? { text } : {}),
     ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
@@ -271,6 +281,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   if (!ownData && args.text) config = withCatalogText(config, args.text);
   const root = args.checkpointDir ?? join(resolveCacheDir(), 'checkpoints');
   const resumeFrom = args.resume ? resolveResume(args.resume, root) : undefined;
+  const initFrom = await initialWeights(args.file, { ...(args.initFrom ? { initFrom: args.initFrom } : {}), ...(args.fresh ? { fresh: true } : {}) });
   // A project's run keeps this id as its entry's id (runs/<id>/ in the file), from its first epoch on.
   const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
   const runId = isProject(args.file) ? `run-${stamp}-${randomBytes(3).toString('hex')}` : `cli-${stamp}-${randomBytes(2).toString('hex')}`;
@@ -286,6 +297,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
       // A resumed run keeps writing to its own checkpoint, so --resume works again after another stop.
       checkpointDir: resumeFrom ?? join(root, runId),
       ...(resumeFrom ? { resumeFrom } : {}),
+      ...(initFrom ? { initFrom } : {}),
     },
     graph,
     name,
@@ -401,6 +413,8 @@ Options (flags override --config, which overrides the project's config):
                          into its own entry; flags that change the run (--optimizer, --learning-rate, --batch-size,
                          --dataset, --seed, --limit-*, --config) are refused; --epochs N above the epochs trained
                          extends it. RUN may also be a checkpoint folder, or a run id under --checkpoint-dir
+  --init-from RUN        start from the trained weights of the project's run RUN (#number or id): fine-tuning
+  --fresh                a TF.js model.json with weight files trains from those weights; --fresh starts anew
   --memory-budget SIZE   refuse models estimated to need more (e.g. 6G, 40%; default half the memory, 2G on wasm;
                          also LAYERLAB_MEMORY_BUDGET)
   --json                 one JSON object per epoch on stdout; progress goes to stderr
@@ -445,6 +459,7 @@ Examples:
               `${e.params.toLocaleString('en-US')} parameters`,
           );
           if (e.initialEpoch > 0) info(`resuming ${continues ? `run #${continues.number} ` : ''}from ${request.resumeFrom} after epoch ${e.initialEpoch}`);
+          if (request.initFrom) info(`weights: from ${request.initFrom.run} (the optimizer starts afresh)`);
           info(`checkpoints: ${request.checkpointDir} (continue later with --resume ${project ? request.runId : (request.resumeFrom ?? request.runId)})`);
           void runStore?.begin(e.initialEpoch, { backend, checkpoint: request.checkpointDir }).catch(storeFailed);
           break;

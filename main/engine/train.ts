@@ -21,6 +21,7 @@ import { selectBackend } from './backend';
 import { checkMemoryBudget } from './memory-budget';
 import { loadData } from './data';
 import { buildModel, modelInputShape } from './model';
+import { applyInitialWeights } from './training/init-weights';
 import { createTrainingCallbacks, type ResumableState, type ValidationData } from './training/callbacks';
 import { loadCheckpoint, saveCheckpoint, type CheckpointManifest } from './training/checkpoint';
 import { TrainingControl } from './training/control';
@@ -217,6 +218,7 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
       if (classes > units) throw new Error(`${data.name} has ${classes} classes but the model has ${units} outputs: the last Dense layer needs units=${classes}`);
     }
     const feeder = feederFor(data, config, inputShape);
+    if (request.initFrom && !request.resumeFrom) applyInitialWeights(model, request.initFrom);
     const resumed: CheckpointManifest | undefined = request.resumeFrom ? await loadCheckpoint(request.resumeFrom, model) : undefined;
     const initialEpoch = resumed?.epoch ?? 0;
     // Dropout masks of the resumed epochs continue the stream an uninterrupted run would have drawn from.

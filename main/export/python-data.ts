@@ -179,23 +179,32 @@ def normalise(x, normaliser):
     return ((x.reshape(-1, channels) - offset) * scale).astype(np.float32).reshape(x.shape)
 
 
-def prepare_data(name, data_dir, limit_train=0, download=True):
+def prepare_data(name, data_dir, limit_train=0, download=True, data_path=None, test_path=None):
     """The splits Layerlab trains on: limits, validation (split or test), normalisation. Samples keep the dataset's
-    shape (augmentation works on images); to_model_input reshapes them for the model."""
-    (x_train, y_train), (x_test, y_test) = load_dataset(name, data_dir, download)
+    shape (augmentation works on images); to_model_input reshapes them for the model. With data_path, the user's own
+    data (load_own_data): its validation is the LAST fraction of the rows in file order (Keras' validation_split),
+    a table keeps the run's stored standardisation, and without a test split the test set is empty."""
+    fixed = None
+    if data_path:
+        (x_train, y_train), test, fixed = load_own_data(data_path, test_path)
+        x_test, y_test = test if test is not None else (x_train[:0], y_train[:0])
+    else:
+        (x_train, y_train), (x_test, y_test) = load_dataset(name, data_dir, download)
     if limit_train:
         x_train, y_train = x_train[:limit_train], y_train[:limit_train]
     if CONFIG['limit_test']:
         x_test, y_test = x_test[:CONFIG['limit_test']], y_test[:CONFIG['limit_test']]
     validation = CONFIG['validation']
     if validation['kind'] == 'split':
-        order = shuffled_indices(len(x_train), CONFIG['seed'])
+        order = np.arange(len(x_train)) if data_path else shuffled_indices(len(x_train), CONFIG['seed'])
         n_val = int(math.floor(len(order) * validation['fraction'] + 0.5))
         keep, held = order[:len(order) - n_val], order[len(order) - n_val:]
         x_val, y_val, x_train, y_train = x_train[held], y_train[held], x_train[keep], y_train[keep]
+    elif data_path and len(x_test) == 0:
+        raise SystemExit(f'{data_path} has no test split, but this run validated on one: pass --test PATH')
     else:
         x_val, y_val = x_test, y_test
-    normaliser = fit_normaliser(x_train)
+    normaliser = fixed or fit_normaliser(x_train)
     return {split: (normalise(x, normaliser), y) for split, x, y in
             (('train', x_train, y_train), ('val', x_val, y_val), ('test', x_test, y_test))}
 

@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { modelTopology, ModelImportError } from '../../shared/graph/import';
 import type { Graph, ModelSpec, NodeGroup } from '../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES, parseTrainingConfig } from '../../shared/training';
+import { withResolvedData } from '../datasets/project-relative';
+import type { StoredWeights } from '../projects/types';
 import { ExportError, type ExportSource, type ExportTrainingConfig, type NamedWeight } from './types';
 
 interface WeightSpec {
@@ -28,6 +30,12 @@ export function decodeTfjsWeights(specs: readonly WeightSpec[], data: Uint8Array
     offset += count * 4;
   }
   return out;
+}
+
+/** A stored run's weights (a project's runs/<id>/ model.json manifest and weight bytes), decoded. */
+export function decodeStoredWeights(stored: StoredWeights): NamedWeight[] {
+  const manifest = stored.modelJson.weightsManifest as { weights: WeightSpec[] }[];
+  return decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData);
 }
 
 /** Keras' training_config (a tfjs model.json's trainingConfig) -> Layerlab's training document, where it says. */
@@ -75,20 +83,20 @@ async function loadProjectSource(path: string, run: RunChoice): Promise<ExportSo
     throw new ExportError(`project '${path}' has no run '${run}' (its runs: ${ids}). Pass --run latest, --run none or one of those ids.`);
   }
   if (chosen && !chosen.meta.hasWeights) throw new ExportError(`run '${chosen.meta.id}' of '${path}' has no saved weights (status ${chosen.meta.status}). Pick another run or --run none.`);
+  // Own data stored relative to the project: the exported programs get it as an absolute path (their --data default).
   const training = (config: unknown) => {
     const parsed = parseTrainingConfig(config);
-    return parsed.ok ? parsed.config : undefined;
+    return parsed.ok ? withResolvedData(parsed.config, path) : undefined;
   };
   if (!chosen) {
     if (opened.configIssues.length) throw new ExportError(`project '${path}' has an invalid training config: ${opened.configIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    return { spec: compileGraph(opened.graph), training: opened.config ?? undefined, groups: groupsByLayer(opened.graph) };
+    return { spec: compileGraph(opened.graph), training: training(opened.config), groups: groupsByLayer(opened.graph) };
   }
   const stored = await loadRunWeights(opened.doc, chosen.meta.id);
-  const manifest = stored.modelJson.weightsManifest as { weights: WeightSpec[] }[];
   return {
     spec: unwrapModelSpec(stored.modelJson as unknown as Record<string, unknown>),
-    weights: decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData),
-    training: training(chosen.meta.config) ?? opened.config ?? undefined,
+    weights: decodeStoredWeights(stored),
+    training: training(chosen.meta.config) ?? training(opened.config),
     groups: groupsByLayer(chosen.meta.graph ?? opened.graph),
   };
 }

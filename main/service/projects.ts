@@ -12,7 +12,7 @@ import { ProjectFileError } from '../projects/errors';
 import { isProjectFile, readProjectFile } from '../projects/file';
 import { createProject, importModel, listRuns, openProject } from '../projects/service';
 import { withProjectLock } from '../projects/lock';
-import { recoveryFile, removeRecoveryStore } from '../projects/recovery';
+import { ensureRecoveryStore, newRecoveryId, recoveryFile, removeRecoveryStore } from '../projects/recovery';
 import { keepStoredRuns, updateProjectFile } from '../projects/writer';
 import type { ProjectDocument } from '../projects/types';
 
@@ -136,6 +136,19 @@ export class ProjectHandlers {
     });
   }
 
+  /**
+   * A model imported with its weights is an Untitled project holding the run "imported": like any Untitled
+   * project's runs it lives in a recovery store (listed in the run history at once) and moves into the file at the
+   * window's first save, which passes the recoveryId returned here.
+   */
+  private async keepImportedRuns(doc: ProjectDocument): Promise<ProjectResult> {
+    const recoveryId = newRecoveryId();
+    const store = await ensureRecoveryStore(recoveryId, doc.project.name, this.recovery.recoveryDir);
+    const stored = await updateProjectFile(store, (current) => ({ ...(current ?? doc), project: doc.project, runs: doc.runs }), { backup: false });
+    this.onOpen({ ...stored, path: store });
+    return { ...toResult(doc), recoveryId };
+  }
+
   /** Writes project.json from the window into `target` under its lock (projects/writer.ts), keeping its runs. */
   private write(target: string, checked: ProjectJson, as: boolean, movedIn: ProjectDocument | null): Promise<ProjectDocument> {
     const cached = this.documents.get(target);
@@ -157,7 +170,8 @@ export class ProjectHandlers {
     return guarded(async () => {
       const target = this.resolvePath(path);
       try {
-        return toResult(await importModel(target));
+        const doc = await importModel(target);
+        return doc.runs.length ? await this.keepImportedRuns(doc) : toResult(doc);
       } catch (err) {
         if (isNotAProject(err)) throw cannotOpen(target, 'a model file (Keras or TF.js model JSON) or a Layerlab project');
         // The importer's own errors (not JSON, not a model) describe the file; file-system errors pass through.

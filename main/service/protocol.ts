@@ -6,6 +6,7 @@ import type { StoredWeights } from '../projects/types';
 import type { ApiEvent, ApiEventPayload } from '../../shared/api';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import type { TrainingConfig } from '../../shared/training';
+import type { InitialWeights } from '../engine/training/init-weights';
 
 export interface RunSpec {
   runId: string;
@@ -18,6 +19,8 @@ export interface RunSpec {
   datasets: DatasetSourceOptions;
   /** Continue from this checkpoint folder (weights, optimizer state, epoch, history) instead of fresh weights. */
   resumeFrom?: string;
+  /** Fine-tuning: start from these weights of an earlier run (matched by name, shapes checked by the worker). */
+  initFrom?: InitialWeights;
   /** A project file (.layerlab) that receives the run when it ends (completed or stopped). */
   projectPath?: string;
   /** Load these stored weights to answer predictions instead of training (a run of a reopened project). */

@@ -7,6 +7,7 @@
  * again at its new place.
  */
 import { bestMetrics, type RunJson } from '../../shared/format';
+import { withProjectRelativeData } from '../datasets/project-relative';
 import { ProjectFileError } from '../projects/errors';
 import { addRun } from '../projects/service';
 import type { NewRun } from '../projects/service';
@@ -25,10 +26,11 @@ export interface RunEntry extends Omit<NewRun, 'weights' | 'created'> {
 export async function upsertRun(path: string, entry: RunEntry): Promise<RunJson> {
   let stored: RunJson | undefined;
   // A running run names its process, so that readers can tell it from one whose process died (trainer.ts).
-  entry = { ...entry, trainer: entry.status === 'running' ? trainerStamp() : undefined };
+  // Own data is named relative to the project where it can be (as the CLI stores it), so the project moves with it.
+  const here = { ...entry, config: withProjectRelativeData(entry.config, path), trainer: entry.status === 'running' ? trainerStamp() : undefined };
   await updateProjectFile(path, (doc, readError) => {
     if (!doc) throw readError ?? new ProjectFileError('unreadable', path, 'the project file is gone: save the project again to keep this run.');
-    stored = put(doc, entry);
+    stored = put(doc, here);
     return doc;
   });
   return stored!;

@@ -109,6 +109,7 @@ export function createWorkerRunnerFactory(options: WorkerRunnerOptions = {}): Ru
             backend,
             ...(spec.checkpointDir ? { checkpointDir: join(spec.checkpointDir, spec.runId) } : {}),
             ...(spec.resumeFrom ? { resumeFrom: spec.resumeFrom } : {}),
+            ...(spec.initFrom ? { initFrom: spec.initFrom } : {}),
           },
           onEvent,
           workerOptions,

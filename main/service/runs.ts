@@ -29,6 +29,8 @@ import type { RunnerFactory, RunnerHandle } from './runner';
 import { RunStore } from './run-store';
 import { loadExportSource } from '../export/source';
 import { loadRunWeights, openProject, runNumbers } from '../projects/service';
+import { withResolvedData } from '../datasets/project-relative';
+import type { InitialWeights } from '../engine/training/init-weights';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */
 const LOADED_FINISHED_RUNS = 2;
@@ -57,6 +59,8 @@ interface RunRecord {
   notices: TrainingNotice[];
   handle?: RunnerHandle;
   resumeFrom?: string;
+  /** Fine-tuning: the earlier run's weights this run starts from. */
+  initFrom?: InitialWeights;
   projectPath?: string;
   /** The id of this run's entry in the project, once stored. */
   storedAs?: string;
@@ -99,7 +103,7 @@ export class RunManager {
   constructor(private readonly options: RunManagerOptions) {}
 
   /** Queues a run; with `projectPath` the run is stored in that project file when it ends (completed or stopped). */
-  start(graph: Graph, config: TrainingConfig, name?: string, projectPath?: string): { runId: string; status: RunStatus } {
+  start(graph: Graph, config: TrainingConfig, name?: string, projectPath?: string, initFrom?: InitialWeights): { runId: string; status: RunStatus } {
     this.checkStartable(graph);
     const runId = `run-${randomUUID().slice(0, 8)}`;
     const record: RunRecord = {
@@ -115,6 +119,7 @@ export class RunManager {
       warnings: [],
       notices: [],
       ...(projectPath ? { projectPath } : {}),
+      ...(initFrom ? { initFrom } : {}),
     };
     this.runs.set(runId, record);
     this.queue.push(runId);
@@ -218,7 +223,8 @@ export class RunManager {
         ...(checkpoint ? { checkpoint } : {}),
         createdAt: meta.created,
         endedAt: meta.created,
-        config: config.data,
+        // Own data stored relative to the project is read from the project's folder.
+        config: withResolvedData(config.data, projectPath),
         graph: meta.graph,
         modelSpec,
         history,
@@ -317,6 +323,12 @@ export class RunManager {
       }
     }
     throw new ApiError('unavailable', `run ${runId} has no weights loaded (only the latest finished runs keep them, and it was not stored in a project): train it with the project saved, or export without runId for fresh weights`);
+  }
+
+  /** A run as a user names it: its number in its project and its name. */
+  label(runId: string): string {
+    const run = this.get(runId);
+    return `${run.number ? `#${run.number} ` : ''}${run.name}`;
   }
 
   /** Every run, or with `projectPath` only the runs of that project (its file, or an Untitled project's store). */
@@ -426,6 +438,7 @@ export class RunManager {
           checkpointDir: this.options.checkpointDir,
           datasets: this.options.datasets,
           ...(run.resumeFrom ? { resumeFrom: run.resumeFrom } : {}),
+          ...(run.initFrom ? { initFrom: run.initFrom } : {}),
           ...(run.projectPath ? { projectPath: run.projectPath } : {}),
         },
         (message) => this.onWorkerMessage(run, message),

@@ -183,12 +183,14 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'datasets.fetch': ({ name }) => datasets.fetch(name),
     'datasets.inspect': (params) => ownData.inspect(params),
     'datasets.browse': ({ path }) => ownData.browse(path),
-    'training.start': async ({ graph, config, name, projectPath, recoveryId }) => {
+    'training.start': async ({ graph, config, name, projectPath, recoveryId, initFrom }) => {
       runs.checkStartable(graph);
+      // The weights are taken now (from the run's worker, else its project file); the worker checks their shapes.
+      const init = initFrom ? { run: `run ${runs.label(initFrom)}`, weights: (await runs.weights(initFrom)).weights } : undefined;
       const project = await runProject(projectPath, recoveryId, name);
       // Own data named relative to a saved project is read from the project's folder (not the recovery store's).
       const confined = ownData.confine(config, projectPath ? resolvePath(projectPath) : undefined);
-      return { ...runs.start(graph, confined, name, project.path), ...(project.recoveryId ? { recoveryId: project.recoveryId } : {}) };
+      return { ...runs.start(graph, confined, name, project.path, init), ...(project.recoveryId ? { recoveryId: project.recoveryId } : {}) };
     },
     'training.pause': async ({ runId }) => runs.pause(runId),
     'training.resume': async ({ runId }) => runs.resume(runId),
@@ -223,7 +225,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'sweeps.stop': async (params) => sweeps.stop(params),
     'sweeps.list': (params) => sweeps.list(params),
     'sweeps.get': (params) => sweeps.get(params),
-    'export.run': (params) => runExport(runs, { ...params, path: resolvePath(params.path) }),
+    'export.run': (params) => runExport(runs, { ...params, path: resolvePath(params.path), ...(params.project ? { project: resolvePath(params.project) } : {}) }),
   };
 
   return {

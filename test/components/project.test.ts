@@ -203,6 +203,35 @@ describe('ProjectStore against the real backend service', () => {
     expect(editor.notice?.text).toMatch(/^Imported/);
   });
 
+  it('imports a TF.js model.json with its weights: run "imported" is listed at once and the first Save As keeps it', async () => {
+    // Its own recovery folder (the dom tests have no isolated cache dir).
+    const svc = createBackendService({ baseDir: dir, recoveryDir: join(dir, 'recovery-import') });
+    try {
+      const host = inProcessHost(svc);
+      const { training, project } = setup();
+      project.host = host;
+      training.attach(host);
+      // A TF.js model.json (Input 4 -> Dense 2) with its weight file, written as tfjs saves one.
+      const folder = mkdtempSync(join(dir, 'tfjs-with-weights-'));
+      writeFileSync(join(folder, 'w.bin'), new Uint8Array(Float32Array.from({ length: 10 }, (_, i) => i / 10).buffer));
+      writeFileSync(join(folder, 'model.json'), JSON.stringify({
+        format: 'layers-model',
+        modelTopology: { class_name: 'Sequential', config: { name: 'tiny', layers: [
+          { class_name: 'InputLayer', config: { name: 'input', batch_input_shape: [null, 4], dtype: 'float32' } },
+          { class_name: 'Dense', config: { name: 'dense_1', units: 2, activation: 'softmax' } },
+        ] } },
+        weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'dense_1/kernel', shape: [4, 2], dtype: 'float32' }, { name: 'dense_1/bias', shape: [2], dtype: 'float32' }] }],
+      }));
+      expect(await project.importModel(join(folder, 'model.json'))).toBe(true);
+      await vi.waitFor(() => expect(training.runs.map((r) => r.status)).toEqual(['completed']));
+      expect(await project.saveAs('imported-with-weights.layerlab')).toBe(true);
+      const { doc } = await openProject(join(dir, 'imported-with-weights.layerlab'));
+      expect(doc.runs.map((r) => [r.meta.id, r.meta.hasWeights])).toEqual([['imported', true]]);
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('asks before replacing unsaved changes and keeps them when told no', async () => {
     const { editor, project, asked } = setup(false);
     editor.load(chain(MNIST_CNN), 'Mine');

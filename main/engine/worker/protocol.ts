@@ -33,6 +33,8 @@ export interface StartRequest {
   checkpointDir?: string;
   /** A checkpoint folder to continue from (weights, optimizer state, epoch, history, schedule state). */
   resumeFrom?: string;
+  /** Start from an earlier run's trained weights (fine-tuning; matched by name, shapes checked) instead of fresh ones. */
+  initFrom?: { run: string; weights: WorkerWeight[] };
 }
 
 /** A stored run's model, loaded to answer predictions (no training). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { exportGraph, layerNamed } from '../model';
 import { kerasWeightList, weightsByLayer } from '../layer-weights';
 import { encodeNpz, type NpyArray } from '../npy';
+import { dataNote, ownDataReadme } from '../python-own-data';
 import { defaultExportTraining, type DistributionStrategy, type FormatResult, type ExportSource } from '../types';
 import { generateKerasModel } from './model-code';
 import { generateKerasTrain, generateSlurmJob } from './train-code';
@@ -38,8 +39,10 @@ export async function exportKeras(source: ExportSource, outDir: string, strategy
   if (ir.layers.some((l) => l.className === 'UpSampling2D' && l.config.interpolation === 'bilinear')) {
     notes.push("bilinear UpSampling2D: TensorFlow 2 interpolates with half-pixel centres, TF.js (Layerlab) without, so outputs differ slightly there; the PyTorch export follows TF.js.");
   }
+  const note = dataNote(training);
+  if (note) notes.push(note);
   if (slurm) files.push(['job.sbatch', generateSlurmJob(ir.name)]);
-  files.push(['README.md', readme(ir.name, slurm)]);
+  files.push(['README.md', readme(ir.name, slurm) + ownDataReadme(training)]);
   await mkdir(outDir, { recursive: true });
   for (const [name, content] of files) await writeFile(join(outDir, name), content);
   return { format: 'keras', outDir, files: files.map(([n]) => n), notes };
@@ -69,7 +72,7 @@ function readme(name: string, slurm: boolean): string {
   return `# ${name} (Keras / TensorFlow 2 export from Layerlab)
 
 - \`model.py\`: \`build_model()\` builds the model layer by layer and loads \`weights.npz\` when present.
-- \`train.py\`: the same dataset (tf.keras.datasets), preprocessing, optimizer, loss, metrics, batch size, epochs and
+- \`train.py\`: the same dataset (Layerlab's catalog read from \`--data-dir\`, or your own data with \`--data\`), preprocessing, optimizer, loss, metrics, batch size, epochs and
   callbacks; TensorBoard logs in \`logs/\` (\`tensorboard --logdir logs\`).
 - \`model_config.json\`: the same model as Keras JSON (\`keras.models.model_from_json\`).
 - \`reference.npz\`: inputs and the outputs Layerlab (tfjs) computed; check with

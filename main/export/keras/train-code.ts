@@ -8,6 +8,7 @@ import type { ExportGraph } from '../model';
 import { loggedMetricKeys } from '../../../shared/training';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
 import { catalogId, datasetsLiteral, PYTHON_DATA_CODE } from '../python-data';
+import { ownDataPathsLiteral, PYTHON_OWN_DATA_CODE } from '../python-own-data';
 import { pyLiteral } from '../python-names';
 import type { DistributionStrategy, ExportTrainingConfig } from '../types';
 
@@ -22,6 +23,7 @@ export function generateKerasTrain(ir: ExportGraph, t: ExportTrainingConfig, str
   return `"""Trains ${ir.name} (model.py) with the settings it had in Layerlab.
 
     python train.py --data-dir DIR                    # one device; DIR: Layerlab's dataset mirror (offline)
+    python train.py --data PATH                       # your own data (default: what the run trained on)
     python train.py --strategy mirrored               # every GPU of this machine (tf.distribute.MirroredStrategy)
     TF_CONFIG=... python train.py --strategy multiworker   # one worker of a cluster (see job.sbatch)
 
@@ -29,10 +31,13 @@ export function generateKerasTrain(ir: ExportGraph, t: ExportTrainingConfig, str
 One JSON line per epoch on stdout with the keys of \`layerlab train --json\`.
 """
 import argparse
+import csv
 import gzip
+import io
 import json
 import math
 import os
+import re
 import struct
 import sys
 import tarfile
@@ -50,12 +55,13 @@ from model import build_model
 ${configLiteral(t)}
 STRATEGY = ${pyLiteral(strategy)}
 DATASET = ${pyLiteral(catalogId(t.dataset.name))}  # Layerlab's catalog id of CONFIG['dataset']['name']
+${ownDataPathsLiteral(t)}
 # What each epoch logs, named as \`layerlab train --json\` names it (tfjs calls accuracy 'acc').
 LOGGED = ${pyLiteral(loggedMetricKeys(t))}
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Layerlab's dataset catalog (main/datasets/catalog.ts): files, URLs and layout of every built-in dataset.
 ${datasetsLiteral()}
-${PYTHON_DATA_CODE}${PYTHON_CONFIG_CODE}
+${PYTHON_DATA_CODE}${PYTHON_OWN_DATA_CODE}${PYTHON_CONFIG_CODE}
 
 def make_strategy(name):
     if name == 'mirrored':
@@ -129,6 +135,9 @@ def main():
     parser.add_argument('--data-dir', default=os.path.join(HERE, 'data'),
                         help="Layerlab's dataset mirror layout: DIR/<dataset>/<files> or the files in DIR")
     parser.add_argument('--offline', action='store_true', help='never download: the files must be in --data-dir')
+    parser.add_argument('--data', default=DATA_PATH,
+                        help='your own data, read and prepared as the run did (image folder, CSV, .npz/.npy, IDX folder)')
+    parser.add_argument('--test', default=TEST_PATH, help='separate test data for --data (same format)')
     parser.add_argument('--limit', type=int, default=CONFIG['limit_train'] or 0,
                         help='use only the first N training samples (0: all)')
     parser.add_argument('--log-dir', default='logs')
@@ -138,8 +147,9 @@ def main():
     keras.utils.set_random_seed(CONFIG['seed'])
     strategy = make_strategy(args.strategy)
     print(f'strategy: {args.strategy}, replicas in sync: {strategy.num_replicas_in_sync}', flush=True)
-    data = prepare_data(args.dataset, args.data_dir, args.limit, download=not args.offline)
-    classes = DATASETS[args.dataset]['classes'] if args.dataset in DATASETS else int(data['train'][1].max()) + 1
+    data = prepare_data(args.dataset, args.data_dir, args.limit, download=not args.offline, data_path=args.data,
+                        test_path=args.test)
+    classes = num_classes(args.dataset, data['train'][1])
     loss = keras.losses.Huber(delta=CONFIG['huber_delta']) if CONFIG['loss'] == 'huber' else CONFIG['loss']
     with strategy.scope():
         model = build_model()
@@ -189,8 +199,11 @@ def main():
     # Layerlab's validation (its split of the training data, or the test split) comes from prepare_data.
     model.fit(train, epochs=args.epochs, validation_data=(x_val, y_val), class_weight=class_weight,
               callbacks=callbacks, verbose=0)
-    results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
-    print(json.dumps({f"test_{k.replace('accuracy', 'acc')}": float(v) for k, v in results.items()}), flush=True)
+    if len(x_test):
+        results = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+        print(json.dumps({f"test_{k.replace('accuracy', 'acc')}": float(v) for k, v in results.items()}), flush=True)
+    else:
+        print(f'{args.data} has no test split: no test evaluation (pass --test PATH)', file=sys.stderr, flush=True)
     if chief:
         model.save_weights(os.path.join(checkpoint_dir, 'final.weights.h5'))
 

@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportGraph } from '../model';
-import { catalog, findCatalogEntry } from '../../datasets/catalog';
 import { encodeNpz } from '../npy';
+import { dataNote, ownDataReadme } from '../python-own-data';
 import { defaultExportTraining, type FormatResult, type ExportSource } from '../types';
 import { generateTorchModel } from './model-code';
 import { generateTorchTrain } from './train-code';
@@ -21,8 +21,9 @@ export async function exportPytorch(source: ExportSource, outDir: string): Promi
   if (source.weights) files.push(['weights.npz', encodeNpz(torchStateDict(ir, source.weights))]);
   else notes.push('no weights given: build_model() starts from Keras-style initial weights (glorot_uniform, zero biases).');
   if (!source.training) notes.push(`no training settings given: train.py uses Layerlab's defaults (${training.optimizer.name}, lr ${training.optimizer.learning_rate}, ${training.loss}, batch ${training.batch_size}, ${training.epochs} epochs, ${training.dataset.name}).`);
-  if (!findCatalogEntry(training.dataset.name)) notes.push(`dataset '${training.dataset.name}' is not in Layerlab's catalog: train.py reads catalog datasets only (${catalog.map((e) => e.name).join(', ')}); pass --dataset.`);
-  files.push(['README.md', readme(ir.name, training.dataset.name)]);
+  const note = dataNote(training);
+  if (note) notes.push(note);
+  files.push(['README.md', readme(ir.name, training.dataset.name) + ownDataReadme(training)]);
   for (const [name, content] of files) await writeFile(join(outDir, name), content);
   return { format: 'pytorch', outDir, files: files.map(([n]) => n), notes };
 }

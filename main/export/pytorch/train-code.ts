@@ -7,6 +7,7 @@ import { layerNamed, type ExportGraph } from '../model';
 import { loggedMetricKeys } from '../../../shared/training';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
 import { catalogId, datasetsLiteral, PYTHON_DATA_CODE } from '../python-data';
+import { ownDataPathsLiteral, PYTHON_OWN_DATA_CODE } from '../python-own-data';
 import { pyLiteral } from '../python-names';
 import type { ExportTrainingConfig } from '../types';
 
@@ -22,6 +23,7 @@ export function generateTorchTrain(ir: ExportGraph, t: ExportTrainingConfig): st
   return `"""Trains ${ir.name} (model.py) as Layerlab would, with DistributedDataParallel.
 
     python train.py --data-dir DIR                    # one process (CPU or one GPU); DIR: Layerlab's dataset mirror
+    python train.py --data PATH                       # your own data (default: what the run trained on)
     python train.py --nproc-per-node 2                # 2 processes on this machine (starts them itself)
     torchrun --nproc_per_node=4 train.py              # 4 GPUs on this machine (NCCL), or 4 CPU processes (gloo)
     torchrun --nnodes=2 --nproc_per_node=4 --rdzv_backend=c10d --rdzv_endpoint=HOST:29500 train.py   # 2 nodes
@@ -33,10 +35,13 @@ does). Checkpoints go to --checkpoint-dir each epoch (--resume continues from th
 --log-dir when torch.utils.tensorboard is importable.
 """
 import argparse
+import csv
 import gzip
+import io
 import json
 import math
 import os
+import re
 import struct
 import sys
 import tarfile
@@ -57,13 +62,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Layerlab's training settings for this model (its training document, shared/training.ts).
 ${configLiteral(t)}
 DATASET = ${pyLiteral(catalogId(t.dataset.name))}  # Layerlab's catalog id of CONFIG['dataset']['name']
+${ownDataPathsLiteral(t)}
 # What each epoch logs, named as \`layerlab train --json\` names it (tfjs calls accuracy 'acc').
 LOGGED = ${pyLiteral(loggedMetricKeys(t))}
 OUTPUT_IS_PROBABILITY = ${pyLiteral(outputIsProbability(ir))}  # the model ends in softmax/sigmoid
 EPSILON = 1e-7  # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logs
 # Layerlab's dataset catalog (main/datasets/catalog.ts): files, URLs and layout of every built-in dataset.
 ${datasetsLiteral()}
-${PYTHON_DATA_CODE}${PYTHON_CONFIG_CODE}
+${PYTHON_DATA_CODE}${PYTHON_OWN_DATA_CODE}${PYTHON_CONFIG_CODE}
 
 def targets(labels, output):
     """Layerlab's targets: class indices for cross-entropy; for the other losses and metrics the label value itself
@@ -220,6 +226,9 @@ def main():
     parser.add_argument('--data-dir', default=os.path.join(HERE, 'data'),
                         help="Layerlab's dataset mirror layout: DIR/<dataset>/<files> or the files in DIR")
     parser.add_argument('--offline', action='store_true', help='never download: the files must be in --data-dir')
+    parser.add_argument('--data', default=DATA_PATH,
+                        help='your own data, read and prepared as the run did (image folder, CSV, .npz/.npy, IDX folder)')
+    parser.add_argument('--test', default=TEST_PATH, help='separate test data for --data (same format)')
     parser.add_argument('--limit', type=int, default=CONFIG['limit_train'] or 0,
                         help='use only the first N training samples (0: all)')
     parser.add_argument('--nproc-per-node', type=int, default=1, help='start this many processes here (DDP)')
@@ -250,11 +259,12 @@ def main():
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed + rank)
 
-    if rank == 0:
+    if rank == 0 and not args.data:
         load_dataset(args.dataset, args.data_dir, download=not args.offline)  # downloads once, before the others read
     if distributed:
         dist.barrier()
-    data = prepare_data(args.dataset, args.data_dir, args.limit, download=False)
+    data = prepare_data(args.dataset, args.data_dir, args.limit, download=False, data_path=args.data,
+                        test_path=args.test)
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = data['train'], data['val'], data['test']
     train_x, train_y = torch.from_numpy(np.ascontiguousarray(x_train)), torch.from_numpy(y_train)
     sampler = DistributedSampler(TensorDataset(train_x, train_y), num_replicas=world_size, rank=rank,
@@ -272,7 +282,7 @@ def main():
     model = build_model(weights=None if args.fresh else os.path.join(HERE, 'weights.npz')).to(device)
     if rank == 0:
         print(f'data: {len(x_train)} training and {len(x_val)} {"validation" if CONFIG["validation"]["kind"] == "split" else "test"} '
-              f'samples of {args.dataset}; model: {count_params(model)} parameters (Keras count), '
+              f'samples of {args.data or args.dataset}; model: {count_params(model)} parameters (Keras count), '
               f'{world_size} process(es) on {device.type}', file=sys.stderr, flush=True)
     net = DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None) if distributed else model
     optimizer = make_optimizer(model.parameters())
@@ -372,8 +382,11 @@ def main():
         model.load_state_dict(best_state)
 
     if rank == 0:
-        test = evaluate(model, x_test, y_test, model_input, device)
-        print(json.dumps({f'test_{k}': v for k, v in test.items()}), flush=True)
+        if len(x_test):
+            test = evaluate(model, x_test, y_test, model_input, device)
+            print(json.dumps({f'test_{k}': v for k, v in test.items()}), flush=True)
+        else:
+            print(f'{args.data} has no test split: no test evaluation (pass --test PATH)', file=sys.stderr, flush=True)
         os.makedirs(args.checkpoint_dir, exist_ok=True)
         torch.save(model.state_dict(), os.path.join(args.checkpoint_dir, 'final.pt'))
         if writer:

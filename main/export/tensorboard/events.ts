@@ -21,14 +21,44 @@ message HistogramProto {
   repeated double bucket_limit = 6 [packed = true];
   repeated double bucket = 7 [packed = true];
 }
+message TensorShapeProto {
+  message Dim {
+    int64 size = 1;
+    string name = 2;
+  }
+  repeated Dim dim = 2;
+}
+message TensorProto {
+  int32 dtype = 1;
+  TensorShapeProto tensor_shape = 2;
+  repeated float float_val = 5 [packed = true];
+}
+message SummaryMetadata {
+  message PluginData {
+    string plugin_name = 1;
+    bytes content = 2;
+  }
+  PluginData plugin_data = 1;
+  string display_name = 2;
+  string summary_description = 3;
+}
 message Summary {
+  message Image {
+    int32 height = 1;
+    int32 width = 2;
+    int32 colorspace = 3;
+    bytes encoded_image_string = 4;
+  }
   message Value {
     string node_name = 7;
     string tag = 1;
+    SummaryMetadata metadata = 9;
     oneof value {
       float simple_value = 2;
       bytes obsolete_old_style_histogram = 3;
+      Image image = 4;
       HistogramProto histo = 5;
+      TensorProto tensor = 8;
     }
   }
   repeated Value value = 1;
@@ -57,10 +87,35 @@ export interface HistogramValue {
   bucket: number[];
 }
 
+/** An encoded picture (PNG here); colorspace 1 grey, 3 RGB, 4 RGBA. */
+export interface ImageValue {
+  height: number;
+  width: number;
+  colorspace: number;
+  encoded_image_string: Uint8Array;
+}
+
+/** A TensorFlow tensor, the few fields the HParams summaries use (dtype 1 = DT_FLOAT). */
+export interface TensorValue {
+  dtype: number;
+  tensor_shape?: { dim?: { size: number }[] };
+  float_val?: number[];
+}
+
+/** Which TensorBoard plugin reads a summary, and its own serialized data. */
+export interface SummaryMetadataValue {
+  plugin_data?: { plugin_name: string; content?: Uint8Array };
+  display_name?: string;
+  summary_description?: string;
+}
+
 export interface SummaryValue {
   tag: string;
+  metadata?: SummaryMetadataValue;
   simple_value?: number;
   histo?: HistogramValue;
+  image?: ImageValue;
+  tensor?: TensorValue;
 }
 
 export interface TbEvent {
@@ -147,6 +202,11 @@ export class EventFileWriter {
 
   addHistogram(tag: string, values: ArrayLike<number>, step: number, wallTime = Date.now() / 1000, buckets = 30): Promise<void> {
     return this.write({ wall_time: wallTime, step, summary: { value: [{ tag, histo: histogramOf(values, buckets) }] } });
+  }
+
+  /** A PNG picture under `tag` (TensorBoard's Images tab). */
+  addImage(tag: string, image: ImageValue, step: number, wallTime = Date.now() / 1000): Promise<void> {
+    return this.write({ wall_time: wallTime, step, summary: { value: [{ tag, image }] } });
   }
 
   async close(): Promise<void> {

@@ -173,6 +173,12 @@ export class TrainingStore {
     void this.loadRuns();
   }
 
+  /** The Untitled project already has a recovery store (a model imported with its weights: run "imported"). */
+  adoptRecovery(recoveryId: string): void {
+    this.recoveryId = recoveryId;
+    void this.loadRuns();
+  }
+
   /** The project was saved to `path` (an Untitled one's runs moved there with it): the current run stays shown. */
   projectSaved(path: string): void {
     this.projectPath = path;
@@ -198,7 +204,8 @@ export class TrainingStore {
   }
 
   /** The run is stored in the project as it happens: in its file, or in the Untitled project's recovery store. */
-  async start(graph: Graph, name: string, projectPath: string | null = this.projectPath): Promise<void> {
+  /** Starts a run of `graph` with the form's settings; with `initFrom`, from that run's trained weights (fine-tuning). */
+  async start(graph: Graph, name: string, projectPath: string | null = this.projectPath, initFrom?: string): Promise<void> {
     if (!this.host) {
       this.message = 'No backend connected: run `layerlab serve` or the desktop app to train.';
       return;
@@ -210,6 +217,7 @@ export class TrainingStore {
         config: toConfig(this.form),
         name,
         ...(projectPath ? { projectPath } : this.recoveryId ? { recoveryId: this.recoveryId } : {}),
+        ...(initFrom ? { initFrom } : {}),
       });
       this.runId = started.runId;
       this.status = started.status;

@@ -11,7 +11,10 @@ import { crc32c, maskedCrc32c } from '../../../main/export/tensorboard/crc32c';
 import { encodeEvent, readEventFile, writeRunEvents } from '../../../main/export/tensorboard/events';
 import { writeTelemetryEvents } from '../../../main/export/tensorboard/from-telemetry';
 import type { TelemetryEvent } from '../../../shared/telemetry';
-import { PYTHON } from './helpers';
+import { PYTHON as SYSTEM_PYTHON } from './helpers';
+
+/** A Python with the tensorboard package: TENSORBOARD_PYTHON, else /usr/bin/python3. */
+const PYTHON = process.env.TENSORBOARD_PYTHON ?? SYSTEM_PYTHON;
 
 const run = {
   scalars: Array.from({ length: 20 }, (_, i) => ({ tag: 'loss', step: i + 1, value: 2.3 * Math.exp(-i / 8), wallTime: 1_790_000_000 + i })),
@@ -66,7 +69,7 @@ describe('TensorBoard event files', () => {
       { type: 'epoch', epoch: 1, metrics: { loss: 0.8, acc: 0.75, val_loss: 0.9, val_acc: 0.7 }, lr: 0.0005, seconds: 3 },
     ];
     const dir = mkdtempSync(join(tmpdir(), 'layerlab-tb-tel-'));
-    const got = readEventFile(readFileSync(await writeTelemetryEvents(dir, events, 1_790_000_000)));
+    const got = readEventFile(readFileSync(await writeTelemetryEvents(dir, events, { startTime: 1_790_000_000 })));
     const scalar = (tag: string) => got.filter((e) => e.summary?.value[0].tag === tag).map((e) => [e.step, e.summary!.value[0].simple_value]);
     expect(scalar('epoch/val_acc')).toEqual([[0, expect.closeTo(0.65, 6)], [1, expect.closeTo(0.7, 6)]]);
     expect(scalar('epoch/lr').map(([s]) => s)).toEqual([0, 1]);

@@ -154,7 +154,9 @@ export class ProjectStore {
     try {
       const result = await this.requireHost('Importing a model').call('projects.import', { path });
       this.adopt(result.project, null);
-      this.deps.editor.notify(`Imported ${path}: save it to keep it as a project`);
+      // Its weights are the run "imported" (history: export it, fine-tune from it); the first save keeps it.
+      if (result.recoveryId) this.deps.training.adoptRecovery(result.recoveryId);
+      this.deps.editor.notify(`Imported ${path}${result.recoveryId ? ' with its weights (run "imported")' : ''}: save it to keep it as a project`);
       return true;
     } catch (e) {
       return this.fail(e);
