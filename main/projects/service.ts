@@ -14,6 +14,7 @@ import {
   type EpochMetrics,
   type ProjectJson,
   type RunJson,
+  type StoredTelemetry,
   type RunStatus,
 } from '../../shared/format';
 import type { Graph } from '../../shared/graph/types';
@@ -124,6 +125,8 @@ export interface NewRun {
   graph: Graph;
   history: EpochMetrics[];
   telemetry?: Record<string, unknown>;
+  /** Everything the run's dashboard showed (runs/<id>/telemetry.json.gz). */
+  storedTelemetry?: StoredTelemetry;
   durationSeconds: number;
   weights?: StoredWeights | null;
   error?: string;
@@ -150,7 +153,11 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
     hasWeights: Boolean(run.weights),
     ...(run.error ? { error: run.error } : {}),
   };
-  const added: ProjectRun = { meta, weights: run.weights ? { kind: 'memory', weights: run.weights } : null };
+  const added: ProjectRun = {
+    meta,
+    weights: run.weights ? { kind: 'memory', weights: run.weights } : null,
+    telemetry: run.storedTelemetry ? { kind: 'memory', telemetry: run.storedTelemetry } : null,
+  };
   doc.runs.push(added);
   return added;
 }

@@ -49,8 +49,11 @@ function put(doc: ProjectDocument, entry: RunEntry): RunJson {
   if (entry.error) meta.error = entry.error;
   else delete meta.error;
   const weights = entry.weights ? { kind: 'memory' as const, weights: entry.weights } : old.weights;
+  const telemetry = entry.storedTelemetry ? { kind: 'memory' as const, telemetry: entry.storedTelemetry } : (old.telemetry ?? null);
   meta.hasWeights = weights !== null;
-  doc.runs[at] = { meta, weights };
+  if (telemetry) meta.hasTelemetry = true;
+  else delete meta.hasTelemetry;
+  doc.runs[at] = { meta, weights, telemetry };
   return meta;
 }
 

@@ -170,6 +170,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       runs: runs.list(projectPath ? resolvePath(projectPath) : recoveryId ? recoveryFile(recoveryId, recoveryDir) : undefined),
     }),
     'training.get': async ({ runId }) => runs.detail(runId),
+    'training.telemetry': ({ runId }) => runs.telemetry(runId),
     'training.predict': ({ runId, input }) => {
       const expected = input.shape.reduce((a, b) => a * b, 1);
       if (expected !== input.pixels.length) {

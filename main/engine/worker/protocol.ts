@@ -4,7 +4,8 @@
  * Plain structured-clone data only: the dataset travels as a reference the worker loads itself.
  */
 import type { ModelSpec } from '../../../shared/graph/types';
-import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../../shared/telemetry';
+import type { RunEvent } from '../../../shared/run-events';
+import type { EpochMetrics } from '../../../shared/telemetry';
 import type { TrainingConfig } from '../../../shared/training';
 import type { StoredWeights } from '../../projects/types';
 import type { BackendChoice } from '../backend';
@@ -118,11 +119,12 @@ export type TerminalEvent = DoneEvent | ErrorEvent;
 export type FromWorker =
   | { type: 'backend'; choice: BackendChoice }
   | ReadyEvent
-  /** Batch progress, epoch metrics, activations, confusion, health warnings and notices, as createTrainingCallbacks emits them. */
-  | { type: 'telemetry'; event: Exclude<TelemetryEvent, WeightHistogram | FilterTiles> }
-  /** Every layer's histograms of one epoch in one message. */
-  | { type: 'histograms'; epoch: number; histograms: WeightHistogram[] }
-  | { type: 'filters'; epoch: number; layers: FilterTiles[] }
+  /**
+   * The run's event stream as the API pushes it, without the run id (the service adds it): batch progress, epoch
+   * metrics, activations, confusion, health warnings and notices as createTrainingCallbacks emits them, and every
+   * layer's histograms and filters of one epoch grouped in one event each.
+   */
+  | { type: 'telemetry'; event: RunEvent }
   | EpochEvent
   | { type: 'checkpoint'; path: string; epoch: number }
   | { type: 'state'; state: 'running' | 'paused' }
