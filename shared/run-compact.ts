@@ -3,7 +3,9 @@
  * pictures capped per layer. Histogram counts stay exact; pixel tiles stay bytes (base64), the smallest honest
  * form of a picture. See bench/telemetry-size.ts for what a workshop run costs.
  */
+import type { StoredTelemetry } from './format/telemetry';
 import type { FilterTiles, LayerActivation, RunEvent } from './run-events';
+import { runStateEvents, type RunState } from './run-state';
 import { base64ToBytes, bytesToBase64 } from './telemetry';
 
 /** Filter pictures kept per conv layer and epoch (a 512-filter layer would otherwise dominate the file). */
@@ -69,4 +71,14 @@ export function withoutRunId<E extends RunEvent>(e: E & { runId?: string }): E {
   if (!('runId' in e)) return e;
   const { runId: _drop, ...rest } = e;
   return rest as unknown as E;
+}
+
+/** Everything a run showed, as its project stores it (compact; without the run ids the service added). */
+export function storedTelemetryOf(state: RunState, about: { backend?: string; telemetrySeconds?: number } = {}): StoredTelemetry {
+  return {
+    version: 1,
+    ...(about.backend ? { backend: about.backend } : {}),
+    ...(about.telemetrySeconds !== undefined ? { telemetrySeconds: Math.round(about.telemetrySeconds * 1000) / 1000 } : {}),
+    events: runStateEvents(state).map((e) => compactRunEvent(withoutRunId(e))),
+  };
 }

@@ -4,10 +4,9 @@
  * run showed is its RunState, folded from its events by the shared reducer (shared/run-state.ts).
  */
 import type { EpochRecord, RunDetail, RunSummary } from '../../shared/api';
-import type { StoredTelemetry } from '../../shared/format';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
-import { compactRunEvent, withoutRunId } from '../../shared/run-compact';
-import { latest, runStateEvents, type RunState } from '../../shared/run-state';
+import { storedTelemetryOf } from '../../shared/run-compact';
+import { latest, type RunState } from '../../shared/run-state';
 import type { TrainingConfig } from '../../shared/training';
 import type { StoredWeights } from '../projects/types';
 import type { RunEntry } from './run-store';
@@ -82,16 +81,6 @@ export function detailOf(run: RunRecord, queuePosition: number): RunDetail {
   };
 }
 
-/** Everything the run showed, as its project stores it (compact; without the run ids the service added). */
-export function storedTelemetryOf(run: RunRecord): StoredTelemetry {
-  return {
-    version: 1,
-    ...(run.backend ? { backend: run.backend } : {}),
-    ...(run.telemetrySeconds !== undefined ? { telemetrySeconds: Math.round(run.telemetrySeconds * 1000) / 1000 } : {}),
-    events: runStateEvents(run.state).map((e) => compactRunEvent(withoutRunId(e))),
-  };
-}
-
 /** The file's history: seconds since the start at each epoch's end (the API's records carry each epoch's seconds). */
 function historyForFile(history: readonly EpochRecord[]) {
   let time = 0;
@@ -126,7 +115,7 @@ export function entryOf(run: RunRecord, weights: StoredWeights | null | undefine
     graph: run.graph,
     history: historyForFile(historyOf(run.state)),
     telemetry: runTelemetrySummary(run),
-    ...(run.telemetryLoaded ? { storedTelemetry: storedTelemetryOf(run) } : {}),
+    ...(run.telemetryLoaded ? { storedTelemetry: storedTelemetryOf(run.state, { backend: run.backend, telemetrySeconds: run.telemetrySeconds }) } : {}),
     durationSeconds: Math.max(0, ((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - started) / 1000),
     ...(weights !== undefined ? { weights } : {}),
     ...(run.outcome === 'failed' && run.message ? { error: run.message } : {}),

@@ -5,33 +5,17 @@
  * because it stops and restarts it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectInfoListsRun, openProjectFile, serve as ownServer } from './own-server';
 
 const SHOTS = 'test-results/screenshots';
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-e2e-runs-'));
 const cache = join(dir, 'cache');
 const FILE = join(dir, 'runs.layerlab');
 
-async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/layerlab.js', 'serve', '--port', '0', '--token', 'runs-token-0123456789', '--dataset-mirror', '../shared/datasets', '--checkpoint-dir', join(dir, 'ck')], {
-    env: { ...process.env, LAYERLAB_CACHE_DIR: cache },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /Layerlab at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(() => reject(new Error(`layerlab serve exited: ${out}`)));
-  });
-  return { url, stop: async () => void (child.kill('SIGTERM'), await exited) };
-}
+const serve = () => ownServer(dir, cache);
 
 /** A new project from the MLP template, then the Training view (opening a template shows the editor first). */
 async function newMlp(page: Page): Promise<void> {
@@ -73,17 +57,10 @@ test('a run trained in an Untitled project is saved with it, listed by layerlab 
     expect(readdirSync(join(cache, 'recovery')).filter((n) => n.endsWith('.layerlab'))).toEqual([]);
     await server.stop();
 
-    const info = spawnSync(process.execPath, ['bin/layerlab.js', 'info', FILE], { encoding: 'utf8', env: { ...process.env, LAYERLAB_CACHE_DIR: cache } });
-    expect(info.status, info.stderr).toBe(0);
-    expect(info.stdout).toMatch(new RegExp(`Runs \\(1\\):[\\s\\S]*#1 +${runId} .*completed +2 `));
+    expectInfoListsRun(FILE, cache, runId);
 
     server = await serve();
-    await page.goto(server.url);
-    await page.getByTestId('project-open').click();
-    await page.getByTestId('project-path').fill(FILE);
-    await page.getByTestId('project-dialog-submit').click();
-    await expect(page.getByTestId('toast')).toContainText('Opened');
-    await page.getByTestId('view-training').click();
+    await openProjectFile(page, server.url, FILE);
     await expect(page.getByTestId('run-row')).toHaveCount(1);
     await expect(page.getByTestId('run-row')).toHaveAttribute('data-run-id', runId);
     await expect(page.getByTestId('run-row')).toContainText('#1');
