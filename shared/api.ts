@@ -244,6 +244,10 @@ export const apiMethods = {
     RunRef,
     'Everything a run has shown (per-batch points, every epoch\'s metrics, histograms, filters, activations, confusion, warnings) as the events that rebuild its dashboard with applyRunEvent: a live run\'s so far, a stored run\'s from its project file',
   ),
+  'training.probe': method<TrainingActivations>()(
+    z.strictObject({ runId: Id, index: NonNegInt }),
+    'Every layer\'s output for validation image `index` (the test split) with the run\'s weights: the activation probe the user picks',
+  ),
   'training.predict': method<PredictResult>()(
     z.strictObject({
       runId: Id,

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { PredictResult } from '../../shared/api';
+import type { ActivationMaps } from '../../shared/run-events';
 import { ApiError } from '../../shared/api';
 import { startInferenceWorker, startTrainingWorker, type WorkerEntry } from '../engine/worker/client';
 import type { FromWorker as EngineMessage } from '../engine/worker/protocol';
@@ -16,6 +17,8 @@ export interface RunnerHandle {
   resume(): void;
   stop(): void;
   predict(pixels: number[], shape: number[]): Promise<Omit<PredictResult, 'classNames'>>;
+  /** Every layer's output for one raw sample (the activation probe the user picked). */
+  probe?(pixels: number[], index: number, epoch: number, label?: number): Promise<ActivationMaps>;
   /** The current weights (for export). */
   weights(): Promise<WorkerWeight[]>;
   /** The model as TF.js layers artifacts, to store the run in a project. */
@@ -115,6 +118,7 @@ export function createWorkerRunnerFactory(options: WorkerRunnerOptions = {}): Ru
         }
         return { probabilities, predicted: argmax(probabilities) };
       },
+      probe: (pixels, index, epoch, label) => handle.probe(pixels, index, epoch, label).catch(unavailable),
       weights: () => handle.weights().catch(unavailable),
       artifacts: () => handle.artifacts().catch(unavailable),
       async kill() {

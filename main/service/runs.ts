@@ -7,14 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, type PredictResult, type RunDetail, type RunStatus, type RunSummary } from '../../shared/api';
 import type { Graph, GraphError, ModelSpec } from '../../shared/graph/types';
-import type { RunEvent } from '../../shared/run-events';
+import type { ActivationMaps, RunEvent } from '../../shared/run-events';
 import { RUN_EVENT_API_NAMES } from '../../shared/run-events';
 import { applyRunEvent, emptyRunState, runStateEvents } from '../../shared/run-state';
 import type { TrainingConfig } from '../../shared/training';
 import type { RunJson } from '../../shared/format';
 import type { EventBus } from './events';
 import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
-import type { RunnerFactory } from './runner';
+import type { RunnerFactory, RunnerHandle } from './runner';
 import { RunQueue } from './run-queue';
 import { detailOf, entryOf, summaryOf, type RunRecord } from './run-record';
 import { RunStore } from './run-store';
@@ -32,6 +32,8 @@ export interface RunManagerOptions {
   graphErrors: (graph: Graph) => GraphError[];
   compile: (graph: Graph, name: string) => ModelSpec;
   classNames?: (dataset: string) => string[] | undefined;
+  /** A catalog dataset's test sample (raw values and label), for the activation probe. */
+  sample?: (dataset: string, index: number) => Promise<{ pixels: number[]; label: number }>;
   /** Whether a project path is an Untitled project's recovery store (its runs are stored without a note). */
   isRecoveryStore?: (path: string) => boolean;
 }
@@ -205,18 +207,42 @@ export class RunManager {
     return this.summary(run);
   }
 
-  async predict(runId: string, pixels: number[], shape: number[]): Promise<PredictResult> {
-    const run = this.get(runId);
+  /** The run's worker, loading a stored run's weights when needed; refused while it cannot answer. */
+  private async loadedHandle(run: RunRecord, action: string): Promise<RunnerHandle> {
     if (!run.handle && run.projectPath && run.storedAs && ENDED.includes(run.status)) await this.loadStored(run);
     if (!run.handle) {
       const why =
         run.status === 'queued'
           ? 'it has not started yet'
-          : 'its weights are no longer loaded (only the latest finished runs keep them): train it again or predict with a newer run';
-      throw new ApiError('unavailable', `run ${runId} cannot predict: ${why}`);
+          : 'its weights are no longer loaded (only the latest finished runs keep them): train it again or use a newer run';
+      throw new ApiError('unavailable', `run ${run.runId} cannot ${action}: ${why}`);
     }
-    const result = await run.handle.predict(pixels, shape);
+    return run.handle;
+  }
+
+  async predict(runId: string, pixels: number[], shape: number[]): Promise<PredictResult> {
+    const run = this.get(runId);
+    const result = await (await this.loadedHandle(run, 'predict')).predict(pixels, shape);
     return run.classNames ? { ...result, classNames: run.classNames } : result;
+  }
+
+  /**
+   * Every layer's output for validation sample `index` (the test split, as runs validate on it) with the run's
+   * weights: the activation probe the user picks (an index, a wrong example, a confusion cell).
+   */
+  async probe(runId: string, index: number): Promise<ActivationMaps & { runId: string }> {
+    const run = this.get(runId);
+    const sample = this.options.sample;
+    if (!sample) throw new ApiError('unavailable', 'this backend cannot read dataset samples for a probe');
+    // Own data is not in the catalog: the sample reader refuses it, naming the dataset.
+    const { pixels, label } = await sample(run.config.dataset.name, index).catch((err: Error) => {
+      throw err instanceof ApiError ? err : new ApiError('invalid-params', `run ${runId}: ${err.message}`);
+    });
+    const handle = await this.loadedHandle(run, 'probe an image');
+    if (!handle.probe) throw new ApiError('unavailable', `run ${runId}'s worker cannot probe images`);
+    const epoch = Math.max(0, (run.state.history.at(-1)?.epoch ?? 0));
+    const regression = ['mse', 'mae', 'huber'].includes(run.config.loss);
+    return { ...(await handle.probe(pixels, index, epoch, regression ? undefined : label)), runId };
   }
 
   /**

@@ -83,6 +83,17 @@ test('a stored run opens its whole dashboard after a restart, rebuilt from the p
     await expect(page.getByTestId('run-row')).toHaveClass(/current/);
     await expectFullDashboard(page, 'dashboard-reopened');
 
+    // The activation probe the user picks: a wrong example (a click), then any test image by its index.
+    const wrong = page.getByTestId('wrong-example').first();
+    const wrongIndex = (await wrong.getAttribute('data-index'))!;
+    await wrong.getByTestId('wrong-probe').click();
+    await expect(page.getByTestId('activations-view')).toContainText(`Probe image #${wrongIndex} `);
+    await page.getByTestId('probe-index').fill('3');
+    await page.getByTestId('probe-show').click();
+    await expect(page.getByTestId('activations-view')).toContainText('Probe image #3 (label 0)');
+    await page.getByTestId('activations-view').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/dashboard-probe.png` });
+
     // Draw-a-digit asks the shown run's stored weights.
     await page.getByTestId('draw-canvas').scrollIntoViewIfNeeded();
     const pad = (await page.getByTestId('draw-canvas').boundingBox())!;

@@ -4,7 +4,7 @@
  * Plain structured-clone data only: the dataset travels as a reference the worker loads itself.
  */
 import type { ModelSpec } from '../../../shared/graph/types';
-import type { RunEvent } from '../../../shared/run-events';
+import type { ActivationMaps, RunEvent } from '../../../shared/run-events';
 import type { EpochMetrics } from '../../../shared/telemetry';
 import type { TrainingConfig } from '../../../shared/training';
 import type { StoredWeights } from '../../projects/types';
@@ -56,6 +56,8 @@ export type ToWorker =
   /** Raw values as the dataset stores them (0..255 for images); the worker normalises them as in training. */
   | { type: 'predict'; requestId: number; pixels: number[] }
   | { type: 'weights'; requestId: number }
+  /** Every layer's output for one raw sample (as predict takes it), reported as that epoch's activations of `index`. */
+  | { type: 'probe'; requestId: number; pixels: number[]; index: number; label?: number; epoch: number }
   /** The model as TF.js layers artifacts (model.json + weights.bin), as projects store a run. */
   | { type: 'artifacts'; requestId: number };
 
@@ -132,6 +134,7 @@ export type FromWorker =
   | DoneEvent
   | ErrorEvent
   | { type: 'prediction'; requestId: number; probabilities: number[] }
+  | { type: 'probe'; requestId: number; activations: ActivationMaps }
   | { type: 'request-error'; requestId: number; message: string }
   | { type: 'weights'; requestId: number; weights: WorkerWeight[] }
   | { type: 'artifacts'; requestId: number; artifacts: StoredWeights };

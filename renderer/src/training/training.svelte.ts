@@ -10,7 +10,7 @@ import type {
   RunSummary,
   SystemInfo,
 } from '../../../shared/api';
-import { RUN_EVENT_API_NAMES, type ConfusionReport, type RunEvent } from '../../../shared/run-events';
+import { RUN_EVENT_API_NAMES, type ActivationMaps, type ConfusionReport, type RunEvent } from '../../../shared/run-events';
 import { applyRunEvent, emptyRunState, latest, replayRunEvents, type RunState } from '../../../shared/run-state';
 import type { Graph } from '../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
@@ -71,7 +71,9 @@ export class TrainingStore {
   confusion = $derived(atEpoch(this.run.confusion, this.shownEpoch));
   /** A regression run's validation predictions (instead of a confusion matrix). */
   regression = $derived(atEpoch(this.run.regression, this.shownEpoch));
-  activations = $derived(atEpoch(this.run.activations, this.shownEpoch));
+  /** The activations of an image the user picked (an index, a wrong example); null shows the run's own probe. */
+  probe = $state.raw<ActivationMaps | null>(null);
+  activations = $derived(this.probe ?? atEpoch(this.run.activations, this.shownEpoch));
   warnings = $derived(this.run.warnings);
   /** The backend the shown run trained on, when the backend said. */
   backend = $state<string | null>(null);
@@ -171,6 +173,24 @@ export class TrainingStore {
     }
   }
 
+  /**
+   * Shows validation image `index` (the test split) through every layer with the shown run's weights; null goes
+   * back to the run's own probe image.
+   */
+  async probeImage(index: number | null): Promise<void> {
+    if (index === null) {
+      this.probe = null;
+      return;
+    }
+    const runId = this.runId ?? this.predictRunId;
+    if (!this.host || !runId) return;
+    try {
+      this.probe = await this.host.call('training.probe', { runId, index });
+    } catch (e) {
+      this.message = (e as Error).message;
+    }
+  }
+
   /** Which epoch the inspection views show (null: the latest, following a live run). */
   showEpoch(epoch: number | null): void {
     const last = this.snapshotEpochs.at(-1);
@@ -223,6 +243,7 @@ export class TrainingStore {
     this.run = emptyRunState();
     this.shownEpoch = null;
     this.backend = null;
+    this.probe = null;
     // The drawing and its prediction stay, marked as the previous run's, until this run can answer (see epoch).
     this.predictionStale = this.prediction !== null;
     this.wrong = [];

@@ -82,4 +82,10 @@ it('stores histograms, filters, activations, confusion and batch points of every
   const reopened = await call(second, 'training.telemetry', { runId: runs[0].runId });
   expect(reopened.events).toEqual(stored!.events);
   expect(reopened.backend).toBe(stored!.backend);
+
+  // The activation probe the user picks: test image 3 through every layer with the stored run's weights.
+  const probe = await call(second, 'training.probe', { runId: runs[0].runId, index: 3 });
+  expect(probe).toMatchObject({ type: 'activations', probeIndex: 3, probeLabel: 0, epoch: 1 });
+  expect(probe.layers.map((l: { layer: string }) => l.layer)).toEqual(state.activations[0]!.layers.map((l) => l.layer));
+  await expect(call(second, 'training.probe', { runId: runs[0].runId, index: 10_000 })).rejects.toThrow(/offset 10000 is past the end of mnist\/test/);
 });
