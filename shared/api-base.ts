@@ -75,6 +75,7 @@ export const GraphNodeSchema = z.strictObject({
     message: `expected at most ${API_LIMITS.configKeys} config fields`,
   }),
   position: z.strictObject({ x: Finite, y: Finite }).optional(),
+  group: z.strictObject({ id: GraphId, model: z.enum(['Sequential', 'Functional']), trainable: z.boolean() }).optional(),
 });
 
 export const GraphEdgeSchema = z.strictObject({
@@ -90,6 +91,7 @@ export const GraphSchema = z.strictObject({
   edges: z.array(GraphEdgeSchema).max(API_LIMITS.graphEdges),
 });
 
-export const RunStatusSchema = z.enum(['queued', 'running', 'paused', 'stopped', 'completed', 'failed']);
+/** `interrupted`: the process that trained it died mid-run (a stored run); it resumes from its last checkpoint. */
+export const RunStatusSchema = z.enum(['queued', 'running', 'paused', 'stopped', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 

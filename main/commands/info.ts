@@ -28,7 +28,7 @@ export function runDataset(config: Record<string, unknown>): string {
   return '-';
 }
 
-export function formatRunsTable(runs: (RunSummary & { dataset: string })[]): string {
+export function formatRunsTable(runs: (RunSummary & { dataset: string })[], file = 'FILE'): string {
   if (runs.length === 0) return 'Runs: none yet.';
   const rows = runs.map((r) => [
     `#${r.number}`,
@@ -46,7 +46,11 @@ export function formatRunsTable(runs: (RunSummary & { dataset: string })[]): str
   const header = ['#', 'Run', 'Name', 'Dataset', 'Status', 'Epochs', 'Best', 'Time', 'Weights'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [`Runs (${runs.length}):`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const table = [`Runs (${runs.length}):`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const interrupted = runs.filter((r) => r.status === 'interrupted');
+  // The way on, where a run's process died mid-training (projects/trainer.ts).
+  if (interrupted.length) table.push('', `Interrupted (its process died mid-training): ${interrupted.map((r) => `#${r.number}`).join(', ')}; continue one with: layerlab train ${file} --resume #${interrupted[0]!.number}`);
+  return table.join('\n');
 }
 
 export const infoCommand: Command = {
@@ -79,7 +83,7 @@ export const infoCommand: Command = {
       '',
       graph.nodes.length === 0 ? 'Model: empty (no layers yet).' : formatSummary(summaryTable(graph, analysis, p.name)),
       '',
-      formatRunsTable(runs),
+      formatRunsTable(runs, files[0]!),
       '',
     ];
     process.stdout.write(out.join('\n'));

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { MEMORY_BUDGET_ENV, parseMemoryAmount } from '../engine/memory-budget';
 import cliProgress from 'cli-progress';
 import { compileGraph } from '../../shared/graph/index';
+import type { EpochMetrics } from '../../shared/format';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import type { ConfusionReport, HealthWarning, TrainingNotice } from '../../shared/telemetry';
 import { OPTIMIZER_NAMES, parseTrainingConfig, type TrainingConfig } from '../../shared/training';
@@ -19,22 +20,25 @@ import { openOwnData, type OwnData } from '../datasets/own-data';
 import { resolveCacheDir } from '../datasets/paths';
 import { formatBackendChoice } from '../engine/backend';
 import { readModelFile } from '../engine/model-file';
-import { storeRunInProject } from '../engine/project-run';
 import { storedTelemetryOf } from '../../shared/run-compact';
 import { applyRunEvent, emptyRunState } from '../../shared/run-state';
-import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
+import { CHECKPOINT_MANIFEST, readCheckpointManifest } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
 import { withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
+import { TEXT_OPTIONS, textFlags, withCatalogText, type TextFlags } from './train-text';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
+import { findStoredRun, noSuchRun, resumeConflicts, storedCheckpoint } from './train-resume';
+import { CliRunStore } from './train-store';
 import type { Command } from './types';
 
 const USAGE =
   'train FILE [--config CONFIG.json] [--dataset mnist|fashion-mnist] [--epochs N] [--batch-size B] [--optimizer sgd|adam|rmsprop|adagrad|adadelta|adamax] ' +
   '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--seed S] [--backend NAME] [--data-dir DIR] ' +
   '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--json] ' +
-  '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]]';
+  '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]] ' +
+  '[--text-column NAME] [--max-tokens N] [--sequence-length L] [--multi-hot] [--num-words N]';
 
 /** What the command line says, before the model file, project or config file is read. */
 export interface TrainArgs {
@@ -47,6 +51,8 @@ export interface TrainArgs {
   resume?: string;
   /** How to read the user's own data when --dataset is a path (see ownDataFlags). */
   own?: OwnDataFlags;
+  /** Text flags: the tokenizer of own text, or imdb/reuters' load options (see train-text.ts). */
+  text?: TextFlags;
   /** --memory-budget, checked; applied through LAYERLAB_MEMORY_BUDGET, which the training worker reads. */
   memoryBudget?: string;
   /** Flag values that override the config. */
@@ -120,9 +126,11 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       'memory-budget': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...OWN_DATA_OPTIONS,
+      ...TEXT_OPTIONS,
     },
   });
   const own = ownDataFlags(values);
+  const text = textFlags(values);
   if (values['memory-budget'] !== undefined) parseMemoryAmount(values['memory-budget']);
   if (positionals.length !== 1) throw new Error(`expected one model file or project; usage: layerlab ${USAGE}`);
   const file = positionals[0]!;
@@ -157,6 +165,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     ...(values['checkpoint-dir'] !== undefined ? { checkpointDir: values['checkpoint-dir'] } : {}),
     ...(values.resume !== undefined ? { resume: values.resume } : {}),
     ...(own ? { own } : {}),
+    ...(Object.keys(text).length ? { text } : {}),
     ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
     overrides,
   };
@@ -215,10 +224,16 @@ export interface PreparedRun {
   project?: string;
   /** Things to tell the user about their data (e.g. skipped files). */
   warnings?: string[];
+  /** A run stored in the project that this one continues (--resume #N): its entry, number and what it had. */
+  continues?: { number: number; created: string; history: EpochMetrics[]; durationSeconds: number };
 }
 
 /** Reads the model file or project and the config file, and builds the worker request. */
 export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
+  if (isProject(args.file) && args.resume !== undefined) {
+    const continued = await prepareStoredResume(args);
+    if (continued) return continued;
+  }
   let spec: ModelSpec;
   let graph: Graph;
   let name: string;
@@ -234,7 +249,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
         throw new Error(`${args.file}: the project's training config is not valid (${opened.configIssues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}): fix it or pass --config`);
       }
       // Own data stored relative to the project (it moved with its data) is read from the project's folder.
-      base = withResolvedData(opened.config as unknown as Record<string, unknown>, args.file);
+      base = withResolvedData(opened.config, args.file);
     }
   } else {
     ({ spec, graph, name } = await readModelFile(args.file));
@@ -242,7 +257,9 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   if (args.configFile) base = await readJson(args.configFile, 'config file');
   let ownData: OwnData | undefined;
   if (args.overrides.dataset !== undefined && !findCatalogEntry(args.overrides.dataset)) {
-    ownData = await openOwnData({ path: args.overrides.dataset, ...args.own });
+    const { num_words, ...ownText } = args.text ?? {};
+    if (num_words !== undefined) throw new Error('--num-words applies to imdb and reuters; for your own text use --max-tokens (the vocabulary size)');
+    ownData = await openOwnData({ path: args.overrides.dataset, ...args.own, ...ownText });
     base = configForOwnData(base, ownData);
   } else if (args.overrides.dataset !== undefined && findCatalogEntry(args.overrides.dataset)?.task === 'regression') {
     // Like Keras' Boston example: standardised features, mse, mae.
@@ -252,10 +269,13 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   if (args.own && !ownData) {
     throw new Error(`${Object.keys(args.own).map((k) => `--${k.replace(/_/g, '-')}`).join(', ')} apply to your own data: pass --dataset PATH (a folder, .csv, .npz, .npy or IDX folder)`);
   }
-  const config = applyOverrides(base, ownData ? { ...args.overrides, dataset: undefined } : args.overrides);
+  let config = applyOverrides(base, ownData ? { ...args.overrides, dataset: undefined } : args.overrides);
+  if (!ownData && args.text) config = withCatalogText(config, args.text);
   const root = args.checkpointDir ?? join(resolveCacheDir(), 'checkpoints');
   const resumeFrom = args.resume ? resolveResume(args.resume, root) : undefined;
-  const runId = `cli-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(2).toString('hex')}`;
+  // A project's run keeps this id as its entry's id (runs/<id>/ in the file), from its first epoch on.
+  const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+  const runId = isProject(args.file) ? `run-${stamp}-${randomBytes(3).toString('hex')}` : `cli-${stamp}-${randomBytes(2).toString('hex')}`;
   return {
     ...(ownData ? { warnings: ownData.warnings } : stale ? { warnings: [stale] } : {}),
     request: {
@@ -272,6 +292,53 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
     graph,
     name,
     ...(isProject(args.file) ? { project: args.file } : {}),
+  };
+}
+
+/**
+ * `--resume RUN` naming a run stored in the project (#N, N or its id): that run's own config and graph, its
+ * checkpoint, its entry (train-resume.ts says which flags may go with it). Undefined when RUN names no stored run
+ * (then it is a checkpoint folder or a run id under the checkpoint root, as for a model file).
+ */
+async function prepareStoredResume(args: TrainArgs): Promise<PreparedRun | undefined> {
+  const ref = args.resume!;
+  const { doc } = await openProject(args.file);
+  const found = findStoredRun(doc, ref);
+  if (!found) {
+    if (/^#?\d+$/.test(ref.trim())) throw noSuchRun(args.file, ref, doc);
+    return undefined;
+  }
+  const { meta, number } = found;
+  if (meta.status === 'running') {
+    const by = meta.trainer ? `process ${meta.trainer.pid} on ${meta.trainer.host}` : 'another process';
+    throw new Error(`--resume ${ref}: run #${number} is being trained now by ${by}: wait for it to end, or stop it there, then resume it`);
+  }
+  const checkpoint = storedCheckpoint(meta);
+  if (!checkpoint) {
+    const where = (meta.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint;
+    throw new Error(
+      `--resume ${ref}: run #${number} (${meta.status}) has no checkpoint to continue from (${typeof where === 'string' ? `${where} is gone` : 'it ended before its first epoch'}): train a new run without --resume`,
+    );
+  }
+  const done = (await readCheckpointManifest(checkpoint)).epoch;
+  const stored = withResolvedData(structuredClone(meta.config), args.file);
+  const conflicts = resumeConflicts(args, found, stored, done);
+  if (conflicts.length) throw new Error(`cannot resume run #${number}:\n  ${conflicts.join('\n  ')}`);
+  const config = applyOverrides(stored, args.overrides.epochs === undefined ? {} : { epochs: args.overrides.epochs });
+  return {
+    request: {
+      runId: meta.id,
+      spec: compileGraph(meta.graph),
+      config,
+      ...(args.dataDir ? { data: { dataDir: args.dataDir } } : {}),
+      ...(args.backend || process.env.LAYERLAB_BACKEND ? { backend: (args.backend || process.env.LAYERLAB_BACKEND)! } : {}),
+      checkpointDir: checkpoint,
+      resumeFrom: checkpoint,
+    },
+    graph: meta.graph,
+    name: meta.name,
+    project: args.file,
+    continues: { number, created: meta.created, history: meta.history, durationSeconds: meta.durationSeconds },
   };
 }
 
@@ -313,6 +380,13 @@ Options (flags override --config, which overrides the project's config):
   --image-size HxW       resize images to H x W (default: the first image's size)
   --color C              grayscale | rgb (default: the first image's)
   --strict               refuse files in an image folder that are not images (default: skip them, with a warning)
+  --text-column NAME     text: the CSV's text column (default: the string column with the longest values); a CSV
+                         with sentences, or a folder of .txt files per class (aclImdb: train/pos, train/neg, test/...),
+                         is read as text: lower-cased, punctuation stripped, split on whitespace
+  --max-tokens N         text: vocabulary size incl. padding (0) and unknown words (1) (default 10000)
+  --sequence-length L    text: word ids per sample, padded/truncated (default 200; imdb/reuters: pad_sequences)
+  --multi-hot            text: one 0/1 input per vocabulary word (bag of words) instead of ids
+  --num-words N          imdb/reuters: keep the N most frequent words (Keras' num_words, default 10000)
   --epochs N             number of epochs
   --batch-size B         batch size (default 32)
   --optimizer NAME       sgd | adam | rmsprop | adagrad | adadelta | adamax
@@ -324,26 +398,33 @@ Options (flags override --config, which overrides the project's config):
   --backend NAME         tfjs-node-gpu | webgpu | tfjs-node | wasm | cpu (default: the best that loads)
   --data-dir DIR         read the dataset's files from DIR (a mirror folder, e.g. ../shared/datasets/mnist)
   --checkpoint-dir DIR   where each epoch's checkpoint goes (DIR/<run id>)
-  --resume RUN|DIR       continue a stopped run from its last checkpoint
+  --resume RUN           continue a run from its last checkpoint: for a project, a stored run by #number or id
+                         (an interrupted, stopped or failed one; see layerlab info) with its own config and graph,
+                         into its own entry; flags that change the run (--optimizer, --learning-rate, --batch-size,
+                         --dataset, --seed, --limit-*, --config) are refused; --epochs N above the epochs trained
+                         extends it. RUN may also be a checkpoint folder, or a run id under --checkpoint-dir
   --memory-budget SIZE   refuse models estimated to need more (e.g. 6G, 40%; default half the memory, 2G on wasm;
                          also LAYERLAB_MEMORY_BUDGET)
   --json                 one JSON object per epoch on stdout; progress goes to stderr
 
 Examples:
   layerlab train boston.layerlab --dataset ../data/housing.csv --label-column MEDV --epochs 100
+  layerlab train text.json --dataset train.csv --test test.csv --max-tokens 5000 --sequence-length 32 --epochs 5
   layerlab train model.json --dataset mnist --epochs 2 --limit-train 2000 --optimizer sgd --learning-rate 0.01 --momentum 0.9`,
   async run(argv) {
     const args = parseTrainArgs(argv);
     if (args.memoryBudget !== undefined) process.env[MEMORY_BUDGET_ENV] = args.memoryBudget;
-    const { request, graph, name, project, warnings: dataWarnings } = await prepareRun(args);
+    const { request, graph, name, project, warnings: dataWarnings, continues } = await prepareRun(args);
     const { config } = request;
+    // Stored with the flags' values, before the CLI turns off the telemetry nobody sees here.
+    const storedConfig = project ? withProjectRelativeData(structuredClone(config), project) : undefined;
     for (const w of dataWarnings ?? []) process.stderr.write(`warning: ${w}\n`);
     const regression = isRegressionConfig(config.dataset);
     // The CLI shows metrics, warnings and the confusion matrix, not pictures: without a project to keep them in (where
     // the window's dashboard shows the run), skip the telemetry nobody sees.
     if (!project) config.telemetry = { ...config.telemetry, histograms: false, filters: false, activations: false, gradient_histograms: false };
     /** What the run shows, folded as the window folds it, stored with the run in its project. */
-    let shown = emptyRunState();
+    let dashboard = emptyRunState();
     const json = args.json;
     const info = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
     const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -368,12 +449,13 @@ Examples:
             `data: ${e.trainCount} training and ${e.testCount} ${config.validation.kind === 'test' ? 'test' : 'validation'} samples, input [${e.inputShape.join(', ')}]; ` +
               `${e.params.toLocaleString('en-US')} parameters`,
           );
-          if (e.initialEpoch > 0) info(`resuming from ${request.resumeFrom} after epoch ${e.initialEpoch}`);
-          info(`checkpoints: ${request.checkpointDir} (continue later with --resume ${request.resumeFrom ?? request.runId})`);
+          if (e.initialEpoch > 0) info(`resuming ${continues ? `run #${continues.number} ` : ''}from ${request.resumeFrom} after epoch ${e.initialEpoch}`);
+          info(`checkpoints: ${request.checkpointDir} (continue later with --resume ${project ? request.runId : (request.resumeFrom ?? request.runId)})`);
+          void runStore?.begin(e.initialEpoch, { backend, checkpoint: request.checkpointDir }).catch(storeFailed);
           break;
         case 'telemetry': {
           const t = e.event;
-          if (project) shown = applyRunEvent(shown, t);
+          if (project) dashboard = applyRunEvent(dashboard, t);
           if (t.type === 'batch') {
             if (!bar) {
               bar = new cliProgress.SingleBar(
@@ -399,6 +481,7 @@ Examples:
           speeds.push(e.samplesPerSecond);
           const l = e.logs;
           lastLogs = l;
+          void runStore?.epoch(e.epoch, { ...l, lr: e.lr }, e.seconds).catch(storeFailed);
           if (json && regression) {
             process.stdout.write(`${JSON.stringify({ epoch: e.epoch + 1, ...regressionEpoch(l), seconds: e.seconds, samples_per_second: e.samplesPerSecond, backend })}\n`);
           } else if (json) {
@@ -425,6 +508,25 @@ Examples:
           break;
       }
     };
+    // The run is in the project from its first epoch on (train-store.ts); a failed write is said once (the final
+    // write, with the weights, reports its own failure).
+    let storeWarned = false;
+    const storeFailed = (err: Error) => {
+      if (!storeWarned) warn(`warning: could not store the run in ${project} yet (${err.message}); trying again after the next epoch`);
+      storeWarned = true;
+    };
+    const runName = continues ? name : `${name}: ${config.optimizer.name} lr=${config.optimizer.learning_rate}`;
+    const runStore = project
+      ? new CliRunStore(project, {
+          id: request.runId!,
+          name: runName,
+          created: continues?.created ?? new Date().toISOString(),
+          config: storedConfig!,
+          graph,
+          history: continues?.history ?? [],
+          durationSeconds: continues?.durationSeconds ?? 0,
+        })
+      : undefined;
     const handle = startTrainingWorker(request, onEvent, { keepAlive: true });
     const onSigint = () => {
       process.stderr.write('\nstopping after the current batch (Ctrl-C again to abort)\n');
@@ -436,18 +538,17 @@ Examples:
       const end = await handle.finished;
       process.removeListener('SIGINT', onSigint);
       (bar as cliProgress.SingleBar | null)?.stop();
-      if (end.type === 'error') throw new Error(end.message);
+      if (end.type === 'error') {
+        await runStore?.end({ status: 'failed', error: end.message }).catch(() => {});
+        throw new Error(end.message);
+      }
       if (confusion) info(formatConfusion(confusion, classNames));
       if (regression && lastLogs) info(regressionSummary(lastLogs, config.loss));
       if (end.stopped) info(`stopped after ${end.epochsCompleted} of ${epochs} epochs`);
       if (end.status === 'early-stopped') info(`early stopping ended the run after ${end.epochsCompleted} of ${epochs} epochs`);
-      if (project) {
-        const weights = await handle.artifacts();
-        const runId = await storeRunInProject(project, {
-          name: `${name}: ${config.optimizer.name} lr=${config.optimizer.learning_rate}`,
+      if (project && runStore) {
+        await runStore.end({
           status: end.status,
-          config: withProjectRelativeData(config as unknown as Record<string, unknown>, project),
-          graph,
           history: end.history,
           telemetry: {
             backend,
@@ -459,11 +560,10 @@ Examples:
             notices: notices.map((n) => ({ epoch: n.epoch, kind: n.kind, message: n.message })),
             ...(confusion ? { confusion: { epoch: confusion.epoch, matrix: confusion.matrix, precision: confusion.precision, recall: confusion.recall, accuracy: confusion.accuracy, samples: confusion.samples } } : {}),
           },
-          storedTelemetry: storedTelemetryOf(shown, { backend, telemetrySeconds: end.telemetrySeconds }),
-          durationSeconds: end.seconds,
-          weights,
+          storedTelemetry: storedTelemetryOf(dashboard, { backend, telemetrySeconds: end.telemetrySeconds }),
+          weights: await handle.artifacts(),
         });
-        info(`saved run ${runId} to ${project}`);
+        info(`saved run ${request.runId}${continues ? ` (#${continues.number})` : ''} to ${project}`);
       }
     } finally {
       await handle.terminate();

@@ -19,6 +19,7 @@ import {
 import { jsonBoundsProblem, jsonSyntaxProblem } from '../../shared/json-bounds';
 import { writeFileAtomically, type AtomicWriteOptions } from './atomic-file';
 import { ProjectFileError } from './errors';
+import { markInterrupted } from './trainer';
 import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
 import { encodeTelemetry } from './telemetry';
 import { ZipReader } from './zip-reader';
@@ -97,6 +98,8 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
     }
     // Stable: runs created in the same millisecond keep the order they were stored in (ids are random, no order).
     runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created));
+    // A run left `running` by a process that died reads as interrupted (trainer.ts); the next write records it.
+    markInterrupted(runs);
     return {
       path,
       project: migrated.project,

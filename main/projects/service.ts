@@ -16,10 +16,11 @@ import {
   type RunJson,
   type StoredTelemetry,
   type RunStatus,
+  type RunTrainer,
 } from '../../shared/format';
 import type { Graph } from '../../shared/graph/types';
 import { getTemplate, templates } from '../../shared/templates';
-import { defaultTrainingConfig, parseTrainingConfig, type TrainingConfig, type TrainingConfigIssue } from '../../shared/training';
+import { defaultTrainingConfig, parseTrainingConfig, type TrainingConfig, type TrainingConfigInput, type TrainingConfigIssue } from '../../shared/training';
 import { APP_VERSION } from './app-version';
 import { readProjectFile, readRunWeights } from './file';
 import { keepStoredRuns, updateProjectFile } from './writer';
@@ -50,7 +51,7 @@ export function createProject(options: CreateOptions): ProjectDocument {
   let graph: Graph = { nodes: [], edges: [] };
   let dataset: DatasetRef | null = null;
   let notes = '';
-  let training = defaultTrainingConfig() as unknown as Record<string, unknown>;
+  let training: TrainingConfigInput = defaultTrainingConfig();
   if (templateId !== BLANK_TEMPLATE_ID) {
     const template = getTemplate(templateId);
     if (!template) throw new Error(`Unknown template '${templateId}': use one of ${templateIds().join(', ')}.`);
@@ -120,7 +121,7 @@ export interface NewRun {
   name?: string;
   status: RunStatus;
   /** The training config the run used. */
-  config: Record<string, unknown>;
+  config: TrainingConfigInput;
   /** The graph that was trained (a snapshot; later edits of the project do not change it). */
   graph: Graph;
   history: EpochMetrics[];
@@ -131,6 +132,8 @@ export interface NewRun {
   weights?: StoredWeights | null;
   error?: string;
   created?: Date;
+  /** The process training it, for a `running` run (trainer.ts). */
+  trainer?: RunTrainer;
 }
 
 /** Adds a run (kept in memory until the next save) and returns it; its best metrics are computed here. */
@@ -152,6 +155,7 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
     durationSeconds: run.durationSeconds,
     hasWeights: Boolean(run.weights),
     ...(run.error ? { error: run.error } : {}),
+    ...(run.status === 'running' && run.trainer ? { trainer: run.trainer } : {}),
   };
   const added: ProjectRun = {
     meta,

@@ -11,6 +11,7 @@ import { ProjectFileError } from '../projects/errors';
 import { addRun } from '../projects/service';
 import type { NewRun } from '../projects/service';
 import type { ProjectDocument, StoredWeights } from '../projects/types';
+import { trainerStamp } from '../projects/trainer';
 import { updateProjectFile } from '../projects/writer';
 
 /** What a run looks like in its file at this moment; `weights` only once it has ended. */
@@ -23,6 +24,8 @@ export interface RunEntry extends Omit<NewRun, 'weights' | 'created'> {
 /** Writes `entry` into the project at `path`: replaces the run's entry (keeping its number) or adds it. */
 export async function upsertRun(path: string, entry: RunEntry): Promise<RunJson> {
   let stored: RunJson | undefined;
+  // A running run names its process, so that readers can tell it from one whose process died (trainer.ts).
+  entry = { ...entry, trainer: entry.status === 'running' ? trainerStamp() : undefined };
   await updateProjectFile(path, (doc, readError) => {
     if (!doc) throw readError ?? new ProjectFileError('unreadable', path, 'the project file is gone: save the project again to keep this run.');
     stored = put(doc, entry);
@@ -48,6 +51,8 @@ function put(doc: ProjectDocument, entry: RunEntry): RunJson {
   };
   if (entry.error) meta.error = entry.error;
   else delete meta.error;
+  if (entry.trainer) meta.trainer = entry.trainer;
+  else delete meta.trainer;
   const weights = entry.weights ? { kind: 'memory' as const, weights: entry.weights } : old.weights;
   const telemetry = entry.storedTelemetry ? { kind: 'memory' as const, telemetry: entry.storedTelemetry } : (old.telemetry ?? null);
   meta.hasWeights = weights !== null;

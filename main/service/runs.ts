@@ -38,7 +38,10 @@ export interface RunManagerOptions {
   isRecoveryStore?: (path: string) => boolean;
 }
 
-const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed'];
+/** Why a stored run listed as running cannot be paused or stopped from here. */
+const ELSEWHERE = 'another process (a `layerlab train` of this project) trains it: stop it there (Ctrl-C)';
+
+const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed', 'interrupted'];
 
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
@@ -89,6 +92,7 @@ export class RunManager {
   pause(runId: string): RunSummary {
     const run = this.get(runId);
     if (run.status !== 'running') throw this.conflict(run, 'pause', 'only a running run can be paused');
+    if (!run.handle) throw this.conflict(run, 'pause', ELSEWHERE);
     run.handle!.pause();
     this.setStatus(run, 'paused');
     return this.summary(run);
@@ -105,7 +109,7 @@ export class RunManager {
       this.setStatus(run, 'running');
       return this.summary(run);
     }
-    if ((run.status === 'stopped' || run.status === 'failed') && run.checkpoint) {
+    if ((run.status === 'stopped' || run.status === 'failed' || run.status === 'interrupted') && run.checkpoint) {
       if (this.closed) throw new ApiError('unavailable', 'the backend is shutting down: resume the run after it restarts');
       const handle = run.handle;
       run.handle = undefined;
@@ -123,7 +127,7 @@ export class RunManager {
       this.pump();
       return this.summary(run);
     }
-    const why = run.status === 'stopped' || run.status === 'failed' ? 'it ended before its first checkpoint' : 'only a paused run, or a stopped or failed one with a checkpoint, can be resumed';
+    const why = ENDED.includes(run.status) ? 'it ended before its first checkpoint' : 'only a paused run, or a stopped, failed or interrupted one with a checkpoint, can be resumed';
     throw this.conflict(run, 'resume', why);
   }
 
@@ -200,7 +204,8 @@ export class RunManager {
       this.setStatus(run, 'stopped', 'stopped before it started');
       this.broadcastQueue();
     } else if (run.status === 'running' || run.status === 'paused') {
-      run.handle!.stop();
+      if (!run.handle) throw this.conflict(run, 'stop', ELSEWHERE);
+      run.handle.stop();
     } else {
       throw this.conflict(run, 'stop', 'it has already ended');
     }

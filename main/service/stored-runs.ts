@@ -39,12 +39,13 @@ export function recordFromStored(meta: RunJson, key: string, number: number, pro
     const metrics = Object.fromEntries(Object.entries(h.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
     return { type: 'epoch' as const, epoch: h.epoch, metrics, lr: metrics.lr ?? config.data.optimizer.learning_rate, seconds };
   });
-  const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' ? meta.status : meta.status === 'running' ? 'stopped' : 'completed';
+  // A run another live process trains (the CLI) is listed as it was stored, as interrupted once that process is gone.
+  const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' || meta.status === 'interrupted' || meta.status === 'running' ? meta.status : 'completed';
   const saved = (meta.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint;
   const checkpoint = typeof saved === 'string' && existsSync(saved) ? saved : undefined;
-  // Stored as running but not running here: the app that trained it was killed or crashed mid-run.
+  // The app or CLI that trained it was killed or crashed mid-run (projects/trainer.ts).
   const interrupted =
-    meta.status === 'running'
+    meta.status === 'interrupted'
       ? `interrupted: Layerlab stopped during this run, after ${meta.history.length} epoch(s); ${checkpoint ? 'resume it to continue from its last checkpoint' : 'it had no checkpoint yet, so it cannot resume'}`
       : undefined;
   return {

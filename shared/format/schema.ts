@@ -3,6 +3,7 @@
  * `runs/<id>/run.json`. Pure zod, no Node: the renderer validates with the same schemas.
  */
 import { z } from 'zod';
+import type { TrainingConfigInput } from '../training';
 
 export const CURRENT_FORMAT_VERSION = 2;
 
@@ -21,6 +22,8 @@ export const graphNodeSchema = z.object({
   name: z.string().min(1),
   config: z.record(z.string(), z.unknown()),
   position: positionSchema.optional(),
+  /** A nested model's layer (shared/graph/types NodeGroup). */
+  group: z.object({ id: z.string().min(1), model: z.enum(['Sequential', 'Functional']), trainable: z.boolean() }).optional(),
 });
 
 export const graphEdgeSchema = z.object({
@@ -61,10 +64,14 @@ export const datasetRefSchema = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * Training config: owned by shared/training.ts. Kept as an open JSON object here so that a project stays readable
- * while that schema evolves; the training code validates it strictly when a run starts.
+ * Training config: owned by shared/training.ts, stored as its input (fields with defaults may be left out). Read
+ * leniently, any JSON object, so that a project written by an older or newer Layerlab still opens (migrations.ts
+ * upgrades old ones); a run validates it strictly (parseTrainingConfig) when it starts, naming any bad field.
  */
-export const trainingConfigSchema = z.record(z.string(), z.unknown());
+export const trainingConfigSchema = z.custom<TrainingConfigInput>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'expected the training config as a JSON object (see shared/training.ts)',
+);
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
 
@@ -102,7 +109,14 @@ export const epochMetricsSchema = z.object({
   time: z.number().nonnegative().optional(),
 });
 
-export const runStatusSchema = z.enum(['completed', 'early-stopped', 'stopped', 'failed', 'imported', 'running']);
+/**
+ * `running`: a process is training it now (see `trainer`). `interrupted`: its process died mid-training (killed,
+ * crashed, power cut); it has the epochs and the checkpoint it had stored, and resumes from there.
+ */
+export const runStatusSchema = z.enum(['completed', 'early-stopped', 'stopped', 'failed', 'imported', 'running', 'interrupted']);
+
+/** The process that trains a `running` run, so that a reader can tell a live run from one whose process died. */
+export const runTrainerSchema = z.object({ pid: z.number().int().positive(), host: z.string() });
 
 export const runSchema = z.object({
   id: runIdSchema,
@@ -131,6 +145,8 @@ export const runSchema = z.object({
    */
   hasTelemetry: z.boolean().optional(),
   error: z.string().optional(),
+  /** Only while `status` is `running`: the process training it (a run whose trainer is gone reads as interrupted). */
+  trainer: runTrainerSchema.optional(),
 });
 
 export type Position = z.infer<typeof positionSchema>;
@@ -141,4 +157,5 @@ export type Sweep = z.infer<typeof sweepSchema>;
 export type ProjectJson = z.infer<typeof projectSchema>;
 export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
 export type RunStatus = z.infer<typeof runStatusSchema>;
+export type RunTrainer = z.infer<typeof runTrainerSchema>;
 export type RunJson = z.infer<typeof runSchema>;

@@ -3,12 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ApiError, validateRequest, type ApiMethod } from '../../shared/api';
 import { projectSchema } from '../../shared/format';
 import { TrainingConfigSchema } from '../../shared/training';
 import { createBackendService, type LocalBackendService } from '../../main/service/service';
 import { openProject } from '../../main/projects/service';
-import { storeRunInProject } from '../../main/engine/project-run';
+import { storeRunInProject } from '../../main/projects/store-run';
 import { buildMenuTemplate, type MenuAction } from '../../main/electron/menu';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Host } from '../../renderer/src/host';
@@ -16,11 +15,13 @@ import type { DesktopBridge, DesktopMenuMessage } from '../../renderer/src/host/
 import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
 import { fromProjectJson, toProjectJson } from '../../renderer/src/lib/project/document';
 import { ProjectStore } from '../../renderer/src/lib/project/project.svelte';
-import { bindDesktopMenu, MENU_ACTIONS, type MenuHandlers } from '../../renderer/src/shell/menu';
+import { Commands, type CommandHandlers } from '../../renderer/src/shell/commands';
+import { COMMAND_IDS } from '../../shared/commands';
 import ProjectDialog from '../../renderer/src/shell/ProjectDialog.svelte';
 import { defaultForm } from '../../renderer/src/training/form';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
 import { chain, MNIST_CNN } from './fixtures';
+import { inProcessHost as hostOf } from './in-process-host';
 
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-project-ui-'));
 /** The real datasets (../shared/datasets beside the repository). */
@@ -31,23 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The real backend service in this process, reached the way the transports reach it: validated requests. */
-function inProcessHost(backend: LocalBackendService = service): Host {
-  return {
-    kind: 'electron',
-    async call(method: ApiMethod, params?: unknown) {
-      const checked = validateRequest(method, params);
-      if (!checked.ok) throw new ApiError(checked.error.code, checked.error.message);
-      return backend.call(checked.method, checked.params as never);
-    },
-    on: () => () => {},
-    onConnection(handler) {
-      handler('open');
-      return () => {};
-    },
-    close() {},
-  } as Host;
-}
+const inProcessHost = (backend: LocalBackendService = service): Host => hostOf(backend);
 
 function setup(confirmAnswer = true, initialViewport = { x: 10, y: -20, zoom: 0.8 }) {
   const editor = new EditorStore();
@@ -296,16 +281,16 @@ describe('desktop menu', () => {
   it('handles every action main’s menu sends', () => {
     const sent = menuActions();
     expect(sent.length).toBeGreaterThan(10);
-    for (const action of sent) expect(MENU_ACTIONS).toContain(action);
+    for (const action of sent) expect(COMMAND_IDS).toContain(action);
   });
 
   it('routes menu messages to the window’s commands, with their argument', () => {
     let listener: ((m: DesktopMenuMessage) => void) | null = null;
     const bridge: DesktopBridge = { request: async () => null, onMenu: (l) => ((listener = l), () => (listener = null)) };
     const calls: string[] = [];
-    const handlers = Object.fromEntries(MENU_ACTIONS.map((a) => [a, (arg?: string) => void calls.push(arg ? `${a}:${arg}` : a)])) as MenuHandlers;
+    const handlers = Object.fromEntries(COMMAND_IDS.map((a) => [a, { run: (arg?: string) => void calls.push(arg ? `${a}:${arg}` : a) }])) as CommandHandlers;
     const unknown: string[] = [];
-    const off = bindDesktopMenu(bridge, handlers, (a) => unknown.push(a));
+    const off = bridge.onMenu(new Commands(handlers).onMenu((a) => unknown.push(a)));
     listener!({ action: 'edit.undo' });
     listener!({ action: 'file.openRecent', arg: '/r.layerlab' });
     listener!({ action: 'file.frobnicate' });

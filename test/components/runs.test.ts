@@ -91,6 +91,22 @@ describe('runs table', () => {
     expect(toggled).toEqual(['run-c']);
     expect(opened).toEqual(['run-b']);
   });
+
+  it('an interrupted run shows its status and why, and offers Resume when it has a checkpoint', async () => {
+    const message = 'interrupted: Layerlab stopped during this run, after 1 epoch(s); resume it to continue from its last checkpoint';
+    const interrupted: RunSummary = { ...A, runId: 'run-i', status: 'interrupted', message, checkpoint: '/ck/run-i' };
+    const noCheckpoint: RunSummary = { ...C, status: 'interrupted', message };
+    const resumed: string[] = [];
+    render(RunsTable, { props: { runs: [interrupted, noCheckpoint, B], compare: [], ontoggle: () => {}, onopen: () => {}, onresume: (id: string) => resumed.push(id) } });
+    const row = screen.getAllByTestId('run-row').find((r) => r.getAttribute('data-run-id') === 'run-i')!;
+    expect(row.getAttribute('data-status')).toBe('interrupted');
+    expect(row.querySelector('.status.interrupted')?.getAttribute('title')).toBe(message);
+    // Only the interrupted run with a checkpoint can resume (the completed one and the one without a checkpoint not).
+    const buttons = screen.getAllByTestId('run-resume');
+    expect(buttons).toHaveLength(1);
+    await fireEvent.click(buttons[0]);
+    expect(resumed).toEqual(['run-i']);
+  });
 });
 
 describe('confidently wrong gallery and health warnings', () => {

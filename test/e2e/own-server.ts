@@ -1,12 +1,18 @@
 /**
- * A `layerlab serve` of a test's own (a free port, its own cache folder), for tests that stop and restart the
- * server (the shared one of playwright.config cannot be restarted), and the steps such tests share.
+ * A `layerlab serve` of a test's own (a free port, its own cache folder), for tests that stop, kill or restart the
+ * server (the shared one of playwright.config.ts must stay up for the other tests), and the steps such tests share.
  */
 import { expect, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export async function serve(dir: string, cache: string, token = 'runs-token-0123456789'): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface OwnServer {
+  url: string;
+  /** SIGTERM (a normal shutdown), or SIGKILL (a crash: nothing gets to clean up). */
+  stop: (signal?: 'SIGTERM' | 'SIGKILL') => Promise<void>;
+}
+
+export async function serveOwn(dir: string, cache: string, token: string): Promise<OwnServer> {
   const child: ChildProcess = spawn(process.execPath, ['bin/layerlab.js', 'serve', '--port', '0', '--token', token, '--dataset-mirror', '../shared/datasets', '--checkpoint-dir', join(dir, 'ck')], {
     env: { ...process.env, LAYERLAB_CACHE_DIR: cache },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -21,7 +27,13 @@ export async function serve(dir: string, cache: string, token = 'runs-token-0123
     });
     void exited.then(() => reject(new Error(`layerlab serve exited: ${out}`)));
   });
-  return { url, stop: async () => void (child.kill('SIGTERM'), await exited) };
+  return {
+    url,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
 }
 
 /** `layerlab info FILE` lists exactly one run: #1 `runId`, completed after 2 epochs. */

@@ -8,13 +8,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectInfoListsRun, openProjectFile, serve as ownServer } from './own-server';
+import { expectInfoListsRun, openProjectFile, serveOwn } from './own-server';
 
 const SHOTS = 'test-results/screenshots';
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-e2e-dashboard-'));
 const cache = join(dir, 'cache');
 const FILE = join(dir, 'dashboard.layerlab');
-const serve = () => ownServer(dir, cache, 'dashboard-token-0123456789');
+const serve = () => serveOwn(dir, cache, 'dashboard-token-0123456789');
 
 async function template(page: Page, id: string): Promise<void> {
   await page.getByTestId('templates-menu').click();

@@ -8,14 +8,14 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectInfoListsRun, openProjectFile, serve as ownServer } from './own-server';
+import { expectInfoListsRun, openProjectFile, serveOwn } from './own-server';
 
 const SHOTS = 'test-results/screenshots';
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-e2e-runs-'));
 const cache = join(dir, 'cache');
 const FILE = join(dir, 'runs.layerlab');
 
-const serve = () => ownServer(dir, cache);
+const serve = () => serveOwn(dir, cache, 'runs-token-0123456789');
 
 /** A new project from the MLP template, then the Training view (opening a template shows the editor first). */
 async function newMlp(page: Page): Promise<void> {

@@ -20,24 +20,59 @@ function layerCode(l: ExportLayer, names: Names): LayerCode {
   }
 }
 
-/** Attribute (and state_dict prefix) per Keras layer name; model.py and weights.npz agree through this. */
+/** Python names of the groups' submodules (nested models), unique beside the layers' names. */
+function groupAttributes(g: ExportGraph): Map<string, string> {
+  const ids = [...new Set(g.layers.flatMap((l) => (l.group ? [l.group.id] : [])))];
+  const names = pythonNames([...g.layers.map((l) => l.name), ...ids]);
+  return new Map(ids.map((id) => [id, names.get(id)!]));
+}
+
+/**
+ * Attribute path (and state_dict prefix) per Keras layer name; model.py and weights.npz agree through this. A layer
+ * of a nested model lives in that model's submodule: `backbone.conv1`.
+ */
 export function torchAttributeNames(g: ExportGraph): Map<string, string> {
-  return pythonNames(g.layers.map((l) => l.name));
+  const vars = pythonNames(g.layers.map((l) => l.name));
+  const groups = groupAttributes(g);
+  return new Map(g.layers.map((l) => [l.name, l.group ? `${groups.get(l.group.id)}.${vars.get(l.name)}` : vars.get(l.name)!]));
+}
+
+/** The kinds TF.js hands an input mask on through (supportsMasking); every other kind drops it. */
+const PASSES_MASK: ReadonlySet<LayerClassName> = new Set(['Dropout', 'Dense', 'Activation', 'ReLU', 'BatchNormalization', 'LayerNormalization']);
+
+/** The mask variable reaching `l` (its first input's), refusing merges of masked inputs, which TF.js combines. */
+function inputMask(l: ExportLayer, masks: Map<string, string | null>): string | undefined {
+  const all = l.inputs.map((i) => masks.get(i) ?? null);
+  if (all.length > 1 && all.some((m) => m !== null)) {
+    throw new ExportError(`layer '${l.name}' (${l.className}) merges masked sequences; the PyTorch export does not combine masks: merge before the Embedding's mask_zero/Masking, or after the recurrent layer.`);
+  }
+  return all[0] ?? undefined;
 }
 
 export function generateTorchModel(ir: ExportGraph): string {
-  const names = torchAttributeNames(ir);
+  const names = pythonNames(ir.layers.map((l) => l.name));
+  const attrs = torchAttributeNames(ir);
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = new Set<Helper>();
+  // A nested model (a backbone) is a submodule, frozen as a whole when it is frozen in Layerlab.
+  for (const [id, attr] of groupAttributes(ir)) {
+    const group = ir.layers.find((l) => l.group?.id === id)!.group!;
+    init.push(`        # ${id}: a nested ${group.model} model${group.trainable ? '' : ', frozen in Layerlab (training leaves its weights as they are)'}`);
+    init.push(`        self.${attr} = nn.Module()`);
+  }
+  const masks = new Map<string, string | null>();
   for (const l of ir.layers) {
     const o = names.get(l.name)!;
-    const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: o });
-    if (code.init) init.push(`        self.${o} = ${code.init}`);
+    const mask = inputMask(l, masks);
+    const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: attrs.get(l.name)!, ...(mask ? { mask } : {}) });
+    masks.set(l.name, code.mask !== undefined ? code.mask : PASSES_MASK.has(l.className) ? (mask ?? null) : null);
+    if (code.init) init.push(`        self.${attrs.get(l.name)} = ${code.init}`);
     for (const line of code.extraInit ?? []) init.push(`        ${line}`);
     for (const h of code.helpers ?? []) helpers.add(h);
     if (code.forward.length) forward.push(`        # ${l.name}: ${l.className} -> ${shapeText(l.outputShape)}`, ...code.forward.map((f) => `        ${f}`));
   }
+  for (const [id, attr] of groupAttributes(ir)) if (ir.layers.some((l) => l.group?.id === id && !l.group.trainable)) init.push(`        self.${attr}.requires_grad_(False)`);
   const outs = ir.outputs.map((out) => {
     const layer = layerNamed(ir, out);
     return `${names.get(out)}${layer.outputShape.length === 4 ? TO_NHWC : ''}`;
@@ -77,10 +112,14 @@ ${forward.join('\n')}
 def keras_init(model):
     """Keras' default initialisation (glorot_uniform kernels, zero biases), used when no weights are exported."""
     for module in model.modules():
-        if isinstance(module, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+        if isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.xavier_uniform_(module.weight)
             if module.bias is not None:
                 nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            nn.init.uniform_(module.weight, -0.05, 0.05)
+        elif hasattr(module, 'keras_init'):
+            module.keras_init()
 
 
 def load_weights(model, path):
@@ -96,7 +135,7 @@ def load_weights(model, path):
 
 def count_params(model):
     """Keras' total parameter count: trainable parameters plus BatchNorm's moving mean and variance."""
-    params = sum(p.numel() for p in model.parameters())
+    params = sum(p.numel() for p in model.parameters() if not getattr(p, 'keras_absent', False))
     stats = sum(b.numel() for name, b in model.named_buffers() if name.endswith(('running_mean', 'running_var')))
     return params + stats
 

@@ -16,8 +16,10 @@ import type { Graph } from '../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
 import { defaultForm, OWN_DATASET, toConfig, type TrainingForm } from './form';
 import { dataChangedNote, formForTask } from './task-defaults';
+import { NO_OWN_TEXT, ownTextParams } from './own-text';
 import type { DataFingerprint, Task } from '../../../shared/data-preprocessing';
 import type { ConnectionState, Host } from '../host';
+import type { TextViewParams, TextViewResult } from '../../../shared/api-text';
 
 export { LOSS_NAMES, OPTIMIZER_NAMES, defaultForm, toConfig, type TrainingForm };
 
@@ -41,7 +43,7 @@ export interface WrongExample {
 
 /** How many of the most confidently wrong examples the gallery shows. */
 export const WRONG_SHOWN = 12;
-const ENDED: readonly RunStatus[] = ['completed', 'failed', 'stopped'];
+const ENDED: readonly RunStatus[] = ['completed', 'failed', 'stopped', 'interrupted'];
 
 /**
  * One window's view of training: the form, the current run and the telemetry pushed for it. Talks to the
@@ -103,7 +105,7 @@ export class TrainingStore {
   /** Changing it draws new random augmentations of the same samples. */
   augmentSeed = $state(1);
   /** "Your data...": what the user typed, the card the backend made of it, and the file browser's folder. */
-  own = $state({ path: '', labelColumn: '', testPath: '', validationSplit: 0.2 });
+  own = $state({ ...NO_OWN_TEXT, path: '', labelColumn: '', testPath: '', validationSplit: 0.2 });
   card = $state.raw<DatasetCard | null>(null);
   cardError = $state<string | null>(null);
   inspecting = $state(false);
@@ -292,7 +294,10 @@ export class TrainingStore {
   async checkStoredData(): Promise<void> {
     const source = this.form.ownData?.source;
     if (!source) return;
-    this.own = { path: source.path, labelColumn: source.label_column ?? '', testPath: source.test_path ?? '', validationSplit: source.validation_split ?? 0.2 };
+    this.own = {
+      path: source.path, labelColumn: source.label_column ?? '', testPath: source.test_path ?? '', validationSplit: source.validation_split ?? 0.2,
+      textColumn: source.text_column ?? '', maxTokens: source.max_tokens ?? null, sequenceLength: source.sequence_length ?? null, multiHot: source.multi_hot ?? false,
+    };
     await this.inspectOwn();
   }
 
@@ -308,6 +313,7 @@ export class TrainingStore {
         ...(o.labelColumn.trim() ? { label_column: o.labelColumn.trim() } : {}),
         ...(o.testPath.trim() ? { test_path: o.testPath.trim() } : {}),
         validation_split: o.validationSplit,
+        ...ownTextParams(o),
         ...(this.projectPath ? { project: this.projectPath } : {}),
       });
       // The config being replaced remembers which data it was made with, for the "data changed" note.
@@ -368,6 +374,13 @@ export class TrainingStore {
     if (this.runId) return this.runId;
     const done = this.runs.filter((r) => r.status === 'completed');
     return done.length ? done.reduce((a, b) => (a.createdAt >= b.createdAt ? a : b)).runId : null;
+  }
+
+  /** The text view's questions about the run draw-a-digit asks (a run trained on text); null without a run. */
+  async textView(params: Omit<TextViewParams, 'runId'>): Promise<TextViewResult | null> {
+    const runId = this.predictRunId;
+    if (!this.host || !runId) return null;
+    return this.host.call('training.text', { runId, ...params });
   }
 
   async predict(pixels: number[], shape: number[]): Promise<void> {

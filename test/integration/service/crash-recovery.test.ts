@@ -37,7 +37,9 @@ it('a run whose backend was SIGKILLed mid-training is interrupted in the project
 
   const left = (await openProject(file)).doc.runs;
   expect(left).toHaveLength(1);
-  expect(left[0]!.meta).toMatchObject({ id: backend.runId, number: 1, status: 'running', hasWeights: false });
+  // Stored as running by a process that is gone: every reader (the CLI's info, the window) sees it interrupted.
+  expect(left[0]!.meta).toMatchObject({ id: backend.runId, number: 1, status: 'interrupted', hasWeights: false });
+  expect(left[0]!.meta.trainer).toBeUndefined();
   const epochsBefore = left[0]!.meta.history.length;
   expect(epochsBefore).toBeGreaterThanOrEqual(1);
 
@@ -45,7 +47,7 @@ it('a run whose backend was SIGKILLed mid-training is interrupted in the project
   try {
     await service.call('projects.open', { path: 'p.layerlab' });
     const [run] = service.runs.list(file);
-    expect(run).toMatchObject({ runId: backend.runId, number: 1, status: 'stopped', message: expect.stringMatching(/^interrupted: .*resume it to continue from its last checkpoint/) });
+    expect(run).toMatchObject({ runId: backend.runId, number: 1, status: 'interrupted', message: expect.stringMatching(/^interrupted: .*resume it to continue from its last checkpoint/) });
     expect(run!.checkpoint).toBeTruthy();
     expect(run!.history).toHaveLength(epochsBefore);
 

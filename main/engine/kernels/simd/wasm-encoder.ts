@@ -82,8 +82,19 @@ export class FunctionBuilder {
   v128Load32Splat = (offset = 0) => this.emit(...simd(0x09), 0, ...uleb(offset));
   v128Store = (offset = 0) => this.emit(...simd(0x0b), 0, ...uleb(offset));
   v128Zero = () => this.emit(...simd(0x0c), ...new Array<number>(16).fill(0));
+  /** v128.const with `x` (as float32) in every lane. */
+  v128ConstF32 = (x: number) => this.emit(...simd(0x0c), ...Array.from({ length: 4 }, () => [...new Uint8Array(Float32Array.of(x).buffer)]).flat());
+  /** Calls function `index` of the module (its arguments pushed first; our functions return nothing). */
+  call = (index: number) => this.emit(0x10, ...uleb(index));
   /** i8x16.shuffle of the top two v128s taking every byte lane from `lanes` (0-15 first operand, 16-31 second). */
   shuffle = (lanes: readonly number[]) => this.emit(...simd(0x0d), ...lanes);
+  /** The i32 on the stack read as the bits of an f32 (float parameters travel as i32, see elementwise-code.ts). */
+  f32ReinterpretI32 = () => this.emit(0xbe);
+  f32x4Splat = () => this.emit(...simd(0x13));
+  f32x4Gt = () => this.emit(...simd(0x44));
+  f32x4Sqrt = () => this.emit(...simd(0xe3));
+  f32x4Sub = () => this.emit(...simd(0xe5));
+  f32x4Div = () => this.emit(...simd(0xe7));
   f32x4Add = () => this.emit(...simd(0xe4));
   f32x4Mul = () => this.emit(...simd(0xe6));
   f32x4Max = () => this.emit(...simd(0xe9));
