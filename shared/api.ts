@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { AugmentationSchema, TrainingConfigSchema } from './training';
 import type { Graph } from './graph/types';
+import type { RunEvent } from './run-events';
 import type { SweepStatus } from './sweep/state';
 import { API_LIMITS, Finite, GraphSchema, Id, JsonValue, Name, NonNegInt, Path, type Json, type RunStatus } from './api-base';
 import type {
@@ -118,6 +119,14 @@ export interface RunDetail extends RunSummary {
   lastConfusion?: TrainingConfusion;
   warnings: TrainingWarning[];
   notices: TrainingNotice[];
+}
+
+/** A run's events (shared/run-events.ts, without run ids), in the order that rebuilds its dashboard. */
+export interface RunTelemetry {
+  runId: string;
+  events: RunEvent[];
+  /** The engine backend it trained on, when known. */
+  backend?: string;
 }
 
 /** One entry of a folder listing (files.list): sub-folders, projects and model files only. */
@@ -256,6 +265,14 @@ export const apiMethods = {
     'The runs of one project (its file projectPath, or an Untitled project\'s recovery store recoveryId), or without either every run, with status, config and metric history',
   ),
   'training.get': method<RunDetail>()(RunRef, 'One run in full, with its graph and last telemetry'),
+  'training.telemetry': method<RunTelemetry>()(
+    RunRef,
+    'Everything a run has shown (per-batch points, every epoch\'s metrics, histograms, filters, activations, confusion, warnings) as the events that rebuild its dashboard with applyRunEvent: a live run\'s so far, a stored run\'s from its project file',
+  ),
+  'training.probe': method<TrainingActivations>()(
+    z.strictObject({ runId: Id, index: NonNegInt }),
+    'Every layer\'s output for validation image `index` (the test split) with the run\'s weights: the activation probe the user picks',
+  ),
   'training.predict': method<PredictResult>()(
     z.strictObject({
       runId: Id,

@@ -5,7 +5,7 @@
  * the project, read as `interrupted` (projects/trainer.ts), which `--resume #N` continues. Writes go through the
  * project writer (lock, re-read, merge), coalesced per run (service/run-store.ts).
  */
-import type { EpochMetrics, RunStatus } from '../../shared/format';
+import type { EpochMetrics, RunStatus, StoredTelemetry } from '../../shared/format';
 import type { Graph } from '../../shared/graph/types';
 import type { EpochMetrics as EngineEpoch } from '../../shared/telemetry';
 import type { StoredWeights } from '../projects/types';
@@ -31,6 +31,7 @@ export class CliRunStore {
   private status: RunStatus = 'running';
   private weights: StoredWeights | undefined;
   private error: string | undefined;
+  private storedTelemetry: StoredTelemetry | undefined;
 
   constructor(
     private readonly project: string,
@@ -61,7 +62,8 @@ export class CliRunStore {
    * The final entry; resolves once it is in the file. `history` is the engine's (every epoch, those before a resumed
    * checkpoint included), written in the file's form as the epochs were.
    */
-  end(outcome: { status: RunStatus; history?: EngineEpoch[]; telemetry?: Record<string, unknown>; weights?: StoredWeights; error?: string }): Promise<void> {
+  end(outcome: { status: RunStatus; history?: EngineEpoch[]; telemetry?: Record<string, unknown>; storedTelemetry?: StoredTelemetry; weights?: StoredWeights; error?: string }): Promise<void> {
+    if (outcome.storedTelemetry) this.storedTelemetry = outcome.storedTelemetry;
     this.status = outcome.status;
     if (outcome.history) {
       this.history = [];
@@ -87,6 +89,7 @@ export class CliRunStore {
       graph: this.base.graph,
       history: this.history,
       telemetry: this.telemetry,
+      ...(this.storedTelemetry ? { storedTelemetry: this.storedTelemetry } : {}),
       durationSeconds: this.base.durationSeconds + (Date.now() - this.started) / 1000,
       ...(this.weights ? { weights: this.weights } : {}),
       ...(this.error ? { error: this.error } : {}),

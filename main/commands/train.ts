@@ -20,6 +20,8 @@ import { openOwnData, type OwnData } from '../datasets/own-data';
 import { resolveCacheDir } from '../datasets/paths';
 import { formatBackendChoice } from '../engine/backend';
 import { readModelFile } from '../engine/model-file';
+import { storedTelemetryOf } from '../../shared/run-compact';
+import { applyRunEvent, emptyRunState } from '../../shared/run-state';
 import { CHECKPOINT_MANIFEST, readCheckpointManifest } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
@@ -432,8 +434,11 @@ Examples:
     const storedConfig = project ? withProjectRelativeData(structuredClone(config), project) : undefined;
     for (const w of dataWarnings ?? []) process.stderr.write(`warning: ${w}\n`);
     const regression = isRegressionConfig(config.dataset);
-    // The CLI shows metrics, warnings and the confusion matrix, not pictures: skip the telemetry nobody sees.
-    config.telemetry = { ...config.telemetry, histograms: false, filters: false, activations: false, gradient_histograms: false };
+    // The CLI shows metrics, warnings and the confusion matrix, not pictures: without a project to keep them in (where
+    // the window's dashboard shows the run), skip the telemetry nobody sees.
+    if (!project) config.telemetry = { ...config.telemetry, histograms: false, filters: false, activations: false, gradient_histograms: false };
+    /** What the run shows, folded as the window folds it, stored with the run in its project. */
+    let dashboard = emptyRunState();
     const json = args.json;
     const info = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
     const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -465,6 +470,7 @@ Examples:
           break;
         case 'telemetry': {
           const t = e.event;
+          if (project) dashboard = applyRunEvent(dashboard, t);
           if (t.type === 'batch') {
             if (!bar) {
               bar = new cliProgress.SingleBar(
@@ -569,6 +575,7 @@ Examples:
             notices: notices.map((n) => ({ epoch: n.epoch, kind: n.kind, message: n.message })),
             ...(confusion ? { confusion: { epoch: confusion.epoch, matrix: confusion.matrix, precision: confusion.precision, recall: confusion.recall, accuracy: confusion.accuracy, samples: confusion.samples } } : {}),
           },
+          storedTelemetry: storedTelemetryOf(dashboard, { backend, telemetrySeconds: end.telemetrySeconds }),
           weights: await handle.artifacts(),
         });
         info(`saved run ${request.runId}${continues ? ` (#${continues.number})` : ''} to ${project}`);

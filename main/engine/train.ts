@@ -237,8 +237,8 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
     let histograms: WeightHistogram[] = [];
     let filters: FilterTiles[] = [];
     const flush = (): void => {
-      if (histograms.length > 0) emit({ type: 'histograms', epoch: histograms[0]!.epoch, histograms });
-      if (filters.length > 0) emit({ type: 'filters', epoch: filters[0]!.epoch, layers: filters });
+      if (histograms.length > 0) emit({ type: 'telemetry', event: { type: 'histograms', epoch: histograms[0]!.epoch, histograms } });
+      if (filters.length > 0) emit({ type: 'telemetry', event: { type: 'filters', epoch: filters[0]!.epoch, layers: filters } });
       histograms = [];
       filters = [];
     };

@@ -21,6 +21,7 @@ import { writeFileAtomically, type AtomicWriteOptions } from './atomic-file';
 import { ProjectFileError } from './errors';
 import { markInterrupted } from './trainer';
 import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
+import { encodeTelemetry } from './telemetry';
 import { ZipReader } from './zip-reader';
 import { writeZip, type ZipSource } from './zip-writer';
 
@@ -29,6 +30,8 @@ export const runEntries = (id: string) => ({
   meta: `runs/${id}/run.json`,
   model: `runs/${id}/model.json`,
   weights: `runs/${id}/weights.bin`,
+  /** Gzipped JSON kept as a stored entry, so saves copy it from file to file without inflating it. */
+  telemetry: `runs/${id}/telemetry.json.gz`,
 });
 
 /** JSON documents are small; anything larger than this in one is not a genuine project. */
@@ -90,7 +93,8 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
       if (meta.hasWeights && !(reader.has(files.model) && reader.has(files.weights))) {
         throw new ProjectFileError('corrupt', path, `run '${folder}' should have weights but ${files.model} or ${files.weights} is missing.`);
       }
-      runs.push({ meta, weights: meta.hasWeights ? { kind: 'file', path, runId: folder } : null });
+      const telemetry = meta.hasTelemetry && reader.has(files.telemetry) ? { kind: 'file' as const, path, runId: folder } : null;
+      runs.push({ meta, weights: meta.hasWeights ? { kind: 'file', path, runId: folder } : null, telemetry });
     }
     // Stable: runs created in the same millisecond keep the order they were stored in (ids are random, no order).
     runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created));
@@ -115,7 +119,7 @@ function checkLayout(reader: ZipReader): void {
   const runFolders = new Set<string>();
   for (const name of reader.entries.keys()) {
     if (name === PROJECT_ENTRY) continue;
-    const m = /^runs\/([A-Za-z0-9_-]{1,64})\/(run\.json|model\.json|weights\.bin)$/.exec(name);
+    const m = /^runs\/([A-Za-z0-9_-]{1,64})\/(run\.json|model\.json|weights\.bin|telemetry\.json\.gz)$/.exec(name);
     if (!m) throw new ProjectFileError('corrupt', reader.file, `unexpected entry '${name}': it is not part of a Layerlab project (the file is damaged or was changed by another program).`);
     runFolders.add(m[1]!);
   }
@@ -179,10 +183,13 @@ export async function writeProjectFile(target: string, doc: ProjectDocument, opt
   const project = parseOrThrow(projectSchema, doc.project, PROJECT_ENTRY);
   const ids = new Set<string>();
   const runs = doc.runs.map((run) => {
-    const meta = parseOrThrow(runSchema, { ...run.meta, hasWeights: run.weights !== null }, runEntries(run.meta.id).meta);
+    const telemetry = run.telemetry ?? null;
+    // hasTelemetry is written only when true: a run without telemetry reads as files written before it existed.
+    const { hasTelemetry: _was, ...rest } = run.meta;
+    const meta = parseOrThrow(runSchema, { ...rest, hasWeights: run.weights !== null, ...(telemetry ? { hasTelemetry: true } : {}) }, runEntries(run.meta.id).meta);
     if (ids.has(meta.id)) throw new Error(`Two runs have the id '${meta.id}'; run ids must be unique within a project.`);
     ids.add(meta.id);
-    return { meta, weights: run.weights };
+    return { meta, weights: run.weights, telemetry };
   });
 
   const readers = new Map<string, ZipReader>();
@@ -197,9 +204,11 @@ export async function writeProjectFile(target: string, doc: ProjectDocument, opt
 
   async function* sources(): AsyncGenerator<ZipSource> {
     yield { name: PROJECT_ENTRY, data: jsonBytes(project), compress: true };
-    for (const { meta, weights } of runs) {
+    for (const { meta, weights, telemetry } of runs) {
       const files = runEntries(meta.id);
       yield { name: files.meta, data: jsonBytes(meta), compress: true };
+      if (telemetry?.kind === 'memory') yield { name: files.telemetry, data: encodeTelemetry(telemetry.telemetry), compress: false };
+      else if (telemetry) yield { name: files.telemetry, copyFrom: await readerFor(telemetry.path), sourceName: runEntries(telemetry.runId).telemetry };
       if (!weights) continue;
       if (weights.kind === 'memory') {
         yield { name: files.model, data: jsonBytes(storedModelJson(weights.weights)), compress: true };

@@ -14,6 +14,7 @@ import {
   type EpochMetrics,
   type ProjectJson,
   type RunJson,
+  type StoredTelemetry,
   type RunStatus,
   type RunTrainer,
 } from '../../shared/format';
@@ -125,6 +126,8 @@ export interface NewRun {
   graph: Graph;
   history: EpochMetrics[];
   telemetry?: Record<string, unknown>;
+  /** Everything the run's dashboard showed (runs/<id>/telemetry.json.gz). */
+  storedTelemetry?: StoredTelemetry;
   durationSeconds: number;
   weights?: StoredWeights | null;
   error?: string;
@@ -154,7 +157,11 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
     ...(run.error ? { error: run.error } : {}),
     ...(run.status === 'running' && run.trainer ? { trainer: run.trainer } : {}),
   };
-  const added: ProjectRun = { meta, weights: run.weights ? { kind: 'memory', weights: run.weights } : null };
+  const added: ProjectRun = {
+    meta,
+    weights: run.weights ? { kind: 'memory', weights: run.weights } : null,
+    telemetry: run.storedTelemetry ? { kind: 'memory', telemetry: run.storedTelemetry } : null,
+  };
   doc.runs.push(added);
   return added;
 }

@@ -1,4 +1,4 @@
-import type { ProjectJson, RunJson, TfjsModelJson } from '../../shared/format';
+import type { ProjectJson, RunJson, StoredTelemetry, TfjsModelJson } from '../../shared/format';
 
 /** A run's trained weights in the TF.js layers format: model.json (with one manifest group) + weights.bin bytes. */
 export interface StoredWeights {
@@ -10,9 +10,14 @@ export interface StoredWeights {
 /** Where a run's weights are: in memory (new, not saved yet) or in a saved project file, read on demand. */
 export type WeightsSource = { kind: 'memory'; weights: StoredWeights } | { kind: 'file'; path: string; runId: string };
 
+/** Where a run's stored telemetry is: in memory (a live run's latest), or in a saved project file, read on demand. */
+export type TelemetrySource = { kind: 'memory'; telemetry: StoredTelemetry } | { kind: 'file'; path: string; runId: string };
+
 export interface ProjectRun {
   meta: RunJson;
   weights: WeightsSource | null;
+  /** Absent or null: the run has no stored telemetry (older files, imported runs). */
+  telemetry?: TelemetrySource | null;
 }
 
 /** An open project: what project.json says, plus its runs with lazily read weights. */

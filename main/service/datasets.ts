@@ -72,16 +72,8 @@ export class DatasetHandlers {
     return entry ? [...entry.classNames] : undefined;
   }
 
-  async preview(
-    name: string,
-    split: 'train' | 'test',
-    offset: number,
-    count: number,
-    augmentation?: AugmentationSettings,
-    seed = 0,
-  ): Promise<DatasetPreview> {
-    const entry = this.entry(name);
-    if (entry.sampleShape.length !== 3) throw new ApiError('invalid-params', `${name} is a table of ${entry.sampleShape.join('x')} numbers, not images: it has no picture preview`);
+  /** The dataset's split, loaded once for paging; `offset` must be one of its samples. */
+  private async split(name: string, split: 'train' | 'test', offset: number) {
     if (this.cached?.name !== name) {
       const data = loadDataset(name, this.source);
       this.cached = { name, data };
@@ -93,6 +85,28 @@ export class DatasetHandlers {
     const part = split === 'train' ? data.train : data.test;
     if (!part) throw new ApiError('not-found', `${name} has no ${split} split`);
     if (offset >= part.count) throw new ApiError('invalid-params', `offset ${offset} is past the end of ${name}/${split} (${part.count} samples): use 0..${part.count - 1}`);
+    return part;
+  }
+
+  /** One sample's raw values (0..255 for images) and label, as a run's worker takes them for a probe or a prediction. */
+  async sample(name: string, split: 'train' | 'test', index: number): Promise<{ pixels: number[]; label: number }> {
+    this.entry(name);
+    const part = await this.split(name, split, index);
+    const per = part.sampleShape.reduce((a, b) => a * b, 1);
+    return { pixels: Array.from(part.x.subarray(index * per, (index + 1) * per), Number), label: Number(part.y[index]) };
+  }
+
+  async preview(
+    name: string,
+    split: 'train' | 'test',
+    offset: number,
+    count: number,
+    augmentation?: AugmentationSettings,
+    seed = 0,
+  ): Promise<DatasetPreview> {
+    const entry = this.entry(name);
+    if (entry.sampleShape.length !== 3) throw new ApiError('invalid-params', `${name} is a table of ${entry.sampleShape.join('x')} numbers, not images: it has no picture preview`);
+    const part = await this.split(name, split, offset);
     const [h, w, c] = part.sampleShape as [number, number, number];
     const per = h * w * c;
     let augmentCfg;

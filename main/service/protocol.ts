@@ -1,9 +1,9 @@
 import type { StoredWeights } from '../projects/types';
 /**
- * What the run manager gives a runner (RunSpec) and hears back from it (FromWorker: API telemetry events and run
- * ends). The worker itself speaks main/engine/worker/protocol.ts; runner.ts maps one onto the other.
+ * What the run manager gives a runner (RunSpec) and hears back from it (FromWorker: the run's events, as the API
+ * pushes them, and its end). The worker itself speaks main/engine/worker/protocol.ts; runner.ts maps one onto the other.
  */
-import type { ApiEvent, ApiEventPayload } from '../../shared/api';
+import type { RunEvent } from '../../shared/run-events';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import type { TrainingConfig } from '../../shared/training';
 import type { InitialWeights } from '../engine/training/init-weights';
@@ -33,14 +33,14 @@ export interface DatasetSourceOptions {
   offline?: boolean;
 }
 
-export type TelemetryEvent = Exclude<ApiEvent, 'training.status' | 'datasets.progress'>;
-
 export type { WorkerWeight } from '../engine/worker/protocol';
 
 export type FromWorker =
-  | { [E in TelemetryEvent]: { type: 'event'; event: E; payload: ApiEventPayload<E> } }[TelemetryEvent]
+  /** The worker's event with the run's id (and a warning's graph node) added; pushed as RUN_EVENT_API_NAMES says. */
+  | { type: 'event'; event: RunEvent & { runId: string } }
+  | { type: 'backend'; backend: string }
   | { type: 'state'; state: 'running' | 'paused' }
   | { type: 'checkpoint'; path: string; epoch: number }
   /** Training is over; the worker stays alive to answer predictions with the final weights. */
-  | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped?: boolean; message?: string }
+  | { type: 'done'; status: 'completed' | 'stopped'; earlyStopped?: boolean; message?: string; telemetrySeconds?: number }
   | { type: 'failed'; message: string };

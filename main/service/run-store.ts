@@ -56,8 +56,11 @@ function put(doc: ProjectDocument, entry: RunEntry): RunJson {
   if (entry.trainer) meta.trainer = entry.trainer;
   else delete meta.trainer;
   const weights = entry.weights ? { kind: 'memory' as const, weights: entry.weights } : old.weights;
+  const telemetry = entry.storedTelemetry ? { kind: 'memory' as const, telemetry: entry.storedTelemetry } : (old.telemetry ?? null);
   meta.hasWeights = weights !== null;
-  doc.runs[at] = { meta, weights };
+  if (telemetry) meta.hasTelemetry = true;
+  else delete meta.hasTelemetry;
+  doc.runs[at] = { meta, weights, telemetry };
   return meta;
 }
 

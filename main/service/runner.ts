@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { PredictResult } from '../../shared/api';
+import type { ActivationMaps } from '../../shared/run-events';
 import { ApiError } from '../../shared/api';
 import { startInferenceWorker, startTrainingWorker, type WorkerEntry } from '../engine/worker/client';
 import type { FromWorker as EngineMessage } from '../engine/worker/protocol';
@@ -16,6 +17,8 @@ export interface RunnerHandle {
   resume(): void;
   stop(): void;
   predict(pixels: number[], shape: number[]): Promise<Omit<PredictResult, 'classNames'>>;
+  /** Every layer's output for one raw sample (the activation probe the user picked). */
+  probe?(pixels: number[], index: number, epoch: number, label?: number): Promise<ActivationMaps>;
   /** The current weights (for export). */
   weights(): Promise<WorkerWeight[]>;
   /** The model as TF.js layers artifacts, to store the run in a project. */
@@ -37,36 +40,20 @@ export interface WorkerRunnerOptions {
   backend?: string;
 }
 
-/** Groups the engine worker's events into the API's telemetry events of one run. */
+/** The engine worker's messages as the run manager's: run events get the run's id (and warnings their graph node). */
 export function toServiceMessage(spec: RunSpec, nodeOfLayer: Map<string, string>, m: EngineMessage): FromWorker | undefined {
   const runId = spec.runId;
   switch (m.type) {
     case 'telemetry': {
       const event = m.event;
-      switch (event.type) {
-        case 'batch':
-          return { type: 'event', event: 'training.progress', payload: { ...event, runId } };
-        case 'epoch':
-          return { type: 'event', event: 'training.epoch', payload: { ...event, runId } };
-        case 'activations':
-          return { type: 'event', event: 'training.activations', payload: { ...event, runId } };
-        case 'confusion':
-          return { type: 'event', event: 'training.confusion', payload: { ...event, runId } };
-        case 'regression':
-          return { type: 'event', event: 'training.regression', payload: { ...event, runId } };
-        case 'health': {
-          const nodeId = event.layer ? nodeOfLayer.get(event.layer) : undefined;
-          return { type: 'event', event: 'training.warning', payload: { ...event, runId, ...(nodeId ? { nodeId } : {}) } };
-        }
-        case 'notice':
-          return { type: 'event', event: 'training.notice', payload: { ...event, runId } };
+      if (event.type === 'health') {
+        const nodeId = event.layer ? nodeOfLayer.get(event.layer) : undefined;
+        return { type: 'event', event: { ...event, runId, ...(nodeId ? { nodeId } : {}) } };
       }
-      return undefined;
+      return { type: 'event', event: { ...event, runId } };
     }
-    case 'histograms':
-      return { type: 'event', event: 'training.histograms', payload: { runId, epoch: m.epoch, histograms: m.histograms } };
-    case 'filters':
-      return { type: 'event', event: 'training.filters', payload: { runId, epoch: m.epoch, layers: m.layers } };
+    case 'backend':
+      return { type: 'backend', backend: m.choice.backend };
     case 'state':
       return m;
     case 'checkpoint':
@@ -78,6 +65,7 @@ export function toServiceMessage(spec: RunSpec, nodeOfLayer: Map<string, string>
         // The API's run status stays 'completed'; the project file records that early stopping ended the run.
         ...(m.status === 'early-stopped' ? { earlyStopped: true } : {}),
         ...(m.message ? { message: m.message } : {}),
+        telemetrySeconds: m.telemetrySeconds,
       };
     case 'error':
       return { type: 'failed', message: m.message };
@@ -131,6 +119,7 @@ export function createWorkerRunnerFactory(options: WorkerRunnerOptions = {}): Ru
         }
         return { probabilities, predicted: argmax(probabilities) };
       },
+      probe: (pixels, index, epoch, label) => handle.probe(pixels, index, epoch, label).catch(unavailable),
       weights: () => handle.weights().catch(unavailable),
       artifacts: () => handle.artifacts().catch(unavailable),
       async kill() {

@@ -1,77 +1,30 @@
 /**
- * The run manager: every run's id, config and graph snapshots, status and metric history, and the device queue
- * (one run trains at a time; others wait in order). Workers report through the runner; whatever happens to a
- * worker, its run ends in a definite status and the next queued run starts.
+ * The run manager: every run's id, config and graph snapshots, status and what it has shown (its RunState, folded
+ * by the shared reducer), and the device queue (run-queue.ts). Workers report through the runner; whatever happens
+ * to a worker, its run ends in a definite status and the next queued run starts. Each run is kept in its project
+ * as it happens (run-store.ts); runs of a project opened from disk are listed beside (stored-runs.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import {
-  ApiError,
-  type EpochRecord,
-  type PredictResult,
-  type RunDetail,
-  type RunStatus,
-  type RunSummary,
-  type TrainingActivations,
-  type TrainingConfusion,
-  type TrainingFilters,
-  type TrainingHistograms,
-  type TrainingNotice,
-  type TrainingProgress,
-  type TrainingWarning,
-} from '../../shared/api';
+import { ApiError, type PredictResult, type RunDetail, type RunStatus, type RunSummary } from '../../shared/api';
 import type { Graph, GraphError, ModelSpec } from '../../shared/graph/types';
-import { TrainingConfigSchema, type TrainingConfig } from '../../shared/training';
+import type { ActivationMaps, RunEvent } from '../../shared/run-events';
+import { RUN_EVENT_API_NAMES } from '../../shared/run-events';
+import { applyRunEvent, emptyRunState, runStateEvents } from '../../shared/run-state';
+import type { TrainingConfig } from '../../shared/training';
 import type { RunJson } from '../../shared/format';
 import type { EventBus } from './events';
 import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
 import type { RunnerFactory, RunnerHandle } from './runner';
+import { RunQueue } from './run-queue';
+import { detailOf, entryOf, summaryOf, type RunRecord } from './run-record';
 import { RunStore } from './run-store';
+import { loadStoredTelemetry, projectKey, recordFromStored } from './stored-runs';
 import { loadExportSource } from '../export/source';
 import { loadRunWeights, openProject, runNumbers } from '../projects/service';
-import { withResolvedData } from '../datasets/project-relative';
 import type { InitialWeights } from '../engine/training/init-weights';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */
 const LOADED_FINISHED_RUNS = 2;
-const MAX_KEPT_WARNINGS = 200;
-
-interface RunRecord {
-  runId: string;
-  name: string;
-  status: RunStatus;
-  message?: string;
-  createdAt: string;
-  startedAt?: string;
-  endedAt?: string;
-  config: TrainingConfig;
-  graph: Graph;
-  modelSpec: ModelSpec;
-  history: EpochRecord[];
-  checkpoint?: string;
-  classNames?: string[];
-  lastProgress?: TrainingProgress;
-  lastHistograms?: TrainingHistograms;
-  lastFilters?: TrainingFilters;
-  lastActivations?: TrainingActivations;
-  lastConfusion?: TrainingConfusion;
-  warnings: TrainingWarning[];
-  notices: TrainingNotice[];
-  handle?: RunnerHandle;
-  resumeFrom?: string;
-  /** Fine-tuning: the earlier run's weights this run starts from. */
-  initFrom?: InitialWeights;
-  projectPath?: string;
-  /** The id of this run's entry in the project, once stored. */
-  storedAs?: string;
-  /** Its number in the project, once stored. */
-  number?: number;
-  /** How it ended, for its entry in the project (absent while it runs). */
-  outcome?: 'completed' | 'stopped' | 'failed';
-  /** Early stopping ended the run (stored as 'early-stopped' in the project, as the CLI stores it). */
-  earlyStopped?: boolean;
-}
-
 export interface RunManagerOptions {
   bus: EventBus;
   runnerFactory: RunnerFactory;
@@ -80,6 +33,8 @@ export interface RunManagerOptions {
   graphErrors: (graph: Graph) => GraphError[];
   compile: (graph: Graph, name: string) => ModelSpec;
   classNames?: (dataset: string) => string[] | undefined;
+  /** A catalog dataset's test sample (raw values and label), for the activation probe. */
+  sample?: (dataset: string, index: number) => Promise<{ pixels: number[]; label: number }>;
   /** Whether a project path is an Untitled project's recovery store (its runs are stored without a note). */
   isRecoveryStore?: (path: string) => boolean;
 }
@@ -91,8 +46,7 @@ const ENDED: readonly RunStatus[] = ['stopped', 'completed', 'failed', 'interrup
 
 export class RunManager {
   private readonly runs = new Map<string, RunRecord>();
-  private readonly queue: string[] = [];
-  private active: RunRecord | undefined;
+  private readonly queue = new RunQueue();
   /** Finished runs whose worker is still loaded, oldest first. */
   private readonly loaded: RunRecord[] = [];
   /** Stored runs whose weights are being loaded for predictions. */
@@ -114,16 +68,15 @@ export class RunManager {
       config: structuredClone(config),
       graph: structuredClone(graph),
       modelSpec: this.options.compile(graph, runId.replace(/-/g, '_')),
-      history: [],
+      state: emptyRunState(),
+      telemetryLoaded: true,
       classNames: this.options.classNames?.(config.dataset.name),
-      warnings: [],
-      notices: [],
       ...(projectPath ? { projectPath } : {}),
       ...(initFrom ? { initFrom } : {}),
     };
     this.runs.set(runId, record);
     this.queue.push(runId);
-    this.setStatus(record, 'queued', this.active ? `waiting for ${this.active.runId} to finish` : undefined);
+    this.setStatus(record, 'queued', this.queue.active ? `waiting for ${this.queue.active} to finish` : undefined);
     this.pump();
     return { runId, status: record.status };
   }
@@ -169,6 +122,8 @@ export class RunManager {
       run.endedAt = undefined;
       run.outcome = undefined;
       run.earlyStopped = false;
+      // A stored run continues in the same entry: its stored telemetry must be in its state before that is written.
+      void loadStoredTelemetry(run).catch(() => {});
       this.queue.push(run.runId);
       this.setStatus(run, 'queued', `resuming from the checkpoint at ${run.checkpoint}`);
       this.pump();
@@ -191,49 +146,23 @@ export class RunManager {
       // A copy of a project opened beside the original holds the same run ids: its runs get keys of their own.
       const key = this.runs.has(meta.id) ? `${meta.id}-${projectKey(projectPath)}` : meta.id;
       if (this.runs.has(key)) continue;
-      const config = TrainingConfigSchema.safeParse(meta.config);
-      if (!config.success) continue;
-      let modelSpec: ModelSpec;
-      try {
-        modelSpec = this.options.compile(meta.graph, meta.name);
-      } catch {
-        continue;
-      }
-      let previous = 0;
-      const history = meta.history.map((h) => {
-        const seconds = h.time === undefined ? 0 : Math.max(0, h.time - previous);
-        previous = h.time ?? previous;
-        const metrics = Object.fromEntries(Object.entries(h.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'));
-        return { epoch: h.epoch, metrics, lr: metrics.lr ?? config.data.optimizer.learning_rate, seconds };
-      });
-      // A run another live process trains (the CLI) is listed as it was stored, as interrupted once that process is gone.
-      const status: RunStatus = meta.status === 'failed' || meta.status === 'stopped' || meta.status === 'interrupted' || meta.status === 'running' ? meta.status : 'completed';
-      const saved = (meta.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint;
-      const checkpoint = typeof saved === 'string' && existsSync(saved) ? saved : undefined;
-      // The app or CLI that trained it was killed or crashed mid-run (projects/trainer.ts).
-      const interrupted = meta.status === 'interrupted'
-        ? `interrupted: Layerlab stopped during this run, after ${meta.history.length} epoch(s); ${checkpoint ? 'resume it to continue from its last checkpoint' : 'it had no checkpoint yet, so it cannot resume'}`
-        : undefined;
-      this.runs.set(key, {
-        runId: key,
-        number: numbers[i]!,
-        name: meta.name,
-        status,
-        message: interrupted ?? meta.error ?? `stored in ${projectPath}`,
-        ...(checkpoint ? { checkpoint } : {}),
-        createdAt: meta.created,
-        endedAt: meta.created,
-        // Own data stored relative to the project is read from the project's folder.
-        config: withResolvedData(config.data, projectPath),
-        graph: meta.graph,
-        modelSpec,
-        history,
-        warnings: [],
-        notices: [],
-        projectPath,
-        storedAs: meta.id,
-      });
+      const record = recordFromStored(meta, key, numbers[i]!, projectPath, this.options.compile);
+      if (record) this.runs.set(key, record);
     }
+  }
+
+  /**
+   * Everything the run has shown, as events that rebuild its dashboard (replayRunEvents): a live run's so far, a
+   * stored run's as its project keeps them (read from the file the first time).
+   */
+  async telemetry(runId: string): Promise<{ runId: string; events: RunEvent[]; backend?: string }> {
+    const run = this.get(runId);
+    try {
+      await loadStoredTelemetry(run);
+    } catch (err) {
+      throw new ApiError('unavailable', `run ${runId}'s stored telemetry in ${run.projectPath} cannot be read (${(err as Error).message}); its history is still listed`);
+    }
+    return { runId, events: runStateEvents(run.state), ...(run.backend ? { backend: run.backend } : {}) };
   }
 
   /** Loads an ended run's stored weights into a worker that answers predictions; concurrent callers share one load. */
@@ -272,7 +201,7 @@ export class RunManager {
   stop(runId: string): RunSummary {
     const run = this.get(runId);
     if (run.status === 'queued') {
-      this.queue.splice(this.queue.indexOf(runId), 1);
+      this.queue.remove(runId);
       run.endedAt = new Date().toISOString();
       this.setStatus(run, 'stopped', 'stopped before it started');
       this.broadcastQueue();
@@ -285,18 +214,42 @@ export class RunManager {
     return this.summary(run);
   }
 
-  async predict(runId: string, pixels: number[], shape: number[]): Promise<PredictResult> {
-    const run = this.get(runId);
+  /** The run's worker, loading a stored run's weights when needed; refused while it cannot answer. */
+  private async loadedHandle(run: RunRecord, action: string): Promise<RunnerHandle> {
     if (!run.handle && run.projectPath && run.storedAs && ENDED.includes(run.status)) await this.loadStored(run);
     if (!run.handle) {
       const why =
         run.status === 'queued'
           ? 'it has not started yet'
-          : 'its weights are no longer loaded (only the latest finished runs keep them): train it again or predict with a newer run';
-      throw new ApiError('unavailable', `run ${runId} cannot predict: ${why}`);
+          : 'its weights are no longer loaded (only the latest finished runs keep them): train it again or use a newer run';
+      throw new ApiError('unavailable', `run ${run.runId} cannot ${action}: ${why}`);
     }
-    const result = await run.handle.predict(pixels, shape);
+    return run.handle;
+  }
+
+  async predict(runId: string, pixels: number[], shape: number[]): Promise<PredictResult> {
+    const run = this.get(runId);
+    const result = await (await this.loadedHandle(run, 'predict')).predict(pixels, shape);
     return run.classNames ? { ...result, classNames: run.classNames } : result;
+  }
+
+  /**
+   * Every layer's output for validation sample `index` (the test split, as runs validate on it) with the run's
+   * weights: the activation probe the user picks (an index, a wrong example, a confusion cell).
+   */
+  async probe(runId: string, index: number): Promise<ActivationMaps & { runId: string }> {
+    const run = this.get(runId);
+    const sample = this.options.sample;
+    if (!sample) throw new ApiError('unavailable', 'this backend cannot read dataset samples for a probe');
+    // Own data is not in the catalog: the sample reader refuses it, naming the dataset.
+    const { pixels, label } = await sample(run.config.dataset.name, index).catch((err: Error) => {
+      throw err instanceof ApiError ? err : new ApiError('invalid-params', `run ${runId}: ${err.message}`);
+    });
+    const handle = await this.loadedHandle(run, 'probe an image');
+    if (!handle.probe) throw new ApiError('unavailable', `run ${runId}'s worker cannot probe images`);
+    const epoch = Math.max(0, (run.state.history.at(-1)?.epoch ?? 0));
+    const regression = ['mse', 'mae', 'huber'].includes(run.config.loss);
+    return { ...(await handle.probe(pixels, index, epoch, regression ? undefined : label)), runId };
   }
 
   /**
@@ -347,18 +300,7 @@ export class RunManager {
 
   detail(runId: string): RunDetail {
     const run = this.get(runId);
-    return {
-      ...this.summary(run),
-      graph: run.graph,
-      lastProgress: run.lastProgress,
-      lastEpoch: run.history[run.history.length - 1],
-      lastHistograms: run.lastHistograms,
-      lastFilters: run.lastFilters,
-      lastActivations: run.lastActivations,
-      lastConfusion: run.lastConfusion,
-      warnings: run.warnings,
-      notices: run.notices,
-    };
+    return detailOf(run, this.queue.position(runId));
   }
 
   /** Ends a run's worker at once, as a crash would (used by close() and by tests of crash handling). */
@@ -369,7 +311,7 @@ export class RunManager {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const id of this.queue.splice(0)) {
+    for (const id of this.queue.drain()) {
       const run = this.runs.get(id)!;
       this.setStatus(run, 'stopped', 'the backend shut down before the run started');
     }
@@ -387,22 +329,7 @@ export class RunManager {
   }
 
   private summary(run: RunRecord): RunSummary {
-    const position = this.queue.indexOf(run.runId);
-    const out: RunSummary = {
-      runId: run.runId,
-      name: run.name,
-      status: run.status,
-      createdAt: run.createdAt,
-      config: run.config,
-      history: run.history,
-    };
-    if (run.number !== undefined) out.number = run.number;
-    if (run.message !== undefined) out.message = run.message;
-    if (run.startedAt) out.startedAt = run.startedAt;
-    if (run.endedAt) out.endedAt = run.endedAt;
-    if (position >= 0) out.queuePosition = position;
-    if (run.checkpoint) out.checkpoint = run.checkpoint;
-    return out;
+    return summaryOf(run, this.queue.position(run.runId));
   }
 
   private setStatus(run: RunRecord, status: RunStatus, message?: string): void {
@@ -413,21 +340,20 @@ export class RunManager {
   }
 
   private broadcastQueue(): void {
-    for (const [i, id] of this.queue.entries()) {
+    for (const [i, id] of this.queue.waitingIds.entries()) {
       const run = this.runs.get(id)!;
       this.setStatus(run, 'queued', `position ${i} in the queue`);
     }
   }
 
   private pump(): void {
-    if (this.active || this.closed) return;
-    const next = this.queue.shift();
+    if (this.closed) return;
+    const next = this.queue.next();
     if (next === undefined) return;
     const run = this.runs.get(next)!;
-    this.active = run;
     run.startedAt = new Date().toISOString();
     this.setStatus(run, 'running');
-    if (this.queue.length > 0) this.broadcastQueue();
+    if (this.queue.waitingIds.length > 0) this.broadcastQueue();
     try {
       run.handle = this.options.runnerFactory(
         {
@@ -451,10 +377,16 @@ export class RunManager {
 
   private onWorkerMessage(run: RunRecord, message: FromWorker): void {
     switch (message.type) {
-      case 'event':
-        this.record(run, message);
-        this.options.bus.emit(message.event, message.payload as never);
-        if (message.event === 'training.epoch') void this.persist(run).catch(() => {});
+      case 'event': {
+        const event = message.event;
+        run.state = applyRunEvent(run.state, event);
+        // The API event of each kind carries exactly this payload (shared/api-events.ts: the run event plus runId).
+        this.options.bus.emit(RUN_EVENT_API_NAMES[event.type], event as never);
+        if (event.type === 'epoch') void this.persist(run).catch(() => {});
+        return;
+      }
+      case 'backend':
+        run.backend = message.backend;
         return;
       case 'state':
         if (ENDED.includes(run.status) || run.status === message.state) return;
@@ -466,6 +398,7 @@ export class RunManager {
         void this.persist(run).catch(() => {});
         return;
       case 'done':
+        if (message.telemetrySeconds !== undefined) run.telemetrySeconds = (run.telemetrySeconds ?? 0) + message.telemetrySeconds;
         if (run.projectPath) {
           // The run counts as ended once it is in the project, so a client that sees 'completed' can open it there.
           run.outcome = message.status;
@@ -503,20 +436,7 @@ export class RunManager {
         entry: async () => {
           const ended = run.outcome === 'completed' || run.outcome === 'stopped';
           const weights = ended ? ((await run.handle?.artifacts?.()) ?? null) : undefined;
-          const started = run.startedAt ? Date.parse(run.startedAt) : Date.now();
-          return {
-            id: run.storedAs ?? run.runId,
-            name: run.name,
-            status: run.outcome === 'completed' && run.earlyStopped ? 'early-stopped' : (run.outcome ?? 'running'),
-            created: run.createdAt,
-            config: run.config,
-            graph: run.graph,
-            history: historyForFile(run.history),
-            telemetry: runTelemetrySummary(run),
-            durationSeconds: Math.max(0, ((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - started) / 1000),
-            ...(weights !== undefined ? { weights } : {}),
-            ...(run.outcome === 'failed' && run.message ? { error: run.message } : {}),
-          };
+          return entryOf(run, weights);
         },
       },
       (meta) => {
@@ -537,42 +457,11 @@ export class RunManager {
     }
   }
 
-  private record(run: RunRecord, message: Extract<FromWorker, { type: 'event' }>): void {
-    switch (message.event) {
-      case 'training.progress':
-        run.lastProgress = message.payload;
-        break;
-      case 'training.epoch': {
-        const { epoch, metrics, lr, seconds } = message.payload;
-        run.history.push({ epoch, metrics, lr, seconds });
-        break;
-      }
-      case 'training.histograms':
-        run.lastHistograms = message.payload;
-        break;
-      case 'training.filters':
-        run.lastFilters = message.payload;
-        break;
-      case 'training.activations':
-        run.lastActivations = message.payload;
-        break;
-      case 'training.confusion':
-        run.lastConfusion = message.payload;
-        break;
-      case 'training.warning':
-        if (run.warnings.length < MAX_KEPT_WARNINGS) run.warnings.push(message.payload);
-        break;
-      case 'training.notice':
-        if (run.notices.length < MAX_KEPT_WARNINGS) run.notices.push(message.payload);
-        break;
-    }
-  }
-
   private finish(run: RunRecord, status: RunStatus, message?: string): void {
     if (ENDED.includes(run.status)) return;
     run.endedAt = new Date().toISOString();
     this.setStatus(run, status, message);
-    if (this.active === run) this.active = undefined;
+    this.queue.release(run.runId);
     this.pump();
   }
 
@@ -585,31 +474,4 @@ export class RunManager {
       void handle?.kill();
     }
   }
-}
-
-/** A short stable key of a project path, for runs of a copy of a project whose ids are taken already. */
-function projectKey(path: string): string {
-  let h = 5381;
-  for (let i = 0; i < path.length; i++) h = ((h * 33) ^ path.charCodeAt(i)) >>> 0;
-  return h.toString(36);
-}
-
-/** The file's history: seconds since the start at each epoch's end (the API's records carry each epoch's seconds). */
-function historyForFile(history: readonly EpochRecord[]) {
-  let time = 0;
-  return history.map((h) => ({ epoch: h.epoch, metrics: { ...h.metrics, lr: h.lr }, time: (time += h.seconds) }));
-}
-
-/** The small telemetry summary a project keeps of a run: last confusion matrix, warnings and notices. */
-function runTelemetrySummary(run: RunRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    ...(run.checkpoint ? { checkpoint: run.checkpoint } : {}),
-    warnings: run.warnings.map((w) => ({ epoch: w.epoch, kind: w.kind, message: w.message, ...(w.layer ? { layer: w.layer } : {}) })),
-    notices: run.notices.map((n) => ({ epoch: n.epoch, kind: n.kind, message: n.message })),
-  };
-  if (run.lastConfusion) {
-    const { matrix, precision, recall, accuracy, samples, epoch } = run.lastConfusion;
-    out.confusion = { epoch, matrix, precision, recall, accuracy, samples, ...(run.classNames ? { classNames: run.classNames } : {}) };
-  }
-  return out;
 }

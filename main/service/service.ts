@@ -122,6 +122,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     graphErrors,
     compile: compileGraph,
     classNames: (name) => datasets.classNames(name),
+    sample: (name, index) => datasets.sample(name, 'test', index),
     isRecoveryStore: (path) => dirname(path) === resolve(recoveryDir),
   });
   const resolvePath = createPathResolver(options.baseDir ?? process.cwd(), options.roots);
@@ -199,6 +200,8 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       runs: runs.list(projectPath ? resolvePath(projectPath) : recoveryId ? recoveryFile(recoveryId, recoveryDir) : undefined),
     }),
     'training.get': async ({ runId }) => runs.detail(runId),
+    'training.telemetry': ({ runId }) => runs.telemetry(runId),
+    'training.probe': ({ runId, index }) => runs.probe(runId, index),
     'training.predict': ({ runId, input }) => {
       const expected = input.shape.reduce((a, b) => a * b, 1);
       if (expected !== input.pixels.length) {

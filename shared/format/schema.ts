@@ -139,6 +139,11 @@ export const runSchema = z.object({
   durationSeconds: z.number().nonnegative(),
   /** Whether runs/<id>/model.json + weights.bin are in the file. */
   hasWeights: z.boolean(),
+  /**
+   * Whether runs/<id>/telemetry.json.gz (shared/format/telemetry.ts: everything the run's dashboard showed) is in
+   * the file. Absent in files written before runs stored their telemetry: such runs reopen with their history only.
+   */
+  hasTelemetry: z.boolean().optional(),
   error: z.string().optional(),
   /** Only while `status` is `running`: the process training it (a run whose trainer is gone reads as interrupted). */
   trainer: runTrainerSchema.optional(),

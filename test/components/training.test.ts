@@ -53,7 +53,7 @@ describe('dashboard views', () => {
     ];
     render(ConfusionMatrix, {
       props: {
-        confusion: { runId: 'r', type: 'confusion', epoch: 0, matrix, precision: [], recall: [], accuracy: 16 / 20, samples: 20, confidentlyWrong: [] },
+        confusion: { type: 'confusion', epoch: 0, matrix, precision: [], recall: [], accuracy: 16 / 20, samples: 20, confidentlyWrong: [] },
       },
     });
     const cells = screen.getByTestId('confusion-matrix').querySelectorAll('.cell');
@@ -63,7 +63,7 @@ describe('dashboard views', () => {
 
   it('draws one histogram per weight with a bar per bin', () => {
     const h = (weight: string) => ({ type: 'histogram' as const, epoch: 0, layer: 'dense', weight, of: 'weights' as const, bins: 4, min: -1, max: 1, counts: [1, 3, 5, 2], count: 11, mean: 0, std: 0.5 });
-    render(Histograms, { props: { histograms: { runId: 'r', epoch: 0, histograms: [h('kernel'), h('bias')] } } });
+    render(Histograms, { props: { histograms: { type: 'histograms', epoch: 0, histograms: [h('kernel'), h('bias')] } } });
     const svgs = screen.getByTestId('histograms-view').querySelectorAll('svg');
     expect(svgs).toHaveLength(2);
     expect(svgs[0].querySelectorAll('rect')).toHaveLength(4);

@@ -1,8 +1,9 @@
 /**
  * A `layerlab serve` of a test's own (a free port, its own cache folder), for tests that stop, kill or restart the
- * server; the shared one of playwright.config.ts must stay up for the other tests.
+ * server (the shared one of playwright.config.ts must stay up for the other tests), and the steps such tests share.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export interface OwnServer {
@@ -33,4 +34,21 @@ export async function serveOwn(dir: string, cache: string, token: string): Promi
       await exited;
     },
   };
+}
+
+/** `layerlab info FILE` lists exactly one run: #1 `runId`, completed after 2 epochs. */
+export function expectInfoListsRun(file: string, cache: string, runId: string): void {
+  const info = spawnSync(process.execPath, ['bin/layerlab.js', 'info', file], { encoding: 'utf8', env: { ...process.env, LAYERLAB_CACHE_DIR: cache } });
+  expect(info.status, info.stderr).toBe(0);
+  expect(info.stdout).toMatch(new RegExp(`Runs \\(1\\):[\\s\\S]*#1 +${runId} .*completed +2 `));
+}
+
+/** Opens the project file at `file` in the window (Open dialog), then shows the Training view. */
+export async function openProjectFile(page: Page, url: string, file: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('project-open').click();
+  await page.getByTestId('project-path').fill(file);
+  await page.getByTestId('project-dialog-submit').click();
+  await expect(page.getByTestId('toast')).toContainText('Opened');
+  await page.getByTestId('view-training').click();
 }

@@ -5,11 +5,10 @@
  * because it stops and restarts it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveOwn } from './own-server';
+import { expectInfoListsRun, openProjectFile, serveOwn } from './own-server';
 
 const SHOTS = 'test-results/screenshots';
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-e2e-runs-'));
@@ -58,17 +57,10 @@ test('a run trained in an Untitled project is saved with it, listed by layerlab 
     expect(readdirSync(join(cache, 'recovery')).filter((n) => n.endsWith('.layerlab'))).toEqual([]);
     await server.stop();
 
-    const info = spawnSync(process.execPath, ['bin/layerlab.js', 'info', FILE], { encoding: 'utf8', env: { ...process.env, LAYERLAB_CACHE_DIR: cache } });
-    expect(info.status, info.stderr).toBe(0);
-    expect(info.stdout).toMatch(new RegExp(`Runs \\(1\\):[\\s\\S]*#1 +${runId} .*completed +2 `));
+    expectInfoListsRun(FILE, cache, runId);
 
     server = await serve();
-    await page.goto(server.url);
-    await page.getByTestId('project-open').click();
-    await page.getByTestId('project-path').fill(FILE);
-    await page.getByTestId('project-dialog-submit').click();
-    await expect(page.getByTestId('toast')).toContainText('Opened');
-    await page.getByTestId('view-training').click();
+    await openProjectFile(page, server.url, FILE);
     await expect(page.getByTestId('run-row')).toHaveCount(1);
     await expect(page.getByTestId('run-row')).toHaveAttribute('data-run-id', runId);
     await expect(page.getByTestId('run-row')).toContainText('#1');

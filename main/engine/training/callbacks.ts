@@ -82,6 +82,9 @@ function isTelemetryEpoch(config: TrainingConfig, epoch: number, startEpoch: num
   return (epoch - startEpoch + 1) % config.telemetry.every_n_epochs === 0 || epoch === config.epochs - 1;
 }
 
+/** Batch points (with their loss) reported per epoch at least, for the dashboard's curves within epochs. */
+const CURVE_POINTS_PER_EPOCH = 25;
+
 class LayerlabCallback extends tf.Callback {
   readonly history: EpochMetrics[];
   outcome: TrainingOutcome = 'completed';
@@ -149,7 +152,10 @@ class LayerlabCallback extends tf.Callback {
     this.samplesThisEpoch += size;
     this.samplesTotal += size;
     const t = this.now();
-    if (t - this.lastProgress >= 1000 / this.config.telemetry.progress_per_second) {
+    // A few per second, and at least CURVE_POINTS_PER_EPOCH per epoch: a short run still draws a curve within epochs.
+    const batches = Math.ceil(((this.params.samples as number | undefined) ?? 0) / ((this.params.batchSize as number | undefined) ?? this.config.batch_size));
+    const curvePoint = batches > 0 && (batch + 1) % Math.max(1, Math.floor(batches / CURVE_POINTS_PER_EPOCH)) === 0;
+    if (curvePoint || t - this.lastProgress >= 1000 / this.config.telemetry.progress_per_second) {
       this.lastProgress = t;
       await this.emitProgress(batch, logs, t);
       this.telemetrySeconds += (this.now() - t) / 1000;

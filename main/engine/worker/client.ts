@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import type { ActivationMaps } from '../../../shared/run-events';
 import type { StoredWeights } from '../../projects/types';
 import type { EpochEvent, FromWorker, LoadRequest, StartRequest, TerminalEvent, ToWorker, WorkerWeight } from './protocol';
 
@@ -41,6 +42,8 @@ export interface TrainingHandle {
   resume(): void;
   /** Class probabilities for one raw sample (0..255 for images), with the current weights; during or after training. */
   predict(pixels: number[]): Promise<number[]>;
+  /** Every layer's output for one raw sample with the current weights (the dashboard's chosen activation probe). */
+  probe(pixels: number[], index: number, epoch: number, label?: number): Promise<ActivationMaps>;
   /** The current weights, named as tfjs names them (for export). */
   weights(): Promise<WorkerWeight[]>;
   /** The model as TF.js layers artifacts (model.json + weights.bin), as a project stores a run. */
@@ -101,12 +104,12 @@ function startWorker(first: Extract<ToWorker, { type: 'start' | 'load' }>, onEve
   };
 
   worker.on('message', (m: FromWorker) => {
-    if (m.type === 'prediction' || m.type === 'weights' || m.type === 'artifacts' || m.type === 'request-error') {
+    if (m.type === 'prediction' || m.type === 'probe' || m.type === 'weights' || m.type === 'artifacts' || m.type === 'request-error') {
       const waiter = pending.get(m.requestId);
       pending.delete(m.requestId);
       if (!waiter) return;
       if (m.type === 'request-error') waiter.reject(new Error(m.message));
-      else waiter.resolve((m.type === 'prediction' ? m.probabilities : m.type === 'weights' ? m.weights : m.artifacts) as never);
+      else waiter.resolve((m.type === 'prediction' ? m.probabilities : m.type === 'probe' ? m.activations : m.type === 'weights' ? m.weights : m.artifacts) as never);
       return;
     }
     if (m.type === 'done' || m.type === 'error') return settle(m);
@@ -160,6 +163,7 @@ function startWorker(first: Extract<ToWorker, { type: 'start' | 'load' }>, onEve
     pause: () => send({ type: 'pause' }),
     resume: () => send({ type: 'resume' }),
     predict: (pixels) => ask<number[]>((requestId) => ({ type: 'predict', requestId, pixels })),
+    probe: (pixels, index, epoch, label) => ask<ActivationMaps>((requestId) => ({ type: 'probe', requestId, pixels, index, epoch, ...(label !== undefined ? { label } : {}) })),
     weights: () => ask<WorkerWeight[]>((requestId) => ({ type: 'weights', requestId })),
     artifacts: () => ask<StoredWeights>((requestId) => ({ type: 'artifacts', requestId })),
     async terminate() {

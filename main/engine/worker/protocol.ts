@@ -4,7 +4,8 @@
  * Plain structured-clone data only: the dataset travels as a reference the worker loads itself.
  */
 import type { ModelSpec } from '../../../shared/graph/types';
-import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../../shared/telemetry';
+import type { ActivationMaps, RunEvent } from '../../../shared/run-events';
+import type { EpochMetrics } from '../../../shared/telemetry';
 import type { TrainingConfig } from '../../../shared/training';
 import type { StoredWeights } from '../../projects/types';
 import type { BackendChoice } from '../backend';
@@ -57,6 +58,8 @@ export type ToWorker =
   /** Raw values as the dataset stores them (0..255 for images); the worker normalises them as in training. */
   | { type: 'predict'; requestId: number; pixels: number[] }
   | { type: 'weights'; requestId: number }
+  /** Every layer's output for one raw sample (as predict takes it), reported as that epoch's activations of `index`. */
+  | { type: 'probe'; requestId: number; pixels: number[]; index: number; label?: number; epoch: number }
   /** The model as TF.js layers artifacts (model.json + weights.bin), as projects store a run. */
   | { type: 'artifacts'; requestId: number };
 
@@ -120,11 +123,12 @@ export type TerminalEvent = DoneEvent | ErrorEvent;
 export type FromWorker =
   | { type: 'backend'; choice: BackendChoice }
   | ReadyEvent
-  /** Batch progress, epoch metrics, activations, confusion, health warnings and notices, as createTrainingCallbacks emits them. */
-  | { type: 'telemetry'; event: Exclude<TelemetryEvent, WeightHistogram | FilterTiles> }
-  /** Every layer's histograms of one epoch in one message. */
-  | { type: 'histograms'; epoch: number; histograms: WeightHistogram[] }
-  | { type: 'filters'; epoch: number; layers: FilterTiles[] }
+  /**
+   * The run's event stream as the API pushes it, without the run id (the service adds it): batch progress, epoch
+   * metrics, activations, confusion, health warnings and notices as createTrainingCallbacks emits them, and every
+   * layer's histograms and filters of one epoch grouped in one event each.
+   */
+  | { type: 'telemetry'; event: RunEvent }
   | EpochEvent
   | { type: 'checkpoint'; path: string; epoch: number }
   | { type: 'state'; state: 'running' | 'paused' }
@@ -132,6 +136,7 @@ export type FromWorker =
   | DoneEvent
   | ErrorEvent
   | { type: 'prediction'; requestId: number; probabilities: number[] }
+  | { type: 'probe'; requestId: number; activations: ActivationMaps }
   | { type: 'request-error'; requestId: number; message: string }
   | { type: 'weights'; requestId: number; weights: WorkerWeight[] }
   | { type: 'artifacts'; requestId: number; artifacts: StoredWeights };

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { captureModelWeights } from '../stored-weights';
 import { loadForInference, normaliseInput, runTraining, type LoadedModel } from '../train';
 import { TrainingControl } from '../training/control';
+import { ActivationProbe } from '../training/telemetry/activations';
 import type { FromWorker, ToWorker, WorkerWeight } from './protocol';
 import { describeFailure } from './failure';
 
@@ -34,6 +35,21 @@ async function predict(requestId: number, pixels: number[]): Promise<void> {
   const probabilities = Array.from(await out.data());
   out.dispose();
   post({ type: 'prediction', requestId, probabilities });
+}
+
+/** The activations of every layer for one sample chosen by the user (the dashboard's activation probe). */
+async function probe(message: Extract<ToWorker, { type: 'probe' }>): Promise<void> {
+  const { requestId, pixels, index, label, epoch } = message;
+  if (!loaded) return post({ type: 'request-error', requestId, message: 'the model is not built yet: wait until training has started' });
+  const { model, inputShape, normaliser } = loaded;
+  const want = inputShape.reduce((a, b) => a * b, 1);
+  if (pixels.length !== want) return post({ type: 'request-error', requestId, message: `training.probe: the sample has ${pixels.length} values but the model takes [${inputShape.join(', ')}] = ${want}` });
+  const x = tf.tensor(normaliseInput(pixels, normaliser), [1, ...inputShape]);
+  try {
+    post({ type: 'probe', requestId, activations: await new ActivationProbe(model).maps(x, epoch, index, label) });
+  } finally {
+    x.dispose();
+  }
 }
 
 async function answer(requestId: number, kind: 'weights' | 'artifacts'): Promise<void> {
@@ -84,6 +100,11 @@ port.on('message', (message: ToWorker) => {
       break;
     case 'predict':
       predict(message.requestId, message.pixels).catch((err: unknown) => {
+        post({ type: 'request-error', requestId: message.requestId, message: err instanceof Error ? err.message : String(err) });
+      });
+      break;
+    case 'probe':
+      probe(message).catch((err: unknown) => {
         post({ type: 'request-error', requestId: message.requestId, message: err instanceof Error ? err.message : String(err) });
       });
       break;

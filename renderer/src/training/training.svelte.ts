@@ -9,14 +9,9 @@ import type {
   RunStatus,
   RunSummary,
   SystemInfo,
-  TrainingActivations,
-  TrainingConfusion,
-  TrainingFilters,
-  TrainingHistograms,
-  TrainingProgress,
-  TrainingRegression,
-  TrainingWarning,
 } from '../../../shared/api';
+import { RUN_EVENT_API_NAMES, type ActivationMaps, type ConfusionReport, type RunEvent } from '../../../shared/run-events';
+import { applyRunEvent, emptyRunState, latest, replayRunEvents, type RunState } from '../../../shared/run-state';
 import type { Graph } from '../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
 import { defaultForm, OWN_DATASET, toConfig, type TrainingForm } from './form';
@@ -27,6 +22,14 @@ import type { ConnectionState, Host } from '../host';
 import type { TextViewParams, TextViewResult } from '../../../shared/api-text';
 
 export { LOSS_NAMES, OPTIMIZER_NAMES, defaultForm, toConfig, type TrainingForm };
+
+/** The entry of `epoch` in a per-epoch list, or the latest one before it; null epoch: the latest. */
+function atEpoch<T extends { epoch: number }>(list: readonly T[], epoch: number | null): T | null {
+  if (epoch === null) return latest(list);
+  let found: T | null = null;
+  for (const e of list) if (e.epoch <= epoch) found = e;
+  return found ?? list[0] ?? null;
+}
 
 /** One confidently wrong validation example with its image, once loaded. */
 export interface WrongExample {
@@ -54,15 +57,28 @@ export class TrainingStore {
   runId = $state<string | null>(null);
   status = $state<RunStatus | null>(null);
   message = $state<string | null>(null);
-  progress = $state.raw<TrainingProgress | null>(null);
-  history = $state.raw<EpochRecord[]>([]);
-  histograms = $state.raw<TrainingHistograms | null>(null);
-  filters = $state.raw<TrainingFilters | null>(null);
-  confusion = $state.raw<TrainingConfusion | null>(null);
+  /**
+   * Everything the shown run has shown, folded from its events by the shared reducer (the server keeps and stores
+   * runs with the same one): a live run's pushed events, or a past run's from training.telemetry.
+   */
+  run = $state.raw<RunState>(emptyRunState());
+  progress = $derived(this.run.progress);
+  history = $derived<EpochRecord[]>(this.run.history);
+  /** The epoch the inspection views show (histograms, filters, activations, confusion); null follows the latest. */
+  shownEpoch = $state<number | null>(null);
+  /** Epochs with a telemetry snapshot, for the epoch slider. */
+  snapshotEpochs = $derived([...new Set([...this.run.histograms, ...this.run.filters, ...this.run.activations, ...this.run.confusion].map((e) => e.epoch))].sort((a, b) => a - b));
+  histograms = $derived(atEpoch(this.run.histograms, this.shownEpoch));
+  filters = $derived(atEpoch(this.run.filters, this.shownEpoch));
+  confusion = $derived(atEpoch(this.run.confusion, this.shownEpoch));
   /** A regression run's validation predictions (instead of a confusion matrix). */
-  regression = $state.raw<TrainingRegression | null>(null);
-  activations = $state.raw<TrainingActivations | null>(null);
-  warnings = $state.raw<TrainingWarning[]>([]);
+  regression = $derived(atEpoch(this.run.regression, this.shownEpoch));
+  /** The activations of an image the user picked (an index, a wrong example); null shows the run's own probe. */
+  probe = $state.raw<ActivationMaps | null>(null);
+  activations = $derived(this.probe ?? atEpoch(this.run.activations, this.shownEpoch));
+  warnings = $derived(this.run.warnings);
+  /** The backend the shown run trained on, when the backend said. */
+  backend = $state<string | null>(null);
   prediction = $state.raw<PredictResult | null>(null);
   /** The last digit drawn (28 x 28, preprocessed), kept across runs so that it is asked again of each new run. */
   drawing = $state.raw<number[] | null>(null);
@@ -123,23 +139,65 @@ export class TrainingStore {
         this.status = p.status;
         this.message = p.message ?? null;
       }),
-      host.on('training.progress', (p) => mine(p) && (this.progress = p)),
-      host.on('training.epoch', (p) => {
-        if (!mine(p)) return;
-        this.history = [...this.history, { epoch: p.epoch, metrics: p.metrics, lr: p.lr, seconds: p.seconds }];
-        if (this.drawing && this.predictionStale) void this.predict(this.drawing, [28, 28, 1]);
-      }),
-      host.on('training.histograms', (p) => mine(p) && (this.histograms = p)),
-      host.on('training.filters', (p) => mine(p) && (this.filters = p)),
-      host.on('training.confusion', (p) => {
-        if (!mine(p)) return;
-        this.confusion = p;
-        void this.loadWrong(p);
-      }),
-      host.on('training.activations', (p) => mine(p) && (this.activations = p)),
-      host.on('training.regression', (p) => mine(p) && (this.regression = p)),
-      host.on('training.warning', (p) => mine(p) && (this.warnings = [...this.warnings, p])),
+      ...Object.values(RUN_EVENT_API_NAMES).map((name) =>
+        host.on(name, (p) => {
+          if (mine(p)) this.onRunEvent(p as RunEvent);
+        }),
+      ),
     ];
+  }
+
+  private onRunEvent(event: RunEvent): void {
+    this.run = applyRunEvent(this.run, event);
+    if (event.type === 'epoch' && this.drawing && this.predictionStale) void this.predict(this.drawing, [28, 28, 1]);
+    if (event.type === 'confusion' && this.confusion === event) void this.loadWrong(event);
+  }
+
+  /**
+   * Shows a run of the history in the dashboard as it looked (a stored run rebuilt from its project file with the
+   * same reducer a live run uses); a live one goes on updating. Draw-a-digit then asks this run's weights.
+   */
+  async showRun(runId: string): Promise<void> {
+    if (!this.host) return;
+    try {
+      const telemetry = await this.host.call('training.telemetry', { runId });
+      const summary = this.runs.find((r) => r.runId === runId);
+      this.clearRun();
+      this.runId = runId;
+      this.status = summary?.status ?? null;
+      this.message = summary?.message ?? null;
+      this.backend = telemetry.backend ?? null;
+      this.run = replayRunEvents(telemetry.events);
+      if (this.confusion) void this.loadWrong(this.confusion);
+      if (this.drawing) void this.predict(this.drawing, [28, 28, 1]);
+    } catch (e) {
+      this.message = (e as Error).message;
+    }
+  }
+
+  /**
+   * Shows validation image `index` (the test split) through every layer with the shown run's weights; null goes
+   * back to the run's own probe image.
+   */
+  async probeImage(index: number | null): Promise<void> {
+    if (index === null) {
+      this.probe = null;
+      return;
+    }
+    const runId = this.runId ?? this.predictRunId;
+    if (!this.host || !runId) return;
+    try {
+      this.probe = await this.host.call('training.probe', { runId, index });
+    } catch (e) {
+      this.message = (e as Error).message;
+    }
+  }
+
+  /** Which epoch the inspection views show (null: the latest, following a live run). */
+  showEpoch(epoch: number | null): void {
+    const last = this.snapshotEpochs.at(-1);
+    this.shownEpoch = epoch === null || epoch === last ? null : epoch;
+    if (this.confusion) void this.loadWrong(this.confusion);
   }
 
   detach(): void {
@@ -190,14 +248,10 @@ export class TrainingStore {
     this.runId = null;
     this.status = null;
     this.message = null;
-    this.progress = null;
-    this.history = [];
-    this.histograms = null;
-    this.filters = null;
-    this.confusion = null;
-    this.regression = null;
-    this.activations = null;
-    this.warnings = [];
+    this.run = emptyRunState();
+    this.shownEpoch = null;
+    this.backend = null;
+    this.probe = null;
     // The drawing and its prediction stay, marked as the previous run's, until this run can answer (see epoch).
     this.predictionStale = this.prediction !== null;
     this.wrong = [];
@@ -316,7 +370,7 @@ export class TrainingStore {
       this.clearRun();
       this.runId = runId;
       this.status = run.status;
-      this.history = run.history;
+      this.run = replayRunEvents(run.history.map((h) => ({ type: 'epoch' as const, ...h })));
       void this.loadRuns();
     } catch (e) {
       this.message = (e as Error).message;
@@ -386,12 +440,12 @@ export class TrainingStore {
   }
 
   /** The images of the most confidently wrong validation examples (the test split, as the run validates on it). */
-  async loadWrong(confusion: TrainingConfusion): Promise<void> {
+  async loadWrong(confusion: ConfusionReport): Promise<void> {
     const picked = [...confusion.confidentlyWrong].sort((a, b) => b.probability - a.probability).slice(0, WRONG_SHOWN);
     this.wrong = picked.map((w) => ({ ...w, png: null }));
     const host = this.host;
     if (!host) return;
-    const run = this.runs.find((r) => r.runId === confusion.runId);
+    const run = this.runs.find((r) => r.runId === this.runId);
     const name = run?.config.dataset.name ?? this.form.dataset;
     const images = await Promise.all(
       picked.map((w) =>

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { compactRunEvent, MAX_STORED_FILTERS, roundSignificant } from '../../../shared/run-compact';
+import { RunEventSchema, type BatchProgress, type RunEvent } from '../../../shared/run-events';
+import { applyRunEvent, emptyRunState, MAX_BATCH_POINTS, MAX_KEPT_NOTES, replayRunEvents, runStateEvents } from '../../../shared/run-state';
+import { base64ToBytes, bytesToBase64 } from '../../../shared/telemetry';
+
+const batch = (epoch: number, b: number, loss: number): BatchProgress => ({ type: 'batch', epoch, batch: b, batches: 100, samplesPerSec: 10, etaSeconds: 1, loss });
+const epochEvent = (epoch: number, loss: number): RunEvent => ({ type: 'epoch', epoch, metrics: { loss, val_loss: loss + 0.1 }, lr: 0.001, seconds: 2 });
+
+describe('applyRunEvent', () => {
+  it('keeps every batch point up to the cap, then thins them evenly and keeps the latest progress', () => {
+    let s = emptyRunState();
+    for (let i = 0; i < MAX_BATCH_POINTS; i++) s = applyRunEvent(s, batch(Math.floor(i / 100), i % 100, i));
+    expect(s.batches).toHaveLength(MAX_BATCH_POINTS);
+    s = applyRunEvent(s, batch(20, 0, MAX_BATCH_POINTS));
+    expect(s.batches.length).toBeLessThanOrEqual(MAX_BATCH_POINTS);
+    expect(s.batchStride).toBe(2);
+    // Even spacing: every other event kept, the first one included.
+    expect(s.batches.slice(0, 4).map((b) => b.loss)).toEqual([0, 2, 4, 6]);
+    for (let i = MAX_BATCH_POINTS + 1; i < 10 * MAX_BATCH_POINTS; i++) s = applyRunEvent(s, batch(20, 0, i));
+    expect(s.batches.length).toBeLessThanOrEqual(MAX_BATCH_POINTS);
+    expect(s.batches.length).toBeGreaterThan(MAX_BATCH_POINTS / 2);
+    expect(s.progress?.loss).toBe(10 * MAX_BATCH_POINTS - 1);
+  });
+
+  it('is pure and keeps one entry per epoch, in epoch order, an epoch reported again replacing the old one', () => {
+    const a = emptyRunState();
+    const b = applyRunEvent(a, epochEvent(1, 0.5));
+    expect(a.history).toEqual([]);
+    const c = applyRunEvent(applyRunEvent(b, epochEvent(0, 0.9)), epochEvent(1, 0.4));
+    expect(c.history.map((h) => [h.epoch, h.metrics.loss])).toEqual([[0, 0.9], [1, 0.4]]);
+    expect(b.history.map((h) => h.metrics.loss)).toEqual([0.5]);
+  });
+
+  it('caps warnings so a diverging run does not grow without end', () => {
+    let s = emptyRunState();
+    for (let i = 0; i < MAX_KEPT_NOTES + 50; i++) s = applyRunEvent(s, { type: 'health', epoch: i, kind: 'overfitting', message: 'm', suggestion: 's' });
+    expect(s.warnings).toHaveLength(MAX_KEPT_NOTES);
+  });
+
+  it('runStateEvents replays into the same state, every event valid for the schema', () => {
+    let s = emptyRunState();
+    const h = { type: 'histogram' as const, epoch: 0, layer: 'dense', weight: 'kernel', of: 'weights' as const, bins: 2, min: -1, max: 1, counts: [3, 4], count: 7, mean: 0, std: 1 };
+    for (let e = 0; e < 3; e++) {
+      for (let b = 0; b < 5; b++) s = applyRunEvent(s, batch(e, b * 20, 1 / (e * 5 + b + 1)));
+      s = applyRunEvent(s, epochEvent(e, 1 / (e + 1)));
+      s = applyRunEvent(s, { type: 'histograms', epoch: e, histograms: [{ ...h, epoch: e }] });
+      s = applyRunEvent(s, { type: 'notice', epoch: e, kind: 'lr-reduced', message: 'lr', value: 0.1 });
+    }
+    const events = runStateEvents(s);
+    for (const e of events) expect(RunEventSchema.safeParse(e).success).toBe(true);
+    const again = replayRunEvents(events);
+    const { progress: _p, ...rest } = again;
+    const { progress: _q, ...restOriginal } = s;
+    expect(rest).toEqual(restOriginal);
+  });
+});
+
+describe('compactRunEvent', () => {
+  it('rounds to what a chart shows and keeps the first 64 filter pictures of a layer', () => {
+    expect(roundSignificant(0.123456789, 4)).toBe(0.1235);
+    expect(roundSignificant(42, 4)).toBe(42);
+    const tiles = 100;
+    const bytes = new Uint8Array(tiles * 9).map((_, i) => i % 256);
+    const compact = compactRunEvent({
+      type: 'filters',
+      epoch: 0,
+      layers: [{ type: 'filters', epoch: 0, layer: 'conv', kind: 'grey', tileWidth: 3, tileHeight: 3, tiles, channels: 1, data: bytesToBase64(bytes) }],
+    });
+    expect(compact.type === 'filters' && compact.layers[0]!.tiles).toBe(MAX_STORED_FILTERS);
+    const kept = compact.type === 'filters' ? base64ToBytes(compact.layers[0]!.data) : new Uint8Array();
+    expect([...kept]).toEqual([...bytes.subarray(0, MAX_STORED_FILTERS * 9)]);
+    const e = compactRunEvent(epochEvent(0, 0.123456789));
+    expect(e.type === 'epoch' && e.metrics.loss).toBe(0.123457);
+  });
+});
