@@ -2,8 +2,11 @@
  * A project with a frozen backbone exports as such (issue 17): Keras model.py builds the backbone as its own
  * keras.Model, frozen with trainable = False, called as one layer of the outer model; PyTorch model.py holds it as a
  * frozen submodule (model.backbone), and a real training step in torch leaves it as it was while the head learns.
+ * A TF.js model.json with a nested model and its weights keeps them: `new --from` then the PyTorch export computes
+ * what tfjs computes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -69,4 +72,31 @@ print(json.dumps({'total': count_params(model), 'frozen': frozen, 'changed': cha
     changed: ['dense.bias', 'dense.weight', 'dense_1.bias', 'dense_1.weight'],
     backbone: ['conv1.bias', 'conv1.weight', 'conv2.bias', 'conv2.weight'],
   });
+});
+
+it.skipIf(missing)('a TF.js transfer model with its weights: imported, exported to PyTorch, the same outputs as tfjs', async () => {
+  const file = JSON.parse(readFileSync(join(REPO, 'test/fixtures/nested/tfjs-sequential-backbone.json'), 'utf8'));
+  const model = await tf.models.modelFromJSON({ modelTopology: file.modelTopology });
+  const folder = join(dir, 'tfjs');
+  mkdirSync(folder);
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      writeFileSync(join(folder, 'model.json'), JSON.stringify({ modelTopology: a.modelTopology, format: 'layers-model', weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] }));
+      writeFileSync(join(folder, 'weights.bin'), new Uint8Array(a.weightData as ArrayBuffer));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 3);
+  const expected = Array.from((model.predict(x) as tf.Tensor).dataSync());
+  writeFileSync(join(folder, 'x.json'), JSON.stringify(Array.from(x.dataSync())));
+  const doc = await importModelFile(join(folder, 'model.json'));
+  expect(doc.runs.map((r) => r.meta.id)).toEqual(['imported']);
+  const path = join(folder, 'p.layerlab');
+  await saveProjectAs(doc, path);
+  const out = join(folder, 'torch');
+  await exportModel(await loadExportSource(path, 'imported'), { format: 'pytorch', outDir: out });
+  const script = "import json, torch\nfrom model import build_model\nm = build_model().eval()\nx = torch.tensor(json.load(open('../x.json'))).reshape(2, 28, 28, 1)\nprint(json.dumps(m(x).detach().reshape(-1).tolist()))";
+  const got = JSON.parse(runPython(['-c', script], out).stdout.trim().split('\n').pop()!) as number[];
+  expect(got).toHaveLength(expected.length);
+  got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
 });
