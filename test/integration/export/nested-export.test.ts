@@ -13,6 +13,7 @@ import { afterAll, expect, it } from 'vitest';
 import { exportModel, loadExportSource } from '../../../main/export';
 import { importModelFile } from '../../../main/projects/import';
 import { saveProjectAs } from '../../../main/projects/service';
+import { compileGraph, importModelJson } from '../../../shared/graph';
 import { setGroupTrainable } from '../../../shared/graph/groups';
 import { REPO, runPython, torchMissing } from './helpers';
 
@@ -38,6 +39,10 @@ it('Keras: the backbone is a nested keras.Model, frozen, called once in the oute
   expect(code).toContain("backbone_model = keras.Model(inputs=backbone_input_0, outputs=gap, name='backbone')\n    backbone_model.trainable = False");
   expect(code).toContain('backbone_out = backbone_model(backbone_input)');
   expect(code).toContain("dense = layers.Dense(16, activation='relu', kernel_initializer='glorot_normal', name='dense')(backbone_out)");
+  // model_config.json holds the nested model too (for model_from_json), frozen.
+  const config = JSON.parse(readFileSync(join(out, 'model_config.json'), 'utf8'));
+  expect(config.config.layers.map((l: { class_name: string; name: string }) => `${l.class_name}:${l.name}`)).toEqual(['InputLayer:backbone_input', 'Functional:backbone', 'Dense:dense', 'Dense:dense_1']);
+  expect(config.config.layers[1].config.trainable).toBe(false);
   // Weights of nested layers load by name through every level.
   expect(code).toContain('for layer in all_layers(model):');
   runPython(['-m', 'py_compile', join(out, 'model.py'), join(out, 'train.py')]);
@@ -99,4 +104,32 @@ it.skipIf(missing)('a TF.js transfer model with its weights: imported, exported 
   const got = JSON.parse(runPython(['-c', script], out).stdout.trim().split('\n').pop()!) as number[];
   expect(got).toHaveLength(expected.length);
   got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+});
+
+it('the Keras config with the nested model: read back to the same groups, built by tfjs with the same counts', async () => {
+  const file = JSON.parse(readFileSync(join(REPO, 'test/fixtures/nested/tfjs-functional-block.json'), 'utf8'));
+  const graph = setGroupTrainable(importModelJson(file), 'block', false);
+  const spec = compileGraph(graph, { nested: true, name: 'outer' });
+  const block = spec.config.layers.find((l) => l.name === 'block')!;
+  expect(block.class_name).toBe('Sequential');
+  expect(block.config['trainable']).toBe(false);
+  expect(spec.config.layers.find((l) => l.name === 'cat')!.inbound_nodes).toEqual([[['dense', 0, 0, {}], ['block', 1, 0, {}]]]);
+  const back = importModelJson(spec);
+  const shape = (g: typeof graph) => ({ nodes: g.nodes.map((n) => [n.name, n.kind, n.group ?? null]), edges: g.edges.map((e) => `${e.source}>${e.target}:${e.targetIndex ?? 0}`).sort() });
+  expect(shape(back)).toEqual(shape(graph));
+  const model = await tf.models.modelFromJSON({ modelTopology: spec as never });
+  expect(model.countParams()).toBe(file.counts.total);
+  // The Functional backbone (with its residual Add) inside a Sequential: the same, as a Functional nested model.
+  const other = JSON.parse(readFileSync(join(REPO, 'test/fixtures/nested/tfjs-sequential-backbone.json'), 'utf8'));
+  const backbone = importModelJson(other);
+  const otherSpec = compileGraph(backbone, { nested: true });
+  expect(otherSpec.config.layers.map((l) => l.class_name)).toEqual(['InputLayer', 'Functional', 'Dense', 'Dense']);
+  expect(shape(importModelJson(otherSpec))).toEqual(shape(backbone));
+  const built = await tf.models.modelFromJSON({ modelTopology: otherSpec as never });
+  expect(built.countParams()).toBe(other.counts.total);
+  built.dispose();
+  expect(model.layers.map((l) => l.name)).toContain('block');
+  // The block's layers are built frozen: only the outer Dense layers train.
+  expect(model.trainableWeights.map((w) => w.originalName).sort()).toEqual(['dense/bias', 'dense/kernel', 'out/bias', 'out/kernel']);
+  model.dispose();
 });
