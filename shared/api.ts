@@ -26,6 +26,7 @@ import type {
 
 import { sweepParams, type SweepDetail, type SweepSummary } from './api-sweeps';
 import { BrowseParamsSchema, InspectParamsSchema, type BrowseResult, type DatasetCard } from './api-own-data';
+import { TextViewParamsSchema, type TextViewResult } from './api-text';
 
 export * from './api-base';
 export * from './api-events';
@@ -149,6 +150,16 @@ export interface RecentProject {
   openedAt: string;
 }
 
+/** Unsaved changes a process that is gone left in the recovery folder (projects.recoverable). */
+export interface RecoverableProject {
+  id: string;
+  name: string;
+  /** The file they are changes of; null for an Untitled project (its runs come back with it). */
+  originalPath: string | null;
+  /** When they were written (ISO time). */
+  savedAt: string;
+}
+
 export interface ProjectResult {
   path?: string;
   /** project.json of the document (shared/format ProjectJson, current format version). */
@@ -243,6 +254,10 @@ export const apiMethods = {
     }),
     'Class probabilities for one input with the run’s current weights',
   ),
+  'training.text': method<TextViewResult>()(
+    TextViewParamsSchema,
+    'For a run trained on text: a sentence classified through its stored vocabulary, validation samples decoded to words, the words nearest to one in its Embedding (cosine)',
+  ),
 
   'projects.new': method<ProjectResult>()(
     z.strictObject({ template: Id.optional(), name: Name.optional() }),
@@ -250,12 +265,12 @@ export const apiMethods = {
   ),
   'projects.open': method<ProjectResult>()(z.strictObject({ path: Path }), 'Open a project file'),
   'projects.save': method<{ path: string }>()(
-    z.strictObject({ path: Path, project: ProjectDoc, recoveryId: Id.optional() }),
-    'Save a project to its file (with recoveryId: the Untitled project\'s runs move from its recovery store into the file)',
+    z.strictObject({ path: Path, project: ProjectDoc, recoveryId: Id.optional(), autosaveId: Id.optional() }),
+    'Save a project to its file (with recoveryId: the Untitled project\'s runs move from its recovery store into the file; with autosaveId: its autosaved edits are removed)',
   ),
   'projects.saveAs': method<{ path: string }>()(
     /** force: replace an existing file that is not a Layerlab project (refused with 'conflict' otherwise: the window asks first). */
-    z.strictObject({ path: Path, project: ProjectDoc, force: z.boolean().optional(), recoveryId: Id.optional() }),
+    z.strictObject({ path: Path, project: ProjectDoc, force: z.boolean().optional(), recoveryId: Id.optional(), autosaveId: Id.optional() }),
     'Save a project under a new path (with recoveryId: the Untitled project\'s runs move from its recovery store into the file)',
   ),
   'files.list': method<FolderListing>()(
@@ -263,6 +278,17 @@ export const apiMethods = {
     "A folder's sub-folders, projects (.layerlab) and models (.json) on the backend machine, for the window's file browser; confined like every other path (layerlab serve --root). Without path: the server's base folder",
   ),
   'projects.listRecent': method<{ recent: RecentProject[] }>()(Empty, 'Recently opened projects'),
+  'projects.autosave': method<{ autosaveId: string }>()(
+    /** path: the file these are unsaved changes of (absent or null: Untitled); autosaveId: the entry from the last call. */
+    z.strictObject({ project: ProjectDoc, path: Path.nullable().optional(), autosaveId: Id.optional() }),
+    'Keep the window\'s unsaved edits in the recovery folder (written after a short pause); a save removes them, a crash or restart offers them back (projects.recoverable)',
+  ),
+  'projects.recoverable': method<{ entries: RecoverableProject[] }>()(Empty, 'Unsaved changes left in the recovery folder by a window or server that is gone, newest first'),
+  'projects.recover': method<ProjectResult & { autosaveId: string; recoveryId?: string }>()(
+    z.strictObject({ id: Id }),
+    'Reopen unsaved changes (an entry of projects.recoverable): project.json with path = the file they belong to, or recoveryId for an Untitled project with its runs',
+  ),
+  'projects.discardRecovery': method<{ discarded: boolean }>()(z.strictObject({ id: Id }), 'Delete unsaved changes from the recovery folder'),
   'projects.import': method<ProjectResult>()(
     z.strictObject({ path: Path }),
     'Import a model (Keras JSON, tfjs model.json, project archive) as a new project',

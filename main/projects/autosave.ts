@@ -13,8 +13,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isAlive, writeFileAtomically } from './atomic-file';
-import { readProjectFile, writeProjectFile } from './file';
-import { withProjectLock } from './lock';
+import { readProjectFile } from './file';
+import { updateProjectFile } from './writer';
 import type { ProjectDocument } from './types';
 
 export function cacheDir(): string {
@@ -153,8 +153,9 @@ export class AutosaveController {
     const doc = this.options.getDocument();
     await mkdir(this.dir, { recursive: true });
     const file = join(this.dir, `${this.id}.layerlab`);
-    // Through the file's lock like every project write (lock.ts), though this process is its only writer.
-    await withProjectLock(file, () => writeProjectFile(file, doc, { backup: false }));
+    // Through the project writer like every project write: an Untitled project's entry is also its recovery store
+    // (recovery.ts), where its runs store themselves, so the edits replace project.json and keep the runs on disk.
+    await updateProjectFile(file, (onDisk) => (onDisk ? { ...onDisk, project: structuredClone(doc.project) } : structuredClone(doc)), { backup: false });
     const meta = { id: this.id, originalPath: doc.path, name: doc.project.name, savedAt: new Date().toISOString(), pid: process.pid };
     await writeFileAtomically(join(this.dir, `${this.id}.json`), async (fh) => void (await fh.writeFile(JSON.stringify(meta, null, 2))), { backup: false });
     this.options.onSaved?.({ ...meta, file });

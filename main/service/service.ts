@@ -17,8 +17,10 @@ import { compileGraph, graphErrors } from './graph-tools';
 import type { DatasetSourceOptions } from './protocol';
 import { createWorkerRunnerFactory, type RunnerFactory } from './runner';
 import { ProjectHandlers } from './projects';
+import { AutosaveHandlers } from './autosaves';
 import { ensureRecoveryStore, newRecoveryId, recoveryFile } from '../projects/recovery';
 import { RunManager } from './runs';
+import { textView } from './text-view';
 import { SweepHandlers } from './sweeps';
 import { OwnDataHandlers } from './own-data';
 import { createPathResolver } from './paths';
@@ -42,6 +44,8 @@ export interface BackendServiceOptions {
   sweepDir?: string;
   /** Folder of the Untitled projects' stores (their runs until the first save); default `<cache dir>/recovery`. */
   recoveryDir?: string;
+  /** Quiet time before the window's unsaved edits are written to the recovery folder (default 3 s). */
+  autosaveIdleMs?: number;
 }
 
 export interface LocalBackendService extends BackendService {
@@ -135,6 +139,17 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       },
     },
   );
+  const autosaves = new AutosaveHandlers({
+    recoveryDir,
+    resolvePath,
+    onOpen: (doc) => void (doc.path && runs.adoptStored(doc.path, doc.runs.map((r) => r.meta))),
+    ...(options.autosaveIdleMs !== undefined ? { idleMs: options.autosaveIdleMs } : {}),
+  });
+  /** After a save, the autosaved edits it wrote into the file are removed from the recovery folder. */
+  async function saved<T>(autosaveId: string | undefined, result: T): Promise<T> {
+    await autosaves.saved(autosaveId).catch(() => {}); // a leftover entry is offered once more, never a lost save
+    return result;
+  }
   /** Where a run's project is: its file, or the Untitled project's recovery store (made on its first run). */
   async function runProject(projectPath: string | undefined, recoveryId: string | undefined, name: string | undefined) {
     if (projectPath) return { path: resolvePath(projectPath) };
@@ -189,11 +204,16 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       }
       return runs.predict(runId, input.pixels, input.shape);
     },
+    'training.text': (params) => textView(runs, params),
     'projects.new': ({ template, name }) => projects.create(template, name),
     'projects.open': ({ path }) => projects.open(path),
-    'projects.save': ({ path, project, recoveryId }) => projects.save(path, project, false, false, recoveryId),
-    'projects.saveAs': ({ path, project, force, recoveryId }) => projects.save(path, project, true, force, recoveryId),
+    'projects.save': async ({ path, project, recoveryId, autosaveId }) => saved(autosaveId, await projects.save(path, project, false, false, recoveryId)),
+    'projects.saveAs': async ({ path, project, force, recoveryId, autosaveId }) => saved(autosaveId, await projects.save(path, project, true, force, recoveryId)),
     'projects.listRecent': async () => projects.listRecent(),
+    'projects.autosave': async ({ project, path, autosaveId }) => autosaves.autosave(project, path, autosaveId),
+    'projects.recoverable': () => autosaves.recoverable(),
+    'projects.recover': ({ id }) => autosaves.recover(id),
+    'projects.discardRecovery': ({ id }) => autosaves.discard(id),
     // The base folder: the first --root when the server is confined, else the folder it was started in.
     'files.list': ({ path }) => listFolder(resolvePath, path, options.roots?.[0] ?? options.baseDir ?? process.cwd()),
     'projects.import': ({ path }) => projects.import(path),
@@ -221,6 +241,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     close: async () => {
       await sweeps.close();
       await runs.close();
+      await autosaves.close();
     },
   };
 }

@@ -3,12 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ApiError, validateRequest, type ApiMethod } from '../../shared/api';
 import { projectSchema } from '../../shared/format';
 import { TrainingConfigSchema } from '../../shared/training';
 import { createBackendService, type LocalBackendService } from '../../main/service/service';
 import { openProject } from '../../main/projects/service';
-import { storeRunInProject } from '../../main/engine/project-run';
+import { storeRunInProject } from '../../main/projects/store-run';
 import { buildMenuTemplate, type MenuAction } from '../../main/electron/menu';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Host } from '../../renderer/src/host';
@@ -22,6 +21,7 @@ import ProjectDialog from '../../renderer/src/shell/ProjectDialog.svelte';
 import { defaultForm } from '../../renderer/src/training/form';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
 import { chain, MNIST_CNN } from './fixtures';
+import { inProcessHost as hostOf } from './in-process-host';
 
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-project-ui-'));
 /** The real datasets (../shared/datasets beside the repository). */
@@ -32,23 +32,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The real backend service in this process, reached the way the transports reach it: validated requests. */
-function inProcessHost(backend: LocalBackendService = service): Host {
-  return {
-    kind: 'electron',
-    async call(method: ApiMethod, params?: unknown) {
-      const checked = validateRequest(method, params);
-      if (!checked.ok) throw new ApiError(checked.error.code, checked.error.message);
-      return backend.call(checked.method, checked.params as never);
-    },
-    on: () => () => {},
-    onConnection(handler) {
-      handler('open');
-      return () => {};
-    },
-    close() {},
-  } as Host;
-}
+const inProcessHost = (backend: LocalBackendService = service): Host => hostOf(backend);
 
 function setup(confirmAnswer = true, initialViewport = { x: 10, y: -20, zoom: 0.8 }) {
   const editor = new EditorStore();

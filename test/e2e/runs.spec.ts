@@ -5,33 +5,18 @@
  * because it stops and restarts it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serveOwn } from './own-server';
 
 const SHOTS = 'test-results/screenshots';
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-e2e-runs-'));
 const cache = join(dir, 'cache');
 const FILE = join(dir, 'runs.layerlab');
 
-async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/layerlab.js', 'serve', '--port', '0', '--token', 'runs-token-0123456789', '--dataset-mirror', '../shared/datasets', '--checkpoint-dir', join(dir, 'ck')], {
-    env: { ...process.env, LAYERLAB_CACHE_DIR: cache },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /Layerlab at (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(() => reject(new Error(`layerlab serve exited: ${out}`)));
-  });
-  return { url, stop: async () => void (child.kill('SIGTERM'), await exited) };
-}
+const serve = () => serveOwn(dir, cache, 'runs-token-0123456789');
 
 /** A new project from the MLP template, then the Training view (opening a template shows the editor first). */
 async function newMlp(page: Page): Promise<void> {

@@ -2,9 +2,11 @@
  * Checkpoints a stopped run can resume from: model weights, optimizer state (moments, iteration count), the
  * number of finished epochs, the learning rate and the metrics history. A directory holds a JSON manifest and two
  * plain little-endian float32/int32 blobs; no model.json, because the model is rebuilt from its ModelSpec.
- * The manifest is written last, via rename, so a crash mid-save leaves the previous checkpoint readable.
+ * Each save writes its blobs under names of their own (weights-<epoch>.bin, named in the manifest) and the manifest
+ * last, via rename, then removes the older blobs: a process killed at any moment of a save (the kill tests do it)
+ * leaves the previous checkpoint whole, never a manifest of one epoch over blobs of another.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../../shared/telemetry';
@@ -35,6 +37,8 @@ export interface CheckpointManifest {
   savedAt: string;
   /** Caller state (schedule, early stopping, run id): plain JSON. */
   extra?: Record<string, unknown>;
+  /** The blobs of this checkpoint; absent in checkpoints written before they were named per save. */
+  files?: { weights: string; optimizer: string };
 }
 
 export interface CheckpointState {
@@ -88,12 +92,18 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: 
     format: 'layerlab-checkpoint', version: 1, epoch: state.epoch, learningRate: getLearningRate(model.optimizer),
     optimizerClass: model.optimizer.getClassName(), history: state.history, weights: weights.entries, optimizer: optimizer.entries,
     savedAt: new Date().toISOString(), ...(state.extra ? { extra: state.extra } : {}),
+    files: { weights: `weights-${state.epoch}.bin`, optimizer: `optimizer-${state.epoch}.bin` },
   };
-  await writeFile(join(dir, WEIGHTS_FILE), weights.blob);
-  await writeFile(join(dir, OPTIMIZER_FILE), optimizer.blob);
+  await writeFile(join(dir, manifest.files!.weights), weights.blob);
+  await writeFile(join(dir, manifest.files!.optimizer), optimizer.blob);
   const tmp = join(dir, `${CHECKPOINT_MANIFEST}.tmp`);
   await writeFile(tmp, JSON.stringify(manifest));
   await rename(tmp, join(dir, CHECKPOINT_MANIFEST));
+  // Only now are the previous checkpoint's blobs (and those of a save killed midway) no longer needed.
+  const keep = new Set([CHECKPOINT_MANIFEST, manifest.files!.weights, manifest.files!.optimizer]);
+  for (const name of await readdir(dir)) {
+    if (!keep.has(name) && /^(weights|optimizer)(-\d+)?\.bin$/.test(name)) await rm(join(dir, name), { force: true });
+  }
   return manifest;
 }
 
@@ -131,12 +141,13 @@ export async function loadCheckpoint(dir: string, model: tf.LayersModel): Promis
       throw new Error(`checkpoint weight '${e.name}' has shape [${e.shape}] but the model's weight ${i} ('${current[i]!.name}') has [${shape}]: it belongs to a different model graph`);
     }
   });
-  const weightsBlob = new Uint8Array(await readFile(join(dir, WEIGHTS_FILE)));
-  const weights = manifest.weights.map((e) => unpackTensor(e, weightsBlob, WEIGHTS_FILE));
+  const files = manifest.files ?? { weights: WEIGHTS_FILE, optimizer: OPTIMIZER_FILE };
+  const weightsBlob = new Uint8Array(await readFile(join(dir, files.weights)));
+  const weights = manifest.weights.map((e) => unpackTensor(e, weightsBlob, files.weights));
   model.setWeights(weights);
   tf.dispose(weights);
-  const optimizerBlob = new Uint8Array(await readFile(join(dir, OPTIMIZER_FILE)));
-  const optimizerWeights = manifest.optimizer.map((e) => ({ name: e.name, tensor: unpackTensor(e, optimizerBlob, OPTIMIZER_FILE) }));
+  const optimizerBlob = new Uint8Array(await readFile(join(dir, files.optimizer)));
+  const optimizerWeights = manifest.optimizer.map((e) => ({ name: e.name, tensor: unpackTensor(e, optimizerBlob, files.optimizer) }));
   await model.optimizer.setWeights(optimizerWeights);
   // The optimizer's variables share (and reference-count) these tensors' data, so ours can go.
   tf.dispose(optimizerWeights.map((w) => w.tensor));

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -163,6 +164,24 @@ describe('pause, stop and resume', () => {
     expect(r.training.outcome()).toBe('completed');
     expect(r.of('epoch')[1]!.metrics.loss).toBeCloseTo(reference.loss1, 5);
     tf.dispose([d.x, d.y]);
+  });
+
+  it('a save killed midway leaves the previous checkpoint whole: blobs are per save, the manifest renamed last', async () => {
+    const ckDir = join(dir, 'killed-save');
+    const model = mlp(32, 10, 'softmax', 7);
+    model.compile(compileArgs(cfg));
+    await saveCheckpoint(ckDir, model, { epoch: 1, history: [] });
+    const saved = (await model.getWeights()[0]!.data()).slice();
+    // What a process killed during the next save leaves: that save's blobs, half written, and no new manifest.
+    writeFileSync(join(ckDir, 'weights-2.bin'), new Uint8Array(100));
+    writeFileSync(join(ckDir, 'optimizer-2.bin'), new Uint8Array(7));
+    const fresh = mlp(32, 10, 'softmax', 99);
+    fresh.compile(compileArgs(cfg));
+    expect((await loadCheckpoint(ckDir, fresh)).epoch).toBe(1);
+    expect(await fresh.getWeights()[0]!.data()).toEqual(saved);
+    // The next whole save replaces it and removes every older blob.
+    await saveCheckpoint(ckDir, model, { epoch: 3, history: [] });
+    expect(readdirSync(ckDir).sort()).toEqual(['checkpoint.json', 'optimizer-3.bin', 'weights-3.bin']);
   });
 
   it('refuses a checkpoint of another graph, naming the mismatch', async () => {

@@ -1,4 +1,4 @@
-import { ApiError, type ProjectResult, type RecentProject } from '../../../../shared/api';
+import { ApiError, type ProjectResult, type RecentProject, type RecoverableProject } from '../../../../shared/api';
 import type { ProjectJson, Viewport } from '../../../../shared/format';
 import type { Graph } from '../../../../shared/graph/types';
 import { templates } from '../core';
@@ -40,6 +40,10 @@ export class ProjectStore {
   recent = $state.raw<RecentProject[]>([]);
   /** Whether some node of the last adopted graph had no position (an imported model): the window lays it out. */
   needsLayout = $state(false);
+  /** The recovery-folder entry holding this document's unsaved edits (projects.autosave), once one was written. */
+  autosaveId = $state<string | null>(null);
+  /** Unsaved changes a crashed or killed session left, offered when the window connects (newest first). */
+  recoverable = $state.raw<RecoverableProject[]>([]);
   private base = $state.raw<ProjectJson | null>(null);
   private saved = $state.raw<Saved | null>(null);
   host: Host | null = null;
@@ -92,6 +96,7 @@ export class ProjectStore {
   /** Makes `raw` (project.json from the API) the window's document. */
   adopt(raw: unknown, path: string | null): void {
     const { editor, training } = this.deps;
+    this.dropAutosave();
     const { doc, project } = fromProjectJson(raw, { ...training.form });
     editor.load(doc.graph, doc.name);
     editor.projectName = doc.name;
@@ -173,8 +178,10 @@ export class ProjectStore {
       // An Untitled project's runs, kept in its recovery store so far, move into the file with this save.
       const recoveryId = this.deps.training.recoveryId;
       const moved = recoveryId ? { recoveryId } : {};
-      const result = as ? await this.saveAsAsking(host, path, project, moved) : await host.call('projects.save', { path, project, ...moved });
+      const autosave = this.autosaveId ? { autosaveId: this.autosaveId } : {};
+      const result = as ? await this.saveAsAsking(host, path, project, { ...moved, ...autosave }) : await host.call('projects.save', { path, project, ...moved, ...autosave });
       if (!result) return false;
+      this.autosaveId = null;
       this.base = project;
       this.path = result.path;
       this.deps.training.projectSaved(result.path);
@@ -191,13 +198,90 @@ export class ProjectStore {
    * Save As; when the backend refuses to replace an existing file that is not a project ('conflict'), the user is
    * asked and, if they agree, the save is retried with force. null: the user declined.
    */
-  private async saveAsAsking(host: Host, path: string, project: ProjectJson, moved: { recoveryId?: string }): Promise<{ path: string } | null> {
+  private async saveAsAsking(host: Host, path: string, project: ProjectJson, moved: { recoveryId?: string; autosaveId?: string }): Promise<{ path: string } | null> {
     try {
       return await host.call('projects.saveAs', { path, project, ...moved });
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'conflict')) throw e;
       if (!this.deps.confirm(`${e.message.replace(/^projects\.saveAs: /, '')}\n\nReplace it?`)) return null;
       return host.call('projects.saveAs', { path, project, force: true, ...moved });
+    }
+  }
+
+  /**
+   * Sends the unsaved document to the recovery folder (the window calls this after a pause in editing). An Untitled
+   * project's entry is also where its runs are kept (training.recoveryId), so edits and runs come back together.
+   */
+  async autosave(): Promise<void> {
+    const host = this.connected();
+    if (!host || !this.dirty) return;
+    const { training } = this.deps;
+    const id = (this.path ? null : training.recoveryId) ?? this.autosaveId;
+    try {
+      const { autosaveId } = await host.call('projects.autosave', { project: this.toJson(), path: this.path, ...(id ? { autosaveId: id } : {}) });
+      if (!this.path && training.recoveryId && training.recoveryId !== autosaveId) {
+        // A run made the Untitled project's store while this was under way: the edits go there from now on.
+        void host.call('projects.discardRecovery', { id: autosaveId }).catch(() => {});
+        this.autosaveId = training.recoveryId;
+        return this.autosave();
+      }
+      this.autosaveId = autosaveId;
+      if (!this.path) training.recoveryId = autosaveId;
+    } catch {
+      // Autosave is a safety net: a failed one is retried at the next edit, and Save still works.
+    }
+  }
+
+  /**
+   * The document is replaced (the user agreed to discard its changes): its autosaved edits go too, unless they are
+   * an Untitled project's store that holds runs, which stays in the recovery folder to be offered after a restart.
+   */
+  private dropAutosave(): void {
+    const id = this.autosaveId;
+    this.autosaveId = null;
+    const host = this.connected();
+    if (!id || !host || (id === this.deps.training.recoveryId && this.deps.training.runs.length > 0)) return;
+    void host.call('projects.discardRecovery', { id }).catch(() => {});
+  }
+
+  /** Asks the backend for unsaved changes left by a session that crashed or was killed. */
+  async loadRecoverable(): Promise<void> {
+    const host = this.connected();
+    if (!host) return;
+    try {
+      this.recoverable = (await host.call('projects.recoverable')).entries;
+    } catch {
+      this.recoverable = [];
+    }
+  }
+
+  /** Reopens unsaved changes: they are the window's document again, unsaved (Save writes them to their file). */
+  async recover(id: string): Promise<boolean> {
+    if (!this.confirmDiscard()) return false;
+    try {
+      const result = await this.requireHost('Recovering unsaved changes').call('projects.recover', { id });
+      this.adopt(result.project, result.path ?? null);
+      // Not what the file holds: the document stays dirty until it is saved.
+      this.saved = { graph: { nodes: [], edges: [] }, name: '', form: '' };
+      this.autosaveId = result.autosaveId;
+      if (result.recoveryId) {
+        this.deps.training.recoveryId = result.recoveryId;
+        void this.deps.training.loadRuns();
+      }
+      this.recoverable = this.recoverable.filter((e) => e.id !== id);
+      this.deps.editor.notify(`Recovered unsaved changes of ${result.path ?? this.deps.editor.projectName}: save to keep them`);
+      return true;
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  async discardRecoverable(id: string): Promise<void> {
+    this.recoverable = this.recoverable.filter((e) => e.id !== id);
+    try {
+      await this.requireHost('Discarding unsaved changes').call('projects.discardRecovery', { id });
+    } catch (e) {
+      this.fail(e);
     }
   }
 

@@ -1,0 +1,79 @@
+/**
+ * Unsaved edits survive a killed server (issue 14), as a user meets it: open a saved project, edit it (name, a
+ * new layer), the server is SIGKILLed before any save; the restarted server's window asks "Recover unsaved changes
+ * from <time>?", Recover brings the edits back as unsaved changes of the file, Save writes them and the recovery
+ * folder is empty again. The test runs its own `layerlab serve`, since it kills it.
+ */
+import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveOwn } from './own-server';
+
+const SHOTS = 'test-results/screenshots';
+const dir = mkdtempSync(join(tmpdir(), 'layerlab-e2e-recovery-'));
+const cache = join(dir, 'cache');
+const recovery = join(cache, 'recovery');
+const FILE = join(dir, 'edited.layerlab');
+
+/** The recovery folder's entries (their .json descriptions). */
+function entries(): { id: string; originalPath: string | null; name: string }[] {
+  if (!existsSync(recovery)) return [];
+  return readdirSync(recovery).filter((n) => n.endsWith('.json')).map((n) => JSON.parse(readFileSync(join(recovery, n), 'utf8')));
+}
+
+test('edits of a killed server are offered after the restart, recovered unsaved, and saved', async ({ page }) => {
+  test.setTimeout(180_000);
+  let server = await serveOwn(dir, cache, 'recovery-token-0123456789');
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('templates-menu').click();
+    await page.getByTestId('template-mlp-64').click();
+    await expect(page.getByTestId('total-params')).toHaveText('55,050');
+    await page.getByTestId('project-save').click();
+    await page.getByTestId('project-path').fill(FILE);
+    await page.getByTestId('project-dialog-submit').click();
+    await expect(page.getByTestId('toast')).toContainText('Saved');
+    await expect(page.getByTestId('dirty-marker')).toHaveAttribute('data-dirty', 'false');
+
+    // Unsaved edits: a new name and one more layer.
+    await page.getByTestId('project-name').fill('Edited, never saved');
+    await page.getByTestId('palette-Dropout').click();
+    await expect(page.locator('.status')).toContainText('5 layers');
+    await expect(page.getByTestId('dirty-marker')).toHaveAttribute('data-dirty', 'true');
+    // Autosaved a moment after the last edit.
+    await expect.poll(() => entries().find((e) => e.originalPath === FILE)?.name, { timeout: 20_000 }).toBe('Edited, never saved');
+    await server.stop('SIGKILL');
+
+    server = await serveOwn(dir, cache, 'recovery-token-0123456789');
+    await page.goto(server.url);
+    const offer = page.getByTestId('recovery-offer');
+    await expect(offer).toBeVisible();
+    await expect(offer).toContainText(/Recover unsaved changes from .+\?/);
+    await expect(offer).toContainText(FILE);
+    await page.screenshot({ path: `${SHOTS}/recovery-offer.png` });
+    await page.getByTestId('recovery-recover').click();
+    await expect(offer).toHaveCount(0);
+    await expect(page.getByTestId('project-name')).toHaveValue('Edited, never saved');
+    await expect(page.locator('.status')).toContainText('5 layers');
+    await expect(page.getByTestId('dirty-marker')).toHaveAttribute('data-dirty', 'true');
+    await page.screenshot({ path: `${SHOTS}/recovery-recovered.png` });
+
+    await page.getByTestId('project-save').click();
+    await expect(page.getByTestId('toast')).toContainText('Saved');
+    await expect(page.getByTestId('dirty-marker')).toHaveAttribute('data-dirty', 'false');
+    await expect.poll(() => entries()).toEqual([]);
+    const info = spawnSync(process.execPath, ['bin/layerlab.js', 'info', FILE], { encoding: 'utf8', env: { ...process.env, LAYERLAB_CACHE_DIR: cache } });
+    expect(info.stdout).toContain('Project: Edited, never saved');
+
+    // Nothing is offered at the next start any more.
+    await server.stop();
+    server = await serveOwn(dir, cache, 'recovery-token-0123456789');
+    await page.goto(server.url);
+    await expect(page.getByTestId('total-params')).toBeVisible();
+    await expect(page.getByTestId('recovery-offer')).toHaveCount(0);
+  } finally {
+    await server.stop();
+  }
+});
