@@ -36,7 +36,9 @@ export default defineConfig({
   },
   webServer: {
     // The server gets its own cache folder: tests never read or write the user's real cache (sweeps, recent files).
-    command: `npm run build:renderer && LAYERLAB_CACHE_DIR=test-results/e2e-cache node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`,
+    // Its recovery folder starts empty: Untitled projects of an earlier run (their runs and sweeps live there) would
+    // otherwise be offered for recovery over the first window of this one.
+    command: `npm run build:renderer && rm -rf test-results/e2e-cache/recovery && LAYERLAB_CACHE_DIR=test-results/e2e-cache node bin/layerlab.js serve --port ${PORT} --token ${TOKEN} --dataset-mirror ../shared/datasets --checkpoint-dir test-results/checkpoints`,
     url: `http://127.0.0.1:${PORT}/?token=${TOKEN}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
