@@ -1,5 +1,6 @@
 import { requireLayerKind } from '../layers/registry';
 import { analyzeGraph, inboundEdges } from './analyze';
+import { nestedSpec } from './compile-nested';
 import type { Graph, GraphAnalysis, GraphNode, GraphError, KerasLayerJson, ModelSpec } from './types';
 
 /** Thrown by compileGraph for an invalid graph; `errors` holds every problem, the message lists them. */
@@ -15,6 +16,11 @@ export interface CompileOptions {
   name?: string;
   /** Force the functional form even for a chain (the Sequential form is what Keras writes for chains). */
   functional?: boolean;
+  /**
+   * Write each group (a nested model) back as a nested Functional model (compile-nested.ts), for export. Without
+   * it the layers are written flat, as training builds them (frozen groups' layers with trainable: false).
+   */
+  nested?: boolean;
 }
 
 /** Version stamp as tfjs writes it; tf.keras and Keras 3 ignore it when reading. */
@@ -55,6 +61,9 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): ModelS
   const analysis = analyzeGraph(graph);
   if (!analysis.valid) throw new GraphCompileError(analysis.errors);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  if (options.nested && graph.nodes.some((n) => n.group)) {
+    return nestedSpec(graph, analysis, (id) => layerConfig(byId, analysis, id), { keras_version: KERAS_VERSION, backend: BACKEND }, options.name ?? 'model');
+  }
 
   if (!options.functional && isChain(graph, analysis)) {
     return {

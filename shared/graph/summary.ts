@@ -1,6 +1,7 @@
 import type { Shape } from '../layers/types';
 import { analyzeGraph, inboundEdges } from './analyze';
 import { isChain } from './compile';
+import { graphGroups, groupParams } from './groups';
 import type { Graph, GraphAnalysis } from './types';
 
 export interface SummaryRow {
@@ -46,10 +47,46 @@ export function summaryTable(graph: Graph, analysis: GraphAnalysis = analyzeGrap
   return {
     modelName: modelName ?? (functional ? 'model' : 'sequential'),
     functional,
-    rows,
+    rows: groupRows(graph, analysis, rows, functional),
     totals: { ...analysis.totals },
     valid: analysis.valid,
   };
+}
+
+/**
+ * A nested model (a backbone) is one row, as Keras prints it: 'backbone (Functional)', its output shape, its
+ * parameters, and what feeds it; in place of its layers, where its output is computed.
+ */
+function groupRows(graph: Graph, analysis: GraphAnalysis, rows: SummaryRow[], functional: boolean): SummaryRow[] {
+  const groups = graphGroups(graph);
+  if (groups.size === 0) return rows;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const groupOf = new Map<string, string>();
+  for (const [id, info] of groups) for (const m of info.members) groupOf.set(m, id);
+  const out: SummaryRow[] = [];
+  for (const row of rows) {
+    const id = groupOf.get(row.id);
+    if (id === undefined) {
+      // Layers fed by a nested model name it, not its last layer.
+      out.push({ ...row, connectedTo: functional ? graph.edges.filter((e) => e.target === row.id).map((e) => `${groupOf.get(e.source) ?? byId.get(e.source)!.name}[0][0]`) : [] });
+      continue;
+    }
+    const info = groups.get(id)!;
+    const inside = new Set(info.members);
+    const leaves = graph.edges.some((e) => e.source === row.id && !inside.has(e.target)) || analysis.outputs.includes(row.id);
+    if (!leaves) continue;
+    const params = groupParams(info, analysis);
+    const sources = [...new Set(graph.edges.filter((e) => inside.has(e.target) && !inside.has(e.source)).map((e) => e.source))];
+    out.push({
+      id: `group:${id}`,
+      name: id,
+      type: info.group.model,
+      outputShape: row.outputShape,
+      params: params?.total ?? null,
+      connectedTo: functional ? sources.map((src) => `${groupOf.get(src) ?? byId.get(src)!.name}[0][0]`) : [],
+    });
+  }
+  return out;
 }
 
 /** "(None, 26, 26, 32)", as Keras prints shapes. */

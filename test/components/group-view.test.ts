@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { importModelJson } from '../../shared/graph/import';
-import { groupDisplay, groupNodeId, layerOf } from '../../renderer/src/editor/groupView';
+import { groupDisplay, groupNodeId, layerOf, movedPositions, toggled } from '../../renderer/src/editor/groupView';
 import { buildEdges } from '../../renderer/src/editor/flow';
 import backbone from '../fixtures/nested/tfjs-sequential-backbone.json';
 
@@ -30,6 +30,21 @@ describe('group display', () => {
     // A connection from the block starts at the layer whose output leaves it.
     expect(layerOf('group:backbone', shown.blocks)).toBe('gap');
     expect(layerOf('dense', shown.blocks)).toBe('dense');
+    // Moves: a lifted layer goes back down by its lift; a moved block carries its layers along.
+    const moved = movedPositions(
+      [
+        { id: 'dense', position: { x: 5, y: y('dense') - span } },
+        { id: 'group:backbone', position: { x: shown.blocks[0]!.position.x + 10, y: shown.blocks[0]!.position.y + 20 } },
+      ],
+      shown,
+      graph,
+    );
+    expect(moved.get('dense')).toEqual({ x: 5, y: y('dense') });
+    const conv2 = graph.nodes.find((n) => n.id === 'conv2')!.position!;
+    expect(moved.get('conv2')).toEqual({ x: conv2.x + 10, y: conv2.y + 20 });
+    expect(moved.size).toBe(6);
+    expect([...toggled(toggled(new Set(), 'backbone'), 'other')]).toEqual(['backbone', 'other']);
+    expect([...toggled(new Set(['backbone']), 'backbone')]).toEqual([]);
   });
 
   it('expanded: every layer where it is, the header beside them, the graph itself when there are no groups', () => {

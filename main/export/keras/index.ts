@@ -5,6 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compileGraph, importModelJson } from '../../../shared/graph';
+import type { ModelSpec } from '../../../shared/graph/types';
 import { exportGraph, layerNamed } from '../model';
 import { kerasWeightList, weightsByLayer } from '../layer-weights';
 import { encodeNpz, type NpyArray } from '../npy';
@@ -13,6 +15,13 @@ import { defaultExportTraining, type DistributionStrategy, type FormatResult, ty
 import { generateKerasModel } from './model-code';
 import { generateKerasTrain, generateSlurmJob } from './train-code';
 
+/** The Keras JSON with each nested model (a backbone) written back as one, for model_from_json. */
+function nestedConfig(source: ExportSource, name: string): ModelSpec {
+  const graph = importModelJson(source.spec);
+  const groups = source.groups ?? {};
+  return compileGraph({ ...graph, nodes: graph.nodes.map((n) => (groups[n.name] ? { ...n, group: groups[n.name] } : n)) }, { nested: true, name });
+}
+
 export async function exportKeras(source: ExportSource, outDir: string, strategy: DistributionStrategy = 'none', slurm = false): Promise<FormatResult> {
   const ir = exportGraph(source.spec, source.groups);
   const training = source.training ?? defaultExportTraining();
@@ -20,7 +29,7 @@ export async function exportKeras(source: ExportSource, outDir: string, strategy
   const files: [string, string | Uint8Array][] = [
     ['model.py', generateKerasModel(ir)],
     ['train.py', generateKerasTrain(ir, training, slurm && strategy === 'none' ? 'multiworker' : strategy)],
-    ['model_config.json', JSON.stringify(source.spec, null, 1)],
+    ['model_config.json', JSON.stringify(ir.layers.some((l) => l.group) ? nestedConfig(source, ir.name) : source.spec, null, 1)],
   ];
   if (source.weights) {
     const arrays: Record<string, NpyArray> = {};

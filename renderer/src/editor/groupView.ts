@@ -96,3 +96,36 @@ export function layerOf(canvasId: string, blocks: readonly GroupBlock[]): string
   const block = blocks.find((b) => b.id === canvasId);
   return block ? block.output : canvasId;
 }
+
+/** `open` with group `id` expanded if it was collapsed, collapsed if it was expanded. */
+export function toggled(open: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  const next = new Set(open);
+  if (!next.delete(id)) next.add(id);
+  return next;
+}
+
+/**
+ * Graph positions of the layers moved on the canvas: a layer drawn lifted (below a collapsed group) goes back down
+ * by its lift; a moved block moves each of its layers by as much as it moved.
+ */
+export function movedPositions(
+  moved: readonly { id: string; position: { x: number; y: number } }[],
+  display: Pick<GroupDisplay, 'blocks' | 'lifted'>,
+  graph: Graph,
+): Map<string, { x: number; y: number }> {
+  const out = new Map<string, { x: number; y: number }>();
+  for (const n of moved) {
+    const block = display.blocks.find((b) => b.id === n.id);
+    if (!block) {
+      out.set(n.id, { x: n.position.x, y: n.position.y + (display.lifted.get(n.id) ?? 0) });
+      continue;
+    }
+    const dx = n.position.x - block.position.x;
+    const dy = n.position.y - block.position.y;
+    for (const id of block.info.members) {
+      const p = graph.nodes.find((x) => x.id === id)?.position ?? { x: 0, y: 0 };
+      out.set(id, { x: p.x + dx, y: p.y + dy });
+    }
+  }
+  return out;
+}

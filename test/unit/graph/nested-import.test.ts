@@ -16,6 +16,7 @@ import { analyzeGraph } from '../../../shared/graph/analyze';
 import { compileGraph } from '../../../shared/graph/compile';
 import { graphGroups, groupParams, setGroupTrainable } from '../../../shared/graph/groups';
 import { importModelJson } from '../../../shared/graph/import';
+import { summaryTable } from '../../../shared/graph/summary';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const read = (path: string) => JSON.parse(readFileSync(join(here, '../..', path), 'utf8'));
@@ -56,6 +57,15 @@ describe('nested models import as groups', () => {
     const layers = compileGraph(frozen).config.layers;
     expect(layers.filter((l) => l.config['trainable'] === false).map((l) => l.config['name'])).toEqual(['conv1', 'conv2', 'add', 'pool', 'gap']);
     expect(layers.find((l) => l.config['name'] === 'dense')!.config['trainable']).toBe(true);
+    // The summary prints the backbone as one row, as Keras does, with the frozen weights as non-trainable.
+    const table = summaryTable(frozen, fa);
+    expect(table.rows.map((r) => [r.name, r.type, r.params, r.connectedTo.join(' ')])).toEqual([
+      ['backbone_input', 'InputLayer', 0, ''],
+      ['backbone', 'Functional', 664, 'backbone_input[0][0]'],
+      ['dense', 'Dense', 144, 'backbone[0][0]'],
+      ['dense_1', 'Dense', 170, 'dense[0][0]'],
+    ]);
+    expect(table.totals.nonTrainable).toBe(664);
   });
 
   it('a Sequential block inside a functional model (tfjs): fed by the outer layer, clashing names made unique', () => {
