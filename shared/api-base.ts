@@ -75,6 +75,7 @@ export const GraphNodeSchema = z.strictObject({
     message: `expected at most ${API_LIMITS.configKeys} config fields`,
   }),
   position: z.strictObject({ x: Finite, y: Finite }).optional(),
+  group: z.strictObject({ id: GraphId, model: z.enum(['Sequential', 'Functional']), trainable: z.boolean() }).optional(),
 });
 
 export const GraphEdgeSchema = z.strictObject({

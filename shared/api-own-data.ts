@@ -33,6 +33,10 @@ export interface DatasetCard {
   features?: { name: string; type: 'numeric' | 'one-hot'; categories?: string[] }[];
   /** Images: the first few training images, PNG as base64, with their class. */
   images?: { png: string; label: string }[];
+  /** Text: the first training samples as the model sees them (ids decoded back to words, [UNK] for unknown ones). */
+  texts?: { text: string; label: string }[];
+  /** Text: the vocabulary's size (padding and [UNK] included) and its most frequent words. */
+  vocabulary?: { size: number; top: string[] };
   /** Tables: the header and the first rows as they are in the file. */
   table?: { columns: string[]; rows: string[][] };
   warnings: string[];

@@ -34,11 +34,17 @@ export const sweepParams = {
     training: TrainingConfigSchema.optional(),
     /** A saved project file that keeps the sweep (and each finished trial as a run), to show and resume later. */
     projectPath: Path.optional(),
+    /**
+     * Without projectPath: the Untitled project's recovery store that keeps it (as training.start: a new one when
+     * not given, returned as recoveryId); its sweeps move into the file at the project's first save.
+     */
+    recoveryId: Id.optional(),
   }),
   ref: SweepRef,
-  /** A sweep of this service, of its sweep folder, or (with projectPath) stored in that project file. */
-  find: z.strictObject({ sweepId: Id, projectPath: Path.optional() }),
-  list: z.strictObject({ projectPath: Path.optional() }),
+  /** A sweep of this service, of its sweep folder, or (with projectPath / recoveryId) stored in that project. */
+  find: z.strictObject({ sweepId: Id, projectPath: Path.optional(), recoveryId: Id.optional() }),
+  /** With projectPath or recoveryId: that project's sweeps only; with neither: every sweep the service knows. */
+  list: z.strictObject({ projectPath: Path.optional(), recoveryId: Id.optional() }),
 };
 
 /** One sweep in a list. */

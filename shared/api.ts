@@ -289,7 +289,7 @@ export const apiMethods = {
     'Import a model (Keras JSON, tfjs model.json, project archive) as a new project',
   ),
 
-  'sweeps.start': method<{ sweepId: string; status: SweepStatus }>()(
+  'sweeps.start': method<{ sweepId: string; status: SweepStatus; recoveryId?: string }>()(
     sweepParams.start,
     'Start a hyperparameter sweep over the graph (one at a time); its trials are normal runs of the run queue. Progress as sweeps.status and sweeps.trial events',
   ),
@@ -299,7 +299,7 @@ export const apiMethods = {
     'Resume a paused sweep, or continue a stopped or stored one (after a restart) with the trials that have not ended',
   ),
   'sweeps.stop': method<SweepSummary>()(sweepParams.ref, 'Stop the sweep: its training trial stops and stays pending, to run again on resume'),
-  'sweeps.list': method<{ sweeps: SweepSummary[] }>()(sweepParams.list, 'Sweeps of this service and its sweep folder (and of a project file)'),
+  'sweeps.list': method<{ sweeps: SweepSummary[] }>()(sweepParams.list, 'The sweeps of one project (its file projectPath, or an Untitled project\'s recovery store recoveryId), or without either every sweep of this service and its sweep folder'),
   'sweeps.get': method<SweepDetail>()(sweepParams.find, 'One sweep in full: config, trials with values, status, metric history, durations, ranking'),
 
   'export.run': method<ExportResult>()(

@@ -7,10 +7,12 @@
  * Pure: zod only (no Node, no DOM, no tfjs).
  */
 import { z } from 'zod';
+import { textVectorizationSchema } from './text/vectorization';
 
 export const DATA_PREPROCESSING_VERSION = 1;
 
-export const DATA_KINDS = ['image-folder', 'csv', 'npz', 'npy', 'idx'] as const;
+/** 'text': a CSV with a text column, or a folder of .txt files per class (aclImdb layout), tokenized. */
+export const DATA_KINDS = ['image-folder', 'csv', 'npz', 'npy', 'idx', 'text'] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
 export const TaskSchema = z.enum(['classification', 'regression'], { error: "task must be 'classification' or 'regression'" });
@@ -55,6 +57,10 @@ export const DataPreprocessingSchema = z.strictObject({
     .optional(),
   /** Regression: the training targets' range (for the dashboard's axes). */
   target: z.strictObject({ min: z.number(), max: z.number() }).optional(),
+  /** Text: the CSV's text column (absent for folders of .txt files). */
+  text_column: z.string().optional(),
+  /** Text: the tokenizer with the vocabulary adapted on the training split; predictions map a sentence with it. */
+  text: textVectorizationSchema.optional(),
 });
 export type DataPreprocessing = z.output<typeof DataPreprocessingSchema>;
 
@@ -74,6 +80,14 @@ export const DataSourceSchema = z.strictObject({
   strict: z.boolean().optional(),
   /** Held-out last fraction when there is no test split. */
   validation_split: z.number().gt(0).lt(1).optional(),
+  /** Text: the CSV column with the text (default: the string column with the most words per row). */
+  text_column: z.string().min(1).max(256).optional(),
+  /** Text: vocabulary size, padding and OOV included (Keras' max_tokens; default 10000). */
+  max_tokens: z.number().int().min(3).max(1_000_000).optional(),
+  /** Text: ids per sample, padded with 0 / truncated at the end (default 200). */
+  sequence_length: z.number().int().positive().max(100_000).optional(),
+  /** Text: one 0/1 input per vocabulary word (bag of words) instead of a sequence of ids. */
+  multi_hot: z.boolean().optional(),
 });
 export type DataSource = z.output<typeof DataSourceSchema>;
 

@@ -7,6 +7,7 @@
  * the learning rate once per epoch.
  */
 import { z } from 'zod';
+import { isClassificationLoss, LOSS_NAMES, type LossName } from './losses';
 
 export const TRAINING_CONFIG_VERSION = 1;
 
@@ -79,15 +80,7 @@ export type OptimizerConfig = z.output<typeof OptimizerSchema>;
 export type OptimizerName = OptimizerConfig['name'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax'];
 
-export const LOSS_NAMES = [
-  'sparse_categorical_crossentropy',
-  'categorical_crossentropy',
-  'binary_crossentropy',
-  'mse',
-  'mae',
-  'huber',
-] as const;
-export type LossName = (typeof LOSS_NAMES)[number];
+export { LOSS_NAMES, type LossName };
 export const LossSchema = z.enum(LOSS_NAMES, {
   error: `unknown loss: use one of ${LOSS_NAMES.join(', ')}`,
 });
@@ -251,8 +244,6 @@ const TrainingConfigObject = z.strictObject({
   telemetry: TelemetryOptionsSchema.prefault({}),
 });
 
-const CLASSIFICATION_LOSSES: readonly LossName[] = ['sparse_categorical_crossentropy', 'categorical_crossentropy', 'binary_crossentropy'];
-
 /** The keys a run with this config logs each epoch: loss, metrics, and their val_ twins. */
 export function loggedMetricKeys(config: Pick<TrainingConfig, 'metrics'>): string[] {
   const train = ['loss', ...config.metrics.map((m) => METRIC_LOG_KEYS[m])];
@@ -268,7 +259,7 @@ function checkMonitor(value: string, config: TrainingConfig, path: (string | num
 }
 
 export const TrainingConfigSchema = TrainingConfigObject.superRefine((config, ctx) => {
-  if (config.class_weight && !CLASSIFICATION_LOSSES.includes(config.loss)) {
+  if (config.class_weight && !isClassificationLoss(config.loss)) {
     ctx.addIssue({
       code: 'custom',
       path: ['class_weight'],

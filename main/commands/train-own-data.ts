@@ -3,6 +3,7 @@
  * data implies (its record in config.dataset, Keras' last-fraction validation or the --test split, mse + mae for
  * regression), and how a regression run's epochs and final result are printed.
  */
+import { isClassificationLoss } from '../../shared/losses';
 import { ownDatasetOf, type DataSource } from '../../shared/data-preprocessing';
 import { findCatalogEntry } from '../datasets/catalog';
 import { fingerprintOf, type OwnData } from '../datasets/own-data';
@@ -52,8 +53,6 @@ export function ownDataFlags(values: Values): OwnDataFlags | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
-const CLASSIFICATION_LOSSES = new Set(['sparse_categorical_crossentropy', 'categorical_crossentropy', 'binary_crossentropy']);
-
 /**
  * The base config with the own data in it: config.dataset holds the source, the preprocessing record and the
  * fingerprint; validation is the data's test split or the held-out last fraction; a regression task trains with
@@ -70,7 +69,7 @@ export function configForOwnData(base: Record<string, unknown>, own: OwnData): R
 /** mse and mae, unless the config already chose a regression loss and metrics; no class weights. */
 export function regressionDefaults(base: Record<string, unknown>): Record<string, unknown> {
   const c: Record<string, unknown> = structuredClone(base);
-  if (c.loss === undefined || CLASSIFICATION_LOSSES.has(String(c.loss))) c.loss = 'mse';
+  if (c.loss === undefined || isClassificationLoss(String(c.loss))) c.loss = 'mse';
   const metrics = c.metrics as string[] | undefined;
   if (metrics === undefined || metrics.includes('accuracy')) c.metrics = ['mae'];
   c.class_weight = null;
@@ -87,7 +86,7 @@ export function isRegressionConfig(dataset: { name: string } & Record<string, un
  * real numbers, not classes. Undefined when the loss fits the task.
  */
 export function regressionLossProblem(config: { dataset: { name: string } & Record<string, unknown>; loss: string }): string | undefined {
-  if (!CLASSIFICATION_LOSSES.has(config.loss) || !isRegressionConfig(config.dataset)) return undefined;
+  if (!isClassificationLoss(config.loss) || !isRegressionConfig(config.dataset)) return undefined;
   return `loss ${config.loss} needs class labels, but ${config.dataset.name} is a regression dataset (real-valued targets): use loss mse (or mae/huber) with metric mae`;
 }
 

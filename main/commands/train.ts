@@ -25,6 +25,7 @@ import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
 import { withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
+import { TEXT_OPTIONS, textFlags, withCatalogText, type TextFlags } from './train-text';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import { findStoredRun, noSuchRun, resumeConflicts, storedCheckpoint } from './train-resume';
 import { CliRunStore } from './train-store';
@@ -34,7 +35,8 @@ const USAGE =
   'train FILE [--config CONFIG.json] [--dataset mnist|fashion-mnist] [--epochs N] [--batch-size B] [--optimizer sgd|adam|rmsprop|adagrad|adadelta|adamax] ' +
   '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--seed S] [--backend NAME] [--data-dir DIR] ' +
   '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--json] ' +
-  '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]]';
+  '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]] ' +
+  '[--text-column NAME] [--max-tokens N] [--sequence-length L] [--multi-hot] [--num-words N]';
 
 /** What the command line says, before the model file, project or config file is read. */
 export interface TrainArgs {
@@ -47,6 +49,8 @@ export interface TrainArgs {
   resume?: string;
   /** How to read the user's own data when --dataset is a path (see ownDataFlags). */
   own?: OwnDataFlags;
+  /** Text flags: the tokenizer of own text, or imdb/reuters' load options (see train-text.ts). */
+  text?: TextFlags;
   /** --memory-budget, checked; applied through LAYERLAB_MEMORY_BUDGET, which the training worker reads. */
   memoryBudget?: string;
   /** Flag values that override the config. */
@@ -120,9 +124,11 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
       'memory-budget': { type: 'string' },
       json: { type: 'boolean', default: false },
       ...OWN_DATA_OPTIONS,
+      ...TEXT_OPTIONS,
     },
   });
   const own = ownDataFlags(values);
+  const text = textFlags(values);
   if (values['memory-budget'] !== undefined) parseMemoryAmount(values['memory-budget']);
   if (positionals.length !== 1) throw new Error(`expected one model file or project; usage: layerlab ${USAGE}`);
   const file = positionals[0]!;
@@ -157,6 +163,7 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
     ...(values['checkpoint-dir'] !== undefined ? { checkpointDir: values['checkpoint-dir'] } : {}),
     ...(values.resume !== undefined ? { resume: values.resume } : {}),
     ...(own ? { own } : {}),
+    ...(Object.keys(text).length ? { text } : {}),
     ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
     overrides,
   };
@@ -248,7 +255,9 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   if (args.configFile) base = await readJson(args.configFile, 'config file');
   let ownData: OwnData | undefined;
   if (args.overrides.dataset !== undefined && !findCatalogEntry(args.overrides.dataset)) {
-    ownData = await openOwnData({ path: args.overrides.dataset, ...args.own });
+    const { num_words, ...ownText } = args.text ?? {};
+    if (num_words !== undefined) throw new Error('--num-words applies to imdb and reuters; for your own text use --max-tokens (the vocabulary size)');
+    ownData = await openOwnData({ path: args.overrides.dataset, ...args.own, ...ownText });
     base = configForOwnData(base, ownData);
   } else if (args.overrides.dataset !== undefined && findCatalogEntry(args.overrides.dataset)?.task === 'regression') {
     // Like Keras' Boston example: standardised features, mse, mae.
@@ -258,7 +267,8 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   if (args.own && !ownData) {
     throw new Error(`${Object.keys(args.own).map((k) => `--${k.replace(/_/g, '-')}`).join(', ')} apply to your own data: pass --dataset PATH (a folder, .csv, .npz, .npy or IDX folder)`);
   }
-  const config = applyOverrides(base, ownData ? { ...args.overrides, dataset: undefined } : args.overrides);
+  let config = applyOverrides(base, ownData ? { ...args.overrides, dataset: undefined } : args.overrides);
+  if (!ownData && args.text) config = withCatalogText(config, args.text);
   const root = args.checkpointDir ?? join(resolveCacheDir(), 'checkpoints');
   const resumeFrom = args.resume ? resolveResume(args.resume, root) : undefined;
   // A project's run keeps this id as its entry's id (runs/<id>/ in the file), from its first epoch on.
@@ -368,6 +378,13 @@ Options (flags override --config, which overrides the project's config):
   --image-size HxW       resize images to H x W (default: the first image's size)
   --color C              grayscale | rgb (default: the first image's)
   --strict               refuse files in an image folder that are not images (default: skip them, with a warning)
+  --text-column NAME     text: the CSV's text column (default: the string column with the longest values); a CSV
+                         with sentences, or a folder of .txt files per class (aclImdb: train/pos, train/neg, test/...),
+                         is read as text: lower-cased, punctuation stripped, split on whitespace
+  --max-tokens N         text: vocabulary size incl. padding (0) and unknown words (1) (default 10000)
+  --sequence-length L    text: word ids per sample, padded/truncated (default 200; imdb/reuters: pad_sequences)
+  --multi-hot            text: one 0/1 input per vocabulary word (bag of words) instead of ids
+  --num-words N          imdb/reuters: keep the N most frequent words (Keras' num_words, default 10000)
   --epochs N             number of epochs
   --batch-size B         batch size (default 32)
   --optimizer NAME       sgd | adam | rmsprop | adagrad | adadelta | adamax
@@ -390,6 +407,7 @@ Options (flags override --config, which overrides the project's config):
 
 Examples:
   layerlab train boston.layerlab --dataset ../data/housing.csv --label-column MEDV --epochs 100
+  layerlab train text.json --dataset train.csv --test test.csv --max-tokens 5000 --sequence-length 32 --epochs 5
   layerlab train model.json --dataset mnist --epochs 2 --limit-train 2000 --optimizer sgd --learning-rate 0.01 --momentum 0.9`,
   async run(argv) {
     const args = parseTrainArgs(argv);

@@ -4,6 +4,7 @@
  */
 import { PNG } from 'pngjs';
 import type { DatasetCard } from '../../shared/api-own-data';
+import { decode } from '../../shared/text/vectorization';
 import { readCsvTable } from './csv';
 import type { OwnData } from './own-data';
 import type { LoadedSplit } from './types';
@@ -59,6 +60,17 @@ export async function datasetCard(own: OwnData): Promise<DatasetCard> {
       png: imagePng(d.train, i),
       label: names?.[d.train.y[i]!] ?? String(d.train.y[i]),
     }));
+  }
+  if (p.text) {
+    const v = p.text;
+    const per = d.train.sampleShape.reduce((a, b) => a * b, 1);
+    card.texts = Array.from({ length: Math.min(PREVIEW_ROWS, d.train.count) }, (_, i) => {
+      const row = d.train.x.subarray(i * per, (i + 1) * per);
+      // Multi-hot rows hold 0/1 per word: their words are the indices set (order lost, as the model sees it).
+      const ids = v.outputMode === 'multi_hot' ? Array.from(row.keys()).filter((k) => row[k] === 1) : row;
+      return { text: decode(v, ids), label: p.class_names?.[d.train.y[i]!] ?? String(d.train.y[i]) };
+    });
+    card.vocabulary = { size: v.vocabulary.length, top: v.vocabulary.slice(2, 22) };
   }
   if (p.kind === 'csv') {
     const table = await readCsvTable(config.source.path);

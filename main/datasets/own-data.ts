@@ -22,6 +22,8 @@ import { encodeCsv, encodedNames, featureRecords, planCsv, readCsvTable } from '
 import { loadImageFolder, loadNpyDataset, loadNpzDataset } from './custom';
 import { DatasetError } from './errors';
 import { holdsIdxFiles, loadIdxFolder } from './idx-folder';
+import { holdsTextFolders, loadOwnText, looksLikeTextCsv } from './own-text';
+import type { TextVectorization } from '../../shared/text/vectorization';
 import type { LoadedDataset } from './types';
 
 /** Keras' default validation_split here (the issue's default), when the data has no test split. */
@@ -42,12 +44,13 @@ export async function detectKind(path: string): Promise<DataKind> {
   if (s.isDirectory()) {
     if (await holdsIdxFiles(path)) return 'idx';
     if ((await statOrNull(join(path, 'x_train.npy')))?.isFile()) return 'npy';
+    if (await holdsTextFolders(path)) return 'text';
     return 'image-folder';
   }
   const name = basename(path).toLowerCase();
   if (name.endsWith('.npz')) return 'npz';
   if (name.endsWith('.npy')) return 'npy';
-  if (name.endsWith('.csv') || name.endsWith('.csv.gz')) return 'csv';
+  if (name.endsWith('.csv') || name.endsWith('.csv.gz')) return (await looksLikeTextCsv(path)) ? 'text' : 'csv';
   if (/idx\d-ubyte(\.gz)?$/.test(name)) throw new DatasetError(`${path} is one IDX file: pass the folder that holds the images and labels files.`, path);
   throw new DatasetError(
     `cannot tell the format of ${path} (${extname(path) || 'no extension'}): use a folder of class sub-folders of images, a .csv/.csv.gz table, a Keras-layout .npz, .npy files, or a folder of IDX files.`,
@@ -78,8 +81,20 @@ export function tableNormaliser(features: FeatureColumn[]): { offset: Float32Arr
   return { offset: Float32Array.from(offset), scale: Float32Array.from(scale) };
 }
 
-async function loadByKind(kind: DataKind, path: string, testPath: string | undefined, source: Omit<DataSource, 'kind'>, fraction: number): Promise<{ dataset: LoadedDataset; features?: FeatureColumn[]; labelColumn?: string }> {
+interface Loaded {
+  dataset: LoadedDataset;
+  features?: FeatureColumn[];
+  labelColumn?: string;
+  textColumn?: string;
+  text?: TextVectorization;
+}
+
+async function loadByKind(kind: DataKind, path: string, testPath: string | undefined, source: Omit<DataSource, 'kind'>, fraction: number, stored?: DataPreprocessing): Promise<Loaded> {
   switch (kind) {
+    case 'text': {
+      const t = await loadOwnText(path, testPath, source, fraction, stored);
+      return { dataset: t.dataset, text: t.vectorization, ...(t.columns ? { labelColumn: t.columns.label, textColumn: t.columns.text } : {}) };
+    }
     case 'csv': {
       const table = await readCsvTable(path);
       const plan = planCsv(table, { ...(source.label_column ? { labelColumn: source.label_column } : {}), ...(source.task ? { task: source.task } : {}) });
@@ -136,6 +151,19 @@ function targetRange(y: ArrayLike<number>, rows: number): { min: number; max: nu
   return { min, max };
 }
 
+const TEXT_FLAGS = { text_column: '--text-column', max_tokens: '--max-tokens', sequence_length: '--sequence-length', multi_hot: '--multi-hot' } as const;
+
+/** The text flags make a CSV text (the user said so); on other kinds they are a mistake worth naming. */
+function textAsked(source: Omit<DataSource, 'kind'>, kind: DataKind): DataKind {
+  const given = (Object.keys(TEXT_FLAGS) as (keyof typeof TEXT_FLAGS)[]).filter((k) => source[k] !== undefined);
+  if (given.length === 0 || kind === 'text') return kind;
+  if (kind === 'csv') return 'text';
+  throw new DatasetError(
+    `${given.map((k) => TEXT_FLAGS[k]).join(', ')} apply to text (a CSV with a text column, or class folders of .txt files); ${source.path} reads as ${kind} data.`,
+    source.path,
+  );
+}
+
 /**
  * Opens the data a DataSource names. Relative paths are resolved against `baseDir` (a project's folder; default the
  * working directory). `stored`, a run's earlier record, is applied as it is (standardisation included) instead of
@@ -148,9 +176,9 @@ export async function openOwnData(source: Omit<DataSource, 'kind'> & { kind?: Da
     throw new DatasetError(`'${source.path}' is neither a catalog dataset (see layerlab datasets list) nor an existing file or folder.`, path);
   }
   if (testPath && !(await statOrNull(testPath))) throw new DatasetError(`--test ${source.test_path}: no such file or folder.`, testPath);
-  const kind = source.kind ?? (await detectKind(path));
+  const kind = textAsked(source, source.kind ?? (await detectKind(path)));
   const fraction = checkFraction(source.validation_split ?? DEFAULT_VALIDATION_SPLIT);
-  const { dataset, features, labelColumn } = await loadByKind(kind, path, testPath, source, fraction);
+  const { dataset, features, labelColumn, textColumn, text } = await loadByKind(kind, path, testPath, source, fraction, opts.stored);
   const task = dataset.task ?? 'classification';
   const hasTest = dataset.test !== undefined;
   const trainRows = hasTest ? dataset.train.count : dataset.train.count - Math.round(dataset.train.count * fraction);
@@ -163,6 +191,7 @@ export async function openOwnData(source: Omit<DataSource, 'kind'> & { kind?: Da
     validation: hasTest ? { kind: 'test-split' } : { kind: 'last-fraction', fraction },
     ...(task === 'classification' && dataset.classNames ? { class_names: dataset.classNames } : {}),
     ...(kind === 'csv' ? { label_column: labelColumn, features } : {}),
+    ...(kind === 'text' ? { ...(labelColumn ? { label_column: labelColumn, text_column: textColumn } : {}), text } : {}),
     ...(kind === 'image-folder' || (kind === 'idx' && shape.length === 3)
       ? { image: { height: shape[0]!, width: shape[1]!, color: shape[2] === 1 ? 'grayscale' : 'rgb' } }
       : {}),

@@ -16,6 +16,8 @@ export interface TextSplit {
   texts: string[];
   /** Class names per sample, mapped to indices by the loader (sorted names, as Keras' text_dataset_from_directory). */
   labels: string[];
+  /** CSV: the columns the texts and labels came from. */
+  columns?: { text: string; label: string };
 }
 
 export interface TextCsvOptions {
@@ -45,7 +47,11 @@ export async function readTextCsv(path: string, opts: TextCsvOptions = {}): Prom
       path,
     );
   }
-  return { texts: rows.map((r) => r[textColumn] ?? ''), labels: rows.map((r) => String(r[labelColumn] ?? '').trim()) };
+  return {
+    texts: rows.map((r) => r[textColumn] ?? ''),
+    labels: rows.map((r) => String(r[labelColumn] ?? '').trim()),
+    columns: { text: textColumn, label: labelColumn },
+  };
 }
 
 async function isDir(path: string): Promise<boolean> {
@@ -53,7 +59,7 @@ async function isDir(path: string): Promise<boolean> {
 }
 
 /** root/<class>/*.txt; aclImdb's train/unsup (unlabelled reviews) is not a class and is skipped. */
-async function readClassFolders(root: string): Promise<TextSplit> {
+export async function readClassFolders(root: string): Promise<TextSplit> {
   const classes = [];
   for (const e of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (e.isDirectory() && e.name !== 'unsup') classes.push(e.name);
@@ -84,6 +90,12 @@ export interface TextDatasetOptions {
   maxTokens?: number | null;
   sequenceLength?: number;
   outputMode?: 'int' | 'multi_hot';
+  /** A run's stored tokenizer: used as it is instead of adapting one (resume, predictions). */
+  vectorization?: TextVectorization;
+  /** Adapt on the first N training texts only (the rest validate: Keras' last-fraction validation_split). */
+  adaptRows?: number;
+  /** Class names in label order (a run's stored ones); default: the training split's sorted names. */
+  classNames?: string[];
 }
 
 export interface TextDataset extends LoadedDataset {
@@ -95,12 +107,14 @@ export interface TextDataset extends LoadedDataset {
  * of the test split that the training split lacks are an error: the model has no output for them.
  */
 export function buildTextDataset(name: string, train: TextSplit, test: TextSplit | undefined, opts: TextDatasetOptions = {}): TextDataset {
-  const vectorization = adaptVectorization(train.texts, {
-    maxTokens: opts.maxTokens === undefined ? 10000 : opts.maxTokens,
-    sequenceLength: opts.sequenceLength ?? 200,
-    outputMode: opts.outputMode ?? 'int',
-  });
-  const classNames = [...new Set(train.labels)].sort();
+  const vectorization =
+    opts.vectorization ??
+    adaptVectorization(opts.adaptRows === undefined ? train.texts : train.texts.slice(0, opts.adaptRows), {
+      maxTokens: opts.maxTokens === undefined ? 10000 : opts.maxTokens,
+      sequenceLength: opts.sequenceLength ?? 200,
+      outputMode: opts.outputMode ?? 'int',
+    });
+  const classNames = opts.classNames ?? [...new Set(train.labels)].sort();
   const index = new Map(classNames.map((c, i) => [c, i]));
   const split = (s: TextSplit, which: string): LoadedSplit => {
     const y = Int32Array.from(s.labels, (l) => {

@@ -4,28 +4,10 @@
  * text fields behave natively and the renderer receives DOM copy/cut/paste events for nodes.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { commandSpec, menuAccelerator, type CommandId } from '../../shared/commands';
 
-export type MenuAction =
-  | 'file.new'
-  | 'file.open'
-  | 'file.openRecent'
-  | 'file.save'
-  | 'file.saveAs'
-  | 'file.export'
-  | 'file.close'
-  | 'edit.undo'
-  | 'edit.redo'
-  | 'edit.delete'
-  | 'view.togglePalette'
-  | 'view.toggleInspector'
-  | 'view.toggleDashboard'
-  | 'view.zoomToFit'
-  | 'run.train'
-  | 'run.pause'
-  | 'run.stop'
-  | 'help.shortcuts'
-  | 'help.gpu'
-  | 'help.about';
+/** What a menu item sends: one of the window's commands (shared/commands.ts). */
+export type MenuAction = CommandId;
 
 export interface MenuContext {
   platform: NodeJS.Platform;
@@ -35,9 +17,10 @@ export interface MenuContext {
 }
 
 export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
-  const item = (label: string, action: MenuAction, accelerator?: string): MenuItemConstructorOptions => ({
-    label,
-    accelerator,
+  // Labels and accelerators come from the command table, so the menu, the key handler and the help sheet agree.
+  const item = (action: MenuAction): MenuItemConstructorOptions => ({
+    label: commandSpec(action).label,
+    accelerator: menuAccelerator(action, ctx.platform),
     click: () => ctx.send(action),
   });
   const recent: MenuItemConstructorOptions[] = ctx.recentProjects.length
@@ -48,41 +31,41 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
     {
       label: 'File',
       submenu: [
-        item('New Project', 'file.new', 'CmdOrCtrl+N'),
-        item('Open…', 'file.open', 'CmdOrCtrl+O'),
-        { label: 'Open Recent', submenu: recent },
+        item('file.new'),
+        item('file.open'),
+        { label: commandSpec('file.openRecent').label, submenu: recent },
         { type: 'separator' },
-        item('Save', 'file.save', 'CmdOrCtrl+S'),
-        item('Save As…', 'file.saveAs', 'CmdOrCtrl+Shift+S'),
-        item('Export…', 'file.export', 'CmdOrCtrl+E'),
+        item('file.save'),
+        item('file.saveAs'),
+        item('file.export'),
         { type: 'separator' },
-        item('Close', 'file.close', 'CmdOrCtrl+W'),
+        item('file.close'),
         ...(ctx.platform === 'darwin' ? [] : [{ type: 'separator' as const }, { role: 'quit' as const }]),
       ],
     },
     {
       label: 'Edit',
       submenu: [
-        item('Undo', 'edit.undo', 'CmdOrCtrl+Z'),
-        item('Redo', 'edit.redo', ctx.platform === 'darwin' ? 'Cmd+Shift+Z' : 'Ctrl+Y'),
+        item('edit.undo'),
+        item('edit.redo'),
         { type: 'separator' },
         { role: 'cut' },
         { role: 'copy' },
         { role: 'paste' },
-        item('Delete', 'edit.delete', 'Delete'),
+        item('edit.delete'),
         { role: 'selectAll' },
       ],
     },
     {
       label: 'View',
       submenu: [
-        item('Zoom to Fit', 'view.zoomToFit', 'CmdOrCtrl+0'),
+        item('view.zoomToFit'),
         { role: 'zoomIn' },
         { role: 'zoomOut' },
         { type: 'separator' },
-        item('Toggle Palette', 'view.togglePalette', 'CmdOrCtrl+1'),
-        item('Toggle Inspector', 'view.toggleInspector', 'CmdOrCtrl+2'),
-        item('Toggle Dashboard', 'view.toggleDashboard', 'CmdOrCtrl+3'),
+        item('view.togglePalette'),
+        item('view.toggleInspector'),
+        item('view.toggleDashboard'),
         { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(ctx.isDev ? [{ role: 'toggleDevTools' as const }, { role: 'reload' as const }] : []),
@@ -91,18 +74,18 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
     {
       label: 'Run',
       submenu: [
-        item('Train', 'run.train', 'CmdOrCtrl+Enter'),
-        item('Pause / Resume', 'run.pause', 'CmdOrCtrl+P'),
-        item('Stop', 'run.stop', 'CmdOrCtrl+.'),
+        item('run.train'),
+        item('run.pause'),
+        item('run.stop'),
       ],
     },
     {
       label: 'Help',
       submenu: [
-        item('Keyboard Shortcuts', 'help.shortcuts', '?'),
-        item('GPU Setup…', 'help.gpu'),
+        item('help.shortcuts'),
+        item('help.gpu'),
         { type: 'separator' },
-        item('About Layerlab', 'help.about'),
+        item('help.about'),
       ],
     },
   ];

@@ -3,8 +3,8 @@
  * subscriptions. The renderer never gets ipcRenderer; main validates everything that comes through.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { DesktopRequest } from './desktop-contract';
-import { API_CHANNEL, DESKTOP_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL, type MenuMessage } from './ipc-channels';
+import type { DesktopBridge, DesktopMenuMessage } from '../../shared/desktop';
+import { API_CHANNEL, DESKTOP_CHANNEL, EVENT_CHANNEL, MENU_CHANNEL } from './ipc-channels';
 
 function subscribe<T>(channel: string, listener: (message: T) => void): () => void {
   const wrapped = (_event: IpcRendererEvent, message: T) => listener(message);
@@ -18,7 +18,9 @@ contextBridge.exposeInMainWorld('layerlab', {
   onEvent: (listener: (message: unknown) => void) => subscribe(EVENT_CHANNEL, listener),
 });
 
-contextBridge.exposeInMainWorld('layerlabDesktop', {
-  request: (request: DesktopRequest) => ipcRenderer.invoke(DESKTOP_CHANNEL, request),
-  onMenu: (listener: (message: MenuMessage) => void) => subscribe(MENU_CHANNEL, listener),
-});
+const desktop: DesktopBridge = {
+  // Main answers each action with DesktopResults[action] (main/electron/ipc.ts); invoke itself is untyped.
+  request: (request) => ipcRenderer.invoke(DESKTOP_CHANNEL, request),
+  onMenu: (listener: (message: DesktopMenuMessage) => void) => subscribe(MENU_CHANNEL, listener),
+};
+contextBridge.exposeInMainWorld('layerlabDesktop', desktop);

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels } from './kernels/index';
 import { installWasmPthreadWorkers, withLogicalCores } from './wasm-threads';
 import { activeWebgpuAdapter, adapterName, tryWebgpu, type WebgpuAdapter } from './webgpu';
+import { webgpuUnavailableForAutomaticChoice } from './webgpu-auto';
 
 export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'wasm' | 'cpu';
 export const BACKENDS_BEST_FIRST: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'];
@@ -192,8 +193,11 @@ async function tryBackend(name: BackendName, forced = false): Promise<string | n
     case 'tfjs-node-gpu':
     case 'tfjs-node':
       return tryNative(name);
-    case 'webgpu':
-      return tryWebgpu(forced, (b) => tf.setBackend(b));
+    case 'webgpu': {
+      // Automatic choice: Dawn is loaded here only when a hardware adapter is there (webgpu-auto.ts).
+      const why = forced || activeWebgpuAdapter() ? null : await webgpuUnavailableForAutomaticChoice();
+      return why ?? tryWebgpu(forced, (b) => tf.setBackend(b));
+    }
     case 'wasm':
       return tryWasm();
     case 'cpu': {

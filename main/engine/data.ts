@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OwnDatasetConfig } from '../../shared/data-preprocessing';
 import { loadDataset, openOwnData } from '../datasets/index';
 import type { LoadedDataset, LoadedSplit } from '../datasets/types';
+import type { TextLoadOptions } from '../datasets/keras-text-catalog';
 
 /** What a worker needs to load the data itself (a reference, not the pixels). */
 export interface DataRef {
@@ -24,6 +25,8 @@ export interface DataRef {
   offline?: boolean;
   limitTrain?: number;
   limitTest?: number;
+  /** imdb/reuters: Keras' load_data options and the padded length (config.dataset.text). */
+  text?: TextLoadOptions;
 }
 
 /** Loads the referenced dataset (limits applied). */
@@ -42,6 +45,7 @@ export async function loadData(ref: DataRef): Promise<LoadedDataset> {
     offline: ref.offline,
     limitTrain: ref.limitTrain,
     limitTest: ref.limitTest,
+    ...(ref.text ? { text: ref.text } : {}),
   });
 }
 

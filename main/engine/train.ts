@@ -14,7 +14,9 @@ import type { Normaliser } from '../datasets/preprocess';
 import type { LoadedDataset } from '../datasets/types';
 import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
 import type { TrainingConfig } from '../../shared/training';
+import { LOSSES } from '../../shared/losses';
 import { ownDatasetOf } from '../../shared/data-preprocessing';
+import { catalogTextOptions } from '../datasets/keras-text-catalog';
 import { selectBackend } from './backend';
 import { checkMemoryBudget } from './memory-budget';
 import { loadData } from './data';
@@ -59,15 +61,13 @@ export function augmentFromConfig(config: TrainingConfig): AugmentConfig | undef
   return augmentConfigFromSettings(config.augmentation, { clamp01: config.preprocessing.normalize === 'scale', seed: config.seed });
 }
 
-const SPARSE_LOSSES = new Set(['sparse_categorical_crossentropy', 'binary_crossentropy', 'mse', 'mae', 'huber']);
-
 /** The feeder a config asks for, for a model taking `inputShape`. */
 export function feederFor(data: LoadedDataset, config: TrainingConfig, inputShape: number[]): Feeder {
   return createFeeder(data, {
     batchSize: config.batch_size,
     // Token ids must reach the Embedding unchanged (scaled to [0, 1] they would all read as id 0).
     normalisation: data.raw ? 'none' : config.preprocessing.normalize === 'standardize' ? 'standardise' : 'scale',
-    labels: SPARSE_LOSSES.has(config.loss) ? 'sparse' : 'onehot',
+    labels: LOSSES[config.loss].labels,
     validation: config.validation.kind === 'split' ? config.validation.fraction : 'test',
     seed: config.seed,
     shuffle: config.shuffle,
@@ -141,9 +141,11 @@ async function backendAndData(request: StartRequest | LoadRequest, emit: (e: Fro
   emit({ type: 'backend', choice: await selectBackend({ force: request.backend }) });
   const source = request.data ?? {};
   const own = ownDatasetOf(config.dataset);
+  const text = catalogTextOptions(config.dataset);
   return loadData({
     dataset: config.dataset.name,
     ...(own ? { own } : {}),
+    ...(text ? { text } : {}),
     dataDir: source.dataDir,
     cacheDir: source.cacheDir,
     mirror: source.mirror,
@@ -200,10 +202,11 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
           `change the InputLayer shape (e.g. [${data.train.sampleShape.join(', ')}] or [${sampleSize}] with a Flatten/Reshape)`,
       );
     }
-    if (data.task === 'regression' && /crossentropy/.test(config.loss)) {
+    if (data.task === 'regression' && LOSSES[config.loss].task === 'classification') {
       throw new Error(`${data.name} is a regression task (numeric targets) but the loss is ${config.loss}: use loss mse (and metric mae), or pass --task classification if the targets are classes`);
     }
-    if (!SPARSE_LOSSES.has(config.loss) || config.loss === 'sparse_categorical_crossentropy') {
+    // A softmax output has one unit per class (binary cross-entropy's sigmoid has one for two classes).
+    if (LOSSES[config.loss].output === 'softmax') {
       const classes = data.classNames?.length ?? 0;
       if (classes > units) throw new Error(`${data.name} has ${classes} classes but the model has ${units} outputs: the last Dense layer needs units=${classes}`);
     }

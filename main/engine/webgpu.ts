@@ -43,7 +43,7 @@ export interface WebgpuProbe {
 }
 
 /** The subset of the WebGPU API we touch (the `webgpu` package's types come from @webgpu/types, a global d.ts). */
-interface Adapter {
+export interface Adapter {
   info: Record<string, unknown>;
   isFallbackAdapter?: boolean;
   limits: Record<string, number>;
@@ -147,6 +147,13 @@ function describeAdapter(a: Adapter, preference: string): WebgpuAdapter {
   };
 }
 
+/** The power preferences and fallback request each probe asks Dawn for, in order (high-performance first). */
+export const ADAPTER_ASKS: readonly [string, { powerPreference?: string; forceFallbackAdapter?: boolean }][] = [
+  ['high-performance', { powerPreference: 'high-performance' }],
+  ['low-power', { powerPreference: 'low-power' }],
+  ['fallback', { forceFallbackAdapter: true }],
+];
+
 /**
  * The adapters Dawn offers (WebGPU lists no adapters, it answers one per request: ask with each power preference and
  * for the fallback, and keep the distinct ones). The first is the one training uses ('high-performance').
@@ -154,14 +161,15 @@ function describeAdapter(a: Adapter, preference: string): WebgpuAdapter {
 export async function probeWebgpu(): Promise<WebgpuProbe> {
   const d = await loadDawn();
   if ('error' in d) return { loaded: false, adapters: [], problem: d.error };
+  const answers: [string, Adapter | null][] = [];
+  for (const [name, options] of ADAPTER_ASKS) answers.push([name, await d.gpu.requestAdapter(options).catch(() => null)]);
+  return summarizeAdapters(answers);
+}
+
+/** A probe's result from Dawn's answer to each request of ADAPTER_ASKS (null: no adapter for that request). */
+export function summarizeAdapters(answers: readonly [string, Adapter | null][]): WebgpuProbe {
   const adapters: WebgpuAdapter[] = [];
-  const asks: [string, { powerPreference?: string; forceFallbackAdapter?: boolean }][] = [
-    ['high-performance', { powerPreference: 'high-performance' }],
-    ['low-power', { powerPreference: 'low-power' }],
-    ['fallback', { forceFallbackAdapter: true }],
-  ];
-  for (const [name, options] of asks) {
-    const a = await d.gpu.requestAdapter(options).catch(() => null);
+  for (const [name, a] of answers) {
     if (!a) continue;
     const found = describeAdapter(a, name);
     const same = adapters.find((x) => x.vendor === found.vendor && x.device === found.device && x.description === found.description);

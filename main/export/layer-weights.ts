@@ -27,33 +27,24 @@ const none = (): string[] => [];
 const kernelBias = (c: { use_bias: boolean }): string[] => (c.use_bias ? ['kernel', 'bias'] : ['kernel']);
 const affine = (c: { center: boolean; scale: boolean }): string[] => [...(c.scale ? ['gamma'] : []), ...(c.center ? ['beta'] : [])];
 
-/** The sequence kinds with weights (issue 16): their layers are refused by every exporter table for now. */
-export const SEQUENCE_NOT_EXPORTED = 'sequence layers (Embedding, Conv1D, recurrent) are not exported yet: train this model in Layerlab';
-export const SEQUENCE_WEIGHTED = ['Embedding', 'Conv1D', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'] as const satisfies readonly LayerClassName[];
+const recurrentWeights = (c: { use_bias?: boolean }): string[] => ['kernel', 'recurrent_kernel', ...(c.use_bias !== false ? ['bias'] : [])];
 
-/** Every sequence kind (issue 16): the layer tables refuse them all for now. */
-export const SEQUENCE_KINDS = [
-  ...SEQUENCE_WEIGHTED, 'Masking', 'MaxPooling1D', 'AveragePooling1D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D',
-] as const satisfies readonly LayerClassName[];
-
-/** The same entry for every sequence kind. */
-export function forSequenceKinds<T>(entry: T): Record<(typeof SEQUENCE_KINDS)[number], T> {
-  return Object.fromEntries(SEQUENCE_KINDS.map((k) => [k, entry])) as Record<(typeof SEQUENCE_KINDS)[number], T>;
-}
-
-/** The same entry for every sequence kind with weights. */
-export function forSequenceWeighted<T>(entry: T): Record<(typeof SEQUENCE_WEIGHTED)[number], T> {
-  return Object.fromEntries(SEQUENCE_WEIGHTED.map((k) => [k, entry])) as Record<(typeof SEQUENCE_WEIGHTED)[number], T>;
-}
-
-const notExported = (): never => {
-  throw new ExportError(SEQUENCE_NOT_EXPORTED);
-};
+/**
+ * Bidirectional's weights as TF.js names them ('<layer>/forward_<inner>/kernel') by short name 'forward_kernel',
+ * in Keras' get_weights() order: the forward layer's, then the backward copy's.
+ */
+const bidirectionalWeights = (c: { use_bias?: boolean }): string[] =>
+  ['forward', 'backward'].flatMap((side) => recurrentWeights(c).map((w) => `${side}_${w}`));
 
 /** Keras weight names per kind, in the order Keras' get_weights() returns them. */
 export const KERAS_WEIGHTS: { [N in LayerClassName]: WeightNames<N> } = {
   ...forWeightless(none),
-  ...forSequenceWeighted(notExported),
+  Embedding: () => ['embeddings'],
+  Conv1D: kernelBias,
+  SimpleRNN: recurrentWeights,
+  LSTM: recurrentWeights,
+  GRU: recurrentWeights,
+  Bidirectional: bidirectionalWeights,
   Dense: kernelBias,
   Conv2D: kernelBias,
   SeparableConv2D: (c) => ['depthwise_kernel', 'pointwise_kernel', ...(c.use_bias ? ['bias'] : [])],
@@ -73,8 +64,11 @@ export function weightsByLayer(g: ExportGraph, weights: readonly NamedWeight[]):
   const known = new Set(g.layers.map((l) => l.name));
   for (const w of weights) {
     const slash = w.name.lastIndexOf('/');
-    const layer = w.name.slice(0, slash);
-    const short = w.name.slice(slash + 1).replace(/_\d+$/, '').replace(/:0$/, '');
+    let layer = w.name.slice(0, slash);
+    let short = w.name.slice(slash + 1).replace(/_\d+$/, '').replace(/:0$/, '');
+    // A wrapper's inner layers: 'bidirectional/forward_lstm_LSTM1/kernel' -> layer 'bidirectional', 'forward_kernel'.
+    const inner = /^(.*)\/(forward|backward)_[^/]*$/.exec(layer);
+    if (!known.has(layer) && inner && known.has(inner[1]!)) (layer = inner[1]!), (short = `${inner[2]}_${short}`);
     if (!known.has(layer)) throw new ExportError(`weight '${w.name}' belongs to no layer of the model (expected '<layer name>/<weight>'); export the weights of this very model.`);
     if (!out.has(layer)) out.set(layer, new Map());
     out.get(layer)!.set(short, { shape: w.shape, data: w.data });

@@ -58,10 +58,14 @@ function readAppVersion(): string {
   return (require('../../package.json') as { version: string }).version;
 }
 
-/** One line per WebGPU adapter Dawn offers, for the engine panel (Help > GPU setup in the browser shows it). */
+/**
+ * One line per WebGPU adapter Dawn offers, for the engine panel (Help > GPU setup in the browser shows it). Asked in
+ * a child process, so that Dawn's native messages stay out of the server's output.
+ */
 async function webgpuAdapterNotes(): Promise<string[]> {
-  const { adapterName, probeWebgpu } = await import('../engine/webgpu');
-  const probe = await probeWebgpu();
+  const { adapterName } = await import('../engine/webgpu');
+  const { probeWebgpuQuietly } = await import('../engine/webgpu-auto');
+  const probe = await probeWebgpuQuietly();
   return probe.adapters.map((a) => `WebGPU adapter: ${adapterName(a)}`);
 }
 
@@ -126,7 +130,13 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     (doc) => {
       if (doc.path) runs.adoptStored(doc.path, doc.runs.map((r) => r.meta));
     },
-    { recoveryDir, onMoved: (from, to) => runs.moveProject(from, to) },
+    {
+      recoveryDir,
+      onMoved: (from, to) => {
+        runs.moveProject(from, to);
+        sweeps.moveProject(from, to);
+      },
+    },
   );
   const autosaves = new AutosaveHandlers({
     recoveryDir,
@@ -151,6 +161,8 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     sweepDir: options.sweepDir ?? join(resolveCacheDir(datasetSource.cacheDir), 'sweeps'),
     resolvePath,
     graphErrors,
+    untitled: (recoveryId) => runProject(undefined, recoveryId, undefined),
+    recoveryFile: (recoveryId) => recoveryFile(recoveryId, recoveryDir),
   });
   let engine: Promise<EngineInfo> | undefined;
 

@@ -4,6 +4,7 @@
  * projectPath, into that project file too, so that sweeps.resume continues it after a restart, skipping the
  * trials that ended.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError, type ApiParsedParams, type Json, type SweepDetail, type SweepSummary } from '../../shared/api';
@@ -26,6 +27,13 @@ export interface SweepHandlersOptions {
   sweepDir: string;
   resolvePath: (path: string) => string;
   graphErrors: (graph: Graph) => GraphError[];
+  /**
+   * An Untitled project's recovery store (service.ts runProject): made when missing, a new one without an id. Its
+   * sweeps live there as its runs do, and move into the file at the first save (moveProject).
+   */
+  untitled: (recoveryId: string | undefined) => Promise<{ path: string; recoveryId?: string }>;
+  /** The file of the recovery store `recoveryId`, which may not exist yet. */
+  recoveryFile: (recoveryId: string) => string;
 }
 
 /** Opens a project file; its problems (unreadable, not a project, a newer format) become API errors. */
@@ -39,15 +47,18 @@ async function openProjectFile(path: string): ReturnType<typeof openProject> {
   }
 }
 
-/** A project's copy of a sweep, opened afresh for every save so that it never overwrites other writes to the file. */
-function projectStore(path: string, sweepId: string): SweepStore {
+/**
+ * A project's copy of a sweep, opened afresh for every save so that it never overwrites other writes to the file.
+ * `where` is read at each save: an Untitled project's first save moves the sweep's home from its recovery store.
+ */
+function projectStore(where: { projectPath?: string }, sweepId: string): SweepStore {
   return {
     async load() {
-      const { doc } = await openProjectFile(path);
+      const { doc } = await openProjectFile(where.projectPath!);
       return new ProjectSweepStore(doc, sweepId).load();
     },
     async save(state) {
-      const { doc } = await openProjectFile(path);
+      const { doc } = await openProjectFile(where.projectPath!);
       await new ProjectSweepStore(doc, sweepId).save(state);
     },
   };
@@ -59,6 +70,9 @@ interface Active {
   done: Promise<void>;
 }
 
+/** The project a call names: its file, or an Untitled project's recovery store; undefined for neither. */
+type Scope = { projectPath?: string; recoveryId?: string };
+
 export class SweepHandlers {
   private active: Active | undefined;
   /** Last known state of every sweep this service ran, and where it is stored. */
@@ -67,7 +81,7 @@ export class SweepHandlers {
 
   constructor(private readonly options: SweepHandlersOptions) {}
 
-  async start({ config, graph, training, projectPath }: ApiParsedParams<'sweeps.start'>): Promise<{ sweepId: string; status: SweepStatus }> {
+  async start({ config, graph, training, projectPath, recoveryId }: ApiParsedParams<'sweeps.start'>): Promise<{ sweepId: string; status: SweepStatus; recoveryId?: string }> {
     this.refuseWhileActive('start a new sweep');
     const errors = this.options.graphErrors(graph);
     if (errors.length > 0) {
@@ -81,14 +95,21 @@ export class SweepHandlers {
       if (err instanceof SweepConfigError) throw new ApiError('invalid-params', err.message, err.problems);
       throw err;
     }
-    const path = projectPath ? this.options.resolvePath(projectPath) : undefined;
+    // An Untitled project keeps its sweeps in its recovery store, as it keeps its runs.
+    const home = projectPath ? { path: this.options.resolvePath(projectPath) } : await this.options.untitled(recoveryId);
     // Refuse a project that cannot hold the sweep now, not after the first trial trained.
-    if (path) await openProjectFile(path);
+    await openProjectFile(home.path);
     await mkdir(this.options.sweepDir, { recursive: true });
     await this.settle();
     this.refuseWhileActive('start a new sweep');
-    this.launch(state, path);
-    return { sweepId: state.id, status: this.active!.runner.state.status };
+    this.launch(state, home.path);
+    return { sweepId: state.id, status: this.active!.runner.state.status, ...(home.recoveryId ? { recoveryId: home.recoveryId } : {}) };
+  }
+
+  /** An Untitled project's first save moved its store `from` into the file `to`: its sweeps are stored there now. */
+  moveProject(from: string, to: string): void {
+    for (const known of this.known.values()) if (known.projectPath === from) known.projectPath = to;
+    if (this.active?.projectPath === from) this.active.projectPath = to;
   }
 
   pause({ sweepId }: ApiParsedParams<'sweeps.pause'>): SweepSummary {
@@ -97,7 +118,7 @@ export class SweepHandlers {
     return this.summary(active.runner.state, active.projectPath);
   }
 
-  async resume({ sweepId, projectPath }: ApiParsedParams<'sweeps.resume'>): Promise<SweepSummary> {
+  async resume({ sweepId, ...scope }: ApiParsedParams<'sweeps.resume'>): Promise<SweepSummary> {
     const live = this.live();
     if (live?.runner.state.id === sweepId) {
       live.runner.resume();
@@ -105,7 +126,7 @@ export class SweepHandlers {
     }
     this.refuseWhileActive(`resume sweep ${sweepId}`);
     await this.settle();
-    const found = await this.find(sweepId, projectPath);
+    const found = await this.find(sweepId, scope);
     if (found.state.status === 'completed' || found.state.trials.every((t) => FINAL_TRIAL_STATUSES.includes(t.status))) {
       throw new ApiError('conflict', `cannot resume sweep ${sweepId}: every trial has ended; start a new sweep to run more`);
     }
@@ -122,21 +143,26 @@ export class SweepHandlers {
     return this.summary(active.runner.state, active.projectPath);
   }
 
-  async list({ projectPath }: ApiParsedParams<'sweeps.list'>): Promise<{ sweeps: SweepSummary[] }> {
+  /**
+   * One project's sweeps (the window shows the open project's, as it shows its runs), or, asked for none, every
+   * sweep of the service and its folder. An Untitled project without a store yet has none.
+   */
+  async list(scope: ApiParsedParams<'sweeps.list'>): Promise<{ sweeps: SweepSummary[] }> {
+    const path = this.scopePath(scope);
     const all = new Map<string, SweepSummary>();
-    for (const state of await this.stored()) all.set(state.id, this.summary(state));
-    if (projectPath) {
-      const path = this.options.resolvePath(projectPath);
+    const mine = (projectPath: string | undefined) => path === undefined || projectPath === path;
+    if (path === undefined) for (const state of await this.stored()) all.set(state.id, this.summary(state));
+    if (path !== undefined && (scope.projectPath || existsSync(path))) {
       const { doc } = await openProjectFile(path);
       for (const state of projectSweeps(doc)) all.set(state.id, this.summary(state, path));
     }
-    for (const [id, k] of this.known) all.set(id, this.summary(k.state, k.projectPath));
-    if (this.active) all.set(this.active.runner.state.id, this.summary(this.active.runner.state, this.active.projectPath));
+    for (const [id, k] of this.known) if (mine(k.projectPath)) all.set(id, this.summary(k.state, k.projectPath));
+    if (this.active && mine(this.active.projectPath)) all.set(this.active.runner.state.id, this.summary(this.active.runner.state, this.active.projectPath));
     return { sweeps: [...all.values()].sort((a, b) => a.created.localeCompare(b.created)) };
   }
 
-  async get({ sweepId, projectPath }: ApiParsedParams<'sweeps.get'>): Promise<SweepDetail> {
-    const { state, projectPath: where } = await this.find(sweepId, projectPath);
+  async get({ sweepId, ...scope }: ApiParsedParams<'sweeps.get'>): Promise<SweepDetail> {
+    const { state, projectPath: where } = await this.find(sweepId, scope);
     const summary = this.summary(state, where);
     const live = this.live();
     const activeRun = live?.runner.state.id === sweepId ? live.runner.activeRun : undefined;
@@ -195,14 +221,17 @@ export class SweepHandlers {
 
   private launch(state: SweepState, projectPath: string | undefined): void {
     const file = new JsonSweepStore(join(this.options.sweepDir, `${state.id}.json`));
-    const store = projectPath ? combineStores(file, projectStore(projectPath, state.id)) : file;
+    // One record of where the sweep lives, shared by the store, the list and moveProject.
+    const known: { state: SweepState; projectPath?: string } = { state, ...(projectPath ? { projectPath } : {}) };
+    const store = projectPath ? combineStores(file, projectStore(known, state.id)) : file;
     const runner = new SweepRunner({
       backend: { runs: this.options.runs, bus: this.options.bus },
       state,
       store,
       onEvent: (event) => this.emit(event, runner.state),
     });
-    this.known.set(state.id, { state: runner.state, ...(projectPath ? { projectPath } : {}) });
+    known.state = runner.state;
+    this.known.set(state.id, known);
     const active: Active = { runner, done: Promise.resolve(), ...(projectPath ? { projectPath } : {}) };
     this.active = active;
     active.done = runner.run().then(
@@ -239,15 +268,21 @@ export class SweepHandlers {
     else this.options.bus.emit('sweeps.trial', { ...base, phase: 'ended' });
   }
 
-  /** A sweep of this service, of its sweep folder, or of the project file. */
-  private async find(sweepId: string, projectPath: string | undefined): Promise<{ state: SweepState; projectPath?: string }> {
+  /** The project file a scope names: the file, or the recovery store of an Untitled project. */
+  private scopePath(scope: Scope): string | undefined {
+    if (scope.projectPath) return this.options.resolvePath(scope.projectPath);
+    return scope.recoveryId ? this.options.recoveryFile(scope.recoveryId) : undefined;
+  }
+
+  /** A sweep of this service, of its sweep folder, or of the project (file or recovery store). */
+  private async find(sweepId: string, scope: Scope): Promise<{ state: SweepState; projectPath?: string }> {
     if (this.active?.runner.state.id === sweepId) return { state: this.active.runner.state, ...(this.active.projectPath ? { projectPath: this.active.projectPath } : {}) };
     const known = this.known.get(sweepId);
     if (known) return known;
     const fromFile = await new JsonSweepStore(join(this.options.sweepDir, `${sweepId}.json`)).load().catch(() => null);
-    const path = projectPath ? this.options.resolvePath(projectPath) : undefined;
-    if (path) {
-      const fromProject = await projectStore(path, sweepId).load();
+    const path = this.scopePath(scope);
+    if (path && (scope.projectPath || existsSync(path))) {
+      const fromProject = await projectStore({ projectPath: path }, sweepId).load();
       if (fromProject) return { state: fromProject, projectPath: path };
     }
     if (fromFile) return { state: fromFile };

@@ -21,6 +21,8 @@ export const graphNodeSchema = z.object({
   name: z.string().min(1),
   config: z.record(z.string(), z.unknown()),
   position: positionSchema.optional(),
+  /** A nested model's layer (shared/graph/types NodeGroup). */
+  group: z.object({ id: z.string().min(1), model: z.enum(['Sequential', 'Functional']), trainable: z.boolean() }).optional(),
 });
 
 export const graphEdgeSchema = z.object({

@@ -178,8 +178,12 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       info.outputShape = kind.inferShape(node.config, info.inputShapes);
       const params: ParamCount = kind.countParams(node.config, info.inputShapes);
       info.params = params;
-      trainable += params.trainable;
-      nonTrainable += params.nonTrainable;
+      // A frozen nested model's weights stay as they are in training: Keras counts them as non-trainable.
+      if (node.group?.trainable === false) nonTrainable += params.trainable + params.nonTrainable;
+      else {
+        trainable += params.trainable;
+        nonTrainable += params.nonTrainable;
+      }
     } catch (err) {
       info.outputShape = null;
       const detail = err instanceof ShapeError || err instanceof Error ? err.message : String(err);

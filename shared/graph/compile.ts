@@ -41,7 +41,8 @@ function layerConfig(
   const node = byId.get(id)!;
   const kind = requireLayerKind(node.kind);
   const config = kind.exportConfig ? kind.exportConfig(node.config, analysis.nodes[id]!.inputShapes) : node.config;
-  const trainable = NO_TRAINABLE_FLAG.has(kind.className) ? {} : { trainable: true };
+  // A frozen nested model's layers (node.group) are built frozen: fit leaves their weights as they are.
+  const trainable = NO_TRAINABLE_FLAG.has(kind.className) ? {} : { trainable: node.group?.trainable !== false };
   return { class_name: kind.className, config: { name: node.name, ...trainable, ...kind.toKerasConfig(config) } };
 }
 

@@ -3,6 +3,7 @@ import type { Shape } from '../layers/types';
 import { jsonSyntaxProblem } from '../json-bounds';
 import { analyzeGraph } from './analyze';
 import { layoutGraph } from './layout';
+import { describeNested, isNestedModel, spliceNested, type NestedModel } from './nested';
 import type { Graph, GraphEdge, GraphNode } from './types';
 
 /** The JSON is not a model we can read; the message says what is wrong and what would be accepted. */
@@ -44,9 +45,9 @@ export function modelTopology(input: unknown): Json {
 const REFUSAL_REASONS: Record<string, string> = {
   Lambda: 'it holds Python code, which only Python can run; rewrite it with built-in layers',
   TFOpLambda: 'it is a raw TensorFlow op recorded from Python code; rewrite it with built-in layers',
-  Sequential: 'it is a whole model used as a layer (nested models cannot be imported yet); import that model on its own',
-  Functional: 'it is a whole model used as a layer (nested models cannot be imported yet); import that model on its own',
-  Model: 'it is a whole model used as a layer (nested models cannot be imported yet); import that model on its own',
+  Sequential: 'it is a model used as a layer but lists no layers; save the model after building it',
+  Functional: 'it is a model used as a layer but lists no layers; save the model after building it',
+  Model: 'it is a model used as a layer but lists no layers; save the model after building it',
 };
 
 function layerName(layer: Json, fallbackName: string): string {
@@ -54,15 +55,18 @@ function layerName(layer: Json, fallbackName: string): string {
   return typeof kerasConfig['name'] === 'string' ? kerasConfig['name'] : typeof layer['name'] === 'string' ? layer['name'] : fallbackName;
 }
 
-/** Every layer class of the file that Layerlab lacks, in one message (not just the first), with reasons. */
+/** Every layer class of the file that Layerlab lacks, nested models' included, in one message (not just the first), with reasons. */
 function refuseUnsupported(layers: unknown[]): void {
   const byClass = new Map<string, string[]>();
-  layers.forEach((layer, i) => {
-    if (!isObject(layer) || typeof layer['class_name'] !== 'string' || getLayerKind(layer['class_name'])) return;
-    const names = byClass.get(layer['class_name']) ?? [];
-    names.push(layerName(layer, `layer_${i}`));
-    byClass.set(layer['class_name'], names);
-  });
+  const visit = (list: unknown[]): void =>
+    list.forEach((layer, i) => {
+      if (isNestedModel(layer)) return visit(layer.config.layers);
+      if (!isObject(layer) || typeof layer['class_name'] !== 'string' || getLayerKind(layer['class_name'])) return;
+      const names = byClass.get(layer['class_name']) ?? [];
+      names.push(layerName(layer, `layer_${i}`));
+      byClass.set(layer['class_name'], names);
+    });
+  visit(layers);
   if (byClass.size === 0) return;
   const lines = [...byClass].map(([cls, names]) => {
     const shown = names.slice(0, 3).map((n) => `'${n}'`).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
@@ -100,12 +104,26 @@ function uniqueName(base: string, used: Set<string>): string {
   return name;
 }
 
+/** A nested model's layer stands in for it until spliceNested puts its layers in its place. */
+function placeholder(layer: unknown, fallbackName: string, nested: Map<string, NestedModel>): GraphNode | null {
+  if (!isNestedModel(layer)) return null;
+  const name = layerName(layer as Json, fallbackName);
+  const graph = layer.class_name === 'Sequential' ? importSequential(layer.config) : importFunctional(layer.config);
+  const fail = (message: string): never => {
+    throw new ModelImportError(message);
+  };
+  nested.set(name, describeNested(name, layer.class_name, layer.config, graph, fail));
+  return { id: name, kind: layer.class_name, name, config: {} };
+}
+
 function importSequential(config: unknown): Graph {
   const layers = Array.isArray(config) ? config : isObject(config) && Array.isArray(config['layers']) ? config['layers'] : null;
   if (!layers || layers.length === 0) throw new ModelImportError('The Sequential model has no layers.');
   refuseUnsupported(layers);
-  const nodes = layers.map((l, i) => layerNode(l, `layer_${i}`));
-  if (nodes[0]!.kind !== 'InputLayer') {
+  const nested = new Map<string, NestedModel>();
+  const nodes = layers.map((l, i) => placeholder(l, `layer_${i}`, nested) ?? layerNode(l, `layer_${i}`));
+  // A nested model first brings its own Input.
+  if (nodes[0]!.kind !== 'InputLayer' && !nested.has(nodes[0]!.id)) {
     const first = layers[0] as Json;
     const shape = declaredBatchShape(isObject(first['config']) ? first['config'] : {});
     if (!shape) {
@@ -117,7 +135,7 @@ function importSequential(config: unknown): Graph {
     nodes.unshift({ id: name, kind: 'InputLayer', name, config: { batch_input_shape: shape, dtype: 'float32' } });
   }
   const edges: GraphEdge[] = nodes.slice(1).map((n, i) => ({ id: `${nodes[i]!.id}->${n.id}`, source: nodes[i]!.id, target: n.id }));
-  return { nodes, edges };
+  return spliceNested({ nodes, edges }, nested);
 }
 
 /** One inbound tensor reference as [layerName, nodeIndex, tensorIndex], from the Keras 2/tfjs or Keras 3 format. */
@@ -150,8 +168,9 @@ function importFunctional(config: Json): Graph {
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   const names = new Set<string>();
+  const nested = new Map<string, NestedModel>();
   layers.forEach((layer, i) => {
-    const node = layerNode(layer, `layer_${i}`);
+    const node = placeholder(layer, `layer_${i}`, nested) ?? layerNode(layer, `layer_${i}`);
     nodes.push(node);
     names.add(node.name);
     const inbound = (layer as Json)['inbound_nodes'];
@@ -160,7 +179,8 @@ function importFunctional(config: Json): Graph {
       throw new ModelImportError(`Layer '${node.name}' is applied ${inbound.length} times (a shared layer); Layerlab graphs use each layer once.`);
     }
     tensorRefs(inbound[0]).forEach(([source, nodeIndex, tensorIndex], targetIndex) => {
-      if (nodeIndex !== 0 || tensorIndex !== 0) {
+      // A nested Sequential built with its own input has node 0 inside itself: its call in this model is node 1.
+      if ((nodeIndex !== 0 && !nested.has(source)) || tensorIndex !== 0) {
         throw new ModelImportError(`Layer '${node.name}' reads output ${nodeIndex}/${tensorIndex} of '${source}' (a shared or multi-output layer); not supported.`);
       }
       edges.push({ id: `${source}->${node.id}#${targetIndex}`, source, target: node.id, targetIndex });
@@ -169,7 +189,7 @@ function importFunctional(config: Json): Graph {
   for (const e of edges) {
     if (!names.has(e.source)) throw new ModelImportError(`Layer '${e.target}' is fed by '${e.source}', which is not in the model.`);
   }
-  return { nodes, edges };
+  return spliceNested({ nodes, edges }, nested);
 }
 
 /**

@@ -10,6 +10,21 @@ export interface GraphNode {
   config: Record<string, unknown>;
   /** Editor position; ignored by the compiler. */
   position?: { x: number; y: number };
+  /** The nested model (a backbone) this layer belongs to: shown as one block in the editor (shared/graph/groups.ts). */
+  group?: NodeGroup;
+}
+
+/**
+ * A nested Keras model used as a layer (a keras.applications backbone in a Sequential), kept on each of its layers:
+ * a graph-level list could be dropped by an edit, and a dropped `trainable: false` would silently unfreeze it.
+ */
+export interface NodeGroup {
+  /** The nested model's layer name in the outer model (e.g. 'mobilenetv2_1.00_224'); the same on every member. */
+  id: string;
+  /** Its Keras class, written back on export. */
+  model: 'Sequential' | 'Functional';
+  /** false freezes every layer of the group (transfer learning): training leaves their weights as they are. */
+  trainable: boolean;
 }
 
 /** A tensor flowing from `source`'s output into `target`. `targetIndex` orders a merge layer's inputs. */

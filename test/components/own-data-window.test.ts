@@ -17,6 +17,7 @@ import { defaultForm, OWN_DATASET, toConfig } from '../../renderer/src/training/
 import OwnDataPicker from '../../renderer/src/training/OwnDataPicker.svelte';
 import TrainingPanel from '../../renderer/src/training/TrainingPanel.svelte';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
+import { NO_OWN_TEXT } from '../../renderer/src/training/own-text';
 import { chain } from './fixtures';
 
 const housing = resolve(__dirname, '../../../shared/datasets/boston-housing/housing.csv');
@@ -42,7 +43,7 @@ describe('own data in a project', () => {
   it('a reopened project reads its data again: no warning while unchanged, a visible one once the file changed', { timeout: 90_000 }, async () => {
     const made = attached();
     made.form = { ...defaultForm(), dataset: OWN_DATASET };
-    made.own = { path: csv, labelColumn: 'MEDV', testPath: '', validationSplit: 0.2 };
+    made.own = { ...NO_OWN_TEXT, path: csv, labelColumn: 'MEDV', testPath: '', validationSplit: 0.2 };
     await made.inspectOwn();
     expect(made.cardError).toBeNull();
     // The project stores the reference relative to the project file; a save and reopen keeps it.
@@ -103,7 +104,7 @@ describe('the loss follows the dataset task', () => {
   it('own data read as regression switches the loss too, with the note', async () => {
     const training = attached();
     training.form = { ...defaultForm(), dataset: OWN_DATASET };
-    training.own = { path: csv, labelColumn: 'MEDV', testPath: '', validationSplit: 0.2 };
+    training.own = { ...NO_OWN_TEXT, path: csv, labelColumn: 'MEDV', testPath: '', validationSplit: 0.2 };
     await training.inspectOwn();
     expect(training.form.loss).toBe('mse');
     expect(training.taskNote).toBe('housing is a regression dataset (real-valued targets): the loss is now mse and the metric mae (was sparse_categorical_crossentropy).');

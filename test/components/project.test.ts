@@ -15,7 +15,8 @@ import type { DesktopBridge, DesktopMenuMessage } from '../../renderer/src/host/
 import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
 import { fromProjectJson, toProjectJson } from '../../renderer/src/lib/project/document';
 import { ProjectStore } from '../../renderer/src/lib/project/project.svelte';
-import { bindDesktopMenu, MENU_ACTIONS, type MenuHandlers } from '../../renderer/src/shell/menu';
+import { Commands, type CommandHandlers } from '../../renderer/src/shell/commands';
+import { COMMAND_IDS } from '../../shared/commands';
 import ProjectDialog from '../../renderer/src/shell/ProjectDialog.svelte';
 import { defaultForm } from '../../renderer/src/training/form';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
@@ -280,16 +281,16 @@ describe('desktop menu', () => {
   it('handles every action main’s menu sends', () => {
     const sent = menuActions();
     expect(sent.length).toBeGreaterThan(10);
-    for (const action of sent) expect(MENU_ACTIONS).toContain(action);
+    for (const action of sent) expect(COMMAND_IDS).toContain(action);
   });
 
   it('routes menu messages to the window’s commands, with their argument', () => {
     let listener: ((m: DesktopMenuMessage) => void) | null = null;
     const bridge: DesktopBridge = { request: async () => null, onMenu: (l) => ((listener = l), () => (listener = null)) };
     const calls: string[] = [];
-    const handlers = Object.fromEntries(MENU_ACTIONS.map((a) => [a, (arg?: string) => void calls.push(arg ? `${a}:${arg}` : a)])) as MenuHandlers;
+    const handlers = Object.fromEntries(COMMAND_IDS.map((a) => [a, { run: (arg?: string) => void calls.push(arg ? `${a}:${arg}` : a) }])) as CommandHandlers;
     const unknown: string[] = [];
-    const off = bindDesktopMenu(bridge, handlers, (a) => unknown.push(a));
+    const off = bridge.onMenu(new Commands(handlers).onMenu((a) => unknown.push(a)));
     listener!({ action: 'edit.undo' });
     listener!({ action: 'file.openRecent', arg: '/r.layerlab' });
     listener!({ action: 'file.frobnicate' });

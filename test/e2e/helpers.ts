@@ -70,3 +70,12 @@ export async function set(page: Page, field: string, value: string): Promise<voi
   if ((await input.evaluate((el) => el.tagName)) === 'SELECT') await input.selectOption(value);
   else await input.fill(value);
 }
+
+/** Opens template `id` and the Training tab with MNIST, a training subset of `limit` images and `epochs` epochs. */
+export async function openTraining(page: Page, id: string, limit: number, epochs: number): Promise<void> {
+  await openTemplate(page, id);
+  await page.getByTestId('view-training').click();
+  await page.getByTestId('dataset-select').selectOption('mnist');
+  await page.getByTestId('train-limit').fill(String(limit));
+  await page.getByTestId('train-epochs').fill(String(epochs));
+}

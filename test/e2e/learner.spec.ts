@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { connect, drop, openTemplate, set, settled, START } from './helpers';
+import { connect, drop, openTemplate, openTraining, set, settled, START } from './helpers';
 
 const SHOTS = 'test-results/screenshots';
 
@@ -129,8 +129,68 @@ test.describe('at 1280x720', () => {
     await expect(page.getByTestId('node')).toHaveCount(12);
     await page.getByTestId('fit-view').click();
     await settled(page);
-    expect(await overlaps(page.getByTestId('node'))).toEqual([]);
+    // No layer on another, nor under the minimap or the zoom controls.
+    expect(await overlaps(page.locator('[data-testid=node], .svelte-flow__minimap, .svelte-flow__controls'))).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/paste-1280.png` });
+  });
+
+  test('the learning-rate chart: a constant rate on an axis from 0, compared runs in a legend that fits', async ({ page }) => {
+    test.setTimeout(240_000);
+    await openTraining(page, 'mlp-64', 256, 3);
+    const run = async () => {
+      const before = await page.getByTestId('run-row').count();
+      await page.getByTestId('train-start').click();
+      await expect(page.getByTestId('run-row')).toHaveCount(before + 1);
+      await expect(page.getByTestId('train-progress')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+    };
+    await run();
+    const chart = page.getByTestId('chart-lr');
+    await expect(chart).toHaveAttribute('data-points', '3');
+    // 0.001 throughout: drawn from 0, so it reads as the flat line it is (not noise on a 0.00094-0.00106 axis).
+    await expect(chart).toHaveAttribute('data-y-min', '0');
+    expect(Number(await chart.getAttribute('data-y-max'))).toBeGreaterThanOrEqual(0.001);
+
+    // A second run with a schedule, both compared: the long "what changed" labels wrap inside the card.
+    await page.getByTestId('train-learning-rate').fill('0.01');
+    await page.getByText(/Schedule & early stopping/).click();
+    await page.getByTestId('train-schedule').selectOption('exponential');
+    await run();
+    for (const box of await page.getByTestId('run-compare').all()) await box.check();
+    const legend = page.getByTestId('lr-legend');
+    await legend.scrollIntoViewIfNeeded();
+    await expect(legend.locator('.entry')).toHaveCount(2);
+    const card = (await page.getByTestId('lr-card').boundingBox())!;
+    for (const entry of await legend.locator('.entry').all()) {
+      const r = (await entry.boundingBox())!;
+      expect(r.x).toBeGreaterThanOrEqual(card.x);
+      expect(r.x + r.width).toBeLessThanOrEqual(card.x + card.width);
+      // Cut with an ellipsis at most, and then the whole label on hover.
+      expect(await entry.getAttribute('title')).toMatch(/^#\d+ /);
+    }
+    await expect(legend.locator('.entry').filter({ hasText: '(baseline)' })).toHaveCount(1);
+    await expect(legend.locator('.entry').filter({ hasText: 'lr_schedule.kind' })).toHaveCount(1);
+    await page.getByTestId('lr-card').screenshot({ path: `${SHOTS}/lr-compared-1280.png` });
+  });
+
+  test('the Sweeps tab shows the open project\'s sweeps only; an Untitled one keeps its own', async ({ page }) => {
+    test.setTimeout(240_000);
+    await openTraining(page, 'mlp-64', 200, 1);
+    await page.getByTestId('view-sweeps').click();
+    await page.getByRole('button', { name: '+ training setting' }).click();
+    await page.getByLabel('values', { exact: true }).fill('0.05');
+    await page.getByTestId('sweep-start').click();
+    await expect(page.getByTestId('sweep-status')).toHaveText(/completed · 1\/1 trials/, { timeout: 120_000 });
+    await page.getByTestId('sweep-refresh').click();
+    await expect(page.getByTestId('sweep-select').locator('option')).toHaveCount(2);
+    await page.screenshot({ path: `${SHOTS}/sweeps-untitled-1280.png` });
+
+    // A new window (a new Untitled project) over the same backend and cache: none of those sweeps are its own.
+    await page.reload();
+    await page.getByTestId('view-sweeps').click();
+    await expect(page.getByTestId('sweeps-panel')).toBeVisible();
+    await page.getByTestId('sweep-refresh').click();
+    await expect(page.getByTestId('sweep-select')).toHaveCount(0);
+    await expect(page.getByTestId('sweep-status')).toHaveCount(0);
   });
 
   test('Open and Save as dialogs take the focus: Escape closes them at once', async ({ page }) => {

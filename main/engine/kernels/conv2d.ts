@@ -31,6 +31,7 @@ const outSize = (size: number, k: number, stride: number, dilation: number) => M
  */
 export function simdConvPadded(
   s: KernelScope, backend: KernelBackend, x: TensorInfo, filter: TensorInfo, pads: Pads4, strides: Pair, dilations: Pair,
+  epilogue: { bias?: TensorInfo | null; relu?: boolean } = {},
 ): TensorInfo | null {
   const [kh, kw, , co] = filter.shape as Shape4;
   if (co % 4 !== 0 || x.dtype !== 'float32' || !simdKernelsEnabled()) return null;
@@ -40,19 +41,22 @@ export function simdConvPadded(
   const oh = outSize(h, kh, strides[0], dilations[0]);
   const ow = outSize(w, kw, strides[1], dilations[1]);
   if (oh <= 0 || ow <= 0) return null;
-  return simdConv(backend, xp, filter, [oh, ow], { sh: strides[0], sw: strides[1], dh: dilations[0], dw: dilations[1] });
+  return simdConv(backend, xp, filter, [oh, ow], { sh: strides[0], sw: strides[1], dh: dilations[0], dw: dilations[1] }, epilogue);
 }
 
 const pair = (v: unknown): Pair => (typeof v === 'number' ? [v, v] : Array.isArray(v) ? [v[0] ?? 1, v[1] ?? v[0] ?? 1] : [1, 1]);
 
-export function conv2DWasm(backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
-  const stock = funcs.get('Conv2D');
-  if (!stock) throw new Error('Conv2D: the stock wasm kernel was not captured');
+/** Conv2D, or with `fused` FusedConv2D (bias and a linear or ReLU activation applied as the result is stored). */
+function convWasm(name: 'Conv2D' | 'FusedConv2D', backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) {
+  const stock = funcs.get(name);
+  if (!stock) throw new Error(`${name}: the stock wasm kernel was not captured`);
   return (args: { inputs: Record<string, TensorInfo>; attrs?: NamedAttrMap; backend: KernelBackend }): TensorInfo | TensorInfo[] => {
-    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const { x, filter, bias, preluActivationWeights } = args.inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
     const attrs = args.attrs ?? {};
     const format = attrs.dataFormat as string | undefined;
+    const activation = (attrs.activation as string | undefined) ?? 'linear';
     if ((format != null && format !== 'NHWC' && format !== 'channelsLast') || filter.shape[3]! % 4 !== 0) return stock(args);
+    if (preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return stock(args);
     const strides = pair(attrs.strides);
     const dilations = pair(attrs.dilations);
     const info = backend_util.computeConv2DInfo(
@@ -61,7 +65,7 @@ export function conv2DWasm(backend: KernelBackend, funcs: ReadonlyMap<string, Ke
     const { top, bottom, left, right } = info.padInfo;
     const s = new KernelScope(backend, funcs);
     try {
-      const out = simdConvPadded(s, backend, x, filter, [top, bottom, left, right], strides, dilations);
+      const out = simdConvPadded(s, backend, x, filter, [top, bottom, left, right], strides, dilations, { bias, relu: activation === 'relu' });
       if (out && out.shape[1] === info.outHeight && out.shape[2] === info.outWidth) return out;
       if (out) backend.disposeData(out.dataId);
     } finally {
@@ -70,3 +74,6 @@ export function conv2DWasm(backend: KernelBackend, funcs: ReadonlyMap<string, Ke
     return stock(args);
   };
 }
+
+export const conv2DWasm = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) => convWasm('Conv2D', backend, funcs);
+export const fusedConv2DWasm = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) => convWasm('FusedConv2D', backend, funcs);

@@ -14,7 +14,11 @@ import {
 } from './conv2d-grads';
 import { batchMatMulWasm } from './matmul';
 import { fusedMatMulWasm } from './fused-matmul';
-import { conv2DWasm } from './conv2d';
+import { conv2DWasm, fusedConv2DWasm } from './conv2d';
+import {
+  ADAM_STEP, CONV_BIAS_RELU, DENSE_BIAS_RELU, MOMENTUM_STEP, RELU_BIAS_GRAD,
+  adamStepWasm, conv2DBiasReluWasm, denseBiasReluWasm, momentumStepWasm, reluBiasGradWasm,
+} from './train-steps';
 import { sumWasm } from './sum';
 import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
@@ -26,6 +30,7 @@ type Factory = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) 
 /** Kernel name -> our implementation. Names listed here replace the stock wasm kernel when there is one. */
 export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   Conv2D: conv2DWasm as unknown as Factory,
+  FusedConv2D: fusedConv2DWasm as unknown as Factory,
   Conv2DBackpropFilter: conv2DBackpropFilterWasm as unknown as Factory,
   Conv2DBackpropInput: conv2DBackpropInputWasm as unknown as Factory,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterWasm as unknown as Factory,
@@ -36,6 +41,12 @@ export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   MaxPoolGrad: maxPoolGradWasm as unknown as Factory,
   Identity: identityWasm as unknown as Factory,
   UnsortedSegmentSum: unsortedSegmentSumWasm as unknown as Factory,
+  // Ours alone (no stock kernel of these names): one SIMD pass each for parts of a training step.
+  [CONV_BIAS_RELU]: conv2DBiasReluWasm as unknown as Factory,
+  [DENSE_BIAS_RELU]: denseBiasReluWasm as unknown as Factory,
+  [RELU_BIAS_GRAD]: reluBiasGradWasm as unknown as Factory,
+  [MOMENTUM_STEP]: momentumStepWasm as unknown as Factory,
+  [ADAM_STEP]: adamStepWasm as unknown as Factory,
 };
 
 let registeredOn: KernelBackend | null = null;

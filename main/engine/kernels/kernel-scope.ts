@@ -88,6 +88,7 @@ export const STOCK_KERNELS = [
   'Sub',
   'Step',
   '_FusedMatMul',
+  'FusedConv2D',
 ] as const;
 
 export function captureStockKernels(backendName: string): Map<string, KernelFunc> {

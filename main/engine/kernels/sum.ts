@@ -9,6 +9,8 @@ import type { KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tenso
 import { withScope } from './kernel-scope';
 
 function leadingAxes(axis: unknown, rank: number): number | null {
+  // No axis (tf.sum(x)) reduces every axis: not a leading-axes sum (read as axis 0, it summed only the first).
+  if (axis == null) return null;
   const list = (Array.isArray(axis) ? axis : [axis]).map((a) => ((a as number) + rank) % rank).sort((a, b) => a - b);
   if (list.length === 0 || list.length >= rank) return null;
   return list.every((a, i) => a === i) ? list.length : null;

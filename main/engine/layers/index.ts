@@ -6,6 +6,7 @@ import { registerBooleanGradients } from '../kernels/boolean-grads';
 import { CausalConv1D } from './causal-conv1d';
 import { DilationTrainableConv2D } from './dilated-conv2d';
 import { Exponential } from './exponential';
+import { FusedReluDense } from './fused-relu';
 import { KerasGRU } from './keras-gru';
 import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
@@ -24,6 +25,8 @@ export function registerCustomLayers(): void {
   tf.serialization.registerClass(Exponential);
   tf.serialization.registerClass(Subtract as unknown as Registrable);
   tf.serialization.registerClass(DilationTrainableConv2D as unknown as Registrable);
+  // Dense + ReLU as one kernel each way on wasm, also while training (see fused-relu.ts).
+  tf.serialization.registerClass(FusedReluDense as unknown as Registrable);
   // Keras' GRU default (reset_after=True) and Conv1D padding='causal', which stock tfjs refuses.
   tf.serialization.registerClass(KerasGRU as unknown as Registrable);
   tf.serialization.registerClass(CausalConv1D as unknown as Registrable);

@@ -3,16 +3,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../../shared/training';
+import { FusedAdamOptimizer, FusedMomentumOptimizer } from './fused-optimizers';
 
 export function createOptimizer(config: OptimizerConfig): tf.Optimizer {
   switch (config.name) {
     case 'sgd':
       // tf.train.sgd has no momentum; tf.train.momentum with 0 momentum would still allocate accumulators.
       return config.momentum > 0 || config.nesterov
-        ? tf.train.momentum(config.learning_rate, config.momentum, config.nesterov)
+        ? new FusedMomentumOptimizer(config.learning_rate, config.momentum, config.nesterov)
         : tf.train.sgd(config.learning_rate);
     case 'adam':
-      return tf.train.adam(config.learning_rate, config.beta_1, config.beta_2, config.epsilon);
+      return new FusedAdamOptimizer(config.learning_rate, config.beta_1, config.beta_2, config.epsilon);
     case 'rmsprop':
       return tf.train.rmsprop(config.learning_rate, config.rho, config.momentum, config.epsilon, config.centered);
     case 'adagrad':

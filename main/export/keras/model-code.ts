@@ -5,7 +5,6 @@
  * does not compile until it is written here or refused with a reason.
  */
 import { getLayerKind, type LayerClassName, type LayerConfigOf } from '../../../shared/layers/registry';
-import { forSequenceKinds, SEQUENCE_NOT_EXPORTED } from '../layer-weights';
 import { tableEntry, type ExportGraph, type ExportLayer, type Refusal } from '../model';
 import { pythonNames, pyLiteral, pyString } from '../python-names';
 
@@ -23,9 +22,38 @@ const INIT = [['kernel_initializer', 'glorot_uniform'], ['bias_initializer', 'ze
 const DEPTHWISE_INIT = [['depthwise_initializer', 'glorot_uniform'], ['bias_initializer', 'zeros']] as const;
 const NONE = { positional: [], keywords: [] } as const;
 const POOL = { positional: [], keywords: [['pool_size', [2, 2]], ['strides', null], ['padding', 'valid']] } satisfies KerasArgs<'MaxPooling2D'>;
+const POOL1D = { positional: [], keywords: [['pool_size', [2]], ['strides', null], ['padding', 'valid']] } satisfies KerasArgs<'MaxPooling1D'>;
+const RECURRENT = [
+  ['activation', 'tanh'], ['recurrent_activation', 'sigmoid'], ['use_bias', true], ['return_sequences', false], ['dropout', 0], ['recurrent_dropout', 0],
+] as const;
+const RNN = { positional: ['units'], keywords: RECURRENT } satisfies KerasArgs<'LSTM'>;
 
-export const KERAS_LAYERS: { [N in LayerClassName]: KerasArgs<N> | Refusal } = {
-  ...forSequenceKinds<Refusal>({ refused: SEQUENCE_NOT_EXPORTED }),
+/** A kind whose call is not a flat argument list (Bidirectional wraps a layer call). */
+export interface KerasCall<N extends LayerClassName> {
+  call: (l: ExportLayer<N>) => string;
+}
+
+/** `layers.Bidirectional(layers.LSTM(32, return_sequences=True), merge_mode='sum', name='bi')`. */
+function bidirectionalCall(l: ExportLayer<'Bidirectional'>): string {
+  const c = l.config;
+  const inner = KERAS_LAYERS[c.layer] as KerasArgs<LayerClassName>;
+  const args = [`layers.${c.layer}(${callArgs(inner, c as Record<string, unknown>).join(', ')})`];
+  if (c.merge_mode !== 'concat') args.push(`merge_mode=${pyString(c.merge_mode)}`);
+  return `layers.Bidirectional(${[...args, `name=${pyString(l.name)}`].join(', ')})`;
+}
+
+export const KERAS_LAYERS: { [N in LayerClassName]: KerasArgs<N> | KerasCall<N> | Refusal } = {
+  Embedding: { positional: ['input_dim', 'output_dim'], keywords: [['mask_zero', false], ['embeddings_initializer', 'random_uniform']] },
+  Masking: { positional: [], keywords: [['mask_value', 0]] },
+  Conv1D: { positional: ['filters', 'kernel_size'], keywords: [['strides', [1]], ['padding', 'valid'], ['dilation_rate', [1]], ...ACT, ...INIT] },
+  MaxPooling1D: POOL1D,
+  AveragePooling1D: POOL1D,
+  GlobalAveragePooling1D: NONE,
+  GlobalMaxPooling1D: NONE,
+  SimpleRNN: { positional: ['units'], keywords: RECURRENT.filter(([k]) => k !== 'recurrent_activation') },
+  LSTM: RNN,
+  GRU: { positional: ['units'], keywords: [...RECURRENT, ['reset_after', true]] },
+  Bidirectional: { call: bidirectionalCall },
   InputLayer: NONE, // written as keras.Input(shape=...) by inputCall
   Dense: { positional: ['units'], keywords: [...ACT, ...INIT] },
   Flatten: NONE,
@@ -65,16 +93,22 @@ export const KERAS_LAYERS: { [N in LayerClassName]: KerasArgs<N> | Refusal } = {
 
 /** `layers.Conv2D(32, (3, 3), activation='relu', name='conv2d')` for one layer (InputLayer excluded). */
 export function kerasLayerCall(l: ExportLayer): string {
-  const spec = tableEntry(KERAS_LAYERS as Record<LayerClassName, KerasArgs<LayerClassName>>, l, 'Keras');
-  const config = l.config as Record<string, unknown>;
+  const spec = tableEntry(KERAS_LAYERS as Record<LayerClassName, KerasArgs<LayerClassName> | KerasCall<LayerClassName>>, l, 'Keras');
+  if ('call' in spec) return spec.call(l);
+  const args = callArgs(spec, l.config as Record<string, unknown>);
+  args.push(`name=${pyString(l.name)}`);
+  return `layers.${l.className}(${args.join(', ')})`;
+}
+
+/** The positional arguments, then the keywords whose value differs from Keras' default. */
+function callArgs(spec: KerasArgs<LayerClassName>, config: Record<string, unknown>): string[] {
   const args: string[] = spec.positional.map((key) => pyLiteral(config[key]));
   for (const [key, def] of spec.keywords) {
     const v = config[key];
     if (v === undefined || JSON.stringify(v) === JSON.stringify(def)) continue;
     args.push(`${key}=${pyLiteral(v)}`);
   }
-  args.push(`name=${pyString(l.name)}`);
-  return `layers.${l.className}(${args.join(', ')})`;
+  return args;
 }
 
 function inputCall(l: ExportLayer): string {

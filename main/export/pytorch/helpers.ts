@@ -1,7 +1,10 @@
 /** Python helpers model.py includes when a layer needs them (TensorFlow's padding and resizing rules in PyTorch). */
-export type Helper = 'same_pad' | 'avg_pool_same' | 'KerasConv2DTranspose' | 'SeparableConv2d' | 'upsample_bilinear';
+import { SEQUENCE_HELPERS, type SequenceHelper } from './sequence-helpers';
+
+export type Helper = 'same_pad' | 'avg_pool_same' | 'KerasConv2DTranspose' | 'SeparableConv2d' | 'upsample_bilinear' | SequenceHelper;
 
 export const HELPERS: Record<Helper, string> = {
+  ...SEQUENCE_HELPERS,
   same_pad: `def same_pad(x, kernel_size, stride, dilation=(1, 1), value=0.0):
     """Pads an NCHW tensor as TensorFlow's 'same' padding does: the odd pixel goes to the bottom/right."""
     pads = []
@@ -68,4 +71,7 @@ export const HELPERS: Record<Helper, string> = {
 };
 
 /** The order helpers are written in (classes after the functions they use). */
-export const HELPER_ORDER: readonly Helper[] = ['same_pad', 'avg_pool_same', 'upsample_bilinear', 'KerasConv2DTranspose', 'SeparableConv2d'];
+export const HELPER_ORDER: readonly Helper[] = [
+  'same_pad', 'avg_pool_same', 'upsample_bilinear', 'KerasConv2DTranspose', 'SeparableConv2d',
+  'same_pad1d', 'avg_pool1d_same', 'KerasRNN', 'KerasBidirectional',
+];

@@ -9,10 +9,10 @@
 import type { ActivationName } from '../../../shared/layers/activations';
 import { dilatedKernel } from '../../../shared/layers/conv-arithmetic';
 import type { LayerClassName } from '../../../shared/layers/registry';
-import { forSequenceKinds, SEQUENCE_NOT_EXPORTED } from '../layer-weights';
 import type { ExportLayer, Refusal } from '../model';
 import { pyLiteral, pyString } from '../python-names';
 import type { Helper } from './helpers';
+import { TORCH_SEQUENCE_LAYERS } from './sequence-layers';
 
 export const TO_NCHW = '.permute(0, 3, 1, 2)';
 export const TO_NHWC = '.permute(0, 2, 3, 1)';
@@ -51,6 +51,11 @@ export interface LayerCode {
   extraInit?: string[];
   forward: string[];
   helpers?: Helper[];
+  /**
+   * The mask of the output (a variable name), null for none; absent: the input's mask passes through when TF.js
+   * passes it (model-code.ts), else there is none.
+   */
+  mask?: string | null;
 }
 
 /** Names in the generated code: `v` the input variables, `o` the output variable, `self` the module attribute. */
@@ -58,6 +63,8 @@ export interface Names {
   v: string[];
   o: string;
   attr: string;
+  /** The variable holding the first input's mask (an Embedding with mask_zero or a Masking layer upstream). */
+  mask?: string;
 }
 
 export type TorchEmitter<N extends LayerClassName> = (l: ExportLayer<N>, n: Names) => LayerCode;
@@ -125,7 +132,7 @@ function merge<N extends LayerClassName>(op: (v: string[]) => string): TorchEmit
 }
 
 export const TORCH_LAYERS: { [N in LayerClassName]: TorchEmitter<N> | Refusal } = {
-  ...forSequenceKinds<Refusal>({ refused: SEQUENCE_NOT_EXPORTED }),
+  ...TORCH_SEQUENCE_LAYERS,
   InputLayer: (l, { o }) => {
     const rank = rankOf(l);
     // contiguous(): a permuted view would carry channels-last strides into every convolution (and DDP's buckets).

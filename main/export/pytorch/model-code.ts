@@ -25,14 +25,29 @@ export function torchAttributeNames(g: ExportGraph): Map<string, string> {
   return pythonNames(g.layers.map((l) => l.name));
 }
 
+/** The kinds TF.js hands an input mask on through (supportsMasking); every other kind drops it. */
+const PASSES_MASK: ReadonlySet<LayerClassName> = new Set(['Dropout', 'Dense', 'Activation', 'ReLU', 'BatchNormalization', 'LayerNormalization']);
+
+/** The mask variable reaching `l` (its first input's), refusing merges of masked inputs, which TF.js combines. */
+function inputMask(l: ExportLayer, masks: Map<string, string | null>): string | undefined {
+  const all = l.inputs.map((i) => masks.get(i) ?? null);
+  if (all.length > 1 && all.some((m) => m !== null)) {
+    throw new ExportError(`layer '${l.name}' (${l.className}) merges masked sequences; the PyTorch export does not combine masks: merge before the Embedding's mask_zero/Masking, or after the recurrent layer.`);
+  }
+  return all[0] ?? undefined;
+}
+
 export function generateTorchModel(ir: ExportGraph): string {
   const names = torchAttributeNames(ir);
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = new Set<Helper>();
+  const masks = new Map<string, string | null>();
   for (const l of ir.layers) {
     const o = names.get(l.name)!;
-    const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: o });
+    const mask = inputMask(l, masks);
+    const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: o, ...(mask ? { mask } : {}) });
+    masks.set(l.name, code.mask !== undefined ? code.mask : PASSES_MASK.has(l.className) ? (mask ?? null) : null);
     if (code.init) init.push(`        self.${o} = ${code.init}`);
     for (const line of code.extraInit ?? []) init.push(`        ${line}`);
     for (const h of code.helpers ?? []) helpers.add(h);
@@ -77,10 +92,14 @@ ${forward.join('\n')}
 def keras_init(model):
     """Keras' default initialisation (glorot_uniform kernels, zero biases), used when no weights are exported."""
     for module in model.modules():
-        if isinstance(module, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+        if isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.xavier_uniform_(module.weight)
             if module.bias is not None:
                 nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            nn.init.uniform_(module.weight, -0.05, 0.05)
+        elif hasattr(module, 'keras_init'):
+            module.keras_init()
 
 
 def load_weights(model, path):
@@ -96,7 +115,7 @@ def load_weights(model, path):
 
 def count_params(model):
     """Keras' total parameter count: trainable parameters plus BatchNorm's moving mean and variance."""
-    params = sum(p.numel() for p in model.parameters())
+    params = sum(p.numel() for p in model.parameters() if not getattr(p, 'keras_absent', False))
     stats = sum(b.numel() for name, b in model.named_buffers() if name.endswith(('running_mean', 'running_var')))
     return params + stats
 

@@ -4,11 +4,12 @@
  * TORCH_WEIGHTS has one entry per registry kind, so a new kind does not compile until its conversion is written.
  */
 import type { LayerClassName } from '../../../shared/layers/registry';
-import { forSequenceWeighted, forWeightless, SEQUENCE_NOT_EXPORTED, weightsByLayer } from '../layer-weights';
+import { forWeightless, weightsByLayer } from '../layer-weights';
 import type { ExportGraph } from '../model';
 import type { NpyArray } from '../npy';
-import { ExportError, type NamedWeight } from '../types';
+import type { NamedWeight } from '../types';
 import { torchAttributeNames } from './model-code';
+import { TORCH_SEQUENCE_WEIGHTS } from './sequence-weights';
 
 export function permute(a: NpyArray, perm: readonly number[]): NpyArray {
   const shape = perm.map((p) => a.shape[p]);
@@ -59,9 +60,7 @@ const affine = (a: string, w: Map<string, NpyArray>): Record<string, NpyArray> =
 
 export const TORCH_WEIGHTS: Record<LayerClassName, Convert> = {
   ...forWeightless(none),
-  ...forSequenceWeighted((): never => {
-    throw new ExportError(SEQUENCE_NOT_EXPORTED);
-  }),
+  ...TORCH_SEQUENCE_WEIGHTS,
   Dense: linear,
   Conv2D: conv,
   SeparableConv2D: (a, w) => ({

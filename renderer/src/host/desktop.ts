@@ -1,24 +1,10 @@
 /**
- * The desktop-only bridge (`window.layerlabDesktop`, from main/electron/preload.ts): native menu actions pushed to
- * the window, and requests only the desktop shell answers (dialogs, title and dirty state). In browser mode it is
- * absent and the window uses its own buttons and the browser's file inputs instead.
+ * The desktop-only bridge (`window.layerlabDesktop`, from main/electron/preload.ts), typed by its contract in
+ * shared/desktop.ts. In browser mode it is absent; the window talks to either through a Shell (./shell.ts).
  */
-export interface DesktopMenuMessage {
-  action: string;
-  arg?: string;
-}
+import type { DesktopBridge } from '../../../shared/desktop';
 
-export type DesktopRequest =
-  | { action: 'documentState'; name: string; path: string | null; dirty: boolean }
-  | { action: 'showOpenDialog'; kind: 'project' | 'model' }
-  | { action: 'showSaveDialog'; kind: 'project' | 'export'; defaultName?: string }
-  | { action: 'openExternal'; url: string }
-  | { action: 'gpuReport' };
-
-export interface DesktopBridge {
-  request(request: DesktopRequest): Promise<unknown>;
-  onMenu(listener: (message: DesktopMenuMessage) => void): () => void;
-}
+export type { DesktopBridge, DesktopMenuMessage, DesktopRequest } from '../../../shared/desktop';
 
 declare global {
   interface Window {

@@ -1,4 +1,5 @@
 import type { OwnDatasetConfig } from '../../../shared/data-preprocessing';
+import { isClassificationLoss } from '../../../shared/losses';
 import type { LossName, LrScheduleConfig, OptimizerName, TrainingConfigInput } from '../../../shared/training';
 
 /** The dataset picker's value for "Your data...": the form's ownData then says which data. */
@@ -74,11 +75,7 @@ export interface RegressionMetricsForm {
   mse: boolean;
 }
 
-const CLASSIFICATION_LOSSES: readonly LossName[] = ['sparse_categorical_crossentropy', 'categorical_crossentropy', 'binary_crossentropy'];
-
-export function isClassificationLoss(loss: LossName): boolean {
-  return CLASSIFICATION_LOSSES.includes(loss);
-}
+export { isClassificationLoss };
 
 /** Keras' defaults (shared/training LrScheduleSchema), except reduce_on_plateau's patience: 10 outlasts a workshop run. */
 export function defaultSchedule(): ScheduleForm {

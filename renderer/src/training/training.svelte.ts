@@ -21,6 +21,7 @@ import type { Graph } from '../../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
 import { defaultForm, OWN_DATASET, toConfig, type TrainingForm } from './form';
 import { dataChangedNote, formForTask } from './task-defaults';
+import { NO_OWN_TEXT, ownTextParams } from './own-text';
 import type { DataFingerprint, Task } from '../../../shared/data-preprocessing';
 import type { ConnectionState, Host } from '../host';
 
@@ -87,7 +88,7 @@ export class TrainingStore {
   /** Changing it draws new random augmentations of the same samples. */
   augmentSeed = $state(1);
   /** "Your data...": what the user typed, the card the backend made of it, and the file browser's folder. */
-  own = $state({ path: '', labelColumn: '', testPath: '', validationSplit: 0.2 });
+  own = $state({ ...NO_OWN_TEXT, path: '', labelColumn: '', testPath: '', validationSplit: 0.2 });
   card = $state.raw<DatasetCard | null>(null);
   cardError = $state<string | null>(null);
   inspecting = $state(false);
@@ -238,7 +239,10 @@ export class TrainingStore {
   async checkStoredData(): Promise<void> {
     const source = this.form.ownData?.source;
     if (!source) return;
-    this.own = { path: source.path, labelColumn: source.label_column ?? '', testPath: source.test_path ?? '', validationSplit: source.validation_split ?? 0.2 };
+    this.own = {
+      path: source.path, labelColumn: source.label_column ?? '', testPath: source.test_path ?? '', validationSplit: source.validation_split ?? 0.2,
+      textColumn: source.text_column ?? '', maxTokens: source.max_tokens ?? null, sequenceLength: source.sequence_length ?? null, multiHot: source.multi_hot ?? false,
+    };
     await this.inspectOwn();
   }
 
@@ -254,6 +258,7 @@ export class TrainingStore {
         ...(o.labelColumn.trim() ? { label_column: o.labelColumn.trim() } : {}),
         ...(o.testPath.trim() ? { test_path: o.testPath.trim() } : {}),
         validation_split: o.validationSplit,
+        ...ownTextParams(o),
         ...(this.projectPath ? { project: this.projectPath } : {}),
       });
       // The config being replaced remembers which data it was made with, for the "data changed" note.

@@ -35,10 +35,11 @@ class FakeHost implements Host {
         case 'sweeps.list':
           return { sweeps: [] };
         case 'sweeps.start': {
-          const { config } = params as ApiParams<'sweeps.start'>;
+          const { config, projectPath, recoveryId } = params as ApiParams<'sweeps.start'>;
           const parsed = SweepConfigSchema.parse(config);
           this.state = { ...structuredClone(real), id: 'sweep-1', config: parsed, status: 'running', trials: real.trials.map((t) => ({ id: t.id, values: t.values, status: 'pending', history: [] })) };
-          return { sweepId: 'sweep-1', status: 'running' };
+          // As the backend: a sweep of an Untitled project without a store gets a new one.
+          return { sweepId: 'sweep-1', status: 'running', ...(projectPath || recoveryId ? {} : { recoveryId: 'untitled-new' }) };
         }
         case 'sweeps.pause':
           return this.setStatus('paused');
@@ -121,11 +122,25 @@ describe('SweepsPanel', () => {
     expect(screen.getAllByTestId('dimension')).toHaveLength(1);
   });
 
+  it("an Untitled project lists no sweeps before its first, and keeps the recovery store its first sweep got", async () => {
+    const host = new FakeHost();
+    const stores: string[] = [];
+    render(SweepsPanel, { host, graph: real.graph, training: real.training, onApply: () => {}, onrecovery: (id: string) => stores.push(id) });
+    await fireEvent.click(screen.getByText('+ training setting'));
+    await fireEvent.input(input('values', 0), { target: { value: '0.1' } });
+    await fireEvent.click(screen.getByTestId('sweep-start'));
+    await waitFor(() => expect(screen.getByTestId('sweep-status').textContent).toMatch(/^running/));
+    expect(host.calls.map((c) => c.method)).not.toContain('sweeps.list');
+    expect(stores).toEqual(['untitled-new']);
+  });
+
   it('defines a sweep from the graph, starts it through the host, shows trials live and applies one', async () => {
     const host = new FakeHost();
     const applied: { graph: Graph; config: TrainingConfig }[] = [];
-    render(SweepsPanel, { host, graph: real.graph, training: real.training, onApply: (graph: Graph, config: TrainingConfig) => applied.push({ graph, config }) });
+    render(SweepsPanel, { host, graph: real.graph, training: real.training, projectPath: 'p.layerlab', onApply: (graph: Graph, config: TrainingConfig) => applied.push({ graph, config }) });
     await waitFor(() => expect(host.calls.map((c) => c.method)).toContain('sweeps.list'));
+    // The open project's sweeps, not every sweep of the backend.
+    expect(host.calls.find((c) => c.method === 'sweeps.list')!.params).toEqual({ projectPath: 'p.layerlab' });
     expect((screen.getByTestId('sweep-start') as HTMLButtonElement).disabled).toBe(true);
 
     // dense.units over 0, 16, 64; dropout on/off; learning rate 0.01, 0.1: the real sweep's three dimensions.
@@ -146,6 +161,7 @@ describe('SweepsPanel', () => {
     await waitFor(() => expect(screen.getByTestId('sweep-status').textContent).toBe('running · 0/12 trials'));
     const start = host.calls.find((c) => c.method === 'sweeps.start')!.params as ApiParams<'sweeps.start'>;
     expect(start.graph).toEqual(real.graph);
+    expect(start.projectPath).toBe('p.layerlab');
     expect(start.training).toEqual(real.training);
     const config = SweepConfigSchema.parse(start.config);
     expect(config.dimensions).toEqual([

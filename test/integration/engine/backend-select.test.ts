@@ -9,8 +9,9 @@ describe('backend selection here (native packages absent)', () => {
     expect(tf.getBackend()).toBe('wasm');
     expect(choice.reasons.map((r) => r.name)).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node']);
     for (const r of choice.reasons.filter((r) => r.name !== 'webgpu')) expect(r.reason).toMatch(/not installed \(optional dependency; its install downloads libtensorflow/);
-    // No GPU here: no Vulkan loader, no driver, or only a software one (webgpu-select.test.ts covers that case).
-    expect(choice.reasons[1]!.reason).toMatch(/^webgpu: (the Vulkan loader|Vulkan found no usable GPU driver|only a software adapter|Metal|Direct3D)/);
+    // No GPU here: no GPU device (Dawn not even loaded), no Vulkan loader, no driver, or only a software one
+    // (webgpu-select.test.ts covers that case).
+    expect(choice.reasons[1]!.reason).toMatch(/^webgpu: (no GPU device is visible here|the Vulkan loader|Vulkan found no usable GPU driver|only a software adapter|Metal|Direct3D)/);
     expect(choice.detail).toMatch(/SIMD/);
     // Our gradient kernels are in place: stock wasm has no Conv2DBackpropFilter.
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();

@@ -17,7 +17,7 @@ import { compileGraph } from '../../../shared/graph';
 import { templates as allTemplates } from '../../../shared/templates';
 import { GraphBuilder } from '../../../shared/templates/builder';
 
-/** The text templates (#16) use sequence layers the PyTorch exporter refuses for now (#16's export part). */
+/** The text templates take word ids, not images: sequence-parity.test.ts checks them on real text. */
 const templates = allTemplates.filter((t) => t.dataset !== 'imdb' && t.dataset !== 'reuters');
 import type { ModelSpec } from '../../../shared/graph/types';
 import { cifarTest, maxAbsDiff, mnist, predict, randomizeWeights, REPO, rng, runPython, torchMissing } from './helpers';

@@ -122,7 +122,7 @@ describe('importModelJson', () => {
     expect(message).toMatch(/uses 3 layer classes Layerlab does not support/);
     expect(message).toContain("- Conv3D ('a', 'd')");
     expect(message).toMatch(/- Lambda \('b'\): it holds Python code/);
-    expect(message).toMatch(/- Functional \('backbone'\): it is a whole model used as a layer/);
+    expect(message).toMatch(/- Functional \('backbone'\): it is a model used as a layer but lists no layers/);
   });
 
   it('refuses what it cannot read, saying why', () => {

@@ -13,9 +13,9 @@ import { SimdPool } from './pool';
 export const simdKernelsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.LAYERLAB_SIMD_KERNELS?.trim() !== '0';
 
 /** How many products each SIMD kernel ran (tests check that a shape took the SIMD path, not the stock one). */
-export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0, pad: 0 };
+export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0, pad: 0, reluBiasGrad: 0, momentum: 0, adam: 0 };
 
-interface Runner {
+export interface Runner {
   backend: KernelBackend;
   exports: SimdExports;
   pool: SimdPool | null;
@@ -24,7 +24,7 @@ interface Runner {
 let runner: Runner | null = null;
 
 /** The module on this backend's memory (and a pool of helper threads when the memory is shared). */
-function runnerFor(backend: KernelBackend): Runner {
+export function runnerFor(backend: KernelBackend): Runner {
   if (runner?.backend === backend) return runner;
   const memory = backendMemory(backend);
   const shared = isShared(memory);
@@ -40,7 +40,7 @@ const last2 = (shape: readonly number[]) => shape.slice(-2) as [number, number];
  * Runs `fn` over rows [0, rows) in chunks of `align`, the helper threads taking the first part and this thread the
  * rest, so that all cores work; below `minWork` (multiply-adds) one thread does it all (waking a thread costs more).
  */
-function split(r: Runner, fn: keyof typeof simdCalls, args: number[], rows: number, align: number, work: number): void {
+export function split(r: Runner, fn: keyof typeof simdCalls, args: number[], rows: number, align: number, work: number): void {
   simdCalls[fn]++;
   const helpers = r.pool && work >= 2e6 ? r.pool.size : 0;
   if (helpers === 0) {

@@ -7,6 +7,7 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { encodeModule } from './wasm-encoder';
 import { convKernel, filterGradKernel, maxPoolGradKernel, nnKernel, padKernel } from './gemm-code';
+import { adamKernel, momentumKernel, reluBiasGradKernel } from './elementwise-code';
 
 /** The parts of tfjs' BackendWasm we use (not in its public types). */
 export interface WasmBackendInternals {
@@ -26,6 +27,12 @@ export interface SimdExports {
   maxPoolGrad: (...args: number[]) => void;
   /** (src, dst, H, W, C, pt, pl, pr, OH, m0, m1): see gemm-code.ts. */
   pad: (...args: number[]) => void;
+  /** (dy, y, dx, dBias, C, m0, m1): see elementwise-code.ts. */
+  reluBiasGrad: (...args: number[]) => void;
+  /** (value, acc, grad, newValue, newAcc, negLr, m, nesterov, m0, m1): see elementwise-code.ts. */
+  momentum: (...args: number[]) => void;
+  /** (value, m, v, grad, newValue, newM, newV, b1, 1-b1, b2, 1-b2, 1-b1^t, 1-b2^t, eps, -lr, m0, m1): see elementwise-code.ts. */
+  adam: (...args: number[]) => void;
 }
 
 export function backendMemory(backend: KernelBackend): WebAssembly.Memory {
@@ -53,6 +60,9 @@ export function simdModule(shared: boolean): WebAssembly.Module {
       { name: 'conv', fn: convKernel() },
       { name: 'maxPoolGrad', fn: maxPoolGradKernel() },
       { name: 'pad', fn: padKernel() },
+      { name: 'reluBiasGrad', fn: reluBiasGradKernel() },
+      { name: 'momentum', fn: momentumKernel() },
+      { name: 'adam', fn: adamKernel() },
     ]);
     m = new WebAssembly.Module(bytes);
     compiled.set(shared, m);

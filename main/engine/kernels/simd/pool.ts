@@ -13,7 +13,7 @@ const NARGS = 3;
 const FAILED = 4;
 const ARGS = 5;
 const MAX_ARGS = 24;
-const FUNCTIONS = ['nn', 'filterGrad', 'conv', 'maxPoolGrad', 'pad'] as const;
+const FUNCTIONS = ['nn', 'filterGrad', 'conv', 'maxPoolGrad', 'pad', 'reluBiasGrad', 'momentum', 'adam'] as const;
 export type PoolFunction = (typeof FUNCTIONS)[number];
 
 /** Runs in each helper: plain JS (eval'd), as the worker does not inherit the parent's TypeScript loader. */
@@ -22,7 +22,7 @@ const { workerData } = require('worker_threads');
 const { module, memory, control } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const c = new Int32Array(control);
-const fns = [ex.nn, ex.filterGrad, ex.conv, ex.maxPoolGrad, ex.pad];
+const fns = ${JSON.stringify(FUNCTIONS)}.map((name) => ex[name]);
 let seen = 0;
 for (;;) {
   Atomics.wait(c, ${SEQ}, seen);
@@ -62,13 +62,18 @@ export class SimdPool {
 
   /** Starts helper h on rows jobs[h] of `fn(...args, m0, m1)`; wait() blocks until all have finished. */
   run(fn: PoolFunction, args: readonly number[], jobs: readonly [number, number][]): void {
-    if (args.length + 2 > MAX_ARGS) throw new Error(`SimdPool: ${args.length} arguments, at most ${MAX_ARGS - 2}`);
+    this.runEach(fn, jobs.map(([m0, m1]) => [...args, m0, m1]));
+  }
+
+  /** Starts helper h on `fn(...argLists[h])` (for jobs whose arguments differ beyond their rows). */
+  runEach(fn: PoolFunction, argLists: readonly (readonly number[])[]): void {
     this.pending = [];
-    jobs.forEach(([m0, m1], h) => {
+    argLists.forEach((args, h) => {
+      if (args.length > MAX_ARGS) throw new Error(`SimdPool: ${args.length} arguments, at most ${MAX_ARGS}`);
       const c = this.controls[h]!;
       c[FN] = FUNCTIONS.indexOf(fn);
-      c[NARGS] = args.length + 2;
-      c.set([...args, m0, m1], ARGS);
+      c[NARGS] = args.length;
+      c.set(args, ARGS);
       this.pending.push(Atomics.add(c, SEQ, 1) + 1);
       Atomics.notify(c, SEQ);
     });

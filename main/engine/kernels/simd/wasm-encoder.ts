@@ -84,6 +84,13 @@ export class FunctionBuilder {
   v128Zero = () => this.emit(...simd(0x0c), ...new Array<number>(16).fill(0));
   /** i8x16.shuffle of the top two v128s taking every byte lane from `lanes` (0-15 first operand, 16-31 second). */
   shuffle = (lanes: readonly number[]) => this.emit(...simd(0x0d), ...lanes);
+  /** The i32 on the stack read as the bits of an f32 (float parameters travel as i32, see elementwise-code.ts). */
+  f32ReinterpretI32 = () => this.emit(0xbe);
+  f32x4Splat = () => this.emit(...simd(0x13));
+  f32x4Gt = () => this.emit(...simd(0x44));
+  f32x4Sqrt = () => this.emit(...simd(0xe3));
+  f32x4Sub = () => this.emit(...simd(0xe5));
+  f32x4Div = () => this.emit(...simd(0xe7));
   f32x4Add = () => this.emit(...simd(0xe4));
   f32x4Mul = () => this.emit(...simd(0xe6));
   f32x4Max = () => this.emit(...simd(0xe9));

@@ -1,0 +1,45 @@
+/**
+ * One app instance: a second launch hands its project paths (command line, or the OS's file associations) to the
+ * first, which opens them; macOS's open-file before 'ready' is kept until the app can open windows.
+ */
+import { app } from 'electron';
+import { extname, resolve } from 'node:path';
+
+const PROJECT_EXTENSIONS = new Set(['.layerlab', '.json']);
+
+/** Project files named on a command line or by the OS (file associations). */
+export function projectPathsFromArgv(argv: string[], cwd: string): string[] {
+  return argv
+    .slice(1)
+    .filter((a) => !a.startsWith('-') && PROJECT_EXTENSIONS.has(extname(a).toLowerCase()))
+    .map((a) => resolve(cwd, a));
+}
+
+export interface InstanceHandlers {
+  open(path: string): void;
+  /** A second launch without a project brings this instance forward. */
+  focus(): void;
+}
+
+/**
+ * Takes the single-instance lock. Returns the paths to open once ready (this launch's own, then any the OS sends
+ * before 'ready'), or null when another instance holds the lock (this one quits; the other got our paths).
+ */
+export function claimSingleInstance(handlers: InstanceHandlers): string[] | null {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  const pending = projectPathsFromArgv(process.argv, process.cwd());
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    if (app.isReady()) handlers.open(path);
+    else pending.push(path);
+  });
+  app.on('second-instance', (_event, argv, cwd) => {
+    const paths = projectPathsFromArgv(argv, cwd);
+    if (paths.length) paths.forEach((p) => handlers.open(p));
+    else handlers.focus();
+  });
+  return pending;
+}

@@ -1,0 +1,144 @@
+/**
+ * Python helpers model.py includes for sequence layers: Keras' (and TF.js') recurrent layers on PyTorch's own
+ * nn.RNN / nn.LSTM / nn.GRU parameters, with Keras' masking, and TensorFlow's 1-D 'same' padding.
+ *
+ * Gate order: Keras LSTM kernels are [i, f, c, o], PyTorch's [i, f, g, o] (the same gates, c = g); Keras GRU
+ * kernels are [z, r, h], PyTorch's [r, z, n] (weights.ts reorders). Keras' GRU reset_after=True is PyTorch's GRU
+ * (n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h); Keras' single LSTM/SimpleRNN bias goes
+ * to bias_ih with bias_hh = 0.
+ *
+ * Masks (an Embedding with mask_zero, a Masking layer): PyTorch's fused RNNs know no masks, and
+ * pack_padded_sequence only skips padding at the END (TextVectorization's post-padding), not pad_sequences'
+ * pre-padding nor gaps. So a masked call runs the step loop below with the same parameters, exactly as TF.js does:
+ * at a masked step the state (h, and c for LSTM) is carried over unchanged and the output is that carried h, so
+ * leading padding leaves the zero initial state alone and trailing padding repeats the last real output.
+ * Unmasked calls with Keras' default activations use the fused (cuDNN/oneDNN) kernel.
+ */
+export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'KerasRNN' | 'KerasBidirectional';
+
+export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
+  same_pad1d: `def same_pad1d(x, kernel_size, stride, dilation=1, value=0.0):
+    """Pads an (N, C, T) tensor as TensorFlow's 'same' padding does: the odd step goes to the end."""
+    size = x.shape[2]
+    total = max((math.ceil(size / stride) - 1) * stride + (kernel_size - 1) * dilation + 1 - size, 0)
+    return F.pad(x, [total // 2, total - total // 2], value=value)
+`,
+  avg_pool1d_same: `def avg_pool1d_same(x, kernel_size, stride):
+    """TensorFlow's 'same' average pooling divides each window by its count of real (unpadded) steps."""
+    summed = F.avg_pool1d(same_pad1d(x, kernel_size, stride), kernel_size, stride)
+    counts = F.avg_pool1d(same_pad1d(torch.ones_like(x[:1, :1]), kernel_size, stride), kernel_size, stride)
+    return summed / counts
+`,
+  KerasRNN: `class KerasRNN(nn.Module):
+    """A Keras SimpleRNN / LSTM / GRU on PyTorch's nn.RNN / nn.LSTM / nn.GRU parameters (batch first).
+
+    forward(x, mask) takes (batch, steps, features) and an optional (batch, steps) boolean mask; it returns the
+    last output (batch, units) or every output (batch, steps, units) with return_sequences. go_backwards reads the
+    steps in reverse and, like Keras, returns the sequence in that reversed order.
+    """
+
+    def __init__(self, kind, input_size, units, activation, recurrent_activation, fused, bias=True,
+                 return_sequences=False, go_backwards=False, reset_after=True):
+        super().__init__()
+        self.kind, self.units, self.reset_after = kind, units, reset_after
+        self.activation, self.recurrent_activation = activation, recurrent_activation
+        self.return_sequences, self.go_backwards = return_sequences, go_backwards
+        # fused: Keras' activations are the ones PyTorch's kernel computes (tanh/sigmoid; GRU with reset_after)
+        self.fused = fused
+        if kind == 'LSTM':
+            self.rnn = nn.LSTM(input_size, units, bias=bias, batch_first=True)
+        elif kind == 'GRU':
+            self.rnn = nn.GRU(input_size, units, bias=bias, batch_first=True)
+        else:
+            self.rnn = nn.RNN(input_size, units, bias=bias, batch_first=True)
+        if bias and not (kind == 'GRU' and reset_after):
+            # Keras has one bias here: PyTorch's second one stays 0, is not trained and not counted (count_params)
+            self.rnn.bias_hh_l0.requires_grad_(False)
+            self.rnn.bias_hh_l0.keras_absent = True
+
+    def keras_init(self):
+        """Keras' initialisation: glorot_uniform kernels, orthogonal recurrent kernels, zero biases (LSTM: forget 1)."""
+        gates = {'LSTM': 4, 'GRU': 3}.get(self.kind, 1)
+        for g in range(gates):
+            rows = slice(g * self.units, (g + 1) * self.units)
+            nn.init.orthogonal_(self.rnn.weight_hh_l0.data[rows])
+        # Keras draws the input kernel over all gates at once: fan_out = gates * units
+        nn.init.xavier_uniform_(self.rnn.weight_ih_l0)
+        if self.rnn.bias:
+            nn.init.zeros_(self.rnn.bias_ih_l0)
+            nn.init.zeros_(self.rnn.bias_hh_l0)
+            if self.kind == 'LSTM':
+                self.rnn.bias_ih_l0.data[self.units:2 * self.units] = 1.0
+
+    def forward(self, x, mask=None):
+        if self.go_backwards:
+            x = x.flip(1)
+            mask = None if mask is None else mask.flip(1)
+        if mask is None and self.fused:
+            y, _ = self.rnn(x)
+        else:
+            y = self.steps(x, mask)
+        return y if self.return_sequences else y[:, -1]
+
+    def steps(self, x, mask):
+        r, u = self.rnn, self.units
+        b_ih = r.bias_ih_l0 if r.bias else None
+        b_hh = r.bias_hh_l0 if r.bias else None
+        xs = F.linear(x, r.weight_ih_l0, b_ih)
+        h = x.new_zeros(x.shape[0], u)
+        c = x.new_zeros(x.shape[0], u)
+        act, gate = self.activation, self.recurrent_activation
+        outputs = []
+        for t in range(x.shape[1]):
+            xt = xs[:, t]
+            if self.kind == 'LSTM':
+                i, f, g, o = (xt + F.linear(h, r.weight_hh_l0, b_hh)).chunk(4, 1)
+                c_new = gate(f) * c + gate(i) * act(g)
+                h_new = gate(o) * act(c_new)
+            elif self.kind == 'GRU':
+                xr, xz, xn = xt.chunk(3, 1)
+                if self.reset_after:
+                    hr, hz, hn = F.linear(h, r.weight_hh_l0, b_hh).chunk(3, 1)
+                    reset = gate(xr + hr)
+                    n = act(xn + reset * hn)
+                else:
+                    # reset before the recurrent matmul (Keras' reset_after=False has no recurrent bias)
+                    hr, hz = F.linear(h, r.weight_hh_l0[:2 * u]).chunk(2, 1)
+                    reset = gate(xr + hr)
+                    n = act(xn + F.linear(reset * h, r.weight_hh_l0[2 * u:]))
+                z = gate(xz + hz)
+                h_new = z * h + (1 - z) * n
+                c_new = c
+            else:
+                h_new = act(xt + F.linear(h, r.weight_hh_l0, b_hh))
+                c_new = c
+            if mask is None:
+                h, c = h_new, c_new
+            else:
+                keep = mask[:, t].unsqueeze(1).to(x.dtype)
+                h = keep * h_new + (1 - keep) * h
+                c = keep * c_new + (1 - keep) * c
+            outputs.append(h)
+        return torch.stack(outputs, 1)
+`,
+  KerasBidirectional: `class KerasBidirectional(nn.Module):
+    """Keras' Bidirectional: the wrapped layer forwards and a copy backwards, merged by merge_mode."""
+
+    def __init__(self, forward_layer, backward_layer, merge_mode='concat'):
+        super().__init__()
+        self.forward_layer, self.backward_layer, self.merge_mode = forward_layer, backward_layer, merge_mode
+
+    def forward(self, x, mask=None):
+        y = self.forward_layer(x, mask)
+        y_rev = self.backward_layer(x, mask)
+        if self.backward_layer.return_sequences:
+            y_rev = y_rev.flip(1)
+        if self.merge_mode == 'concat':
+            return torch.cat([y, y_rev], -1)
+        if self.merge_mode == 'sum':
+            return y + y_rev
+        if self.merge_mode == 'mul':
+            return y * y_rev
+        return (y + y_rev) / 2
+`,
+};

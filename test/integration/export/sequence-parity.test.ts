@@ -1,0 +1,145 @@
+/**
+ * The PyTorch export of the sequence kinds computes the tfjs model's function on real text: the first 100
+ * debian-package-sections test descriptions, tokenized with a vocabulary adapted on train.csv, post-padded (as
+ * TextVectorization pads) and pre-padded (as pad_sequences pads), through Embedding (with and without mask_zero),
+ * Masking, Conv1D (same/causal/strided/dilated), the 1-D pools, SimpleRNN, LSTM, GRU (reset_after both ways),
+ * Bidirectional (every merge mode) and non-default activations; max abs diff < 1e-4 and Keras' parameter counts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportModel } from '../../../main/export';
+import { decodeNpy, encodeNpy } from '../../../main/export/npy';
+import { buildTfjsModel, namedWeights } from '../../../main/export/tfjs-model';
+import { readTextCsv } from '../../../main/datasets/text-source';
+import { compileGraph } from '../../../shared/graph';
+import { sequentialGraph } from '../../../shared/templates/builder';
+import { adaptVectorization, vectorize } from '../../../shared/text/vectorization';
+import { DATASETS, maxAbsDiff, predict, randomizeWeights, REPO, runPython, torchMissing } from './helpers';
+
+const missing = torchMissing();
+if (missing) console.warn(`SKIPPED sequence export parity: ${missing}`);
+
+const T = 16;
+const N = 100;
+const VOCAB = 2000;
+type Layers = Parameters<typeof sequentialGraph>[1];
+
+/** Each case: its layers after an [T] id input, and which padding its input uses. */
+const CASES: { name: string; layers: Layers; padding: 'post' | 'pre' }[] = [
+  { name: 'embedding_pool', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 16 }], ['GlobalAveragePooling1D', {}], ['Dense', { units: 16, activation: 'relu' }], ['Dense', { units: 8, activation: 'softmax' }]] },
+  { name: 'masked_lstm_post', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
+  { name: 'masked_lstm_pre', padding: 'pre', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
+  { name: 'unmasked_lstm_post', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12 }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
+  { name: 'unmasked_lstm_pre', padding: 'pre', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12 }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
+  { name: 'lstm_unmasked', padding: 'pre', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12 }], ['LSTM', { units: 8, return_sequences: true }], ['GlobalMaxPooling1D', {}]] },
+  {
+    name: 'masked_gru_stack', padding: 'pre',
+    layers: [['Embedding', { input_dim: VOCAB, output_dim: 10, mask_zero: true }], ['GRU', { units: 6, return_sequences: true }], ['Dropout', { rate: 0.3 }], ['GRU', { units: 5, reset_after: false }], ['Dense', { units: 3 }]],
+  },
+  { name: 'gru_reset_before', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 10 }], ['GRU', { units: 7, reset_after: false, return_sequences: true }], ['Flatten', {}]] },
+  {
+    name: 'rnn_activations', padding: 'post',
+    layers: [['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }], ['SimpleRNN', { units: 6, activation: 'relu', return_sequences: true }], ['LSTM', { units: 5, recurrent_activation: 'hard_sigmoid', activation: 'softsign' }]],
+  },
+  {
+    name: 'bidirectional', padding: 'pre',
+    layers: [
+      ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+      ['Bidirectional', { layer: 'LSTM', units: 5, return_sequences: true }],
+      ['Bidirectional', { layer: 'GRU', units: 4, return_sequences: true, merge_mode: 'sum' }],
+      ['Bidirectional', { layer: 'SimpleRNN', units: 3, merge_mode: 'mul' }],
+    ],
+  },
+  { name: 'bidirectional_ave_unmasked', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 8 }], ['Bidirectional', { layer: 'GRU', units: 4, merge_mode: 'ave', reset_after: false }]] },
+  {
+    name: 'conv1d', padding: 'post',
+    layers: [
+      ['Embedding', { input_dim: VOCAB, output_dim: 8 }],
+      ['Conv1D', { filters: 6, kernel_size: [3], padding: 'same', activation: 'relu' }],
+      ['Conv1D', { filters: 6, kernel_size: [2], padding: 'causal', dilation_rate: [2] }],
+      ['MaxPooling1D', { pool_size: [3], strides: [2], padding: 'same' }],
+      ['Conv1D', { filters: 5, kernel_size: [4], strides: [2], padding: 'same', activation: 'tanh' }],
+      ['AveragePooling1D', { pool_size: [2], padding: 'same' }],
+      ['Conv1D', { filters: 4, kernel_size: [1], use_bias: false }],
+      ['AveragePooling1D', { pool_size: [2] }],
+      ['Flatten', {}],
+    ],
+  },
+  {
+    name: 'masking_layer', padding: 'pre',
+    layers: [['Reshape', { target_shape: [T, 1] }], ['Masking', { mask_value: 0 }], ['Dense', { units: 4, activation: 'tanh' }], ['LSTM', { units: 4 }]],
+  },
+];
+
+const root = mkdtempSync(join(tmpdir(), 'layerlab-seq-parity-'));
+const expected = new Map<string, { y: Float32Array; params: number; trainable: number }>();
+let counts: Record<string, { total: number; trainable: number; error?: string }> = {};
+
+/** The first N test descriptions as ids: post-padded (TextVectorization) or moved to the end (pad_sequences' pre). */
+async function realText(): Promise<{ post: Float32Array; pre: Float32Array }> {
+  const debian = join(DATASETS, 'debian-package-sections');
+  const v = adaptVectorization((await readTextCsv(join(debian, 'train.csv'))).texts, { maxTokens: VOCAB, sequenceLength: T });
+  const post = vectorize(v, (await readTextCsv(join(debian, 'test.csv'))).texts.slice(0, N)).data;
+  const pre = new Float32Array(post.length);
+  for (let i = 0; i < N; i++) {
+    const row = post.subarray(i * T, (i + 1) * T);
+    const len = row.findIndex((id) => id === 0);
+    const n = len === -1 ? T : len;
+    pre.set(row.subarray(0, n), i * T + T - n);
+  }
+  return { post, pre };
+}
+
+describe.skipIf(missing !== null)('PyTorch export of sequence layers equals tfjs on real text', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    const x = await realText();
+    // Some descriptions are shorter than T: both paddings put real zeros into the batch.
+    expect(Array.from(x.post).filter((id) => id === 0).length).toBeGreaterThan(N);
+    for (const [i, c] of CASES.entries()) {
+      const spec = compileGraph(sequentialGraph([null, T], c.layers));
+      const model = await buildTfjsModel(spec);
+      // The four (un)masked_lstm_ cases share their weights: with the mask, where the padding sits must not matter.
+      randomizeWeights(model, c.name.includes('masked_lstm_') ? 42 : 500 + i);
+      const input = c.name === 'masking_layer' ? x.pre.map((id) => id / VOCAB) : x[c.padding];
+      const dir = join(root, c.name);
+      await exportModel({ spec, weights: namedWeights(model) }, { format: 'pytorch', outDir: dir });
+      writeFileSync(join(dir, 'x.npy'), encodeNpy([N, T], input));
+      const trainable = model.trainableWeights.reduce((a, w) => a + w.shape.reduce((p: number, d) => p * (d as number), 1), 0);
+      expected.set(c.name, { y: predict(model, input, [N, T]).data, params: model.countParams(), trainable });
+      model.dispose();
+    }
+    const out = runPython([join(REPO, 'test/integration/export/run_torch_models.py'), ...CASES.map((c) => join(root, c.name))], undefined, 240_000);
+    counts = JSON.parse(out.stdout.trim().split('\n').pop()!);
+  }, 300_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each(CASES.map((c) => c.name))('%s: Keras parameter count and outputs within 1e-4', (name) => {
+    const dir = join(root, name);
+    const e = expected.get(name)!;
+    expect(counts[dir]!.error, `${name}: PyTorch failed`).toBeUndefined();
+    expect(counts[dir]!.total).toBe(e.params);
+    expect(counts[dir]!.trainable).toBe(e.trainable);
+    const torchY = decodeNpy(readFileSync(join(dir, 'torch_y.npy')));
+    const diff = maxAbsDiff(torchY.data, e.y);
+    expect(diff, `${name}: max abs diff ${diff}`).toBeLessThan(1e-4);
+    // Different descriptions give different outputs: an export that ignored its input would not pass.
+    const width = torchY.data.length / N;
+    let spread = 0;
+    for (let i = 1; i < N; i++) spread = Math.max(spread, maxAbsDiff(torchY.data.subarray(0, width), torchY.data.subarray(i * width, (i + 1) * width)));
+    expect(spread).toBeGreaterThan(1e-4);
+  });
+
+  it('pre- and post-padding give the same masked LSTM outputs in PyTorch (the mask skips the padding wherever it is)', () => {
+    const post = decodeNpy(readFileSync(join(root, 'masked_lstm_post', 'torch_y.npy'))).data;
+    const pre = decodeNpy(readFileSync(join(root, 'masked_lstm_pre', 'torch_y.npy'))).data;
+    expect(maxAbsDiff(post, pre)).toBeLessThan(1e-5);
+    // Without a mask the padding's place changes the result (so the check above can fail).
+    const unmasked = ['post', 'pre'].map((p) => decodeNpy(readFileSync(join(root, `unmasked_lstm_${p}`, 'torch_y.npy'))).data);
+    expect(maxAbsDiff(unmasked[0]!, unmasked[1]!)).toBeGreaterThan(1e-3);
+  });
+});
