@@ -17,6 +17,8 @@ const workerThreads = {
   regex: '^(node:)?worker_threads$',
   message: 'Training runs in one worker: start it through main/engine/worker/client.ts (startTrainingWorker).',
 };
+const noTfjs = { regex: '^@tensorflow/', message: 'main/projects stores project files; tfjs runs in main/engine (stored-weights.ts converts weights).' };
+const noService = { regex: '(^|/)service/', message: 'The sweep runner reaches runs through its RunLauncher (main/sweep/launcher.ts), never the service.' };
 const nodeBuiltins = { regex: '^node:', message: 'shared/ stays pure (no Node): pass the data in, or move this to main/.' };
 
 export default ts.config(
@@ -45,10 +47,13 @@ export default ts.config(
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  // The folder boundaries (ARCHITECTURE.md): later blocks add to, not replace, the earlier ones for their folder.
+  // The folder boundaries (ARCHITECTURE.md). A later block replaces an earlier one's patterns for its files, so each
+  // lists all of its folder's.
   { files: ['shared/**'], rules: boundary([sharedOnly, nodeBuiltins, noElectron]) },
   { files: ['renderer/**'], rules: boundary([noMain, noElectron]) },
   { files: ['main/**'], ignores: ['main/electron/**'], rules: boundary([noRenderer, noElectron, workerThreads]) },
+  { files: ['main/projects/**'], rules: boundary([noRenderer, noElectron, workerThreads, noTfjs]) },
+  { files: ['main/sweep/**'], rules: boundary([noRenderer, noElectron, workerThreads, noService]) },
   // The worker's own modules, and the wasm backend's and our SIMD kernels' thread pools (not training workers).
   { files: ['main/engine/worker/**', 'main/engine/wasm-threads.ts', 'main/engine/kernels/**'], rules: boundary([noRenderer, noElectron]) },
   { files: ['main/electron/**'], rules: boundary([noRenderer]) },

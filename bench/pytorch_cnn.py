@@ -1,6 +1,6 @@
 """The bench:train models in PyTorch, trained on the same MNIST subset as bench/train.ts, driven over stdin/stdout.
 
-Usage: /usr/bin/python3 bench/pytorch_cnn.py DATA_DIR SAMPLES BATCH_SIZE THREADS [--model cnn|mlp] [--test N] [--slices]
+Usage: /usr/bin/python3 bench/pytorch_cnn.py DATA_DIR SAMPLES BATCH_SIZE THREADS [--model cnn|mlp|imdb-lstm] [--test N] [--slices]
 Without --slices it trains one epoch over the subset and prints one JSON line {"samples_per_second": ..., "seconds":
 ..., "samples_per_cpu_second": ..., "threads": ..., "torch": ..., "device": ...} (bench/gpu-check.sh).
 With --slices it prints {"ready": true, "threads": ..., "torch": ...} after a warm-up, then answers one JSON line
@@ -14,6 +14,8 @@ bench/gpu-check.sh) names a device torch cannot use.
 
 The models are the workshop CNN (Conv2D 32, Conv2D 64, MaxPool, Dropout, Dense 128, Dropout, Dense 10) and a
 Dense-only MLP 784-512-512-10, both with SGD lr 0.01 momentum 0.9 and cross-entropy, as on the tfjs side.
+imdb-lstm is the Layerlab template (Embedding 10000x32, LSTM 32, Dense 1, sigmoid + binary cross-entropy); its
+DATA_DIR holds x_train.f32, y_train.f32, x_test.f32, y_test.f32 written by bench/text-data.ts (200 ids a sample).
 """
 import gzip
 import json
@@ -45,7 +47,32 @@ def images(data_dir, prefix, count, device):
     return torch.from_numpy(x.astype(np.float32) / 255.0).to(device), torch.from_numpy(y.astype(np.int64)).to(device)
 
 
+TEXT_LENGTH = 200
+
+
+def text_split(data_dir, name, count, device):
+    x = np.fromfile(os.path.join(data_dir, f"x_{name}.f32"), dtype="<f4").reshape(-1, TEXT_LENGTH)[:count]
+    y = np.fromfile(os.path.join(data_dir, f"y_{name}.f32"), dtype="<f4")[:count]
+    return torch.from_numpy(x.astype(np.int64)).to(device), torch.from_numpy(y.reshape(-1, 1).copy()).to(device)
+
+
+class ImdbLstm(nn.Module):
+    """The imdb-lstm template: Embedding 10000x32, LSTM 32 (its last output), Dense 1 (sigmoid in the loss)."""
+
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(10000, 32)
+        self.lstm = nn.LSTM(32, 32, batch_first=True)
+        self.dense = nn.Linear(32, 1)
+
+    def forward(self, ids):
+        y, _ = self.lstm(self.embedding(ids))
+        return self.dense(y[:, -1])
+
+
 def build(kind):
+    if kind == "imdb-lstm":
+        return ImdbLstm()
     if kind == "mlp":
         return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
     return nn.Sequential(
@@ -66,11 +93,16 @@ def main():
         print(json.dumps({"skipped": f"torch {torch.__version__} sees no CUDA device"}), flush=True)
         sys.exit(3)
     torch.manual_seed(0)
-    x, y = images(data_dir, "train", samples, device)
-    tx, ty = images(data_dir, "t10k", int(option("--test", "1000")), device)
+    text = kind == "imdb-lstm"
+    if text:
+        x, y = text_split(data_dir, "train", samples, device)
+        tx, ty = text_split(data_dir, "test", int(option("--test", "1000")), device)
+    else:
+        x, y = images(data_dir, "train", samples, device)
+        tx, ty = images(data_dir, "t10k", int(option("--test", "1000")), device)
     model = build(kind).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    loss_fn = nn.CrossEntropyLoss()
+    loss_fn = nn.BCEWithLogitsLoss() if text else nn.CrossEntropyLoss()
     model.train()
 
     def step(xb, yb):
@@ -117,7 +149,8 @@ def main():
         elif cmd and cmd[0] == "eval":
             model.eval()
             with torch.no_grad():
-                acc = (model(tx).argmax(1) == ty).float().mean().item()
+                out = model(tx)
+                acc = (((out > 0).float() == ty) if text else (out.argmax(1) == ty)).float().mean().item()
             model.train()
             print(json.dumps({"val_acc": acc}), flush=True)
         else:

@@ -1,8 +1,10 @@
 /**
- * `npm run bench:train [-- --model cnn|mlp] [-- --profile]`: trains a model on real MNIST with the chosen tfjs
+ * `npm run bench:train [-- --model cnn|mlp|imdb-lstm] [-- --profile]`: trains a model on real MNIST with the chosen tfjs
  * backend and, in the same run, the same model in PyTorch (/usr/bin/python3, threads = cores), and prints how their
  * speeds compare. Models: the workshop CNN (Conv2D 32, Conv2D 64, MaxPool, Dropout, Dense 128, Dropout, Dense 10;
- * the default) or a Dense-only MLP 784-512-512-10; SGD lr 0.01 momentum 0.9 on both sides.
+ * the default) or a Dense-only MLP 784-512-512-10; SGD lr 0.01 momentum 0.9 on both sides. --model imdb-lstm is the
+ * imdb-lstm template (Embedding 10000x32, LSTM 32, Dense 1 sigmoid, binary cross-entropy) on real text instead
+ * (bench/text-data.ts: debian-package-sections tokenized to 200 ids, 'games' vs the rest).
  *
  * Why it is built this way: on a shared machine the speed available to a process changes from one second to the
  * next, so timing whole epochs of each side one after the other compares two different machines. Here both sides
@@ -37,6 +39,12 @@ import { loadData, toTensors } from '../main/engine/data';
 import { buildModel, compileModel, specFromJson } from '../main/engine/model';
 import type { ModelSpec } from '../shared/graph/types';
 import { formatSpread, spread, verdict } from './slice-stats';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileGraph } from '../shared/graph/compile';
+import { getTemplate } from '../shared/templates/registry';
+import { debianTextBench, TEXT_LENGTH, type TextBench } from './text-data';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const fixtures = resolve(repoRoot, 'test/integration/engine/fixtures');
@@ -46,7 +54,10 @@ const argAfter = (flag: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const modelKind = argAfter('--model') ?? 'cnn';
-if (modelKind !== 'cnn' && modelKind !== 'mlp') throw new Error(`--model is '${modelKind}'; use --model cnn (the workshop CNN) or --model mlp (784-512-512-10)`);
+if (modelKind !== 'cnn' && modelKind !== 'mlp' && modelKind !== 'imdb-lstm') {
+  throw new Error(`--model is '${modelKind}'; use --model cnn (the workshop CNN), --model mlp (784-512-512-10) or --model imdb-lstm (the template, on real text)`);
+}
+const text = modelKind === 'imdb-lstm';
 const profileOnly = process.argv.includes('--profile');
 const envInt = (name: string, fallback: number, min = 1) => {
   const raw = process.env[name];
@@ -62,10 +73,11 @@ if (process.env.BENCH_THREADS) process.env.LAYERLAB_WASM_THREADS = String(cores)
 // small run unless told otherwise, and its figure is only informational.
 const choice = await selectBackend({ force: argAfter('--backend') ?? (process.env.BENCH_BACKEND || undefined) });
 const software = choice.adapter?.software === true;
-const slices = envInt('BENCH_SLICES', software ? 2 : 40);
-const sliceBatches = envInt('BENCH_SLICE_BATCHES', software ? 1 : modelKind === 'mlp' ? 16 : 4);
+const slices = envInt('BENCH_SLICES', software ? 2 : text ? 20 : 40);
+const sliceBatches = envInt('BENCH_SLICE_BATCHES', software || text ? 1 : modelKind === 'mlp' ? 16 : 4);
 const samples = Number(argAfter('--samples') ?? envInt('BENCH_SAMPLES', software ? 64 : 4096));
 const testCount = envInt('BENCH_TEST', software ? 100 : 1000);
+const textData: TextBench | undefined = text ? await debianTextBench(resolve(repoRoot, '../shared/datasets'), mkdtempSync(join(tmpdir(), 'bench-text-')), samples, testCount) : undefined;
 const batchSize = envInt('BENCH_BATCH', software ? 16 : 32);
 const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
@@ -74,6 +86,7 @@ interface Slice { seconds: number; cpuSeconds: number; otherCpuSeconds: number }
 
 /** The model's Keras config: the workshop CNN fixture, or the MLP fixture widened to 784-512-512-10. */
 function modelSpec(): { spec: ModelSpec; inputShape: number[] } {
+  if (text) return { spec: compileGraph(getTemplate('imdb-lstm')!.graph), inputShape: [TEXT_LENGTH] };
   if (modelKind === 'cnn') {
     return { spec: specFromJson(JSON.parse(readFileSync(resolve(fixtures, 'workshop-cnn.json'), 'utf8'))), inputShape: [28, 28, 1] };
   }
@@ -113,11 +126,9 @@ async function tfjsTrainer() {
   if (software) console.log('  (a software adapter: this figure is only informational)');
   const { spec, inputShape } = modelSpec();
   const model = await buildModel(spec, { seed: 1 });
-  compileModel(model, { optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0.9 } });
-  const data = await loadData({ dataset: 'mnist', dataDir, limitTrain: samples, limitTest: testCount });
-  const train = toTensors(data.train, inputShape, 10);
-  if (!data.test) throw new Error(`no MNIST test split in ${dataDir}; the benchmark reports held-out accuracy from it`);
-  const test = toTensors(data.test, inputShape, 10);
+  compileModel(model, { optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0.9 }, ...(text ? { loss: 'binaryCrossentropy' } : {}) });
+  const { train, test } = text ? textTensors(textData!) : await mnistTensors(inputShape);
+  const samples = train.count;
   let order = tf.util.createShuffledIndices(samples);
   let cursor = 0;
   let batches = 0;
@@ -150,7 +161,10 @@ async function tfjsTrainer() {
     },
     // Read asynchronously: a synchronous read on webgpu in Node needs an OffscreenCanvas, which Node lacks.
     valAcc: async () => {
-      const acc = tf.tidy(() => (model.predict(test.x) as tf.Tensor).argMax(-1).equal(test.y.argMax(-1)).mean());
+      const acc = tf.tidy(() => {
+        const p = model.predict(test.x) as tf.Tensor;
+        return (text ? p.greater(0.5).toFloat().equal(test.y) : p.argMax(-1).equal(test.y.argMax(-1))).mean();
+      });
       const [value] = await acc.data();
       acc.dispose();
       return value!;
@@ -158,11 +172,24 @@ async function tfjsTrainer() {
   };
 }
 
+async function mnistTensors(inputShape: number[]) {
+  const data = await loadData({ dataset: 'mnist', dataDir, limitTrain: samples, limitTest: testCount });
+  if (!data.test) throw new Error(`no MNIST test split in ${dataDir}; the benchmark reports held-out accuracy from it`);
+  return { train: toTensors(data.train, inputShape, 10), test: toTensors(data.test, inputShape, 10) };
+}
+
+/** Ids as they are (the Embedding's input) and 0/1 targets [n, 1] for the sigmoid output. */
+function textTensors(d: TextBench) {
+  const of = (s: TextBench['train']) => ({ x: tf.tensor2d(Float32Array.from(s.x), [s.count, TEXT_LENGTH]), y: tf.tensor2d(Float32Array.from(s.y), [s.count, 1]), count: s.count });
+  return { train: of(d.train), test: of(d.test) };
+}
+
 type Json = Record<string, unknown>;
 
 /** The PyTorch side, kept running and driven line by line; a note instead when it cannot run. */
 async function pytorchTrainer() {
-  const child = spawn(python, [resolve(repoRoot, 'bench/pytorch_cnn.py'), dataDir, String(samples), String(batchSize), String(cores), '--model', modelKind, '--test', String(testCount), '--slices']);
+  const source = textData ? textData.dir : dataDir;
+  const child = spawn(python, [resolve(repoRoot, 'bench/pytorch_cnn.py'), source, String(textData?.train.count ?? samples), String(batchSize), String(cores), '--model', modelKind, '--test', String(textData?.test.count ?? testCount), '--slices']);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += String(d); });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -244,8 +271,9 @@ async function profile(tfjs: Awaited<ReturnType<typeof tfjsTrainer>>, steps: num
 }
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-const label = modelKind === 'cnn' ? 'workshop CNN' : 'MLP 784-512-512-10';
-console.log(`${label}, MNIST ${samples} training samples, batch ${batchSize}, ${cores} threads each (${os.cpus().length} cores); load average ${load()} (1/5/15 min)`);
+const label = text ? `imdb-lstm template (Embedding 10000x32, LSTM 32, sigmoid)` : modelKind === 'cnn' ? 'workshop CNN' : 'MLP 784-512-512-10';
+const what = textData ? `debian-package-sections ${textData.train.count} descriptions as ${TEXT_LENGTH} ids ('games' vs the rest)` : `MNIST ${samples} training samples`;
+console.log(`${label}, ${what}, batch ${batchSize}, ${cores} threads each (${os.cpus().length} cores); load average ${load()} (1/5/15 min)`);
 const tfjs = await tfjsTrainer();
 if (profileOnly) {
   await profile(tfjs, envInt('BENCH_PROFILE_STEPS', 10));
@@ -298,9 +326,9 @@ if ('slice' in torch) {
   console.log(`ratio tfjs/PyTorch, wall clock:     ${formatSpread(wall)}: ${verdict(wall)}`);
   console.log(`ratio tfjs/PyTorch, per CPU-second: ${formatSpread(cpu)}: ${verdict(cpu)}`);
   const [accTfjs, accTorch] = [await tfjs.valAcc(), await torch.valAcc()];
-  console.log(`val accuracy on ${testCount} test images after ${tfjs.batches()} batches: tfjs ${accTfjs.toFixed(3)}, PyTorch ${accTorch.toFixed(3)}`);
+  console.log(`val accuracy on ${testCount} test ${text ? 'descriptions' : 'images'} after ${tfjs.batches()} batches: tfjs ${accTfjs.toFixed(3)}, PyTorch ${accTorch.toFixed(3)}`);
   torch.close();
 } else {
-  console.log(`val accuracy on ${testCount} test images after ${tfjs.batches()} batches: tfjs ${(await tfjs.valAcc()).toFixed(3)}`);
+  console.log(`val accuracy on ${testCount} test ${text ? 'descriptions' : 'images'} after ${tfjs.batches()} batches: tfjs ${(await tfjs.valAcc()).toFixed(3)}`);
 }
 tf.disposeVariables();

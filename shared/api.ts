@@ -26,6 +26,7 @@ import type {
 
 import { sweepParams, type SweepDetail, type SweepSummary } from './api-sweeps';
 import { BrowseParamsSchema, InspectParamsSchema, type BrowseResult, type DatasetCard } from './api-own-data';
+import { TextViewParamsSchema, type TextViewResult } from './api-text';
 
 export * from './api-base';
 export * from './api-events';
@@ -252,6 +253,10 @@ export const apiMethods = {
       }),
     }),
     'Class probabilities for one input with the run’s current weights',
+  ),
+  'training.text': method<TextViewResult>()(
+    TextViewParamsSchema,
+    'For a run trained on text: a sentence classified through its stored vocabulary, validation samples decoded to words, the words nearest to one in its Embedding (cosine)',
   ),
 
   'projects.new': method<ProjectResult>()(

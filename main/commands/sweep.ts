@@ -14,6 +14,7 @@ import type { ProjectDocument } from '../projects/types';
 import { createBackendService } from '../service/service';
 import { ProjectSweepStore, projectSweeps } from '../sweep/project-store';
 import { SweepRunner, type SweepEvent } from '../sweep/runner';
+import { serviceRunLauncher } from '../service/sweep-launcher';
 import { combineStores, JsonSweepStore, type SweepStore } from '../sweep/store';
 import type { Command } from './types';
 
@@ -132,7 +133,7 @@ export const sweepCommand: Command = {
         process.stderr.write(`trial ${e.trial.id + 1}: ${s.config.objective.metric} ${e.decision.value.toFixed(4)} after ${e.decision.epochs} epoch(s) is not in the top 1/${s.config.strategy.type === 'successive_halving' ? s.config.strategy.eta : 1} of its rung: stopping it\n`);
       }
     };
-    const runner = new SweepRunner({ backend: service, state, store, onEvent });
+    const runner = new SweepRunner({ launcher: serviceRunLauncher(service), state, store, onEvent });
     const onSigint = (): void => {
       process.stderr.write('\nstopping the sweep after the current batch; run the same command again to resume\n');
       runner.stop();

@@ -247,7 +247,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
         throw new Error(`${args.file}: the project's training config is not valid (${opened.configIssues.map((i) => `${i.path || '(config)'}: ${i.message}`).join('; ')}): fix it or pass --config`);
       }
       // Own data stored relative to the project (it moved with its data) is read from the project's folder.
-      base = withResolvedData(opened.config as unknown as Record<string, unknown>, args.file);
+      base = withResolvedData(opened.config, args.file);
     }
   } else {
     ({ spec, graph, name } = await readModelFile(args.file));
@@ -415,7 +415,7 @@ Examples:
     const { request, graph, name, project, warnings: dataWarnings, continues } = await prepareRun(args);
     const { config } = request;
     // Stored with the flags' values, before the CLI turns off the telemetry nobody sees here.
-    const storedConfig = project ? withProjectRelativeData(structuredClone(config) as unknown as Record<string, unknown>, project) : undefined;
+    const storedConfig = project ? withProjectRelativeData(structuredClone(config), project) : undefined;
     for (const w of dataWarnings ?? []) process.stderr.write(`warning: ${w}\n`);
     const regression = isRegressionConfig(config.dataset);
     // The CLI shows metrics, warnings and the confusion matrix, not pictures: skip the telemetry nobody sees.

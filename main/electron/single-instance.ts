@@ -3,17 +3,7 @@
  * first, which opens them; macOS's open-file before 'ready' is kept until the app can open windows.
  */
 import { app } from 'electron';
-import { extname, resolve } from 'node:path';
-
-const PROJECT_EXTENSIONS = new Set(['.layerlab', '.json']);
-
-/** Project files named on a command line or by the OS (file associations). */
-export function projectPathsFromArgv(argv: string[], cwd: string): string[] {
-  return argv
-    .slice(1)
-    .filter((a) => !a.startsWith('-') && PROJECT_EXTENSIONS.has(extname(a).toLowerCase()))
-    .map((a) => resolve(cwd, a));
-}
+import { projectPathsFromArgv } from './project-paths';
 
 export interface InstanceHandlers {
   open(path: string): void;

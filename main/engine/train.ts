@@ -26,7 +26,7 @@ import { loadCheckpoint, saveCheckpoint, type CheckpointManifest } from './train
 import { TrainingControl } from './training/control';
 import { compileArgs } from './training/losses';
 import type { DoneEvent, FromWorker, LoadRequest, StartRequest } from './worker/protocol';
-import { loadModelFromWeights } from '../projects/weights';
+import { loadModelFromWeights } from './stored-weights';
 
 /** A built model plus what is needed to feed it raw samples as training did. */
 export interface LoadedModel {

@@ -6,7 +6,7 @@
  */
 import { analyzeGraph, inboundEdges } from '../../shared/graph/analyze';
 import { importModelJson, ModelImportError } from '../../shared/graph/import';
-import type { ModelSpec } from '../../shared/graph/types';
+import type { ModelSpec, NodeGroup } from '../../shared/graph/types';
 import { requireLayerKind, type LayerClassName, type LayerConfigOf } from '../../shared/layers/registry';
 import type { ParamCount, Shape } from '../../shared/layers/types';
 import { ExportError } from './types';
@@ -24,6 +24,8 @@ export type ExportLayer<N extends LayerClassName = LayerClassName> = N extends L
       inputShapes: Shape[];
       outputShape: Shape;
       params: ParamCount;
+      /** The nested model (backbone) the layer belongs to; exporters write it as a nested model again. */
+      group?: NodeGroup;
     }
   : never;
 
@@ -54,7 +56,7 @@ export function tableEntry<E extends object>(table: Record<LayerClassName, E | R
 }
 
 /** The Keras JSON read by the importer and analysed by the registry; every problem of the model in one message. */
-export function exportGraph(spec: ModelSpec): ExportGraph {
+export function exportGraph(spec: ModelSpec, groups: Record<string, NodeGroup> = {}): ExportGraph {
   let graph;
   try {
     graph = importModelJson(spec);
@@ -71,7 +73,9 @@ export function exportGraph(spec: ModelSpec): ExportGraph {
   const layers = analysis.order.map((id) => {
     const node = byId.get(id)!;
     const info = analysis.nodes[id]!;
+    const group = node.group ?? groups[node.name];
     return {
+      ...(group ? { group } : {}),
       name: node.name,
       className: requireLayerKind(node.kind).className,
       config: node.config,

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { modelTopology, ModelImportError } from '../../shared/graph/import';
-import type { ModelSpec } from '../../shared/graph/types';
+import type { Graph, ModelSpec, NodeGroup } from '../../shared/graph/types';
 import { LOSS_NAMES, OPTIMIZER_NAMES, parseTrainingConfig } from '../../shared/training';
 import { ExportError, type ExportSource, type ExportTrainingConfig, type NamedWeight } from './types';
 
@@ -81,7 +81,7 @@ async function loadProjectSource(path: string, run: RunChoice): Promise<ExportSo
   };
   if (!chosen) {
     if (opened.configIssues.length) throw new ExportError(`project '${path}' has an invalid training config: ${opened.configIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    return { spec: compileGraph(opened.graph), training: opened.config ?? undefined };
+    return { spec: compileGraph(opened.graph), training: opened.config ?? undefined, groups: groupsByLayer(opened.graph) };
   }
   const stored = await loadRunWeights(opened.doc, chosen.meta.id);
   const manifest = stored.modelJson.weightsManifest as { weights: WeightSpec[] }[];
@@ -89,7 +89,13 @@ async function loadProjectSource(path: string, run: RunChoice): Promise<ExportSo
     spec: unwrapModelSpec(stored.modelJson as unknown as Record<string, unknown>),
     weights: decodeTfjsWeights(manifest.flatMap((g) => g.weights), stored.weightData),
     training: training(chosen.meta.config) ?? opened.config ?? undefined,
+    groups: groupsByLayer(chosen.meta.graph ?? opened.graph),
   };
+}
+
+/** The nested model of each layer that belongs to one (the compiled spec is flat). */
+function groupsByLayer(graph: Graph): Record<string, NodeGroup> {
+  return Object.fromEntries(graph.nodes.flatMap((n) => (n.group ? [[n.name, n.group]] : [])));
 }
 
 /**

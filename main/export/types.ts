@@ -2,7 +2,7 @@
  * What every exporter takes: a Keras model-config JSON (the ModelSpec the graph compiler produces), the weights of
  * a tfjs LayersModel when there are any, and the training settings the Python scripts reproduce.
  */
-import type { ModelSpec } from '../../shared/graph/types';
+import type { ModelSpec, NodeGroup } from '../../shared/graph/types';
 import { defaultTrainingConfig, type TrainingConfig } from '../../shared/training';
 
 /** One weight tensor as tfjs names it: `<layer name>/<weight name>`, e.g. 'conv2d_1/kernel', in Keras layout. */
@@ -31,6 +31,11 @@ export interface ExportSource {
   origin?: string;
   weights?: NamedWeight[];
   training?: ExportTrainingConfig;
+  /**
+   * Layer name -> the nested model it belongs to, from the project's graph (the compiled spec is flat; a model file
+   * with nested models carries them itself).
+   */
+  groups?: Record<string, NodeGroup>;
 }
 
 export type ExportFormat = 'tfjs' | 'keras' | 'pytorch';

@@ -95,7 +95,7 @@ export async function importModelFile(path: string, options: ImportOptions = {})
 
   const now = (options.now ?? new Date()).toISOString();
   const name = options.name ?? basename(path, extname(path));
-  const training = defaultTrainingConfig() as unknown as Record<string, unknown>;
+  const training = defaultTrainingConfig();
   const runs: ProjectDocument['runs'] = [];
   if (weights) {
     const meta: RunJson = {

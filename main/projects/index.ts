@@ -4,7 +4,6 @@ export { ProjectFileError, type ProjectFileErrorCode } from './errors';
 export { AutosaveController, listRecoverable, restore, discard, cacheDir, recoveryDir, type RecoveryEntry, type AutosaveOptions } from './autosave';
 export { addRecent, listRecent, type RecentProjectEntry } from './recent';
 export { readProjectFile, writeProjectFile, readRunWeights } from './file';
-export { captureModelWeights, loadModelFromWeights, weightsIOHandler, storedWeightsFromArtifacts, artifactsFromStoredWeights } from './weights';
 export { IMPORTED_RUN_ID } from './import';
 export { backupPath } from './atomic-file';
 export { withProjectLock, lockPath, ProjectLockTimeout } from './lock';

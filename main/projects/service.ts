@@ -19,7 +19,7 @@ import {
 } from '../../shared/format';
 import type { Graph } from '../../shared/graph/types';
 import { getTemplate, templates } from '../../shared/templates';
-import { defaultTrainingConfig, parseTrainingConfig, type TrainingConfig, type TrainingConfigIssue } from '../../shared/training';
+import { defaultTrainingConfig, parseTrainingConfig, type TrainingConfig, type TrainingConfigInput, type TrainingConfigIssue } from '../../shared/training';
 import { APP_VERSION } from './app-version';
 import { readProjectFile, readRunWeights } from './file';
 import { keepStoredRuns, updateProjectFile } from './writer';
@@ -50,7 +50,7 @@ export function createProject(options: CreateOptions): ProjectDocument {
   let graph: Graph = { nodes: [], edges: [] };
   let dataset: DatasetRef | null = null;
   let notes = '';
-  let training = defaultTrainingConfig() as unknown as Record<string, unknown>;
+  let training: TrainingConfigInput = defaultTrainingConfig();
   if (templateId !== BLANK_TEMPLATE_ID) {
     const template = getTemplate(templateId);
     if (!template) throw new Error(`Unknown template '${templateId}': use one of ${templateIds().join(', ')}.`);
@@ -120,7 +120,7 @@ export interface NewRun {
   name?: string;
   status: RunStatus;
   /** The training config the run used. */
-  config: Record<string, unknown>;
+  config: TrainingConfigInput;
   /** The graph that was trained (a snapshot; later edits of the project do not change it). */
   graph: Graph;
   history: EpochMetrics[];

@@ -496,7 +496,7 @@ export class RunManager {
             name: run.name,
             status: run.outcome === 'completed' && run.earlyStopped ? 'early-stopped' : (run.outcome ?? 'running'),
             created: run.createdAt,
-            config: run.config as unknown as Record<string, unknown>,
+            config: run.config,
             graph: run.graph,
             history: historyForFile(run.history),
             telemetry: runTelemetrySummary(run),

@@ -20,6 +20,7 @@ import { ProjectHandlers } from './projects';
 import { AutosaveHandlers } from './autosaves';
 import { ensureRecoveryStore, newRecoveryId, recoveryFile } from '../projects/recovery';
 import { RunManager } from './runs';
+import { textView } from './text-view';
 import { SweepHandlers } from './sweeps';
 import { OwnDataHandlers } from './own-data';
 import { createPathResolver } from './paths';
@@ -203,6 +204,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       }
       return runs.predict(runId, input.pixels, input.shape);
     },
+    'training.text': (params) => textView(runs, params),
     'projects.new': ({ template, name }) => projects.create(template, name),
     'projects.open': ({ path }) => projects.open(path),
     'projects.save': async ({ path, project, recoveryId, autosaveId }) => saved(autosaveId, await projects.save(path, project, false, false, recoveryId)),

@@ -16,6 +16,7 @@ import { ProjectFileError } from '../projects/errors';
 import { openProject } from '../projects/service';
 import { ProjectSweepStore, projectSweeps } from '../sweep/project-store';
 import { SweepRunner, type SweepEvent } from '../sweep/runner';
+import { serviceRunLauncher } from './sweep-launcher';
 import { combineStores, JsonSweepStore, type SweepStore } from '../sweep/store';
 import type { EventBus } from './events';
 import type { RunManager } from './runs';
@@ -90,7 +91,7 @@ export class SweepHandlers {
     }
     let state: SweepState;
     try {
-      state = createSweepState(config, graph, training ? { training: training as unknown as Record<string, unknown> } : {});
+      state = createSweepState(config, graph, training ? { training } : {});
     } catch (err) {
       if (err instanceof SweepConfigError) throw new ApiError('invalid-params', err.message, err.problems);
       throw err;
@@ -225,7 +226,7 @@ export class SweepHandlers {
     const known: { state: SweepState; projectPath?: string } = { state, ...(projectPath ? { projectPath } : {}) };
     const store = projectPath ? combineStores(file, projectStore(known, state.id)) : file;
     const runner = new SweepRunner({
-      backend: { runs: this.options.runs, bus: this.options.bus },
+      launcher: serviceRunLauncher(this.options),
       state,
       store,
       onEvent: (event) => this.emit(event, runner.state),

@@ -97,7 +97,7 @@ function addTrialRun(doc: ProjectDocument, state: SweepState, trial: TrialRecord
   const run = addRun(doc, {
     name: `${state.name} #${trial.id + 1}`,
     status,
-    config: snapshot.config as unknown as Record<string, unknown>,
+    config: snapshot.config,
     graph: snapshot.graph,
     history,
     durationSeconds: trial.durationSeconds ?? 0,

@@ -11,15 +11,8 @@ import { formatSweepValue } from '../../shared/sweep/table';
 import { dimensionName } from '../../shared/sweep/schema';
 import { FINAL_TRIAL_STATUSES, trialSnapshot, type RungDecision, type SweepState, type SweepStatus, type TrialRecord } from '../../shared/sweep/state';
 import type { TrainingConfig } from '../../shared/training';
-import type { EventBus } from '../service/events';
-import type { RunManager } from '../service/runs';
+import type { RunLauncher, TrialRun } from './launcher';
 import type { SweepStore } from './store';
-
-/** What the runner needs of the backend: a LocalBackendService (createBackendService) has both. */
-export interface SweepBackend {
-  readonly runs: Pick<RunManager, 'start' | 'stop' | 'pause' | 'resume' | 'detail'>;
-  readonly bus: Pick<EventBus, 'subscribe'>;
-}
 
 export type SweepEvent =
   | { type: 'status'; status: SweepStatus }
@@ -28,7 +21,8 @@ export type SweepEvent =
   | { type: 'trial-end'; trial: TrialRecord };
 
 export interface SweepRunnerOptions {
-  backend: SweepBackend;
+  /** Trains the trials (the backend service's: main/service/sweep-launcher.ts). */
+  launcher: RunLauncher;
   /** A new sweep (createSweepState) or one loaded from a store to resume. */
   state: SweepState;
   /** Saved to after every trial and on every status change. */
@@ -49,7 +43,7 @@ interface RunOutcome {
 }
 
 export class SweepRunner {
-  private readonly backend: SweepBackend;
+  private readonly launcher: RunLauncher;
   private readonly store?: SweepStore;
   private readonly onEvent?: SweepRunnerOptions['onEvent'];
   private readonly light: boolean;
@@ -62,7 +56,7 @@ export class SweepRunner {
   private saving: Promise<void> = Promise.resolve();
 
   constructor(options: SweepRunnerOptions) {
-    this.backend = options.backend;
+    this.launcher = options.launcher;
     this.store = options.store;
     this.onEvent = options.onEvent;
     this.light = options.lightTelemetry ?? true;
@@ -110,7 +104,7 @@ export class SweepRunner {
   pause(): void {
     if (this.paused) return;
     this.paused = true;
-    if (this.activeRunId) this.tryRun(() => this.backend.runs.pause(this.activeRunId!));
+    if (this.activeRunId) this.tryRun(() => this.launcher.pause(this.activeRunId!));
     if (this.running) {
       this.setStatus('paused');
       void this.persist();
@@ -120,7 +114,7 @@ export class SweepRunner {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    if (this.activeRunId) this.tryRun(() => this.backend.runs.resume(this.activeRunId!));
+    if (this.activeRunId) this.tryRun(() => this.launcher.resume(this.activeRunId!));
     if (this.running) this.setStatus('running');
     this.wake?.();
     this.wake = null;
@@ -129,7 +123,7 @@ export class SweepRunner {
   /** Stops the sweep: the training trial ends after its current batch and stays pending (it runs again on resume). */
   stop(): void {
     this.stopRequested = true;
-    if (this.activeRunId) this.tryRun(() => this.backend.runs.stop(this.activeRunId!));
+    if (this.activeRunId) this.tryRun(() => this.launcher.stop(this.activeRunId!));
     this.wake?.();
     this.wake = null;
   }
@@ -229,9 +223,9 @@ export class SweepRunner {
     return s.type === 'successive_halving' ? s.eta : 1;
   }
 
-  private detail(runId: string): ReturnType<SweepBackend['runs']['detail']> | undefined {
+  private detail(runId: string): TrialRun | undefined {
     try {
-      return this.backend.runs.detail(runId);
+      return this.launcher.detail(runId);
     } catch {
       return undefined;
     }
@@ -257,7 +251,7 @@ export class SweepRunner {
         if (message.event === 'training.status') {
           const { status, message: why } = message.payload as ApiEventPayload<'training.status'>;
           if (ENDED.includes(status)) finish({ status, ...(why !== undefined ? { message: why } : {}) });
-          else if (status === 'running' && this.paused) this.tryRun(() => this.backend.runs.pause(runId!));
+          else if (status === 'running' && this.paused) this.tryRun(() => this.launcher.pause(runId!));
           return;
         }
         if (message.event !== 'training.epoch') return;
@@ -271,11 +265,11 @@ export class SweepRunner {
         const decision = { epochs, value, promoted };
         (trial.rungs ??= []).push(decision);
         this.onEvent?.({ type: 'rung', trial, decision }, this.current);
-        if (!promoted) this.tryRun(() => this.backend.runs.stop(runId!));
+        if (!promoted) this.tryRun(() => this.launcher.stop(runId!));
       };
-      const unsubscribe = this.backend.bus.subscribe(onMessage);
+      const unsubscribe = this.launcher.subscribe(onMessage);
       try {
-        runId = this.backend.runs.start(graph, config, this.trialName(trial)).runId;
+        runId = this.launcher.start(graph, config, this.trialName(trial)).runId;
       } catch (err) {
         finish({ status: 'failed', message: `the run could not start: ${(err as Error).message}` });
         return;
@@ -286,8 +280,8 @@ export class SweepRunner {
       // A worker that fails to start ends the run inside start(), before its id was known here.
       const now = this.detail(runId);
       if (now && ENDED.includes(now.status)) finish({ status: now.status, ...(now.message !== undefined ? { message: now.message } : {}) });
-      else if (this.stopRequested) this.tryRun(() => this.backend.runs.stop(runId!));
-      else if (this.paused && now?.status === 'running') this.tryRun(() => this.backend.runs.pause(runId!));
+      else if (this.stopRequested) this.tryRun(() => this.launcher.stop(runId!));
+      else if (this.paused && now?.status === 'running') this.tryRun(() => this.launcher.pause(runId!));
     });
   }
 }

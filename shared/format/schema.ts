@@ -3,6 +3,7 @@
  * `runs/<id>/run.json`. Pure zod, no Node: the renderer validates with the same schemas.
  */
 import { z } from 'zod';
+import type { TrainingConfigInput } from '../training';
 
 export const CURRENT_FORMAT_VERSION = 2;
 
@@ -63,10 +64,14 @@ export const datasetRefSchema = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * Training config: owned by shared/training.ts. Kept as an open JSON object here so that a project stays readable
- * while that schema evolves; the training code validates it strictly when a run starts.
+ * Training config: owned by shared/training.ts, stored as its input (fields with defaults may be left out). Read
+ * leniently, any JSON object, so that a project written by an older or newer Layerlab still opens (migrations.ts
+ * upgrades old ones); a run validates it strictly (parseTrainingConfig) when it starts, naming any bad field.
  */
-export const trainingConfigSchema = z.record(z.string(), z.unknown());
+export const trainingConfigSchema = z.custom<TrainingConfigInput>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'expected the training config as a JSON object (see shared/training.ts)',
+);
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 date-time');
 

@@ -145,7 +145,8 @@ export function applyTrial(
   options: ApplyOptions = {},
 ): AppliedTrial {
   let out: Graph = structuredClone(graph);
-  const config = structuredClone(base) as unknown as Record<string, unknown>;
+  // Set by dotted paths as plain JSON; the training schema validates the result below.
+  const config: Record<string, unknown> = { ...structuredClone(base) };
   const valueOf = (d: Dimension): SweepValue | undefined => values[dimensionName(d)];
   const ordered = [...dimensions].sort((a, b) => rank(a) - rank(b));
   for (const d of ordered) {

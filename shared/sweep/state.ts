@@ -4,7 +4,7 @@
  * only the trials that have not ended.
  */
 import type { Graph } from '../graph/types';
-import { parseTrainingConfig, type TrainingConfig } from '../training';
+import { parseTrainingConfig, type TrainingConfig, type TrainingConfigInput } from '../training';
 import { applyTrial, checkSweepTargets, type AppliedTrial } from './apply';
 import { expandTrials, type TrialValues } from './expand';
 import type { SweepConfig } from './schema';
@@ -74,7 +74,7 @@ export class SweepConfigError extends Error {
 
 export interface CreateSweepOptions {
   /** Training config of the model (a project's), under the sweep's own `training` settings. */
-  training?: Record<string, unknown>;
+  training?: TrainingConfigInput;
   /** Sweep id: letters, digits, '_' and '-' (it is stored in project files); default from the time. */
   id?: string;
   now?: Date;

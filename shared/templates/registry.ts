@@ -1,4 +1,5 @@
 import type { Graph } from '../graph/types';
+import type { TrainingConfigInput } from '../training';
 import { GraphBuilder, sequentialGraph } from './builder';
 
 export interface ModelTemplate {
@@ -9,7 +10,7 @@ export interface ModelTemplate {
   dataset: 'mnist' | 'cifar10' | 'boston-housing' | 'imdb' | 'reuters';
   graph: Graph;
   /** Training settings the template is meant to train with (a TrainingConfig input); absent: the defaults. */
-  training?: Record<string, unknown>;
+  training?: TrainingConfigInput;
 }
 
 const MNIST: (number | null)[] = [null, 28, 28, 1];

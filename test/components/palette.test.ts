@@ -25,7 +25,7 @@ describe('Palette', () => {
     const present = layerCategories.filter((c) => layerKinds.some((k) => k.category === c));
     expect(groups.map((g) => g.dataset.category)).toEqual(present);
     const pooling = groups.find((g) => g.dataset.category === 'Pooling')!;
-    expect(within(pooling).getByTestId('palette-MaxPooling2D')).toBeTruthy();
+    expect(within(pooling).getByTestId('palette-MaxPooling2D').textContent).toContain('MaxPooling2D');
     expect(within(pooling).queryByTestId('palette-Conv2D')).toBeNull();
   });
 
@@ -38,7 +38,8 @@ describe('Palette', () => {
     expect(shown).toContain('GlobalAveragePooling2D');
     expect(shown).not.toContain('Dense');
     await fireEvent.input(search, { target: { value: 'zzz-no-such-layer' } });
-    expect(screen.getByText(/No layer matches/)).toBeTruthy();
+    expect(screen.queryAllByRole('button')).toHaveLength(0);
+    expect(screen.getByText(/No layer matches/).textContent).toBe('No layer matches “zzz-no-such-layer”.');
     await fireEvent.input(search, { target: { value: '' } });
     expect(screen.getAllByRole('button')).toHaveLength(layerKinds.length);
   });

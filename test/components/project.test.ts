@@ -7,7 +7,7 @@ import { projectSchema } from '../../shared/format';
 import { TrainingConfigSchema } from '../../shared/training';
 import { createBackendService, type LocalBackendService } from '../../main/service/service';
 import { openProject } from '../../main/projects/service';
-import { storeRunInProject } from '../../main/engine/project-run';
+import { storeRunInProject } from '../../main/projects/store-run';
 import { buildMenuTemplate, type MenuAction } from '../../main/electron/menu';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Host } from '../../renderer/src/host';

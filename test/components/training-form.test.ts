@@ -104,7 +104,9 @@ describe('training panel: schedule and early stopping controls', () => {
     expect(toConfig(training.form).lr_schedule).toEqual({ kind: 'cosine', decay_steps: 20, alpha: 0 });
 
     await choose('train-schedule', 'reduce_on_plateau');
-    for (const f of ['monitor', 'factor', 'patience', 'min_delta', 'min_lr']) expect(screen.getByTestId(`train-schedule-${f}`)).toBeTruthy();
+    // The plateau fields show Keras' defaults (patience 3 outlasts no workshop run).
+    const shown = Object.fromEntries(['monitor', 'factor', 'patience', 'min_delta', 'min_lr'].map((f) => [f, (screen.getByTestId(`train-schedule-${f}`) as HTMLInputElement).value]));
+    expect(shown).toEqual({ monitor: 'val_loss', factor: '0.1', patience: '3', min_delta: '0.0001', min_lr: '0' });
     // An out-of-range value is clamped so that the config stays valid.
     await fireEvent.input(screen.getByTestId('train-schedule-factor'), { target: { value: '3' } });
     expect(TrainingConfigSchema.parse(toConfig(training.form)).lr_schedule).toMatchObject({ kind: 'reduce_on_plateau', factor: 0.99 });

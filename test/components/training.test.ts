@@ -11,12 +11,21 @@ import { TrainingConfigSchema } from '../../shared/training';
 import { chain, MNIST_CNN } from './fixtures';
 
 describe('training panel', () => {
-  it('has every control the tests and users rely on, and the form makes a valid TrainingConfig', () => {
+  it('shows every control with the form’s values, and the form makes a valid TrainingConfig', () => {
     const training = new TrainingStore();
     render(TrainingPanel, { props: { training }, context: editorContext(new EditorStore(chain(MNIST_CNN))) });
-    for (const id of ['dataset-select', 'train-epochs', 'train-batch-size', 'train-optimizer', 'train-learning-rate', 'train-limit', 'train-start', 'train-pause', 'train-stop', 'train-progress']) {
-      expect(screen.getByTestId(id)).toBeTruthy();
-    }
+    const value = (id: string) => (screen.getByTestId(id) as HTMLInputElement | HTMLSelectElement).value;
+    expect(value('dataset-select')).toBe('mnist');
+    expect(value('train-optimizer')).toBe('sgd');
+    expect(Number(value('train-learning-rate'))).toBe(training.form.learningRate);
+    expect(Number(value('train-batch-size'))).toBe(training.form.batchSize);
+    expect(Number(value('train-epochs'))).toBe(training.form.epochs);
+    expect(Number(value('train-limit'))).toBe(training.form.limit);
+    // Nothing runs yet: Pause and Stop are off, and the progress says idle.
+    expect(screen.getByTestId('train-start').textContent).toBe('Start');
+    expect((screen.getByTestId('train-pause') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('train-stop') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('train-progress').dataset.status).toBe('idle');
     const parsed = TrainingConfigSchema.safeParse(toConfig(training.form));
     expect(parsed.success).toBe(true);
     // No backend connected: nothing to start.
@@ -49,7 +58,7 @@ describe('dashboard views', () => {
     });
     const cells = screen.getByTestId('confusion-matrix').querySelectorAll('.cell');
     expect([...cells].map((c) => Number(c.textContent))).toEqual(matrix.flat());
-    expect(screen.getByText(/80\.0% on 20/)).toBeTruthy();
+    expect(screen.getByText(/^Accuracy/).textContent).toBe('Accuracy 80.0% on 20 validation samples');
   });
 
   it('draws one histogram per weight with a bar per bin', () => {

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { captureModelWeights } from '../../projects/weights';
+import { captureModelWeights } from '../stored-weights';
 import { loadForInference, normaliseInput, runTraining, type LoadedModel } from '../train';
 import { TrainingControl } from '../training/control';
 import type { FromWorker, ToWorker, WorkerWeight } from './protocol';

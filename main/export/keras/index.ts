@@ -13,7 +13,7 @@ import { generateKerasModel } from './model-code';
 import { generateKerasTrain, generateSlurmJob } from './train-code';
 
 export async function exportKeras(source: ExportSource, outDir: string, strategy: DistributionStrategy = 'none', slurm = false): Promise<FormatResult> {
-  const ir = exportGraph(source.spec);
+  const ir = exportGraph(source.spec, source.groups);
   const training = source.training ?? defaultExportTraining();
   const notes: string[] = [];
   const files: [string, string | Uint8Array][] = [

@@ -120,9 +120,71 @@ function takesList(l: ExportLayer): boolean {
   return getLayerKind(l.className)?.category === 'Merge';
 }
 
+/**
+ * A graph with nested models (a backbone): each group is built first as its own keras.Model from keras.Input(s) shaped
+ * like the tensors that feed it (frozen with trainable = False), then called in the outer flow where its output is
+ * needed, so model.summary() shows it as one layer, as in the file it came from.
+ */
+function nestedBody(ir: ExportGraph): string {
+  const groupIds = [...new Set(ir.layers.flatMap((l) => (l.group ? [l.group.id] : [])))];
+  const names = pythonNames([...ir.layers.map((l) => l.name), ...groupIds.flatMap((g) => [`${g}_model`, `${g}_out`]), ...groupIds.flatMap((g) => ir.layers.map((_, i) => `${g}_input_${i}`))]);
+  const lines: string[] = [];
+  /** The outer variable that holds a layer's output: a group's call for its output layer. */
+  const outer = new Map(ir.layers.filter((l) => !l.group).map((l) => [l.name, names.get(l.name)!]));
+  /** The group's call, written where its output layer stands in the outer flow (its inputs are ready by then). */
+  const calls = new Map<string, () => string>();
+  for (const id of groupIds) {
+    const members = ir.layers.filter((l) => l.group?.id === id);
+    const inside = new Set(members.map((l) => l.name));
+    const sources = [...new Set(members.flatMap((l) => l.inputs.filter((i) => !inside.has(i))))];
+    const output = members.find((l) => ir.layers.some((c) => !inside.has(c.name) && c.inputs.includes(l.name))) ?? members[members.length - 1]!;
+    const inputVar = new Map(sources.map((src, i) => [src, names.get(`${id}_input_${i}`)!]));
+    const group = members[0]!.group!;
+    lines.push(`    # ${id}: a nested ${group.model} model${group.trainable ? '' : ', frozen (trainable = False): training leaves its weights as they are'}`);
+    for (const src of sources) {
+      const shape = ir.layers.find((l) => l.name === src)!.outputShape.slice(1);
+      lines.push(`    ${inputVar.get(src)} = keras.Input(shape=${pyLiteral(shape)}, name=${pyString(`${id}_input_${sources.indexOf(src)}`)})`);
+    }
+    for (const l of members) {
+      const ins = l.inputs.map((i) => inputVar.get(i) ?? names.get(i)!);
+      const arg = ins.length === 1 && !takesList(l) ? ins[0] : `[${ins.join(', ')}]`;
+      lines.push(`    ${names.get(l.name)} = ${kerasLayerCall(l)}(${arg})`);
+    }
+    const model = names.get(`${id}_model`)!;
+    const ins = sources.map((s) => inputVar.get(s)!);
+    lines.push(`    ${model} = keras.Model(inputs=${ins.length === 1 ? ins[0] : `[${ins.join(', ')}]`}, outputs=${names.get(output.name)}, name=${pyString(id)})`);
+    if (!group.trainable) lines.push(`    ${model}.trainable = False`);
+    outer.set(output.name, names.get(`${id}_out`)!);
+    calls.set(output.name, () => {
+      const args = sources.map((src) => outer.get(src)!);
+      return `    ${names.get(`${id}_out`)} = ${model}(${args.length === 1 ? args[0] : `[${args.join(', ')}]`})`;
+    });
+  }
+  for (const l of ir.layers) {
+    const call = calls.get(l.name);
+    if (call) {
+      lines.push(call());
+      continue;
+    }
+    if (l.group) continue;
+    const o = outer.get(l.name)!;
+    if (l.className === 'InputLayer') {
+      lines.push(`    ${o} = ${inputCall(l)}`);
+      continue;
+    }
+    const ins = l.inputs.map((i) => outer.get(i)!);
+    const arg = ins.length === 1 && !takesList(l) ? ins[0] : `[${ins.join(', ')}]`;
+    lines.push(`    ${o} = ${kerasLayerCall(l)}(${arg})`);
+  }
+  const list = (xs: string[]): string => (xs.length === 1 ? outer.get(xs[0]!)! : `[${xs.map((x) => outer.get(x)).join(', ')}]`);
+  return `${lines.join('\n')}\n    model = keras.Model(inputs=${list(ir.inputs)}, outputs=${list(ir.outputs)}, name=${pyString(ir.name)})`;
+}
+
 export function generateKerasModel(ir: ExportGraph): string {
   let body: string;
-  if (ir.sequential) {
+  if (ir.layers.some((l) => l.group)) {
+    body = nestedBody(ir);
+  } else if (ir.sequential) {
     const lines = ir.layers.map((l) => `        ${l.className === 'InputLayer' ? inputCall(l) : kerasLayerCall(l)},`);
     body = `    model = keras.Sequential([\n${lines.join('\n')}\n    ], name=${pyString(ir.name)})`;
   } else {
@@ -151,6 +213,14 @@ from tensorflow.keras import layers
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def all_layers(model):
+    """Every layer, those of nested models (a backbone) included."""
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, 'layers'):
+            yield from all_layers(layer)
+
+
 def load_weights(model, path):
     """weights.npz holds '<layer name>/<i>': the i-th array of that layer's get_weights()."""
     with np.load(path) as archive:
@@ -158,7 +228,7 @@ def load_weights(model, path):
         for key in archive.files:
             layer, index = key.rsplit('/', 1)
             by_layer.setdefault(layer, {})[int(index)] = archive[key]
-        for layer in model.layers:
+        for layer in all_layers(model):
             if layer.name in by_layer:
                 arrays = by_layer.pop(layer.name)
                 layer.set_weights([arrays[i] for i in sorted(arrays)])

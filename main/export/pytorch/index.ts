@@ -10,7 +10,7 @@ import { generateTorchTrain } from './train-code';
 import { torchStateDict } from './weights';
 
 export async function exportPytorch(source: ExportSource, outDir: string): Promise<FormatResult> {
-  const ir = exportGraph(source.spec);
+  const ir = exportGraph(source.spec, source.groups);
   const training = source.training ?? defaultExportTraining();
   const notes: string[] = [];
   await mkdir(outDir, { recursive: true });

@@ -20,9 +20,21 @@ function layerCode(l: ExportLayer, names: Names): LayerCode {
   }
 }
 
-/** Attribute (and state_dict prefix) per Keras layer name; model.py and weights.npz agree through this. */
+/** Python names of the groups' submodules (nested models), unique beside the layers' names. */
+function groupAttributes(g: ExportGraph): Map<string, string> {
+  const ids = [...new Set(g.layers.flatMap((l) => (l.group ? [l.group.id] : [])))];
+  const names = pythonNames([...g.layers.map((l) => l.name), ...ids]);
+  return new Map(ids.map((id) => [id, names.get(id)!]));
+}
+
+/**
+ * Attribute path (and state_dict prefix) per Keras layer name; model.py and weights.npz agree through this. A layer
+ * of a nested model lives in that model's submodule: `backbone.conv1`.
+ */
 export function torchAttributeNames(g: ExportGraph): Map<string, string> {
-  return pythonNames(g.layers.map((l) => l.name));
+  const vars = pythonNames(g.layers.map((l) => l.name));
+  const groups = groupAttributes(g);
+  return new Map(g.layers.map((l) => [l.name, l.group ? `${groups.get(l.group.id)}.${vars.get(l.name)}` : vars.get(l.name)!]));
 }
 
 /** The kinds TF.js hands an input mask on through (supportsMasking); every other kind drops it. */
@@ -38,21 +50,29 @@ function inputMask(l: ExportLayer, masks: Map<string, string | null>): string | 
 }
 
 export function generateTorchModel(ir: ExportGraph): string {
-  const names = torchAttributeNames(ir);
+  const names = pythonNames(ir.layers.map((l) => l.name));
+  const attrs = torchAttributeNames(ir);
   const init: string[] = [];
   const forward: string[] = [];
   const helpers = new Set<Helper>();
+  // A nested model (a backbone) is a submodule, frozen as a whole when it is frozen in Layerlab.
+  for (const [id, attr] of groupAttributes(ir)) {
+    const group = ir.layers.find((l) => l.group?.id === id)!.group!;
+    init.push(`        # ${id}: a nested ${group.model} model${group.trainable ? '' : ', frozen in Layerlab (training leaves its weights as they are)'}`);
+    init.push(`        self.${attr} = nn.Module()`);
+  }
   const masks = new Map<string, string | null>();
   for (const l of ir.layers) {
     const o = names.get(l.name)!;
     const mask = inputMask(l, masks);
-    const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: o, ...(mask ? { mask } : {}) });
+    const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: attrs.get(l.name)!, ...(mask ? { mask } : {}) });
     masks.set(l.name, code.mask !== undefined ? code.mask : PASSES_MASK.has(l.className) ? (mask ?? null) : null);
-    if (code.init) init.push(`        self.${o} = ${code.init}`);
+    if (code.init) init.push(`        self.${attrs.get(l.name)} = ${code.init}`);
     for (const line of code.extraInit ?? []) init.push(`        ${line}`);
     for (const h of code.helpers ?? []) helpers.add(h);
     if (code.forward.length) forward.push(`        # ${l.name}: ${l.className} -> ${shapeText(l.outputShape)}`, ...code.forward.map((f) => `        ${f}`));
   }
+  for (const [id, attr] of groupAttributes(ir)) if (ir.layers.some((l) => l.group?.id === id && !l.group.trainable)) init.push(`        self.${attr}.requires_grad_(False)`);
   const outs = ir.outputs.map((out) => {
     const layer = layerNamed(ir, out);
     return `${names.get(out)}${layer.outputShape.length === 4 ? TO_NHWC : ''}`;

@@ -1,5 +1,6 @@
 import type { Graph } from '../../../shared/graph/types';
 import { getLayerKind } from '../lib/core';
+import type { DisplayEdge } from './groupView';
 import type { LayerFlowNode, LayerNodeData, ShapeFlowEdge } from './types';
 
 /** The previous array itself when nothing changed, so that Svelte Flow sees no update at all (config edits). */
@@ -12,7 +13,7 @@ function reuse<T>(next: T[], previous: readonly T[]): T[] {
  * measured size and internals), which keeps an edit on a 300-node graph cheap.
  */
 export function buildNodes(
-  graph: Graph,
+  graph: Pick<Graph, 'nodes'>,
   selected: ReadonlySet<string>,
   previous: readonly LayerFlowNode[],
 ): LayerFlowNode[] {
@@ -41,12 +42,12 @@ export function buildNodes(
   return reuse(next, previous);
 }
 
-export function buildEdges(graph: Graph, previous: readonly ShapeFlowEdge[]): ShapeFlowEdge[] {
+export function buildEdges(graph: { edges: readonly DisplayEdge[] }, previous: readonly ShapeFlowEdge[]): ShapeFlowEdge[] {
   const prev = new Map(previous.map((e) => [e.id, e]));
   const next = graph.edges.map((e): ShapeFlowEdge => {
     const old = prev.get(e.id);
-    if (old && old.source === e.source && old.target === e.target) return old;
-    return { id: e.id, source: e.source, target: e.target, type: 'shape', selected: old?.selected };
+    if (old && old.source === e.source && old.target === e.target && old.data?.shapeOf === e.shapeOf) return old;
+    return { id: e.id, source: e.source, target: e.target, type: 'shape', selected: old?.selected, ...(e.shapeOf ? { data: { shapeOf: e.shapeOf } } : {}) };
   });
   return reuse(next, previous);
 }

@@ -1,5 +1,6 @@
 import type { Edge, Node } from '@xyflow/svelte';
 import type { LayerCategory } from '../../../shared/layers/types';
+import type { GroupBlock } from './groupView';
 
 /**
  * The parts of a layer node that change only with the graph's structure. Shapes, counts and errors are read by
@@ -14,9 +15,19 @@ export interface LayerNodeData extends Record<string, unknown> {
   multiInput: boolean;
 }
 
-export type ShapeEdgeData = Record<string, never>;
+/** shapeOf: the layer whose output the edge carries, when its source is a collapsed group's block. */
+export type ShapeEdgeData = { shapeOf?: string };
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
+
+/** A nested model's block (groupView.ts); ontoggle expands or collapses it. */
+export interface GroupNodeData extends Record<string, unknown> {
+  block: GroupBlock;
+  ontoggle: (groupId: string) => void;
+}
+export type GroupFlowNode = Node<GroupNodeData, 'nested'>;
+/** What the canvas holds: layers, and the blocks of nested models. */
+export type CanvasNode = LayerFlowNode | GroupFlowNode;
 export type ShapeFlowEdge = Edge<ShapeEdgeData, 'shape'>;
 
 /** The MIME type palette items carry in a drag, so a drop of anything else onto the canvas is ignored. */

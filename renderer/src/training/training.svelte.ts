@@ -24,6 +24,7 @@ import { dataChangedNote, formForTask } from './task-defaults';
 import { NO_OWN_TEXT, ownTextParams } from './own-text';
 import type { DataFingerprint, Task } from '../../../shared/data-preprocessing';
 import type { ConnectionState, Host } from '../host';
+import type { TextViewParams, TextViewResult } from '../../../shared/api-text';
 
 export { LOSS_NAMES, OPTIMIZER_NAMES, defaultForm, toConfig, type TrainingForm };
 
@@ -319,6 +320,13 @@ export class TrainingStore {
     if (this.runId) return this.runId;
     const done = this.runs.filter((r) => r.status === 'completed');
     return done.length ? done.reduce((a, b) => (a.createdAt >= b.createdAt ? a : b)).runId : null;
+  }
+
+  /** The text view's questions about the run draw-a-digit asks (a run trained on text); null without a run. */
+  async textView(params: Omit<TextViewParams, 'runId'>): Promise<TextViewResult | null> {
+    const runId = this.predictRunId;
+    if (!this.host || !runId) return null;
+    return this.host.call('training.text', { runId, ...params });
   }
 
   async predict(pixels: number[], shape: number[]): Promise<void> {

@@ -212,12 +212,13 @@ describe('SweepsPanel', () => {
     await fireEvent.click(screen.getByText('+ training setting'));
     await choose(select('values or range'), 'range');
     await fireEvent.click(screen.getByTestId('sweep-start'));
-    await waitFor(() => expect(screen.getByTestId('sweep-stop')).toBeTruthy());
+    await waitFor(() => expect(screen.getByTestId('sweep-status').textContent).toMatch(/^running/));
     const config = SweepConfigSchema.parse((host.calls.find((c) => c.method === 'sweeps.start')!.params as ApiParams<'sweeps.start'>).config);
     expect(config.dimensions[0]).toEqual({ target: { training: 'learning_rate' }, range: { min: 0.001, max: 0.1, count: 3, scale: 'log', type: 'float' } });
     await fireEvent.click(screen.getByTestId('sweep-stop'));
     await waitFor(() => expect(screen.getByTestId('sweep-status').textContent).toMatch(/^stopped/));
-    expect(screen.getByTestId('sweep-resume')).toBeTruthy();
+    expect(screen.getByTestId('sweep-resume').textContent).toMatch(/Resume/);
+    expect(screen.queryByTestId('sweep-stop')).toBeNull();
 
     host.state!.status = 'running';
     host.call = (() => Promise.reject(new Error('sweeps.pause: cannot pause sweep sweep-1: it is stopped, not running'))) as Host['call'];

@@ -32,7 +32,7 @@ it('stores ../data/housing.csv, and the moved project (with its data) still trai
   expect(first.code, first.stderr).toBe(0);
 
   const { doc } = await openProject(project);
-  const runConfig = doc.runs[0]!.meta.config as Record<string, unknown> & { dataset: unknown };
+  const runConfig = doc.runs[0]!.meta.config;
   expect(OwnDatasetConfigSchema.parse(runConfig.dataset).source.path).toBe('../data/housing.csv');
   // The user keeps this run's config as the project's training config (as "apply run config" does in the window).
   await saveProject({ ...doc, project: { ...doc.project, training: runConfig } });

@@ -96,6 +96,52 @@ describe('SIMD product kernels on wasm against cpu', () => {
   });
 
   it.each([
+    // [title, x shape, output channels, padding, Winograd calls for forward + input gradient]
+    ['workshop CNN conv2, 32 -> 64 (split between threads): forward and input gradient', [4, 26, 26, 32], 64, 'valid', 2],
+    ['same padding, 8 -> 4 channels, one image', [1, 6, 10, 8], 4, 'same', 2],
+    ['odd output (25x25): the direct kernel, forward and input gradient', [2, 27, 27, 4], 8, 'valid', 0],
+    ['odd output height (27x28, same padding): the direct kernel', [1, 27, 28, 4], 4, 'same', 0],
+  ] as const)('Conv2D 3x3 stride 1 by Winograd F(2x2, 3x3): %s', async (_t, xs, cout, pad, calls) => {
+    const f = () => {
+      const x = tensor([...xs], 61) as tf.Tensor4D;
+      const w = tensor([3, 3, xs[3], cout], 62) as tf.Tensor4D;
+      const y = tf.conv2d(x, w, 1, pad);
+      const dy = tensor(y.shape, 63);
+      return [y, tf.grad((a: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, w, 1, pad).mul(dy).sum())(x)];
+    };
+    // tf.grad runs the forward pass again: three convolutions in all.
+    expect(await agree(f, 'winoConv')).toBe(calls === 2 ? 3 : calls);
+  });
+
+  it.each([
+    // cpu's own filter gradient takes ~10 s per image of the workshop size on a loaded machine: one image.
+    ['workshop CNN conv2, 32 -> 64, one image', [1, 26, 26, 32], 64, 'valid', 1],
+    ['same padding, two images of 10x6, 8 -> 12', [2, 10, 6, 8], 12, 'same', 1],
+    ['odd output (7x7): the direct kernel', [2, 9, 9, 4], 4, 'valid', 0],
+  ] as const)('Conv2DBackpropFilter 3x3 stride 1 by Winograd F(3x3, 2x2): %s', async (_t, xs, cout, pad, calls) => {
+    const f = () => {
+      const x = tensor([...xs], 71) as tf.Tensor4D;
+      const dy = tensor(tf.conv2d(x, tf.zeros([3, 3, xs[3], cout]) as tf.Tensor4D, 1, pad).shape, 72);
+      return [tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, 1, pad).mul(dy).sum())(tensor([3, 3, xs[3], cout], 73))];
+    };
+    expect(await agree(f, 'winoFilterGrad')).toBe(calls);
+  });
+
+  it('Conv2DBackpropFilter by Winograd split with the helper thread (many tiles, few channels) equals cpu', async () => {
+    const f = () => {
+      const x = tensor([2, 66, 66, 8], 74) as tf.Tensor4D;
+      const dy = tensor([2, 64, 64, 8], 75);
+      return [tf.grad((w: tf.Tensor) => tf.conv2d(x, w as tf.Tensor4D, 1, 'valid').mul(dy).sum())(tensor([3, 3, 8, 8], 76))];
+    };
+    expect(await agree(f, 'winoFilterGrad')).toBe(1);
+  });
+
+  it('FusedConv2D with bias and ReLU by Winograd equals cpu', async () => {
+    const f = () => [tf.fused.conv2d({ x: tensor([2, 10, 8, 8], 64) as tf.Tensor4D, filter: tensor([3, 3, 8, 12], 65) as tf.Tensor4D, bias: tensor([12], 66), strides: 1, pad: 'valid', activation: 'relu' })];
+    expect(await agree(f, 'winoConv')).toBe(1);
+  });
+
+  it.each([
     ['workshop CNN 2x2 (split between threads)', [4, 24, 24, 64], 2, 'valid', 1],
     ['3x3 windows, 4 channels', [2, 9, 6, 4], 3, 'valid', 1],
     ['2x2 same over an odd size (padding: the general path)', [2, 7, 5, 4], 2, 'same', 0],

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../shared/graph';
 import { loadExportSource } from '../../../main/export';
 import { addRun, createProject, saveProjectAs } from '../../../main/projects/service';
-import { captureModelWeights } from '../../../main/projects/weights';
+import { captureModelWeights } from '../../../main/engine/stored-weights';
 import { registerCustomLayers } from '../../../main/engine/layers';
 
 const dir = mkdtempSync(join(tmpdir(), 'll-export-project-'));

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { registerCustomLayers } from '../../../main/engine/layers';
 import { readEventFile } from '../../../main/export/tensorboard/events';
 import { addRun, createProject, saveProjectAs } from '../../../main/projects/service';
-import { captureModelWeights } from '../../../main/projects/weights';
+import { captureModelWeights } from '../../../main/engine/stored-weights';
 import { compileGraph } from '../../../shared/graph';
 import { REPO } from './helpers';
 

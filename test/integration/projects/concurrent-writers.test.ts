@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { storeRunInProject } from '../../../main/engine/project-run';
+import { storeRunInProject } from '../../../main/projects/store-run';
 import { handleApiMessage } from '../../../main/service/handle';
 import { createBackendService } from '../../../main/service/service';
 import { createProject, openProject, removeRun, saveProject, saveProjectAs } from '../../../main/projects/service';

@@ -8,7 +8,7 @@ import type { Graph, ModelSpec } from '../../../shared/graph/types';
 import { templates } from '../../../shared/templates';
 import { IMPORTED_RUN_ID } from '../../../main/projects/import';
 import { addRun, createProject, importModel, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
-import { captureModelWeights, loadModelFromWeights } from '../../../main/projects/weights';
+import { captureModelWeights, loadModelFromWeights } from '../../../main/engine/stored-weights';
 import { randomGraph } from '../../support/random-graph';
 import { registerCustomLayers } from '../../../main/engine/layers/index';
 

@@ -10,7 +10,7 @@ import { analyzeGraph } from '../../../shared/graph';
 import { requireLayerKind } from '../../../shared/layers/registry';
 import { openProject } from '../../../main/projects/service';
 import { readProjectFile, readRunWeights, writeProjectFile } from '../../../main/projects/file';
-import { loadModelFromWeights } from '../../../main/projects/weights';
+import { loadModelFromWeights } from '../../../main/engine/stored-weights';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/projects');
 let dir: string;

@@ -7,7 +7,7 @@ import { afterAll, expect, it } from 'vitest';
 import { handleApiMessage } from '../../../main/service/handle';
 import { createBackendService } from '../../../main/service/service';
 import { createProject, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
-import { loadModelFromWeights } from '../../../main/projects/weights';
+import { loadModelFromWeights } from '../../../main/engine/stored-weights';
 import { loadExportSource } from '../../../main/export/source';
 import type { ApiEventMessage } from '../../../shared/api';
 import { TrainingConfigSchema } from '../../../shared/training';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mlpGraph } from '../../unit/api/examples';
-import { storeRunInProject } from '../../../main/engine/project-run';
+import { storeRunInProject } from '../../../main/projects/store-run';
 import { openProject, saveProject } from '../../../main/projects/service';
 import { apiHarness } from './api-harness';
 

@@ -11,6 +11,8 @@ import type { ApiEventPayload } from '../../../shared/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackendService, type LocalBackendService } from '../../../main/service/service';
 import { SweepRunner, type SweepEvent } from '../../../main/sweep/runner';
+import type { TrainingConfigInput } from '../../../shared/training';
+import { serviceRunLauncher } from '../../../main/service/sweep-launcher';
 import { JsonSweepStore } from '../../../main/sweep/store';
 import {
   bestTrial,
@@ -27,7 +29,7 @@ import { sequentialGraph } from '../../../shared/templates/builder';
 
 const MIRROR = fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const graph = sequentialGraph([null, 28, 28, 1], [['Flatten'], ['Dense', { units: 16, activation: 'relu' }], ['Dropout', { rate: 0.2 }], ['Dense', { units: 10, activation: 'softmax' }]]);
-const training = { dataset: { name: 'mnist' }, limit_train: 300, limit_test: 100, batch_size: 32, epochs: 1, optimizer: { name: 'sgd', learning_rate: 0.1 } };
+const training: TrainingConfigInput = { dataset: { name: 'mnist' }, limit_train: 300, limit_test: 100, batch_size: 32, epochs: 1, optimizer: { name: 'sgd', learning_rate: 0.1 } };
 
 const services: LocalBackendService[] = [];
 function service(): LocalBackendService {
@@ -67,7 +69,7 @@ describe('sweep runner (real tfjs, real MNIST subset)', () => {
     // Pause as the first trained trial starts; while paused its run stays paused and trains nothing; then resume.
     let whilePaused: { run: string; sweep: string; epochs: number } | undefined;
     const runner: SweepRunner = new SweepRunner({
-      backend: s,
+      launcher: serviceRunLauncher(s),
       state,
       onEvent: (e) => {
         events.push(e.type);
@@ -121,7 +123,7 @@ describe('sweep runner (real tfjs, real MNIST subset)', () => {
     // First process: stop the sweep as soon as the first trial has ended.
     const first = service();
     const runner = new SweepRunner({
-      backend: first,
+      launcher: serviceRunLauncher(first),
       state,
       store: new JsonSweepStore(path),
       onEvent: (e) => {
@@ -139,7 +141,7 @@ describe('sweep runner (real tfjs, real MNIST subset)', () => {
     const loaded = (await new JsonSweepStore(path).load())!;
     const second = service();
     const started = startedRuns(second);
-    const resumed = await new SweepRunner({ backend: second, state: loaded, store: new JsonSweepStore(path) }).run();
+    const resumed = await new SweepRunner({ launcher: serviceRunLauncher(second), state: loaded, store: new JsonSweepStore(path) }).run();
     expect(resumed.status).toBe('completed');
     expect(resumed.trials.map((t) => t.status)).toEqual(['done', 'done', 'done']);
     expect(started).toEqual([resumed.trials[1]!.runId, resumed.trials[2]!.runId]);
@@ -156,7 +158,7 @@ describe('sweep runner (real tfjs, real MNIST subset)', () => {
       strategy: { type: 'successive_halving', min_epochs: 1, max_epochs: 2, eta: 2 },
     });
     const s = service();
-    const done = await new SweepRunner({ backend: s, state }).run();
+    const done = await new SweepRunner({ launcher: serviceRunLauncher(s), state }).run();
     expect(done.status).toBe('completed');
     const { objective } = done.config;
 

@@ -14,7 +14,7 @@ import { specFromJson } from '../../../main/engine/model';
 import { feederFor, runTraining } from '../../../main/engine/train';
 import type { EpochEvent, FromWorker } from '../../../main/engine/worker/protocol';
 import { createProject, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
-import { loadModelFromWeights } from '../../../main/projects/weights';
+import { loadModelFromWeights } from '../../../main/engine/stored-weights';
 import { TrainingConfigSchema, type TrainingConfigInput } from '../../../shared/training';
 import { fixture, mnistDir, repoRoot } from '../engine/paths';
 
@@ -154,7 +154,8 @@ describe('layerlab train --resume', () => {
 });
 
 describe('one worker', () => {
-  it('there is a single training worker entry, and the service starts it through the engine client', () => {
+  // That only main/engine/worker starts worker threads is an import rule (eslint.config.js, test/unit/lint/boundaries).
+  it('there is a single training worker entry', () => {
     const workers: string[] = [];
     const walk = (d: string): void => {
       for (const name of readdirSync(d)) {
@@ -166,7 +167,5 @@ describe('one worker', () => {
     };
     walk(path.join(repoRoot, 'main'));
     expect(workers).toEqual([path.join('main', 'engine', 'worker', 'train-worker.ts')]);
-    expect(readFileSync(path.join(repoRoot, 'main/service/runner.ts'), 'utf8')).toMatch(/import \{[^}]*\bstartTrainingWorker\b[^}]*\} from '\.\.\/engine\/worker\/client'/);
-    expect(readFileSync(path.join(repoRoot, 'main/commands/train.ts'), 'utf8')).toMatch(/import \{ startTrainingWorker \} from '\.\.\/engine\/worker\/client'/);
   });
 });

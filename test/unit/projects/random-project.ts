@@ -54,7 +54,7 @@ export function randomProject(r: () => number): ProjectJson {
     modified: created,
     graph: randomGraph(r),
     viewport: { x: (r() - 0.5) * 1000, y: (r() - 0.5) * 1000, zoom: 0.1 + r() * 3 },
-    training: { optimizer: 'adam', learningRate: r() / 100, epochs: 1 + Math.floor(r() * 20), batchSize: 32 },
+    training: { optimizer: { name: 'adam', learning_rate: r() / 100 }, epochs: 1 + Math.floor(r() * 20), batch_size: 32 },
     dataset: r() < 0.3 ? null : r() < 0.5 ? { kind: 'builtin', id: 'mnist' } : { kind: 'file', path: '../data/x.csv', format: 'csv' },
     notes: r() < 0.5 ? '' : 'Notes with\nnewlines, "quotes" and ünïcode',
   };
@@ -72,7 +72,7 @@ export function randomRun(r: () => number, id: string, graph: Graph): RunJson {
     name: `Run ${id}`,
     status: 'completed',
     created: new Date(Date.UTC(2026, 0, 1, 0, 0, Math.floor(r() * 1000))).toISOString(),
-    config: { epochs, batchSize: 32 },
+    config: { epochs, batch_size: 32 },
     graph,
     history,
     best: { loss: 0.1, acc: 0.9 },

@@ -16,7 +16,7 @@
  *       rest get 0; one pass, 4 channels at a time. C a multiple of 4; output rows (b, oh) m0..m1.
  * `pad` zero padding of x [B, H, W, C] by pt/pb rows and pl/pr columns (C a multiple of 4), a row at a time
  *       (tfjs' generic PadV2 costs as much as a fifth of the convolution it prepares); output rows m0..m1.
- * `filterGrad` dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·sh+kh·dh, ow·sw+kw·dw, ci] · dy[b,oh,ow,co]: a convolution's
+ * `filterGrad` (x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, accumulate, m0, m1): dW[kh,kw,ci,co] (+= with accumulate) = Σ_{b,oh,ow} x[b, oh·sh+kh·dh, ow·sw+kw·dw, ci] · dy[b,oh,ow,co]: a convolution's
  *       filter gradient (valid padding: pad x first) read straight from x and dy, no im2col. A Dense layer's weight
  *       gradient xᵀ·dy is the case H=OH=B=1, W=OW=batch, kernel 1x1. Ci and Co multiples of 4; rows m0..m1 of dW
  *       viewed as [KH·KW·Ci, Co], m0 and m1 multiples of 4.
@@ -120,8 +120,8 @@ export function nnKernel(): FunctionBuilder {
 }
 
 export function filterGradKernel(): FunctionBuilder {
-  const f = new FunctionBuilder(new Array<typeof I32>(17).fill(I32));
-  const [x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, m0, m1] = Array.from({ length: 17 }, (_, i) => f.param(i));
+  const f = new FunctionBuilder(new Array<typeof I32>(18).fill(I32));
+  const [x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, accumulate, m0, m1] = Array.from({ length: 18 }, (_, i) => f.param(i));
   const [bi, oh, m, j, ow, p, end, dyRow, xRow, px, pd, coBytes, xStep, kwci] = Array.from({ length: 14 }, () => f.local(I32));
   const acc = accumulators(f);
   const bv = [f.local(V128), f.local(V128)];
@@ -130,12 +130,14 @@ export function filterGradKernel(): FunctionBuilder {
   f.get(Co).i32(2).shl().set(coBytes);
   f.get(SW).get(Ci).mul().i32(2).shl().set(xStep);
   f.get(KW).get(Ci).mul().set(kwci);
-  // Zero rows m0..m1 of the result; every (b, oh) row of dy then adds its share.
-  f.get(m0).get(coBytes).mul().get(out).add().set(p);
-  f.get(m1).get(coBytes).mul().get(out).add().set(end);
-  f.loopWhile(() => f.get(p).get(end).ltU(), () => {
-    f.get(p).v128Zero().v128Store();
-    f.inc(p, () => f.i32(16));
+  // Zero rows m0..m1 of the result (unless accumulating into it); every (b, oh) row of dy then adds its share.
+  f.ifThen(() => f.get(accumulate).eqz(), () => {
+    f.get(m0).get(coBytes).mul().get(out).add().set(p);
+    f.get(m1).get(coBytes).mul().get(out).add().set(end);
+    f.loopWhile(() => f.get(p).get(end).ltU(), () => {
+      f.get(p).v128Zero().v128Store();
+      f.inc(p, () => f.i32(16));
+    });
   });
 
   const tile = (nv: number) => {

@@ -13,7 +13,7 @@ import { SimdPool } from './pool';
 export const simdKernelsEnabled = (env: NodeJS.ProcessEnv = process.env) => env.LAYERLAB_SIMD_KERNELS?.trim() !== '0';
 
 /** How many products each SIMD kernel ran (tests check that a shape took the SIMD path, not the stock one). */
-export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0, pad: 0, reluBiasGrad: 0, momentum: 0, adam: 0 };
+export const simdCalls = { nn: 0, filterGrad: 0, conv: 0, maxPoolGrad: 0, pad: 0, reluBiasGrad: 0, momentum: 0, adam: 0, winoConv: 0, winoFilterGrad: 0 };
 
 export interface Runner {
   backend: KernelBackend;
@@ -107,7 +107,7 @@ export function simdFilterGrad(
   const r = runnerFor(backend);
   const out = makeOutput(backend, outShape);
   const rows = g.kh * g.kw * ci;
-  const args = [offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), bs, oh, ow, h, w, ci, co, g.kw, g.sh, g.sw, g.dh, g.dw];
+  const args = [offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, out), bs, oh, ow, h, w, ci, co, g.kw, g.sh, g.sw, g.dh, g.dw, 0];
   split(r, 'filterGrad', args, rows, 4, bs * oh * ow * rows * co);
   return out;
 }

@@ -8,6 +8,7 @@ import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { encodeModule } from './wasm-encoder';
 import { convKernel, filterGradKernel, maxPoolGradKernel, nnKernel, padKernel } from './gemm-code';
 import { adamKernel, momentumKernel, reluBiasGradKernel } from './elementwise-code';
+import { winoConvKernel, winoFilterGradKernel, winoFilterGradOutKernel, winoFilterKernel } from './winograd-code';
 
 /** The parts of tfjs' BackendWasm we use (not in its public types). */
 export interface WasmBackendInternals {
@@ -19,7 +20,7 @@ export interface WasmBackendInternals {
 export interface SimdExports {
   /** (a, b, c, bias, M, K, N, flags, m0, m1): see gemm-code.ts. */
   nn: (...args: number[]) => void;
-  /** (x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, m0, m1): see gemm-code.ts. */
+  /** (x, dy, out, B, OH, OW, H, W, Ci, Co, KW, SH, SW, DH, DW, accumulate, m0, m1): see gemm-code.ts. */
   filterGrad: (...args: number[]) => void;
   /** (x, w, out, bias, B, H, W, Ci, OH, OW, Co, KH, KW, SH, SW, DH, DW, flags, m0, m1): see gemm-code.ts. */
   conv: (...args: number[]) => void;
@@ -33,6 +34,14 @@ export interface SimdExports {
   momentum: (...args: number[]) => void;
   /** (value, m, v, grad, newValue, newM, newV, b1, 1-b1, b2, 1-b2, 1-b1^t, 1-b2^t, eps, -lr, m0, m1): see elementwise-code.ts. */
   adam: (...args: number[]) => void;
+  /** (w, u, Ci, Co, m0, m1): see winograd-code.ts. */
+  winoFilter: (...args: number[]) => void;
+  /** (x, u, y, bias, v, m, H, W, Ci, Co, OH, OW, TH, TW, flags, chunk, m0, m1): see winograd-code.ts. */
+  winoConv: (...args: number[]) => void;
+  /** (x, dy, acc, v, d, H, W, Ci, Co, OH, OW, TH, TW, chunk, m0, m1): see winograd-code.ts. */
+  winoFilterGrad: (...args: number[]) => void;
+  /** (acc, dw, Ci, Co, parts, m0, m1): see winograd-code.ts. */
+  winoFilterGradOut: (...args: number[]) => void;
 }
 
 export function backendMemory(backend: KernelBackend): WebAssembly.Memory {
@@ -54,6 +63,7 @@ const compiled = new Map<boolean, WebAssembly.Module>();
 export function simdModule(shared: boolean): WebAssembly.Module {
   let m = compiled.get(shared);
   if (!m) {
+    // `nn` and `filterGrad` first: the Winograd kernels call them by their indices, 0 and 1.
     const bytes = encodeModule({ initial: 1, maximum: shared ? 65536 : undefined, shared }, [
       { name: 'nn', fn: nnKernel() },
       { name: 'filterGrad', fn: filterGradKernel() },
@@ -63,6 +73,10 @@ export function simdModule(shared: boolean): WebAssembly.Module {
       { name: 'reluBiasGrad', fn: reluBiasGradKernel() },
       { name: 'momentum', fn: momentumKernel() },
       { name: 'adam', fn: adamKernel() },
+      { name: 'winoFilter', fn: winoFilterKernel() },
+      { name: 'winoConv', fn: winoConvKernel(0) },
+      { name: 'winoFilterGrad', fn: winoFilterGradKernel(1) },
+      { name: 'winoFilterGradOut', fn: winoFilterGradOutKernel() },
     ]);
     m = new WebAssembly.Module(bytes);
     compiled.set(shared, m);

@@ -13,7 +13,7 @@ const NARGS = 3;
 const FAILED = 4;
 const ARGS = 5;
 const MAX_ARGS = 24;
-const FUNCTIONS = ['nn', 'filterGrad', 'conv', 'maxPoolGrad', 'pad', 'reluBiasGrad', 'momentum', 'adam'] as const;
+const FUNCTIONS = ['nn', 'filterGrad', 'conv', 'maxPoolGrad', 'pad', 'reluBiasGrad', 'momentum', 'adam', 'winoFilter', 'winoConv', 'winoFilterGrad', 'winoFilterGradOut'] as const;
 export type PoolFunction = (typeof FUNCTIONS)[number];
 
 /** Runs in each helper: plain JS (eval'd), as the worker does not inherit the parent's TypeScript loader. */

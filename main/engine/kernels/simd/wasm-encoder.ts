@@ -82,6 +82,10 @@ export class FunctionBuilder {
   v128Load32Splat = (offset = 0) => this.emit(...simd(0x09), 0, ...uleb(offset));
   v128Store = (offset = 0) => this.emit(...simd(0x0b), 0, ...uleb(offset));
   v128Zero = () => this.emit(...simd(0x0c), ...new Array<number>(16).fill(0));
+  /** v128.const with `x` (as float32) in every lane. */
+  v128ConstF32 = (x: number) => this.emit(...simd(0x0c), ...Array.from({ length: 4 }, () => [...new Uint8Array(Float32Array.of(x).buffer)]).flat());
+  /** Calls function `index` of the module (its arguments pushed first; our functions return nothing). */
+  call = (index: number) => this.emit(0x10, ...uleb(index));
   /** i8x16.shuffle of the top two v128s taking every byte lane from `lanes` (0-15 first operand, 16-31 second). */
   shuffle = (lanes: readonly number[]) => this.emit(...simd(0x0d), ...lanes);
   /** The i32 on the stack read as the bits of an f32 (float parameters travel as i32, see elementwise-code.ts). */

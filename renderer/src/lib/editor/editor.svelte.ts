@@ -1,5 +1,6 @@
 import type { Graph, GraphAnalysis } from '../../../../shared/graph/types';
 import { analyzeGraph, canConnect } from '../core';
+import { setGroupTrainable } from '../../../../shared/graph/groups';
 import { copyPayload, readPayload } from './clipboard';
 import { initHistory, push, redo, undo, type History } from './history';
 import * as ops from './ops';
@@ -140,6 +141,11 @@ export class EditorStore {
     const node = this.graph.nodes.find((n) => n.id === id);
     if (!node) return;
     this.commit(ops.updateNode(this.graph, id, { config: { ...node.config, [field]: value } }), `${id}:${field}`);
+  }
+
+  /** Freezes (false) or unfreezes a nested model's layers (its group block's switch); undoable. */
+  setGroupTrainable(groupId: string, trainable: boolean): void {
+    this.commit(setGroupTrainable(this.graph, groupId, trainable));
   }
 
   rename(id: string, name: string): void {

@@ -5,7 +5,7 @@
  */
 import { CURRENT_FORMAT_VERSION, migrateProject, type ProjectJson, type Viewport } from '../../../../shared/format';
 import type { Graph } from '../../../../shared/graph/types';
-import { LOSS_NAMES, OPTIMIZER_NAMES, type LossName, type OptimizerName } from '../../../../shared/training';
+import { LOSS_NAMES, OPTIMIZER_NAMES, type LossName, type OptimizerName, type TrainingConfigInput } from '../../../../shared/training';
 import { OwnDatasetConfigSchema } from '../../../../shared/data-preprocessing';
 import {
   OWN_DATASET,
@@ -43,7 +43,7 @@ export function toProjectJson(doc: WindowDocument, base: ProjectJson | null, now
     modified: stamp,
     graph: doc.graph,
     viewport: doc.viewport,
-    training: toConfig(doc.form) as unknown as ProjectJson['training'],
+    training: toConfig(doc.form),
     dataset:
       doc.form.dataset === OWN_DATASET && doc.form.ownData
         ? { kind: 'file', path: doc.form.ownData.source.path, format: doc.form.ownData.source.kind }
@@ -123,7 +123,9 @@ function storedValidation(stored: unknown, limit: number | null): number | null 
 }
 
 /** The panel's form from a stored training config; anything missing or unknown keeps the `fallback` form's value. */
-export function formFromConfig(training: Record<string, unknown>, dataset: ProjectJson['dataset'], fallback: TrainingForm): TrainingForm {
+export function formFromConfig(config: TrainingConfigInput, dataset: ProjectJson['dataset'], fallback: TrainingForm): TrainingForm {
+  // Read field by field as plain JSON: a project's config is read leniently (shared/format), so any field may be off.
+  const training = record(config);
   const optimizer = (training.optimizer ?? {}) as Record<string, unknown>;
   const ds = training.dataset as { name?: unknown } | undefined;
   const datasetName =

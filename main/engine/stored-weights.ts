@@ -1,11 +1,12 @@
 /**
- * Conversions between tfjs models / ModelArtifacts and the weights stored in a project (TF.js layers format).
+ * Conversions between tfjs models / ModelArtifacts and the weights stored in a project (TF.js layers format). Here
+ * in engine/ because it runs tfjs; main/projects only stores and reads the bytes.
  * `weightsIOHandler` is the custom IOHandler that lets `tf.loadLayersModel` read a run's weights directly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerCustomLayers } from '../engine/layers/index';
+import { registerCustomLayers } from './layers/index';
 import { parseOrThrow, tfjsModelJsonSchema } from '../../shared/format';
-import type { StoredWeights } from './types';
+import type { StoredWeights } from '../projects/types';
 
 function toUint8(data: tf.io.WeightData): Uint8Array {
   return new Uint8Array(tf.io.concatenateArrayBuffers(data));

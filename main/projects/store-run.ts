@@ -3,9 +3,9 @@
  * computed by addRun), a small telemetry summary and the trained weights (TF.js layers format), saved atomically.
  * Used by `layerlab train PROJECT` and by the backend service's run manager alike.
  */
-import { ProjectFileError } from '../projects/errors';
-import { addRun, removeRun, type NewRun } from '../projects/service';
-import { updateProjectFile } from '../projects/writer';
+import { ProjectFileError } from './errors';
+import { addRun, removeRun, type NewRun } from './service';
+import { updateProjectFile } from './writer';
 
 /**
  * Adds the run to the project at `path` as it is on disk now (under its lock, so concurrent writers keep their
@@ -17,7 +17,7 @@ export async function storeRunInProject(path: string, run: NewRun, replaces?: st
   await updateProjectFile(path, (doc, readError) => {
     if (!doc) throw readError ?? new ProjectFileError('unreadable', path, 'no such project file: save the project first, or check the path.');
     if (replaces && doc.runs.some((r) => r.meta.id === replaces)) removeRun(doc, replaces);
-    id = addRun(doc, { ...run, config: structuredClone(run.config) as unknown as Record<string, unknown> }).meta.id;
+    id = addRun(doc, { ...run, config: structuredClone(run.config) }).meta.id;
     return doc;
   });
   return id;

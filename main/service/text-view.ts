@@ -1,0 +1,98 @@
+/**
+ * training.text: the dashboard's text view of a run trained on text (own data with a stored tokenizer). A typed
+ * sentence goes through the run's vocabulary to the run's worker, as a prediction; validation samples (the
+ * confusion report's indices) are decoded back to words as the model saw them; the words nearest to one are those
+ * whose Embedding rows have the highest cosine similarity to its row.
+ */
+import { ApiError } from '../../shared/api';
+import type { TextViewParams, TextViewResult } from '../../shared/api-text';
+import { ownDatasetOf } from '../../shared/data-preprocessing';
+import type { TrainingConfig } from '../../shared/training';
+import { decode, encode, tokenIndex, type TextVectorization } from '../../shared/text/vectorization';
+import { openOwnData } from '../datasets/own-data';
+import type { LoadedSplit } from '../datasets/types';
+import type { RunManager } from './runs';
+
+const FREQUENT = 40;
+
+function vectorizationOf(config: TrainingConfig, runId: string): TextVectorization {
+  const text = ownDatasetOf(config.dataset)?.preprocessing.text;
+  if (!text) throw new ApiError('invalid-params', `run ${runId} was not trained on text with a stored vocabulary (own text data: a CSV with a text column or folders of .txt files)`);
+  return text;
+}
+
+/** One sentence as the model's input: [sequence length] ids, or the multi-hot row. */
+function sentenceInput(v: TextVectorization, sentence: string): { ids: number[]; input: number[] } {
+  const ids = encode(sentence, tokenIndex(v));
+  if (v.outputMode === 'multi_hot') {
+    const row = new Array<number>(v.vocabulary.length).fill(0);
+    for (const id of ids) row[id] = 1;
+    return { ids, input: row };
+  }
+  const length = v.sequenceLength ?? ids.length;
+  const cut = ids.slice(0, length);
+  return { ids: cut, input: [...cut, ...new Array<number>(length - cut.length).fill(0)] };
+}
+
+/** Cosine similarity of row `id` with every row of the [V, D] matrix; the `count` best, padding and OOV left out. */
+export function nearestRows(matrix: Float32Array, dim: number, id: number, count: number): { id: number; similarity: number }[] {
+  const rows = matrix.length / dim;
+  const norm = (r: number) => Math.sqrt(matrix.subarray(r * dim, (r + 1) * dim).reduce((s, x) => s + x * x, 0)) || 1;
+  const target = matrix.subarray(id * dim, (id + 1) * dim);
+  const targetNorm = norm(id);
+  const out: { id: number; similarity: number }[] = [];
+  for (let r = 2; r < rows; r++) {
+    if (r === id) continue;
+    let dot = 0;
+    for (let k = 0; k < dim; k++) dot += target[k]! * matrix[r * dim + k]!;
+    out.push({ id: r, similarity: dot / (targetNorm * norm(r)) });
+  }
+  return out.sort((a, b) => b.similarity - a.similarity).slice(0, count);
+}
+
+/**
+ * The run's validation split as training used it (feed.ts): the test split, or the last fraction of the training
+ * rows the run kept (its first limit_train rows).
+ */
+async function validationSplit(config: TrainingConfig): Promise<LoadedSplit> {
+  const own = ownDatasetOf(config.dataset)!;
+  const { dataset } = await openOwnData(own.source, { stored: own.preprocessing });
+  if (own.preprocessing.validation.kind === 'test-split') return dataset.test!;
+  const train = dataset.train;
+  const kept = Math.min(train.count, config.limit_train ?? Infinity);
+  const first = kept - Math.round(kept * own.preprocessing.validation.fraction);
+  const per = train.sampleShape.reduce((a, b) => a * b, 1);
+  return { ...train, x: train.x.subarray(first * per, kept * per), y: train.y.subarray(first, kept), count: kept - first };
+}
+
+export async function textView(runs: RunManager, params: TextViewParams): Promise<TextViewResult> {
+  const { runId, sentence, word, count = 10, indices = [] } = params;
+  const { config, weights } = await runs.weights(runId);
+  const v = vectorizationOf(config, runId);
+  const classNames = ownDatasetOf(config.dataset)?.preprocessing.class_names;
+  const result: TextViewResult = { vocabularySize: v.vocabulary.length, frequent: v.vocabulary.slice(2, 2 + FREQUENT), texts: [], ...(classNames ? { classNames } : {}) };
+  if (sentence !== undefined && sentence.trim()) {
+    const { ids, input } = sentenceInput(v, sentence);
+    const p = await runs.predict(runId, input, [input.length]);
+    result.sentence = { seen: decode(v, ids), probabilities: p.probabilities, predicted: p.predicted };
+  }
+  if (word !== undefined) {
+    const embedding = weights.find((w) => /(^|\/)embeddings(_\d+)?$/.test(w.name));
+    if (!embedding) throw new ApiError('invalid-params', `run ${runId}'s model has no Embedding layer: nearest words need one`);
+    const id = tokenIndex(v).get(word.toLowerCase().trim());
+    if (id === undefined || id < 2) throw new ApiError('invalid-params', `'${word}' is not in the run's vocabulary of ${v.vocabulary.length} words: pick one of the frequent words`);
+    const dim = embedding.shape[1]!;
+    if (id >= embedding.shape[0]!) throw new ApiError('invalid-params', `'${word}' has id ${id}, beyond the Embedding's ${embedding.shape[0]} rows: raise input_dim to the vocabulary size (${v.vocabulary.length})`);
+    result.nearest = nearestRows(embedding.data, dim, id, count).map((n) => ({ word: v.vocabulary[n.id]!, similarity: n.similarity }));
+  }
+  if (indices.length) {
+    const split = await validationSplit(config);
+    const per = split.sampleShape.reduce((a, b) => a * b, 1);
+    result.texts = indices.filter((i) => i < split.count).map((index) => {
+      const row = split.x.subarray(index * per, (index + 1) * per);
+      const ids = v.outputMode === 'multi_hot' ? Array.from(row.keys()).filter((k) => row[k] === 1) : row;
+      return { index, text: decode(v, ids) };
+    });
+  }
+  return result;
+}
