@@ -5,7 +5,7 @@
  * folder is empty again. The test runs its own `layerlab serve`, since it kills it.
  */
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,4 +76,41 @@ test('edits of a killed server are offered after the restart, recovered unsaved,
   } finally {
     await server.stop();
   }
+});
+
+test('a run whose `layerlab train` was killed shows as interrupted in the window and resumes from its row', async ({ page }) => {
+  test.setTimeout(240_000);
+  const file = join(dir, 'killed.layerlab');
+  const env = { ...process.env, LAYERLAB_CACHE_DIR: cache };
+  expect(spawnSync(process.execPath, ['bin/layerlab.js', 'new', file, '--template', 'mlp-64'], { env }).status).toBe(0);
+  const train = spawn(process.execPath, ['bin/layerlab.js', 'train', file, '--data-dir', '../shared/datasets/mnist', '--epochs', '30', '--limit-train', '200', '--limit-test', '40', '--batch-size', '20', '--backend', 'cpu'], { env });
+  const info = () => JSON.parse(spawnSync(process.execPath, ['bin/layerlab.js', 'info', file, '--json'], { encoding: 'utf8', env }).stdout) as { runs: { status: string; epochs: number }[] };
+  await expect.poll(() => info().runs[0]?.epochs ?? 0, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+  train.kill('SIGKILL');
+  await new Promise((r) => train.once('exit', r));
+  expect(info().runs[0]!.status).toBe('interrupted');
+
+  const server = await serveOwn(dir, cache, 'recovery-token-0123456789');
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('project-open').click();
+    await page.getByTestId('project-path').fill(file);
+    await page.getByTestId('project-dialog-submit').click();
+    await expect(page.getByTestId('toast')).toContainText('Opened');
+    await page.getByTestId('view-training').click();
+    const row = page.getByTestId('run-row');
+    await expect(row).toHaveAttribute('data-status', 'interrupted');
+    await expect(row.locator('.status')).toHaveAttribute('title', /interrupted: .*resume it to continue from its last checkpoint/);
+    await page.screenshot({ path: `${SHOTS}/run-interrupted.png` });
+    await row.getByTestId('run-resume').click();
+    await expect(page.getByTestId('train-progress')).toHaveAttribute('data-status', /queued|running/);
+    await expect(row).toHaveAttribute('data-status', 'running');
+    await page.screenshot({ path: `${SHOTS}/run-resumed.png` });
+    await page.getByTestId('train-stop').click();
+    await expect(row).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+  } finally {
+    await server.stop();
+  }
+  expect(info().runs).toHaveLength(1);
+  expect(info().runs[0]!.status).toBe('stopped');
 });

@@ -45,6 +45,9 @@ export class ProjectStore {
   /** Unsaved changes a crashed or killed session left, offered when the window connects (newest first). */
   recoverable = $state.raw<RecoverableProject[]>([]);
   private base = $state.raw<ProjectJson | null>(null);
+  /** The autosave under way, and whether autosaves wait for a training start (betweenAutosaves). */
+  private inFlight: Promise<void> | null = null;
+  private held = false;
   private saved = $state.raw<Saved | null>(null);
   host: Host | null = null;
 
@@ -215,6 +218,29 @@ export class ProjectStore {
    * project's entry is also where its runs are kept (training.recoveryId), so edits and runs come back together.
    */
   async autosave(): Promise<void> {
+    if (this.held) return;
+    const write = this.writeAutosave();
+    this.inFlight = write;
+    await write;
+    if (this.inFlight === write) this.inFlight = null;
+  }
+
+  /**
+   * Runs `start` (a training start, which makes an Untitled project's store on its first run) with no autosave under
+   * way, so that both use one recovery entry: an autosave sent meanwhile would make a second one, left behind.
+   */
+  async betweenAutosaves<T>(start: () => Promise<T>): Promise<T> {
+    await this.inFlight;
+    this.held = true;
+    try {
+      return await start();
+    } finally {
+      this.held = false;
+      if (this.dirty) void this.autosave();
+    }
+  }
+
+  private async writeAutosave(): Promise<void> {
     const host = this.connected();
     if (!host || !this.dirty) return;
     const { training } = this.deps;
@@ -225,7 +251,7 @@ export class ProjectStore {
         // A run made the Untitled project's store while this was under way: the edits go there from now on.
         void host.call('projects.discardRecovery', { id: autosaveId }).catch(() => {});
         this.autosaveId = training.recoveryId;
-        return this.autosave();
+        return this.writeAutosave();
       }
       this.autosaveId = autosaveId;
       if (!this.path) training.recoveryId = autosaveId;
