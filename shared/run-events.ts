@@ -219,7 +219,6 @@ export type ActivationMaps = z.infer<typeof ActivationMapsSchema>;
 export type ConfidentlyWrong = z.infer<typeof ConfidentlyWrongSchema>;
 export type ConfusionReport = z.infer<typeof ConfusionReportSchema>;
 export type RegressionReport = z.infer<typeof RegressionReportSchema>;
-export type HealthWarningKind = z.infer<typeof HealthWarningKindSchema>;
 export type HealthWarning = z.infer<typeof HealthWarningSchema>;
 export type TrainingNotice = z.infer<typeof TrainingNoticeSchema>;
 export type RunEvent = z.infer<typeof RunEventSchema>;
@@ -237,18 +236,3 @@ export const RUN_EVENT_API_NAMES = {
   health: 'training.warning',
   notice: 'training.notice',
 } as const satisfies Record<RunEventType, `training.${string}`>;
-
-export type RunEventApiName = (typeof RUN_EVENT_API_NAMES)[RunEventType];
-
-/** The schema of the run event of one kind. */
-export const RUN_EVENT_SCHEMAS = {
-  batch: BatchProgressSchema,
-  epoch: EpochMetricsSchema,
-  histograms: HistogramsEventSchema,
-  filters: FiltersEventSchema,
-  activations: ActivationMapsSchema,
-  confusion: ConfusionReportSchema,
-  regression: RegressionReportSchema,
-  health: HealthWarningSchema,
-  notice: TrainingNoticeSchema,
-} as const satisfies { [K in RunEventType]: z.ZodType<Extract<RunEvent, { type: K }>> };

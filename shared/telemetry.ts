@@ -22,7 +22,6 @@ export type {
   EpochMetrics,
   FilterTiles,
   HealthWarning,
-  HealthWarningKind,
   LayerActivation,
   RegressionReport,
   TrainingNotice,

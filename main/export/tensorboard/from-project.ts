@@ -1,8 +1,9 @@
 /**
  * `layerlab export P.layerlab --format tensorboard [--run ID|latest|all] --out DIR` (and export.run with format
  * tensorboard): a project's stored runs as TensorBoard logs, one sub-folder per run (so `tensorboard --logdir DIR`
- * compares them): the epoch metrics as scalars `epoch/<key>`, and from the saved weights the weight histograms and
- * conv filter pictures (from-stored-run.ts, written by from-telemetry.ts). Runs that are trials of a sweep become
+ * compares them): what the run stored of its dashboard (main/projects/telemetry.ts: every epoch's metrics, weight
+ * histograms and filter pictures, batch losses), or for runs stored without it the epoch metrics and, from the saved
+ * weights, the final histograms and filters (from-stored-run.ts); both written by from-telemetry.ts. Runs that are trials of a sweep become
  * HParams sessions (their sweep's values, grouped by sweep), with the experiment in DIR itself, so the HParams tab
  * compares the trials.
  */
@@ -13,6 +14,7 @@ import { validateSweepState } from '../../sweep/store';
 import type { ProjectDocument } from '../../projects/types';
 import { ExportError } from '../types';
 import { EventFileWriter } from './events';
+import { readRunTelemetry, telemetryEventsOf } from '../../projects/telemetry';
 import { storedRunEvents } from './from-stored-run';
 import { writeTelemetryEvents } from './from-telemetry';
 import { experimentSummary, sessionEndSummary, sessionStartSummary, type HParamValue } from './hparams';
@@ -97,7 +99,11 @@ export async function exportProjectTensorboard(path: string, run: string, outDir
         trailing: [sessionEndSummary(SESSION_STATUS[meta.status] ?? 'unknown', started + meta.durationSeconds)],
       };
     }
-    const file = await writeTelemetryEvents(join(outDir, meta.id), storedRunEvents(meta, stored), { startTime: started, ...session });
+    // A run that stored what its dashboard showed gives every epoch's histograms and filters, batch losses and the
+    // rest; an older run (or one imported with weights only) gives its history and its final weights.
+    const telemetry = meta.hasTelemetry ? await readRunTelemetry(path, meta.id) : null;
+    const events = telemetry ? telemetryEventsOf(telemetry.events) : storedRunEvents(meta, stored);
+    const file = await writeTelemetryEvents(join(outDir, meta.id), events, { startTime: started, ...session });
     files.push(file.slice(outDir.length + 1));
     if (meta.history.length === 0) notes.push(`run '${meta.id}' has no epoch history (status ${meta.status}): only its weights are logged.`);
   }

@@ -4,7 +4,7 @@
  * framing and both CRCs checked).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,6 +15,7 @@ import { addRun, createProject, saveProjectAs } from '../../../main/projects/ser
 import { captureModelWeights } from '../../../main/engine/stored-weights';
 import { compileGraph } from '../../../shared/graph';
 import { REPO } from './helpers';
+import { cli, TINY } from '../engine/cli-training';
 
 describe('TensorBoard export of a project', () => {
   it('writes one event file per run: scalars per epoch and weight histograms, readable back', async () => {
@@ -49,4 +50,27 @@ describe('TensorBoard export of a project', () => {
     expect(second.filter((e) => e.summary?.value[0]?.tag === 'epoch/loss')).toHaveLength(2);
     model.dispose();
   }, 150_000);
+});
+
+describe('TensorBoard export of a run trained into a project', () => {
+  it('logs every epoch of the stored dashboard: histograms and filter pictures per epoch, batch losses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'll-tb-trained-'));
+    const file = join(dir, 'cnn.layerlab');
+    expect(cli(dir, 'new', file, '--template', 'cnn-first').code).toBe(0);
+    const trained = cli(dir, 'train', file, ...TINY, '--epochs', '2', '--seed', '3');
+    expect(trained.code, trained.stderr).toBe(0);
+    const out = join(dir, 'tb');
+    const r = cli(dir, 'export', file, '--format', 'tensorboard', '--run', 'latest', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const [name] = r.stdout.match(/exported tensorboard to .*: (.*)\n/)![1]!.split(', ');
+    const events = readEventFile(readFileSync(join(out, name!)));
+    const stepsOf = (pick: (v: NonNullable<(typeof events)[number]['summary']>['value'][number]) => boolean) =>
+      [...new Set(events.filter((e) => e.summary?.value.some(pick)).map((e) => Number(e.step)))].sort();
+    // Both epochs' weight histograms and conv filter pictures, not only the final weights'.
+    expect(stepsOf((v) => Boolean(v.histo))).toEqual([0, 1]);
+    expect(stepsOf((v) => Boolean(v.image))).toEqual([0, 1]);
+    // The per-batch losses the dashboard drew are there too, more of them than epochs.
+    expect(events.filter((e) => e.summary?.value.some((v) => v.tag.startsWith('batch/'))).length).toBeGreaterThan(2);
+    rmSync(dir, { recursive: true, force: true });
+  }, 240_000);
 });
