@@ -61,6 +61,31 @@ describe('dashboard views', () => {
     expect(screen.getByText(/^Accuracy/).textContent).toBe('Accuracy 80.0% on 20 validation samples');
   });
 
+  it('offers a cell\'s most confidently wrong example for the activation probe', async () => {
+    const matrix = [
+      [5, 1, 0],
+      [0, 7, 2],
+      [1, 0, 4],
+    ];
+    const picked: number[] = [];
+    const confidentlyWrong = [
+      { index: 12, trueLabel: 1, predicted: 2, probability: 0.7 },
+      { index: 40, trueLabel: 1, predicted: 2, probability: 0.95 },
+      { index: 3, trueLabel: 2, predicted: 0, probability: 0.6 },
+    ];
+    render(ConfusionMatrix, {
+      props: { confusion: { type: 'confusion', epoch: 0, matrix, precision: [], recall: [], accuracy: 16 / 20, samples: 20, confidentlyWrong }, onprobe: (i: number) => picked.push(i) },
+    });
+    const cells = [...screen.getByTestId('confusion-matrix').querySelectorAll('.cell')];
+    // Only the two cells with a kept example are clickable: true 1 / predicted 2, and true 2 / predicted 0.
+    const buttons = screen.getAllByTestId('confusion-probe');
+    expect(buttons.map((b) => cells.indexOf(b))).toEqual([5, 6]);
+    (buttons[0] as HTMLButtonElement).click();
+    (buttons[1] as HTMLButtonElement).click();
+    expect(picked).toEqual([40, 3]);
+    expect(buttons[0]!.title).toContain('validation image #40 (95% 2)');
+  });
+
   it('draws one histogram per weight with a bar per bin', () => {
     const h = (weight: string) => ({ type: 'histogram' as const, epoch: 0, layer: 'dense', weight, of: 'weights' as const, bins: 4, min: -1, max: 1, counts: [1, 3, 5, 2], count: 11, mean: 0, std: 0.5 });
     render(Histograms, { props: { histograms: { type: 'histograms', epoch: 0, histograms: [h('kernel'), h('bias')] } } });
