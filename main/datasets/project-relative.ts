@@ -10,6 +10,8 @@ import { ownDatasetOf, type DataSource } from '../../shared/data-preprocessing';
 
 /** `path` relative to the folder of `projectFile` when it is inside that folder or a sibling of it; else absolute. */
 export function relativeToProject(path: string, projectFile: string): string {
+  // Already in its stored form (relative to the project): kept, so storing a stored config again changes nothing.
+  if (!isAbsolute(path)) return path.split(sep).join('/');
   const abs = resolve(path);
   const rel = relative(dirname(resolve(projectFile)), abs);
   const parts = rel.split(sep);

@@ -14,6 +14,10 @@ describe('relativeToProject', () => {
     expect(relativeToProject('/home/ana/work/boston/data/train/housing.csv', project)).toBe('data/train/housing.csv');
     expect(relativeToProject('/home/ana/work/data/housing.csv', project)).toBe('../data/housing.csv');
   });
+  it('a path already stored relative is kept: storing a stored config again changes nothing', () => {
+    expect(relativeToProject('../data/housing.csv', project)).toBe('../data/housing.csv');
+    expect(relativeToProject(relativeToProject('/home/ana/work/data/housing.csv', project), project)).toBe('../data/housing.csv');
+  });
   it('data farther away (or the project folder itself) stays absolute', () => {
     expect(relativeToProject('/home/ana/datasets/housing.csv', project)).toBe('/home/ana/datasets/housing.csv');
     expect(relativeToProject('/srv/x.npz', project)).toBe('/srv/x.npz');
