@@ -43,6 +43,17 @@ export function datasetsLiteral(): string {
   return `DATASETS = {\n${lines.join('\n')}\n}`;
 }
 
+/** Both train.py programs' data options (argparse lines inside main()): a catalog dataset, or the user's own data. */
+export const PYTHON_DATA_ARGS = String.raw`    parser.add_argument('--dataset', default=DATASET, help=f'a catalog dataset: {", ".join(sorted(DATASETS))}')
+    parser.add_argument('--data-dir', default=os.path.join(HERE, 'data'),
+                        help="Layerlab's dataset mirror layout: DIR/<dataset>/<files> or the files in DIR")
+    parser.add_argument('--offline', action='store_true', help='never download: the files must be in --data-dir')
+    parser.add_argument('--data', default=DATA_PATH,
+                        help='your own data, read and prepared as the run did (image folder, CSV, .npz/.npy, IDX folder)')
+    parser.add_argument('--test', default=TEST_PATH, help='separate test data for --data (same format)')
+    parser.add_argument('--limit', type=int, default=CONFIG['limit_train'] or 0,
+                        help='use only the first N training samples (0: all)')`;
+
 export const PYTHON_DATA_CODE = `
 
 def dataset_file(name, file, data_dir, download=True):

@@ -6,7 +6,7 @@
 import { layerNamed, type ExportGraph } from '../model';
 import { loggedMetricKeys } from '../../../shared/training';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
-import { catalogId, datasetsLiteral, PYTHON_DATA_CODE } from '../python-data';
+import { catalogId, datasetsLiteral, PYTHON_DATA_ARGS, PYTHON_DATA_CODE } from '../python-data';
 import { ownDataPathsLiteral, PYTHON_OWN_DATA_CODE } from '../python-own-data';
 import { pyLiteral } from '../python-names';
 import type { ExportTrainingConfig } from '../types';
@@ -222,15 +222,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--epochs', type=int, default=CONFIG['epochs'])
     parser.add_argument('--batch-size', type=int, default=CONFIG['batch_size'], help='global batch size')
-    parser.add_argument('--dataset', default=DATASET, help=f'a catalog dataset: {", ".join(sorted(DATASETS))}')
-    parser.add_argument('--data-dir', default=os.path.join(HERE, 'data'),
-                        help="Layerlab's dataset mirror layout: DIR/<dataset>/<files> or the files in DIR")
-    parser.add_argument('--offline', action='store_true', help='never download: the files must be in --data-dir')
-    parser.add_argument('--data', default=DATA_PATH,
-                        help='your own data, read and prepared as the run did (image folder, CSV, .npz/.npy, IDX folder)')
-    parser.add_argument('--test', default=TEST_PATH, help='separate test data for --data (same format)')
-    parser.add_argument('--limit', type=int, default=CONFIG['limit_train'] or 0,
-                        help='use only the first N training samples (0: all)')
+${PYTHON_DATA_ARGS}
     parser.add_argument('--nproc-per-node', type=int, default=1, help='start this many processes here (DDP)')
     parser.add_argument('--fresh', action='store_true',
                         help="start from Keras-style initial weights even when weights.npz (Layerlab's trained weights) is here")
