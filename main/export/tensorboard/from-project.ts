@@ -3,8 +3,8 @@
  * tensorboard): a project's stored runs as TensorBoard logs, one sub-folder per run (so `tensorboard --logdir DIR`
  * compares them): what the run stored of its dashboard (main/projects/telemetry.ts: every epoch's metrics, weight
  * histograms and filter pictures, batch losses), or for runs stored without it the epoch metrics and, from the saved
- * weights, the final histograms and filters (from-stored-run.ts); both written by from-telemetry.ts. Runs that are trials of a sweep become
- * HParams sessions (their sweep's values, grouped by sweep), with the experiment in DIR itself, so the HParams tab
+ * weights, the final histograms and filters (from-stored-run.ts); both written by from-telemetry.ts. Runs that are
+ * trials of a sweep become HParams sessions (their sweep's values, grouped by sweep), with the experiment in DIR itself, so the HParams tab
  * compares the trials.
  */
 import { join } from 'node:path';
@@ -88,7 +88,6 @@ export async function exportProjectTensorboard(path: string, run: string, outDir
   for (const r of chosen) {
     const meta = r.meta;
     const started = Date.parse(meta.created) / 1000 || Date.now() / 1000;
-    const stored = meta.hasWeights ? await loadRunWeights(opened.doc, meta.id) : undefined;
     const trial = trials.get(meta.id);
     let session = {};
     if (trial) {
@@ -102,7 +101,10 @@ export async function exportProjectTensorboard(path: string, run: string, outDir
     // A run that stored what its dashboard showed gives every epoch's histograms and filters, batch losses and the
     // rest; an older run (or one imported with weights only) gives its history and its final weights.
     const telemetry = meta.hasTelemetry ? await readRunTelemetry(path, meta.id) : null;
-    const events = telemetry ? telemetryEventsOf(telemetry.events) : storedRunEvents(meta, stored);
+    // Only a run without stored telemetry needs its weights inflated (for its final histograms and filters).
+    const events = telemetry
+      ? telemetryEventsOf(telemetry.events)
+      : storedRunEvents(meta, meta.hasWeights ? await loadRunWeights(opened.doc, meta.id) : undefined);
     const file = await writeTelemetryEvents(join(outDir, meta.id), events, { startTime: started, ...session });
     files.push(file.slice(outDir.length + 1));
     if (meta.history.length === 0) notes.push(`run '${meta.id}' has no epoch history (status ${meta.status}): only its weights are logged.`);
