@@ -4,8 +4,8 @@
  * compares them): what the run stored of its dashboard (main/projects/telemetry.ts: every epoch's metrics, weight
  * histograms and filter pictures, batch losses), or for runs stored without it the epoch metrics and, from the saved
  * weights, the final histograms and filters (from-stored-run.ts); both written by from-telemetry.ts. Runs that are
- * trials of a sweep become HParams sessions (their sweep's values, grouped by sweep), with the experiment in DIR itself, so the HParams tab
- * compares the trials.
+ * trials of a sweep become HParams sessions (their sweep's values, grouped by sweep), with the experiment in DIR
+ * itself, so the HParams tab compares the trials.
  */
 import { join } from 'node:path';
 import type { RunJson } from '../../../shared/format';
