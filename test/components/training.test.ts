@@ -61,6 +61,22 @@ describe('dashboard views', () => {
     expect(screen.getByText(/^Accuracy/).textContent).toBe('Accuracy 80.0% on 20 validation samples');
   });
 
+  it('long class names stand upright in full, with the full name on hover (not cut to "T-s…")', () => {
+    const classNames = ['T-shirt/top', 'Trouser', 'Pullover'];
+    const matrix = [
+      [5, 1, 0],
+      [0, 7, 2],
+      [1, 0, 4],
+    ];
+    render(ConfusionMatrix, {
+      props: { confusion: { type: 'confusion', epoch: 0, matrix, precision: [], recall: [], accuracy: 16 / 20, samples: 20, confidentlyWrong: [], classNames } },
+    });
+    const cm = screen.getByTestId('confusion-matrix');
+    expect(cm.classList.contains('upright')).toBe(true);
+    expect([...cm.querySelectorAll('.head.col')].map((h) => [h.textContent, h.getAttribute('title')])).toEqual(classNames.map((n) => [n, n]));
+    expect([...cm.querySelectorAll('.head.row')].map((h) => h.getAttribute('title'))).toEqual(classNames);
+  });
+
   it('offers a cell\'s most confidently wrong example for the activation probe', async () => {
     const matrix = [
       [5, 1, 0],
