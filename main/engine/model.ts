@@ -7,6 +7,7 @@ import { OptimizerSchema } from '../../shared/training';
 import type { OptimizerConfig } from '../../shared/training';
 import { createOptimizer } from './training/optimizers';
 import { registerCustomLayers } from './layers/index';
+import { shareLastOutputState } from './state-outputs';
 
 registerCustomLayers();
 
@@ -58,7 +59,7 @@ export function specFromJson(json: unknown): ModelSpec {
 
 /** Builds the (uncompiled) model. Errors from tfjs are prefixed with what was being built. */
 export async function buildModel(spec: ModelSpec, options: BuildOptions = {}): Promise<tf.LayersModel> {
-  const topology = options.seed === undefined ? spec : seedInitializers(spec, options.seed);
+  const topology = shareLastOutputState(options.seed === undefined ? spec : seedInitializers(spec, options.seed));
   try {
     return await tf.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] });
   } catch (err) {

@@ -10,6 +10,8 @@ export interface SummaryRow {
   /** Keras class name. */
   type: string;
   outputShape: Shape | null;
+  /** A multi-output layer (return_state): every output's shape; Keras prints them as a list. */
+  outputShapes?: Shape[];
   params: number | null;
   /** Functional models: the inbound layers, Keras-style ('conv2d[0][0]'). */
   connectedTo: string[];
@@ -40,8 +42,9 @@ export function summaryTable(graph: Graph, analysis: GraphAnalysis = analyzeGrap
         name: n.name,
         type: n.kind,
         outputShape: info?.outputShape ?? null,
+        ...(info?.outputShapes ? { outputShapes: info.outputShapes } : {}),
         params: info?.params ? info.params.trainable + info.params.nonTrainable : null,
-        connectedTo: functional ? inbound.get(n.id)!.map((e) => `${byId.get(e.source)!.name}[0][0]`) : [],
+        connectedTo: functional ? inbound.get(n.id)!.map((e) => `${byId.get(e.source)!.name}[0][${e.sourceIndex ?? 0}]`) : [],
       };
     });
   return {
@@ -96,6 +99,11 @@ export function formatShape(shape: Shape | null): string {
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
 }
 
+/** Keras' summary writes a multi-output layer's shapes as a list: [(None, 32), (None, 32), (None, 32)]. */
+export function formatRowShape(row: Pick<SummaryRow, 'outputShape' | 'outputShapes'>): string {
+  return row.outputShapes ? `[${row.outputShapes.map(formatShape).join(', ')}]` : formatShape(row.outputShape);
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -124,7 +132,7 @@ export function formatSummary(table: SummaryTable): string {
   table.rows.forEach((row, i) => {
     const first = [
       ` ${row.name} (${row.type})`,
-      formatShape(row.outputShape),
+      formatRowShape(row),
       row.params === null ? '?' : formatCount(row.params),
     ];
     if (table.functional) first.push(row.connectedTo[0] ?? '');
