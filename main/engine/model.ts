@@ -7,7 +7,7 @@ import { OptimizerSchema } from '../../shared/training';
 import type { OptimizerConfig } from '../../shared/training';
 import { createOptimizer } from './training/optimizers';
 import { registerCustomLayers } from './layers/index';
-import { shareLastOutputState } from './state-outputs';
+import { shareLastOutputState } from '../../shared/graph/tfjs-state-outputs';
 
 registerCustomLayers();
 

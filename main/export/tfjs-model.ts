@@ -3,6 +3,7 @@
  * fresh initial weights when the source has none), and a model's weights as NamedWeights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { shareLastOutputState } from '../../shared/graph/tfjs-state-outputs';
 import type { ModelSpec } from '../../shared/graph/types';
 import { registerCustomLayers } from '../engine/layers/index';
 import { ExportError, type NamedWeight } from './types';
@@ -25,7 +26,8 @@ export async function buildTfjsModel(spec: ModelSpec, weights?: readonly NamedWe
   let model: tf.LayersModel;
   try {
     // tfjs reads the Keras 2 layout: Keras 3's 'Functional' is the same topology under the old class name.
-    const json = spec.class_name === 'Functional' ? { ...spec, class_name: 'Model' } : spec;
+    // shareLastOutputState: tfjs would dispose the tensor an RNN's output and its state h share (return_state).
+    const json = shareLastOutputState(spec.class_name === 'Functional' ? { ...spec, class_name: 'Model' } : spec);
     model = (await tf.models.modelFromJSON({ modelTopology: json as unknown as tf.io.ModelJSON['modelTopology'] })) as tf.LayersModel;
   } catch (err) {
     throw new ExportError(`tfjs cannot build this model: ${(err as Error).message}`);
@@ -38,10 +40,18 @@ export function namedWeights(model: tf.LayersModel): NamedWeight[] {
   return model.weights.map((w) => ({ name: w.originalName, shape: w.shape.slice() as number[], data: w.read().dataSync() as Float32Array }));
 }
 
+/**
+ * tfjs names a Bidirectional's inner layers with a process-wide counter ('bi/forward_gru_GRU6/kernel'), so the same
+ * model built twice names them differently: weights are matched without that part.
+ */
+function stableName(name: string): string {
+  return name.replace(/\/(forward|backward)_[^/]*\//, '/$1/');
+}
+
 export function setNamedWeights(model: tf.LayersModel, weights: readonly NamedWeight[]): void {
-  const byName = new Map(weights.map((w) => [w.name, w]));
+  const byName = new Map(weights.map((w) => [stableName(w.name), w]));
   const values = model.weights.map((v) => {
-    const w = byName.get(v.originalName);
+    const w = byName.get(stableName(v.originalName));
     if (!w) throw new ExportError(`no weight named '${v.originalName}' among the given weights (${[...byName.keys()].slice(0, 6).join(', ')}...).`);
     if (w.shape.join('x') !== v.shape.join('x')) throw new ExportError(`weight '${w.name}' has shape [${w.shape}] but the model needs [${v.shape}].`);
     return tf.tensor(w.data, w.shape);

@@ -1,7 +1,7 @@
 /**
  * return_state trains: an encoder-style model (Embedding -> LSTM with return_state -> Dense on the final state h)
  * learns the real debian-package-sections descriptions on wasm, and a model reading both the output and h of one
- * GRU (the same tensor in tfjs, which its executor would dispose twice without main/engine/state-outputs.ts)
+ * GRU (the same tensor in tfjs, which its executor would dispose twice without shared/graph/tfjs-state-outputs.ts)
  * computes the same loss and step on wasm and cpu.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +11,7 @@ import { compileGraph } from '../../../shared/graph/compile';
 import type { Graph } from '../../../shared/graph/types';
 import { GraphBuilder } from '../../../shared/templates/builder';
 import { buildModel, compileModel } from '../../../main/engine/model';
-import { shareLastOutputState } from '../../../main/engine/state-outputs';
+import { shareLastOutputState } from '../../../shared/graph/tfjs-state-outputs';
 import { createFeeder } from '../../../main/datasets/feed';
 import { buildTextDataset, readTextCsv } from '../../../main/datasets/text-source';
 import { initWasmAndCpu, relError } from './backend-compare';

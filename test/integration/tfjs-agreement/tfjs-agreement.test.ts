@@ -121,7 +121,7 @@ describe('multi-output layers (return_state) agree with tfjs', () => {
     const embedded = b.layer('Embedding', { input_dim: 50, output_dim: 8 }, [tokens]);
     const lstm = b.layer('LSTM', { units: 6, return_state: true }, [embedded]);
     b.layer('Dense', { units: 4 }, [[lstm, 1]], 'dense_on_h');
-    // Not output 0 too: tfjs would dispose the tensor out and h share (main/engine/state-outputs.ts, tested there).
+    // Not output 0 too: tfjs would dispose the tensor out and h share (shared/graph/tfjs-state-outputs.ts, tested there).
     b.layer('Concatenate', {}, [[lstm, 1], [lstm, 2]], 'h_and_c');
     const bi = b.layer('Bidirectional', { layer: 'GRU', units: 3, return_state: true, return_sequences: true }, [embedded]);
     b.layer('Dense', { units: 2 }, [[bi, 2]], 'dense_on_backward_h');

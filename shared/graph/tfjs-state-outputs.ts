@@ -5,7 +5,7 @@
  * of the other fail ("Cannot read properties of undefined (reading 'backend')"). Rewriting the reads of output 0 to
  * output 1 changes no value and leaves one tensor with its readers counted together.
  */
-import type { ModelSpec } from '../../shared/graph/types';
+import type { ModelSpec } from './types';
 
 type Ref = [string, number, number, ...unknown[]];
 
