@@ -65,6 +65,8 @@ export interface DatasetSummary {
   splits: { train: number; test: number };
   /** Set for a regression dataset (boston-housing); classification otherwise. */
   task?: 'regression';
+  /** Word-id sequences (imdb, reuters): runs on it get the text view. */
+  text?: true;
   /** All files are in the local cache (or a mirror) with the right checksums. */
   available: boolean;
 }
