@@ -32,15 +32,15 @@ function sentenceInput(v: TextVectorization, sentence: string): { ids: number[];
   return { ids: cut, input: [...cut, ...new Array<number>(length - cut.length).fill(0)] };
 }
 
-/** Cosine similarity of row `id` with every row of the [V, D] matrix from row `first` on; the `count` best. */
-export function nearestRows(matrix: Float32Array, dim: number, id: number, count: number, first = 2): { id: number; similarity: number }[] {
+/** Cosine similarity of row `id` with every row of the [V, D] matrix that `isWord` accepts; the `count` best. */
+export function nearestRows(matrix: Float32Array, dim: number, id: number, count: number, isWord: (row: number) => boolean = (r) => r >= 2): { id: number; similarity: number }[] {
   const rows = matrix.length / dim;
   const norm = (r: number) => Math.sqrt(matrix.subarray(r * dim, (r + 1) * dim).reduce((s, x) => s + x * x, 0)) || 1;
   const target = matrix.subarray(id * dim, (id + 1) * dim);
   const targetNorm = norm(id);
   const out: { id: number; similarity: number }[] = [];
-  for (let r = first; r < rows; r++) {
-    if (r === id) continue;
+  for (let r = 0; r < rows; r++) {
+    if (r === id || !isWord(r)) continue;
     let dot = 0;
     for (let k = 0; k < dim; k++) dot += target[k]! * matrix[r * dim + k]!;
     out.push({ id: r, similarity: dot / (targetNorm * norm(r)) });
@@ -114,10 +114,9 @@ export async function textView(runs: RunManager, params: TextViewParams, source:
     if (typeof id === 'string') throw new ApiError('invalid-params', id);
     const dim = embedding.shape[1]!;
     if (id >= embedding.shape[0]!) throw new ApiError('invalid-params', `'${word}' has id ${id}, beyond the Embedding's ${embedding.shape[0]} rows: raise input_dim to the vocabulary size (${codec.size})`);
-    result.nearest = nearestRows(embedding.data, dim, id, count, codec.firstWordId).flatMap((n) => {
-      const w = codec.wordOf(n.id);
-      return w === undefined ? [] : [{ word: w, similarity: n.similarity }];
-    });
+    // Rows without a word (padding, markers; ids of a word index that has fewer words than rows) are left out.
+    const isWord = (r: number): boolean => r >= codec.firstWordId && codec.wordOf(r) !== undefined;
+    result.nearest = nearestRows(embedding.data, dim, id, count, isWord).map((n) => ({ word: codec.wordOf(n.id)!, similarity: n.similarity }));
   }
   if (indices.length) {
     const split = await codec.validation();
