@@ -12,9 +12,13 @@ import type { LayerKind, ParamCount, ParamSpec, Shape } from './types';
 export type RecurrentClassName = 'SimpleRNN' | 'LSTM' | 'GRU';
 export const recurrentClassNames: readonly RecurrentClassName[] = ['SimpleRNN', 'LSTM', 'GRU'];
 
-/** Keras' hard_sigmoid is also accepted as a gate activation (tfjs knows it under the same name). */
-export const recurrentActivationNames = [...activationNames, 'hard_sigmoid'] as const;
-export type RecurrentActivationName = (typeof recurrentActivationNames)[number];
+/**
+ * Gate activations: every activation, Keras 1's default hard_sigmoid among them (tfjs knows it under the same name).
+ * Not a second list with hard_sigmoid appended: it is in activationNames, and a repeated option broke the
+ * inspector's keyed list of options (every recurrent layer's parameters went blank).
+ */
+export const recurrentActivationNames = activationNames;
+export type RecurrentActivationName = ActivationName;
 
 export type RecurrentConfig = {
   units: number;

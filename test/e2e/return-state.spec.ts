@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { openTemplate, settled } from './helpers';
+
+const SHOTS = 'test-results/screenshots';
+
+// return_state in the editor: the LSTM grows one port per output (out, h, c); an edge from its h port carries the
+// state's shape, the summary names the tensor (lstm[0][1]), and turning return_state off again flags that edge.
+test('an LSTM with return_state feeds its final state h to the classifier', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openTemplate(page, 'imdb-lstm');
+  const lstm = page.locator('[data-kind=LSTM]');
+  const dense = page.locator('[data-kind=Dense]');
+  await settled(page);
+  await lstm.locator('.name').click();
+  await page.getByTestId('param-return_state').check();
+  await expect(lstm.getByTestId('node-output')).toHaveText(['out', 'h', 'c']);
+  await expect(lstm.locator('.svelte-flow__handle.source')).toHaveCount(3);
+
+  // Move the classifier's input from the output to h: delete the edge, then drag from the h port.
+  await page.locator('.svelte-flow__edge[aria-label="Edge from lstm to dense"] path').first().click({ force: true });
+  await page.keyboard.press('Delete');
+  await expect(page.locator('.svelte-flow__edge')).toHaveCount(2);
+  await settled(page);
+  const h = await lstm.locator('.svelte-flow__handle.source[data-handleid="out-1"]').boundingBox();
+  const target = await dense.locator('.svelte-flow__handle.target').boundingBox();
+  if (!h || !target) throw new Error('a handle is not visible');
+  await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
+  await page.mouse.up();
+  await expect(page.locator('.svelte-flow__edge')).toHaveCount(3);
+  await expect(page.getByTestId('node-error')).toHaveCount(0);
+  await expect(page.getByTestId('total-params')).toHaveText('328,353');
+  await page.screenshot({ path: `${SHOTS}/return-state-editor.png` });
+
+  await page.getByTestId('view-summary').click();
+  await expect(page.getByTestId('summary-table')).toContainText('[(None, 32), (None, 32), (None, 32)]');
+  await expect(page.getByTestId('summary-table')).toContainText('lstm[0][1]');
+  await page.screenshot({ path: `${SHOTS}/return-state-summary.png` });
+  await page.getByTestId('view-editor').click();
+
+  // Off again: the edge from h has no output to read, and the Dense says what to do.
+  await lstm.locator('.name').click();
+  await page.getByTestId('param-return_state').uncheck();
+  await expect(dense.getByTestId('node-error')).toContainText('reads output 1 of lstm, which has 1 output (out); turn return_state on in lstm');
+  expect(errors).toEqual([]);
+});
