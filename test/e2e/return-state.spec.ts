@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openTemplate, settled } from './helpers';
+import { drop, openTemplate, set, settled } from './helpers';
 
 const SHOTS = 'test-results/screenshots';
 
@@ -17,13 +17,18 @@ test('an LSTM with return_state feeds its final state h to the classifier', asyn
   await expect(lstm.getByTestId('node-output')).toHaveText(['out', 'h', 'c']);
   await expect(lstm.locator('.svelte-flow__handle.source')).toHaveCount(3);
 
-  // Move the classifier's input from the output to h: delete the edge, then drag from the h port.
-  await page.locator('.svelte-flow__edge[aria-label="Edge from lstm to dense"] path').first().click({ force: true });
+  // A new classifier under the LSTM, fed by its h port (the old one goes).
+  await dense.locator('.name').click();
   await page.keyboard.press('Delete');
   await expect(page.locator('.svelte-flow__edge')).toHaveCount(2);
+  const box = await lstm.boundingBox();
+  const pane = await page.locator('.svelte-flow__pane').boundingBox();
+  const head = await drop(page, 'Dense', box!.x - pane!.x + box!.width / 2, box!.y - pane!.y + box!.height + 140);
+  await set(page, 'units', '1');
+  await set(page, 'activation', 'sigmoid');
   await settled(page);
   const h = await lstm.locator('.svelte-flow__handle.source[data-handleid="out-1"]').boundingBox();
-  const target = await dense.locator('.svelte-flow__handle.target').boundingBox();
+  const target = await head.locator('.svelte-flow__handle.target').boundingBox();
   if (!h || !target) throw new Error('a handle is not visible');
   await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
   await page.mouse.down();
@@ -31,6 +36,7 @@ test('an LSTM with return_state feeds its final state h to the classifier', asyn
   await page.mouse.up();
   await expect(page.locator('.svelte-flow__edge')).toHaveCount(3);
   await expect(page.getByTestId('node-error')).toHaveCount(0);
+  await expect(page.getByTestId('edge-shape')).toHaveText(['(None, 200)', '(None, 200, 32)', '(None, 32)']);
   await expect(page.getByTestId('total-params')).toHaveText('328,353');
   await page.screenshot({ path: `${SHOTS}/return-state-editor.png` });
 
@@ -43,6 +49,6 @@ test('an LSTM with return_state feeds its final state h to the classifier', asyn
   // Off again: the edge from h has no output to read, and the Dense says what to do.
   await lstm.locator('.name').click();
   await page.getByTestId('param-return_state').uncheck();
-  await expect(dense.getByTestId('node-error')).toContainText('reads output 1 of lstm, which has 1 output (out); turn return_state on in lstm');
+  await expect(head.getByTestId('node-error')).toContainText('reads output 1 of lstm, which has 1 output (out); turn return_state on in lstm');
   expect(errors).toEqual([]);
 });
