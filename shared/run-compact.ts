@@ -30,13 +30,19 @@ function compactActivation(a: LayerActivation): LayerActivation {
   return a.kind === 'bars' ? { ...a, values: a.values.map(r4), min: r4(a.min), max: r4(a.max) } : { ...a, min: r4(a.min), max: r4(a.max) };
 }
 
-const roundRecord = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, r6(v)]));
+const roundRecord = (m: Record<string, number>, round = r6) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v)]));
 
 /** The event as a project stores it. */
 export function compactRunEvent(e: RunEvent): RunEvent {
   switch (e.type) {
     case 'batch':
-      return { ...e, samplesPerSec: Math.round(e.samplesPerSec), etaSeconds: Math.round(e.etaSeconds), ...(e.loss !== undefined ? { loss: r4(e.loss) } : {}) };
+      return {
+        ...e,
+        samplesPerSec: Math.round(e.samplesPerSec),
+        etaSeconds: Math.round(e.etaSeconds),
+        ...(e.loss !== undefined ? { loss: r4(e.loss) } : {}),
+        ...(e.metrics ? { metrics: roundRecord(e.metrics, r4) } : {}),
+      };
     case 'epoch':
       return { ...e, metrics: roundRecord(e.metrics), lr: r6(e.lr), seconds: r4(e.seconds) };
     case 'histograms':
