@@ -374,7 +374,6 @@ export class TrainingStore {
       this.clearRun();
       this.runId = runId;
       this.status = run.status;
-      this.backend = shown?.backend ?? null;
       this.run = replayRunEvents(shown ? shown.events : run.history.map((h) => ({ type: 'epoch' as const, ...h })));
       void this.loadRuns();
     } catch (e) {
