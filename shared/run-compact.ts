@@ -5,7 +5,7 @@
  */
 import type { StoredTelemetry } from './format/telemetry';
 import type { FilterTiles, LayerActivation, RunEvent } from './run-events';
-import { runStateEvents, type RunState } from './run-state';
+import { replayRunEvents, runStateEvents, type RunState } from './run-state';
 import { base64ToBytes, bytesToBase64 } from './telemetry';
 
 /** Filter pictures kept per conv layer and epoch (a 512-filter layer would otherwise dominate the file). */
@@ -85,6 +85,17 @@ export function storedTelemetryOf(state: RunState, about: { backend?: string; te
     version: 1,
     ...(about.backend ? { backend: about.backend } : {}),
     ...(about.telemetrySeconds !== undefined ? { telemetrySeconds: Math.round(about.telemetrySeconds * 1000) / 1000 } : {}),
+    ...(state.batchStride > 1 ? { batchStride: state.batchStride } : {}),
     events: runStateEvents(state).map((e) => compactRunEvent(withoutRunId(e))),
   };
+}
+
+/**
+ * The state a stored run's telemetry rebuilds (the inverse of storedTelemetryOf), its thinning included: events a
+ * resumed run adds are kept one in `batchStride`, as the stored ones were.
+ */
+export function storedRunState(stored: Pick<StoredTelemetry, 'events' | 'batchStride'>): RunState {
+  const state = replayRunEvents(stored.events);
+  const batchStride = Math.max(state.batchStride, stored.batchStride ?? 1);
+  return { ...state, batchStride, batchesSeen: state.batches.length * batchStride };
 }

@@ -16,7 +16,8 @@ import type { RunJson } from '../../shared/format';
 import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import type { ProjectDocument } from '../projects/types';
 import { readRunTelemetry } from '../projects/telemetry';
-import { replayRunEvents, type RunState } from '../../shared/run-state';
+import { storedRunState } from '../../shared/run-compact';
+import type { RunState } from '../../shared/run-state';
 import { runNumbers } from '../projects/service';
 import type { TrainArgs } from './train';
 
@@ -60,7 +61,7 @@ export async function storedDashboard(file: string, meta: RunJson): Promise<{ da
   try {
     const stored = await readRunTelemetry(file, meta.id);
     if (!stored) return {};
-    return { dashboard: { state: replayRunEvents(stored.events), ...(stored.telemetrySeconds !== undefined ? { telemetrySeconds: stored.telemetrySeconds } : {}) } };
+    return { dashboard: { state: storedRunState(stored), ...(stored.telemetrySeconds !== undefined ? { telemetrySeconds: stored.telemetrySeconds } : {}) } };
   } catch (err) {
     return { warning: `${(err as Error).message} The resumed run stores the dashboard of its new epochs only.` };
   }

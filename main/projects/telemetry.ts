@@ -6,7 +6,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseOrThrow, storedTelemetrySchema, type StoredTelemetry } from '../../shared/format';
 import type { RunEvent } from '../../shared/run-events';
-import { replayRunEvents, type RunState } from '../../shared/run-state';
+import type { RunState } from '../../shared/run-state';
+import { storedRunState } from '../../shared/run-compact';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { jsonBoundsProblem } from '../../shared/json-bounds';
 import { ProjectFileError } from './errors';
@@ -56,7 +57,7 @@ export async function readRunTelemetry(path: string, runId: string): Promise<Sto
  */
 export async function readRunState(path: string, runId: string): Promise<RunState | null> {
   const stored = await readRunTelemetry(path, runId);
-  return stored ? replayRunEvents(stored.events) : null;
+  return stored ? storedRunState(stored) : null;
 }
 
 /**

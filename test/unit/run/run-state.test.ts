@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactRunEvent, MAX_STORED_FILTERS, roundSignificant } from '../../../shared/run-compact';
+import { compactRunEvent, MAX_STORED_FILTERS, roundSignificant, storedRunState, storedTelemetryOf } from '../../../shared/run-compact';
 import { RunEventSchema, type BatchProgress, type RunEvent } from '../../../shared/run-events';
 import { applyRunEvent, emptyRunState, MAX_BATCH_POINTS, MAX_KEPT_NOTES, replayRunEvents, runStateBefore, runStateEvents } from '../../../shared/run-state';
 import { storedTelemetrySchema } from '../../../shared/format';
@@ -54,6 +54,23 @@ describe('applyRunEvent', () => {
     expect(before.notices.map((n) => n.epoch)).toEqual([0]);
     expect(s.history).toHaveLength(2); // pure
     expect(applyRunEvent(before, batch(1, 0, 5)).batches).toHaveLength(5);
+  });
+
+  it('a stored run resumed goes on thinning its batch points as they were thinned: one even spread over both sessions', () => {
+    // 30 epochs of 100 batches (3,000 events: stored one in 2), then 10 more epochs after a resume from the file.
+    let s = emptyRunState();
+    for (let i = 0; i < 3000; i++) s = applyRunEvent(s, batch(Math.floor(i / 100), i % 100, i, { acc: 0.5 }));
+    const stored = storedTelemetrySchema.parse(JSON.parse(JSON.stringify(storedTelemetryOf(s))));
+    expect(stored.batchStride).toBe(2);
+    let resumed = runStateBefore(storedRunState(stored), 30);
+    for (let i = 3000; i < 4000; i++) resumed = applyRunEvent(resumed, batch(Math.floor(i / 100), i % 100, i, { acc: 0.5 }));
+    let whole = s;
+    for (let i = 3000; i < 4000; i++) whole = applyRunEvent(whole, batch(Math.floor(i / 100), i % 100, i, { acc: 0.5 }));
+    // The same points as a run that never stopped: evenly spaced, the stored session's no sparser than the new one's.
+    expect(resumed.batches.map((b) => b.loss)).toEqual(whole.batches.map((b) => b.loss));
+    expect(resumed.batchStride).toBe(whole.batchStride);
+    const gaps = new Set(resumed.batches.slice(1).map((b, i) => b.loss! - resumed.batches[i]!.loss!));
+    expect(gaps).toEqual(new Set([whole.batchStride]));
   });
 
   it('is pure and keeps one entry per epoch, in epoch order, an epoch reported again replacing the old one', () => {
