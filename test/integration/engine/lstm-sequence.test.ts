@@ -7,12 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileGraph } from '../../../shared/graph/compile';
-import { GraphBuilder } from '../../../shared/templates/builder';
 import { buildModel } from '../../../main/engine/model';
 import { lstmSequenceCalls } from '../../../main/engine/kernels/lstm-sequence';
 import { fusedLstmAvailable, lstmSequence } from '../../../main/engine/layers/fused-lstm';
 import { initWasmAndCpu, randomArray, relError } from './backend-compare';
+import { gradients, inputFor, specFor } from './layer-models';
 
 beforeAll(initWasmAndCpu);
 
@@ -113,5 +112,36 @@ describe('LayerlabLSTMSequence on wasm against tfjs\' LSTM on cpu', () => {
       const row3 = got.out.subarray(3 * T * c.units);
       expect(Math.max(...Array.from(row3, Math.abs))).toBe(0);
     }
+  });
+});
+
+describe('LSTM layers of built models take the whole-sequence path on wasm', () => {
+  const models: [string, string, Record<string, unknown>, number][] = [
+    ['LSTM after a mask_zero Embedding', 'LSTM', { units: 5 }, 1],
+    ['LSTM every step', 'LSTM', { units: 5, return_sequences: true }, 1],
+    ['Bidirectional LSTM after a mask_zero Embedding', 'Bidirectional', { units: 3 }, 2],
+    ['Bidirectional LSTM mul', 'Bidirectional', { layer: 'LSTM', units: 3, merge_mode: 'mul' }, 2],
+  ];
+  it.each(models)('%s: whole-model gradients equal cpu', async (title, kind, config, layers) => {
+    const spec = specFor(title, kind, config);
+    const before = { ...lstmSequenceCalls };
+    const got = await gradients('wasm', spec, kind);
+    expect(lstmSequenceCalls.forward - before.forward).toBe(layers);
+    expect(lstmSequenceCalls.backward - before.backward).toBe(layers);
+    const want = await gradients('cpu', spec, kind);
+    expect(lstmSequenceCalls.forward - before.forward, 'cpu keeps tfjs\' own loop').toBe(layers);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [name, g] of want) expect(relError(got.get(name)!, g), name).toBeLessThan(1e-4);
+  });
+
+  it('an LSTM with dropout keeps tfjs\' loop while training (its masks are random) and takes the kernel to predict', async () => {
+    await tf.setBackend('wasm');
+    const model = await buildModel(specFor('LSTM with dropout', 'LSTM', { units: 4, dropout: 0.3, recurrent_dropout: 0.3 }), { seed: 3 });
+    const before = lstmSequenceCalls.forward;
+    tf.dispose(model.apply(inputFor('LSTM'), { training: true }) as tf.Tensor);
+    expect(lstmSequenceCalls.forward).toBe(before);
+    tf.dispose(model.predict(inputFor('LSTM')) as tf.Tensor);
+    expect(lstmSequenceCalls.forward).toBe(before + 1);
+    model.dispose();
   });
 });
