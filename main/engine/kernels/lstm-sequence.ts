@@ -20,6 +20,7 @@
  */
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { backendMemory, makeOutput, offsetOf } from './simd/module';
+import { Scratch, checkSequenceInputs, paddedUnits, shiftStates, transposeInto } from './recurrent-common';
 import { runnerFor, simdCalls } from './simd/gemm';
 
 export const LSTM_SEQUENCE = 'LayerlabLSTMSequence';
@@ -32,38 +33,12 @@ export const lstmSequenceCalls = { forward: 0, backward: 0 };
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
-function check(kernel: string, inputs: Record<string, TensorInfo>, b: number, t: number, u: number): void {
-  const bad = Object.entries(inputs).filter(([, v]) => v.dtype !== 'float32');
-  const mask = inputs.mask;
-  if (bad.length || (mask && (mask.shape[0] !== b || mask.shape[1] !== t)) || inputs.recurrentKernel!.shape.join() !== `${u},${4 * u}`) {
-    const shapes = Object.entries(inputs).map(([k, v]) => `${k} ${v.dtype}[${v.shape.join(',')}]`).join(', ');
-    throw new Error(`${kernel}: inputs ${shapes} do not fit (float32 only, mask [B,T], recurrent kernel [U,4U]); the LSTM layer should have used tfjs' own loop (report this)`);
-  }
-}
-
-/** Scratch tensors of one kernel call, released at its end. */
-class Scratch {
-  private readonly list: TensorInfo[] = [];
-  constructor(private readonly backend: KernelBackend) {}
-  /** Byte offset of a new zero-filled float32 buffer of n values. */
-  zeros(n: number): number {
-    const t = makeOutput(this.backend, [n]);
-    this.list.push(t);
-    const at = offsetOf(this.backend, t);
-    new Float32Array(backendMemory(this.backend).buffer, at, n).fill(0);
-    return at;
-  }
-  dispose(): void {
-    for (const t of this.list) this.backend.disposeData(t.dataId);
-  }
-}
-
 export function lstmSequenceWasm(backend: KernelBackend) {
   return ({ inputs }: Args): TensorInfo[] => {
     const { xw, recurrentKernel, mask } = inputs as { xw: TensorInfo; recurrentKernel: TensorInfo; mask?: TensorInfo };
     const [b, t, u4] = xw.shape as [number, number, number];
     const u = u4 / 4;
-    check(LSTM_SEQUENCE, inputs, b, t, u);
+    checkSequenceInputs(LSTM_SEQUENCE, inputs, [b, t, u], 4);
     lstmSequenceCalls.forward++;
     const r = runnerFor(backend);
     const h = makeOutput(backend, [b, t, u]);
@@ -125,7 +100,7 @@ export function lstmSequenceGradWasm(backend: KernelBackend) {
     const { dh, recurrentKernel, h, c, gates, mask } = inputs as Record<string, TensorInfo> & { mask?: TensorInfo };
     const [b, t, u] = h!.shape as [number, number, number];
     const u4 = 4 * u;
-    check(LSTM_SEQUENCE_GRAD, inputs, b, t, u);
+    checkSequenceInputs(LSTM_SEQUENCE_GRAD, inputs, [b, t, u], 4);
     lstmSequenceCalls.backward++;
     const lastOnly = dh!.shape.length === 2;
     const r = runnerFor(backend);
@@ -134,7 +109,7 @@ export function lstmSequenceGradWasm(backend: KernelBackend) {
     const scratch = new Scratch(backend);
     try {
       // Uᵀ [4U, Up] with its columns padded to a multiple of 4 (the SIMD product's N), so that any U fits.
-      const up = Math.ceil(u / 4) * 4;
+      const up = paddedUnits(u);
       const ukT = scratch.zeros(u4 * up);
       const dzStep = scratch.zeros(b * u4);
       const product = scratch.zeros(b * up);
@@ -144,11 +119,8 @@ export function lstmSequenceGradWasm(backend: KernelBackend) {
       const heap = new Float32Array(backendMemory(backend).buffer);
       const [DH, UK, H, C, G, M, DZ, HP] = [at(dh!), at(recurrentKernel!), at(h!), at(c!), at(gates!), mask ? at(mask) : -1, at(dz), at(hPrev)];
       const [UT, DZS, P, DHN, DCN] = [ukT / 4, dzStep / 4, product / 4, dhNext / 4, dcNext / 4];
-      for (let j = 0; j < u; j++) for (let k = 0; k < u4; k++) heap[UT + k * up + j] = heap[UK + j * u4 + k]!;
-      for (let i = 0; i < b; i++) {
-        heap.fill(0, HP + i * t * u, HP + i * t * u + u);
-        heap.copyWithin(HP + i * t * u + u, H + i * t * u, H + (i * t + t - 1) * u);
-      }
+      transposeInto(heap, UK, UT, u, u4, up);
+      shiftStates(heap, H, HP, b, t, u);
       for (let s = t - 1; s >= 0; s--) {
         for (let i = 0; i < b; i++) {
           const row = i * t + s;

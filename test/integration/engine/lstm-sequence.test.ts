@@ -40,7 +40,7 @@ async function lstmGradients(backend: string, c: Case, run: (x: tf.Tensor3D, w: 
   ];
   const mask = c.mask ? tf.tensor2d(MASK.flat(), [B, T], 'bool') : null;
   const r = tf.tensor(randomArray(B * (c.returnSequences ? T : 1) * u, 5), c.returnSequences ? [B, T, u] : [B, u]);
-  let out = new Float32Array();
+  let out: Float32Array = new Float32Array();
   const { grads } = tf.variableGrads(() => {
     const y = run(vars[0] as tf.Variable as unknown as tf.Tensor3D, vars.slice(1), mask);
     out = y.dataSync() as Float32Array;
@@ -67,7 +67,7 @@ async function reference(c: Case): Promise<Result> {
   layer.setWeights(weights);
   const mask = c.mask ? tf.tensor2d(MASK.flat(), [B, T], 'bool') : null;
   const r = tf.tensor(randomArray(B * (c.returnSequences ? T : 1) * u, 5), c.returnSequences ? [B, T, u] : [B, u]);
-  let out = new Float32Array();
+  let out: Float32Array = new Float32Array();
   const vars = [x, ...layer.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val)];
   const { grads } = tf.variableGrads(() => {
     const y = layer.apply(x, mask ? { mask } : {}) as tf.Tensor;
