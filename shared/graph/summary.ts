@@ -123,7 +123,10 @@ export function formatSummary(table: SummaryTable): string {
   // Keras' column stops, widened when a layer name would run into the next column.
   const longest = Math.max(0, ...table.rows.map((r) => r.name.length + r.type.length + 5));
   const shift = Math.max(0, longest - (table.functional ? 32 : 29));
-  const ends = (table.functional ? [32, 58, 70, 98] : [29, 55, 65]).map((e) => e + shift);
+  // And the shape column, when a multi-output layer's list of shapes would run into the parameter count.
+  const shapeWidth = Math.max(0, ...table.rows.map((r) => formatRowShape(r).length + 2));
+  const shapeShift = Math.max(0, shapeWidth - 26);
+  const ends = (table.functional ? [32, 58, 70, 98] : [29, 55, 65]).map((e, i) => e + shift + (i >= 1 ? shapeShift : 0));
   const width = ends[ends.length - 1]!;
   const header = table.functional
     ? [' Layer (type)', 'Output Shape', 'Param #', 'Connected to']
