@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getCatalogEntry, type CatalogEntry } from '../../../main/datasets/catalog';
 
-const fixtures = join(__dirname, '../../fixtures/keras-text');
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/keras-text');
 
 const FILES: Record<'imdb' | 'reuters', Record<string, string>> = {
   imdb: { 'imdb.npz': 'imdb-mini.npz', 'imdb_word_index.json': 'imdb-mini_word_index.json' },
