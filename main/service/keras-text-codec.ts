@@ -62,7 +62,7 @@ export async function kerasTextCodec(config: TrainingConfig, source: DatasetSour
     idOf(word) {
       const w = word.toLowerCase().trim();
       const rank = ranks.get(w);
-      if (rank === undefined) return `'${word}' is not in ${entry.name}'s word index: pick one of the frequent words`;
+      if (rank === undefined) return `'${word}' is not in the ${entry.name} word index: pick one of the frequent words`;
       const id = rank + coding.indexFrom;
       if (id >= size) return `'${word}' is word ${rank} of ${entry.name}, beyond the run's num_words=${size}: the model saw it as unknown; pick a more frequent word`;
       return id;
