@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { drop, openTemplate, set, settled } from './helpers';
+import { rmSync } from 'node:fs';
+import { drop, openTemplate, set, settled, START } from './helpers';
+import { openProjectFile } from './own-server';
 
 const SHOTS = 'test-results/screenshots';
 
@@ -44,11 +46,23 @@ test('an LSTM with return_state feeds its final state h to the classifier', asyn
   await expect(page.getByTestId('summary-table')).toContainText('[(None, 32), (None, 32), (None, 32)]');
   await expect(page.getByTestId('summary-table')).toContainText('lstm[0][1]');
   await page.screenshot({ path: `${SHOTS}/return-state-summary.png` });
+
+  // Saved and opened again: the edge still reads h (the wire and the file keep its output index).
+  const file = `${process.cwd()}/test-results/return-state.layerlab`;
+  rmSync(file, { force: true });
+  await page.getByTestId('project-save').click();
+  await page.getByTestId('project-path').fill(file);
+  await page.getByTestId('project-dialog-submit').click();
+  await expect(page.getByTestId('toast')).toContainText('Saved');
+  await openProjectFile(page, START, file);
+  await page.getByTestId('view-summary').click();
+  await expect(page.getByTestId('summary-table')).toContainText('lstm[0][1]');
   await page.getByTestId('view-editor').click();
+  await expect(lstm.getByTestId('node-output')).toHaveText(['out', 'h', 'c']);
 
   // Off again: the edge from h has no output to read, and the Dense says what to do.
   await lstm.locator('.name').click();
   await page.getByTestId('param-return_state').uncheck();
-  await expect(head.getByTestId('node-error')).toContainText('reads output 1 of lstm, which has 1 output (out); turn return_state on in lstm');
+  await expect(page.locator('[data-kind=Dense]').getByTestId('node-error')).toContainText('reads output 1 of lstm, which has 1 output (out); turn return_state on in lstm');
   expect(errors).toEqual([]);
 });
