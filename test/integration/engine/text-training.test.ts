@@ -59,7 +59,7 @@ describe('text classification on real data (debian-package-sections, 8 sections,
     expect(acc).toBeGreaterThan(0.5);
   }, 120_000);
 
-  // tfjs runs an RNN step by step (~20 small ops per step): a subset keeps this test short.
+  // On wasm the LSTM runs as one op per sequence (layers/fused-lstm.ts); a subset still keeps this test short.
   it('an LSTM over a mask_zero Embedding learns too (2,000 training rows)', async () => {
     const acc = await accuracyAfterTraining([['Embedding', { input_dim: 2000, output_dim: 16, mask_zero: true }], ['LSTM', { units: 8 }]], 2, 2000);
     console.log(`debian-package-sections, masked LSTM, 2 epochs of 2,000 rows on wasm: test accuracy ${(acc * 100).toFixed(1)}%`);
