@@ -6,7 +6,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseOrThrow, storedTelemetrySchema, type StoredTelemetry } from '../../shared/format';
 import type { RunEvent } from '../../shared/run-events';
-import { replayRunEvents, type RunState } from '../../shared/run-state';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { jsonBoundsProblem } from '../../shared/json-bounds';
 import { ProjectFileError } from './errors';
@@ -50,14 +49,6 @@ export async function readRunTelemetry(path: string, runId: string): Promise<Sto
   }
 }
 
-/**
- * A stored run as its dashboard showed it: the state its events rebuild (shared/run-state.ts), or null when it
- * stored no telemetry.
- */
-export async function readRunState(path: string, runId: string): Promise<RunState | null> {
-  const stored = await readRunTelemetry(path, runId);
-  return stored ? replayRunEvents(stored.events) : null;
-}
 
 /**
  * The stored run's events one by one as the engine reports them (each epoch's histograms and filters ungrouped),

@@ -13,7 +13,6 @@ import type {
 import { RUN_EVENT_API_NAMES, type ActivationMaps, type ConfusionReport, type RunEvent } from '../../../shared/run-events';
 import { applyRunEvent, emptyRunState, latest, replayRunEvents, type RunState } from '../../../shared/run-state';
 import type { Graph } from '../../../shared/graph/types';
-import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
 import { AugmentationSchema } from '../../../shared/training';
 import { defaultDraft, OWN_DATASET, runConfig, type TrainingDraft } from './form';
 import { dataChangedNote, followTask } from './task-defaults';
@@ -21,8 +20,6 @@ import { NO_OWN_TEXT, ownTextParams } from './own-text';
 import type { DataFingerprint, Task } from '../../../shared/data-preprocessing';
 import type { ConnectionState, Host } from '../host';
 import type { TextViewParams, TextViewResult } from '../../../shared/api-text';
-
-export { LOSS_NAMES, OPTIMIZER_NAMES };
 
 const NO_AUGMENTATION = new Map(Object.entries(AugmentationSchema.parse({})));
 
