@@ -12,14 +12,11 @@
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openProject, createProject, saveProjectAs } from '../main/projects/service';
+import { join } from 'node:path';
+import { openProject } from '../main/projects/service';
 import { readRunTelemetry } from '../main/projects/telemetry';
 import { ZipReader } from '../main/projects/zip-reader';
-import { createBackendService } from '../main/service/service';
-import { handleApiMessage } from '../main/service/handle';
-import { getTemplate } from '../shared/templates';
+import { trainWorkshopRun } from './workshop-run';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,41 +28,8 @@ const test = Number(arg('test', '1000'));
 const batch = Number(arg('batch', '32'));
 const BUDGET = 5 * 2 ** 20;
 
-const datasets = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/datasets');
 const dir = mkdtempSync(join(tmpdir(), 'layerlab-bench-telemetry-size-'));
-const service = createBackendService({ datasets: { mirror: datasets, cacheDir: join(dir, 'cache'), offline: true }, checkpointDir: join(dir, 'ck'), baseDir: dir });
-const file = join(dir, 'workshop.layerlab');
-await saveProjectAs(createProject({ name: 'workshop', templateId: 'cnn-first' }), file);
-const before = statSync(file).size;
-
-const statuses: { runId: string; status: string; message?: string }[] = [];
-service.subscribe((m) => {
-  if (m.event === 'training.status') statuses.push(m.payload as (typeof statuses)[number]);
-});
-const config = {
-  dataset: { name: 'mnist' },
-  epochs,
-  batch_size: batch,
-  limit_train: train,
-  limit_test: test,
-  seed: 1,
-  optimizer: { name: 'adam', learning_rate: 0.001 },
-  telemetry: { histograms: true, gradient_histograms: true, filters: true, activations: true, confusion_matrix: true, health_checks: true },
-};
-const started = Date.now();
-const response = await handleApiMessage(service, JSON.stringify({ id: 1, method: 'training.start', params: { graph: getTemplate('cnn-first')!.graph, config, name: 'bench', projectPath: 'workshop.layerlab' } }));
-if (!('result' in response)) throw new Error(JSON.stringify(response));
-const { runId } = response.result as { runId: string };
-await new Promise<void>((done, fail) => {
-  const check = () => {
-    const s = statuses.find((p) => p.runId === runId && ['completed', 'failed', 'stopped'].includes(p.status));
-    if (s?.status === 'failed') fail(new Error(s.message));
-    else if (s) done();
-    else setTimeout(check, 200);
-  };
-  check();
-});
-await service.close();
+const { file, before, seconds } = await trainWorkshopRun({ dir, epochs, train, test, batch });
 
 const { doc } = await openProject(file);
 const id = doc.runs[0]!.meta.id;
@@ -80,7 +44,7 @@ const kinds = new Map<string, number>();
 for (const e of stored.events) kinds.set(e.type, (kinds.get(e.type) ?? 0) + JSON.stringify(e).length);
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(2)} MB`;
 
-console.log(`workshop CNN (cnn-first), ${epochs} epochs, ${train} MNIST training / ${test} test samples, batch ${batch}, backend ${stored.backend ?? '?'}, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`workshop CNN (cnn-first), ${epochs} epochs, ${train} MNIST training / ${test} test samples, batch ${batch}, backend ${stored.backend ?? '?'}, ${seconds.toFixed(0)} s`);
 console.log(`project file: ${mb(before)} before the run, ${mb(statSync(file).size)} after`);
 console.log(`telemetry stored (runs/<id>/telemetry.json.gz): ${telemetryBytes} bytes = ${mb(telemetryBytes)} (${((telemetryBytes / BUDGET) * 100).toFixed(1)}% of the 5 MB budget)`);
 console.log(`weights (model.json + weights.bin): ${mb(weightsBytes)}; run.json: ${runJsonBytes} bytes`);

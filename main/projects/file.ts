@@ -3,6 +3,7 @@
  * Opening reads only the JSON documents; weights are read per run on demand (`readRunWeights`). Saving streams
  * entries one by one and copies unchanged runs' weights from the file they are in without decoding them.
  */
+import { readFile } from 'node:fs/promises';
 import { strFromU8, strToU8 } from 'fflate';
 import {
   CURRENT_FORMAT_VERSION,
@@ -15,12 +16,14 @@ import {
   runSchema,
   tfjsModelJsonSchema,
   weightsByteLength,
+  type RunJson,
 } from '../../shared/format';
 import { jsonBoundsProblem, jsonSyntaxProblem } from '../../shared/json-bounds';
 import { writeFileAtomically, type AtomicWriteOptions } from './atomic-file';
 import { ProjectFileError } from './errors';
+import { foldLiveRuns } from './live-run';
 import { markInterrupted } from './trainer';
-import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
+import type { ProjectDocument, ProjectRun, StoredWeights, TelemetrySource } from './types';
 import { encodeTelemetry } from './telemetry';
 import { ZipReader } from './zip-reader';
 import { writeZip, type ZipSource } from './zip-writer';
@@ -98,6 +101,8 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
     }
     // Stable: runs created in the same millisecond keep the order they were stored in (ids are random, no order).
     runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created));
+    // A live run's last epochs are beside the file until its trainer writes them in (live-run.ts).
+    await foldLiveRuns(path, runs);
     // A run left `running` by a process that died reads as interrupted (trainer.ts); the next write records it.
     markInterrupted(runs);
     return {
@@ -176,21 +181,37 @@ function storedModelJson(weights: StoredWeights): StoredWeights['modelJson'] {
 }
 
 /**
+ * A live run's telemetry file (live-run.ts) read now, before anything is written: its trainer may remove it once
+ * its run has ended and is in the zip, and a document read earlier (a window's) still names it. Then the run's
+ * telemetry is whatever the document's copy had without it: none.
+ */
+async function liveBytes(source: TelemetrySource | null): Promise<Exclude<TelemetrySource, { kind: 'live' }> | { kind: 'bytes'; bytes: Uint8Array } | null> {
+  if (source?.kind !== 'live') return source;
+  try {
+    return { kind: 'bytes', bytes: await readFile(source.file) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
  * Writes `doc` to `target` atomically (see atomic-file.ts; the previous version is kept as `<target>.bak`).
  * Validates everything first, so an invalid document never reaches the disk.
  */
 export async function writeProjectFile(target: string, doc: ProjectDocument, options: AtomicWriteOptions = {}): Promise<void> {
   const project = parseOrThrow(projectSchema, doc.project, PROJECT_ENTRY);
   const ids = new Set<string>();
-  const runs = doc.runs.map((run) => {
-    const telemetry = run.telemetry ?? null;
+  const runs: { meta: RunJson; weights: ProjectRun['weights']; telemetry: Awaited<ReturnType<typeof liveBytes>> }[] = [];
+  for (const run of doc.runs) {
+    const telemetry = await liveBytes(run.telemetry ?? null);
     // hasTelemetry is written only when true: a run without telemetry reads as files written before it existed.
     const { hasTelemetry: _was, ...rest } = run.meta;
     const meta = parseOrThrow(runSchema, { ...rest, hasWeights: run.weights !== null, ...(telemetry ? { hasTelemetry: true } : {}) }, runEntries(run.meta.id).meta);
     if (ids.has(meta.id)) throw new Error(`Two runs have the id '${meta.id}'; run ids must be unique within a project.`);
     ids.add(meta.id);
-    return { meta, weights: run.weights, telemetry };
-  });
+    runs.push({ meta, weights: run.weights, telemetry });
+  }
 
   const readers = new Map<string, ZipReader>();
   const readerFor = async (path: string): Promise<ZipReader> => {
@@ -208,6 +229,7 @@ export async function writeProjectFile(target: string, doc: ProjectDocument, opt
       const files = runEntries(meta.id);
       yield { name: files.meta, data: jsonBytes(meta), compress: true };
       if (telemetry?.kind === 'memory') yield { name: files.telemetry, data: encodeTelemetry(telemetry.telemetry), compress: false };
+      else if (telemetry?.kind === 'bytes') yield { name: files.telemetry, data: telemetry.bytes, compress: false };
       else if (telemetry) yield { name: files.telemetry, copyFrom: await readerFor(telemetry.path), sourceName: runEntries(telemetry.runId).telemetry };
       if (!weights) continue;
       if (weights.kind === 'memory') {

@@ -3,12 +3,16 @@
  * gzipped and stored uncompressed in the zip, so saves copy it as it is. Read only when a run's dashboard is opened
  * (or exported), never when the project opens.
  */
+import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { parseOrThrow, storedTelemetrySchema, type StoredTelemetry } from '../../shared/format';
+import { parseOrThrow, runStatusSchema, storedTelemetrySchema, type RunJson, type StoredTelemetry } from '../../shared/format';
 import type { RunEvent } from '../../shared/run-events';
+import type { RunState } from '../../shared/run-state';
+import { storedRunState } from '../../shared/run-compact';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { jsonBoundsProblem } from '../../shared/json-bounds';
 import { ProjectFileError } from './errors';
+import { liveTelemetryFile } from './live-run';
 import { ZipReader } from './zip-reader';
 
 /** A run's telemetry is a few MB at most (see bench/telemetry-size.ts); more than this is not a genuine one. */
@@ -41,6 +45,13 @@ export function decodeTelemetry(file: string, runId: string, gz: Uint8Array): St
 export async function readRunTelemetry(path: string, runId: string): Promise<StoredTelemetry | null> {
   const reader = await ZipReader.open(path);
   try {
+    // A run still training, or killed, has newer telemetry beside the file than in it (live-run.ts).
+    const meta = `runs/${runId}/run.json`;
+    const status = reader.has(meta) ? statusOf(await reader.read(meta, MAX_TELEMETRY_BYTES)) : undefined;
+    const live = await liveTelemetryFile(path, runId, status);
+    // Removed meanwhile (the run ended): the zip in hand has its telemetry as of its last write.
+    const bytes = live ? await readFile(live).catch(() => null) : null;
+    if (bytes) return decodeTelemetry(live!, runId, bytes);
     const name = entryName(runId);
     if (!reader.has(name)) return null;
     return decodeTelemetry(path, runId, await reader.read(name, MAX_TELEMETRY_BYTES));
@@ -49,6 +60,25 @@ export async function readRunTelemetry(path: string, runId: string): Promise<Sto
   }
 }
 
+/** run.json's status, as far as the live files need it (the whole entry is checked where the project is opened). */
+function statusOf(bytes: Uint8Array): RunJson['status'] | undefined {
+  try {
+    const parsed = runStatusSchema.safeParse((JSON.parse(Buffer.from(bytes).toString('utf8')) as { status?: unknown }).status);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A stored run as its dashboard showed it: the state its events rebuild (shared/run-state.ts), or null when it
+ * stored no telemetry.
+ * @internal Tests read a stored run back with it; the app rebuilds the state through training.telemetry.
+ */
+export async function readRunState(path: string, runId: string): Promise<RunState | null> {
+  const stored = await readRunTelemetry(path, runId);
+  return stored ? storedRunState(stored) : null;
+}
 
 /**
  * The stored run's events one by one as the engine reports them (each epoch's histograms and filters ungrouped),

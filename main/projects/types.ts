@@ -10,8 +10,11 @@ export interface StoredWeights {
 /** Where a run's weights are: in memory (new, not saved yet) or in a saved project file, read on demand. */
 export type WeightsSource = { kind: 'memory'; weights: StoredWeights } | { kind: 'file'; path: string; runId: string };
 
-/** Where a run's stored telemetry is: in memory (a live run's latest), or in a saved project file, read on demand. */
-export type TelemetrySource = { kind: 'memory'; telemetry: StoredTelemetry } | { kind: 'file'; path: string; runId: string };
+/**
+ * Where a run's stored telemetry is: in memory (a live run's latest), in a saved project file, or in the live file
+ * its trainer keeps beside the project (live-run.ts: telemetry.json.gz bytes as the zip stores them); read on demand.
+ */
+export type TelemetrySource = { kind: 'memory'; telemetry: StoredTelemetry } | { kind: 'file'; path: string; runId: string } | { kind: 'live'; file: string };
 
 export interface ProjectRun {
   meta: RunJson;

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { CURRENT_FORMAT_VERSION } from '../../shared/format';
 import { APP_VERSION } from './app-version';
 import { readProjectFile, writeProjectFile } from './file';
+import { pruneLiveRuns } from './live-run';
 import { withProjectLock, type LockOptions } from './lock';
 import type { ProjectDocument } from './types';
 
@@ -48,8 +49,14 @@ export async function updateProjectFile(path: string, change: ProjectChange, opt
       doc.path = path;
       delete doc.migratedFrom;
       delete doc.removedRuns;
-      // Saved weights are read back from the file when needed, so the memory copies can go.
-      for (const run of doc.runs) if (run.weights) run.weights = { kind: 'file', path, runId: run.meta.id };
+      // Saved weights are read back from the file when needed, so the memory copies can go; so is live telemetry,
+      // whose file its trainer removes once its run has ended.
+      for (const run of doc.runs) {
+        if (run.weights) run.weights = { kind: 'file', path, runId: run.meta.id };
+        if (run.telemetry?.kind === 'live') run.telemetry = { kind: 'file', path, runId: run.meta.id };
+      }
+      // Live files of dead trainers that the file now holds as ended (or no longer holds) are done with.
+      await pruneLiveRuns(path, doc);
       return doc;
     },
     options,

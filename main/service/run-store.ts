@@ -1,17 +1,21 @@
 /**
- * Keeps each live run in its project file as it happens: an entry when it starts, updated after every epoch, and
- * the final one (with weights) when it ends. Writes of one run are coalesced (a write asked for while one is under
+ * Keeps each live run in its project file as it happens: an entry when it starts, its epochs in live files beside
+ * the project (projects/live-run.ts) and in the zip every fold interval, and the final one (with weights) when it
+ * ends. Writes of one run are coalesced (a write asked for while one is under
  * way becomes one more write of the latest state), and each goes through the project writer (re-read, merge, under
  * the file's lock), so the window's saves and other runs' stores never lose it. A run whose project moved while it
  * was written (an Untitled project's first save moves its runs from the recovery folder into the file) is written
  * again at its new place.
  */
+import { stat } from 'node:fs/promises';
 import { bestMetrics, type RunJson } from '../../shared/format';
 import { withProjectRelativeData } from '../datasets/project-relative';
 import { ProjectFileError } from '../projects/errors';
 import { addRun } from '../projects/service';
 import type { NewRun } from '../projects/service';
 import type { ProjectDocument, StoredWeights } from '../projects/types';
+import { removeLiveRun, writeLiveRun, type LiveProgress } from '../projects/live-run';
+import { encodeTelemetry } from '../projects/telemetry';
 import { trainerStamp } from '../projects/trainer';
 import { updateProjectFile } from '../projects/writer';
 
@@ -75,12 +79,60 @@ interface Pending {
   again: boolean;
 }
 
+export interface RunStoreOptions {
+  /**
+   * How long a running run's epochs may stay in its live files only (projects/live-run.ts) before its entry in the
+   * project zip is written again (default FOLD_EVERY_MS); 0 writes the zip at every save.
+   */
+  foldEveryMs?: number;
+  /** Milliseconds now (tests pass a clock they move). */
+  now?: () => number;
+}
+
+/**
+ * 30 s: a project copied while a run trains (without its live files) lags by at most this; the zip, with every
+ * other run's weights, is rewritten at most twice a minute per run instead of after every epoch.
+ */
+export const FOLD_EVERY_MS = 30_000;
+
+/** What a store has written, for the benchmark and the tests that hold it to its design. */
+export interface StoreCounts {
+  /** Writes of the project zip, and the bytes of the files they wrote. */
+  projectWrites: number;
+  projectBytes: number;
+  /** Writes of live files, and their bytes. */
+  liveWrites: number;
+  liveBytes: number;
+}
+
+const progressOf = (entry: RunEntry): LiveProgress => ({
+  id: entry.id,
+  status: entry.status,
+  history: entry.history,
+  ...(entry.telemetry ? { telemetry: entry.telemetry } : {}),
+  durationSeconds: entry.durationSeconds,
+  ...(entry.error ? { error: entry.error } : {}),
+  trainer: trainerStamp(),
+});
+
 export class RunStore {
   private readonly pending = new Map<string, Pending>();
+  /** Per run: where and when its entry was last written into a project zip. */
+  private readonly inProject = new Map<string, { path: string; at: number }>();
+  private readonly foldEveryMs: number;
+  private readonly now: () => number;
+  readonly counts: StoreCounts = { projectWrites: 0, projectBytes: 0, liveWrites: 0, liveBytes: 0 };
+
+  constructor(options: RunStoreOptions = {}) {
+    this.foldEveryMs = options.foldEveryMs ?? FOLD_EVERY_MS;
+    this.now = options.now ?? Date.now;
+  }
 
   /**
-   * Writes the run's current state into its project: `source.path()` says where it belongs now (undefined: nowhere,
-   * skip) and `source.entry()` what it looks like, both asked when the write starts, so it stores the latest state.
+   * Stores the run's current state: `source.path()` says where it belongs now (undefined: nowhere, skip) and
+   * `source.entry()` what it looks like, both asked when the write starts, so it stores the latest state.
+   * A running run's epochs go to its live files beside the project; its zip entry is written when it is first
+   * stored (or moved), once per fold interval, and when it ends (with its weights), after which the live files go.
    * Resolves when this and every earlier write of the run are done; rejects with the last write's error.
    */
   save(runId: string, source: RunSource, onStored: (meta: RunJson, path: string) => void): Promise<void> {
@@ -97,7 +149,7 @@ export class RunStore {
           const path = source.path();
           if (!path) continue;
           try {
-            onStored(await upsertRun(path, await source.entry()), path);
+            await this.write(runId, path, await source.entry(), onStored);
           } catch (err) {
             // Moved meanwhile: the next round writes to the new place. Otherwise the caller hears of it.
             if (source.path() !== path) state.again = true;
@@ -110,5 +162,29 @@ export class RunStore {
     })();
     this.pending.set(runId, state);
     return state.done;
+  }
+
+  private async write(runId: string, path: string, entry: RunEntry, onStored: (meta: RunJson, path: string) => void): Promise<void> {
+    const running = entry.status === 'running' && !entry.weights;
+    const last = this.inProject.get(runId);
+    const now = this.now();
+    if (running) {
+      // First, so that the live files are never older than the zip entry (readers prefer them while it runs).
+      const telemetry = entry.storedTelemetry ? encodeTelemetry(entry.storedTelemetry) : undefined;
+      this.counts.liveBytes += await writeLiveRun(path, progressOf(entry), telemetry);
+      this.counts.liveWrites++;
+      if (last?.path === path && now - last.at < this.foldEveryMs) return;
+    }
+    const meta = await upsertRun(path, entry);
+    this.counts.projectWrites++;
+    this.counts.projectBytes += await stat(path).then((s) => s.size, () => 0);
+    this.inProject.set(runId, { path, at: now });
+    onStored(meta, path);
+    if (!running) {
+      await removeLiveRun(path, entry.id);
+      this.inProject.delete(runId);
+    }
+    // A run moved into a file (an Untitled project's first save) leaves nothing behind in its old place.
+    if (last && last.path !== path) await removeLiveRun(last.path, entry.id);
   }
 }

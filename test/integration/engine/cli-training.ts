@@ -44,15 +44,28 @@ export function cli(cacheDir: string, ...args: string[]): { code: number | null;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Waits until `pick` finds the run it wants among the project's stored runs (the file is read afresh each time). */
+/** One poll's view of the stored runs, for a failure message: `id status h=epochs ck=checkpoint?` each. */
+const glance = (runs: RunJson[]) =>
+  runs.map((r) => `${r.id.slice(-6)} ${r.status} h=${r.history.length} ck=${typeof (r.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint === 'string'}`).join(', ') || 'no runs';
+
+/**
+ * Waits until `pick` finds the run it wants among the project's stored runs (the file is read afresh each time).
+ * A failure lists the states the polls saw (each distinct one, with its time), so a timing problem can be told
+ * from a store that never wrote the state waited for.
+ */
 export async function waitForRun(file: string, pick: (runs: RunJson[]) => RunJson | undefined, training?: Training, timeoutMs = 120_000): Promise<RunJson> {
-  const until = Date.now() + timeoutMs;
+  const started = Date.now();
+  const until = started + timeoutMs;
+  const seen: string[] = [];
+  const fail = (why: string) => new Error(`${why}\npolls saw (s since the wait began):\n${seen.slice(-30).join('\n')}\noutput: ${training?.output() ?? ''}`);
   for (;;) {
-    const runs = await openProject(file).then((o) => o.doc.runs.map((r) => r.meta)).catch(() => []);
-    const found = pick(runs);
+    const runs = await openProject(file).then((o) => o.doc.runs.map((r) => r.meta)).catch((err: Error) => err);
+    const view = runs instanceof Error ? `unreadable: ${runs.message}` : glance(runs);
+    if (seen.at(-1)?.endsWith(view) !== true) seen.push(`${((Date.now() - started) / 1000).toFixed(2)} ${view}`);
+    const found = runs instanceof Error ? undefined : pick(runs);
     if (found) return found;
-    if (Date.now() > until) throw new Error(`no such run in ${file} after ${timeoutMs} ms: ${training?.output() ?? ''}`);
-    if (training?.child.exitCode !== null && training?.child.exitCode !== undefined) throw new Error(`training exited early: ${training.output()}`);
+    if (Date.now() > until) throw fail(`no such run in ${file} after ${timeoutMs} ms`);
+    if (training?.child.exitCode !== null && training?.child.exitCode !== undefined) throw fail(`training exited early (code ${training.child.exitCode})`);
     await sleep(50);
   }
 }

@@ -10,7 +10,7 @@ import { afterAll, expect, it } from 'vitest';
 import { handleApiMessage } from '../../../main/service/handle';
 import { createBackendService, type LocalBackendService } from '../../../main/service/service';
 import { createProject, openProject, saveProjectAs } from '../../../main/projects/service';
-import { readRunTelemetry, telemetryEventsOf } from '../../../main/projects/telemetry';
+import { readRunState, readRunTelemetry, telemetryEventsOf } from '../../../main/projects/telemetry';
 import type { ApiEventMessage } from '../../../shared/api';
 import { replayRunEvents } from '../../../shared/run-state';
 import { getTemplate } from '../../../shared/templates';
@@ -54,7 +54,7 @@ it('stores histograms, filters, activations, confusion and batch points of every
   expect(meta.hasTelemetry).toBe(true);
   const stored = await readRunTelemetry(file, meta.id);
   expect(stored!.backend).toMatch(/wasm|cpu|tensorflow|webgpu/);
-  const state = replayRunEvents(stored!.events);
+  const state = (await readRunState(file, meta.id))!;
   expect(state.history.map((h) => h.epoch)).toEqual([0, 1]);
   expect(state.histograms.map((h) => h.epoch)).toEqual([0, 1]);
   // Every weight of every layer: the conv's and both dense layers' kernels and biases.
