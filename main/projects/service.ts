@@ -7,12 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   CURRENT_FORMAT_VERSION,
-  ProjectFormatError,
   bestMetrics,
-  migrateProject,
   type DatasetRef,
   type EpochMetrics,
-  type ProjectJson,
   type RunJson,
   type StoredTelemetry,
   type RunStatus,
