@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handleApiMessage } from '../../main/service/handle';
 import { createBackendService } from '../../main/service/service';
 import { createElectronHost } from '../../renderer/src/host/electron';
-import { defaultForm } from '../../renderer/src/training/form';
+import { chooseOptimizer } from '../../renderer/src/training/form';
 import TextView from '../../renderer/src/training/TextView.svelte';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
 import { sequentialGraph } from '../../shared/templates/builder';
@@ -32,7 +32,10 @@ describe('the text view of an imdb run', () => {
     training.attach(createElectronHost({ version: 1, request: (m) => handleApiMessage(service, JSON.stringify(m)), onEvent: (l) => service.subscribe(l) }));
     // The dataset list marks imdb as text: the dashboard shows the text view for its runs.
     await waitFor(() => expect(training.datasets.find((d) => d.name === 'imdb')?.text).toBe(true), { timeout: 10_000 });
-    training.form = { ...defaultForm(), dataset: 'imdb', optimizer: 'adam', learningRate: 0.05, epochs: 2, batchSize: 10, limit: null, validationLimit: null };
+    training.datasetChosen('imdb');
+    chooseOptimizer(training.form, 'adam');
+    training.form.config.optimizer.learning_rate = 0.05;
+    Object.assign(training.form.config, { epochs: 2, batch_size: 10 });
     // The catalog's defaults: 10,000 words, reviews padded to 200 ids.
     const graph = sequentialGraph([null, 200], [['Embedding', { input_dim: 10000, output_dim: 8 }], ['GlobalAveragePooling1D', {}], ['Dense', { units: 2, activation: 'softmax' }]]);
     await training.start(graph, 'imdb run');
