@@ -1,11 +1,10 @@
 /**
  * Keeps each live run in its project file as it happens: an entry when it starts, its epochs in live files beside
- * the project (projects/live-run.ts) and in the zip every fold interval, and the final one (with weights) when it
- * ends. Writes of one run are coalesced (a write asked for while one is under
- * way becomes one more write of the latest state), and each goes through the project writer (re-read, merge, under
- * the file's lock), so the window's saves and other runs' stores never lose it. A run whose project moved while it
- * was written (an Untitled project's first save moves its runs from the recovery folder into the file) is written
- * again at its new place.
+ * the project (projects/live-run.ts) and in the zip once per fold interval, and the final entry (with weights) when
+ * it ends. Writes of one run are coalesced (a write asked for while one is under way becomes one more write of the
+ * latest state), and each zip write goes through the project writer (re-read, merge, under the file's lock), so the
+ * window's saves and other runs' stores never lose it. A run whose project moved while it was written (an Untitled
+ * project's first save moves its runs from the recovery folder into the file) is written again at its new place.
  */
 import { stat } from 'node:fs/promises';
 import { bestMetrics, type RunJson } from '../../shared/format';
