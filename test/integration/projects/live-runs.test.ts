@@ -69,18 +69,18 @@ it(`writes the zip when a run starts, once per ${FOLD_EVERY_MS / 1000} s fold in
   };
   await save(0); // starts: 1 zip write
   for (let k = 1; k <= 10; k++) {
-    // Epochs of 7 s: the 5th ends at 35 s, the first past the fold interval; the 10th at 70 s, 35 s after that fold.
-    clock += 7_000;
+    // Epochs of 7/30 of the interval: the 5th ends at 35/30, the first past it; the 10th 35/30 after that fold.
+    clock += (FOLD_EVERY_MS * 7) / 30;
     await save(k);
     expect(store.counts.projectWrites, `after epoch ${k}`).toBe(k < 5 ? 1 : k < 10 ? 2 : 3);
     // Readers see every epoch stored, whatever the zip holds.
     expect((await openProject(file)).doc.runs[0]!.meta).toMatchObject({ status: 'running', history: { length: k } });
     expect((await readRunTelemetry(file, 'run-fold'))!.events).toHaveLength(k);
   }
-  // Only the folds wrote the zip: it holds the 10th epoch only because 70 s had passed.
+  // Only the folds wrote the zip: it holds the 10th epoch because a fold interval had passed since the 5th.
   expect((await inZip(file, 'run-fold')).history).toHaveLength(10);
   expect(store.counts).toMatchObject({ projectWrites: 3, liveWrites: 11 });
-  clock += 1_000;
+  clock += FOLD_EVERY_MS / 30;
   await save(11);
   expect((await inZip(file, 'run-fold')).history).toHaveLength(10);
   await save(12, 'completed');
