@@ -5,7 +5,7 @@
  */
 import type { StoredTelemetry } from './format/telemetry';
 import type { FilterTiles, LayerActivation, RunEvent } from './run-events';
-import { runStateEvents, type RunState } from './run-state';
+import { replayRunEvents, runStateEvents, type RunState } from './run-state';
 import { base64ToBytes, bytesToBase64 } from './telemetry';
 
 /** Filter pictures kept per conv layer and epoch (a 512-filter layer would otherwise dominate the file). */
@@ -30,13 +30,19 @@ function compactActivation(a: LayerActivation): LayerActivation {
   return a.kind === 'bars' ? { ...a, values: a.values.map(r4), min: r4(a.min), max: r4(a.max) } : { ...a, min: r4(a.min), max: r4(a.max) };
 }
 
-const roundRecord = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, r6(v)]));
+const roundRecord = (m: Record<string, number>, round = r6) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, round(v)]));
 
 /** The event as a project stores it. */
 export function compactRunEvent(e: RunEvent): RunEvent {
   switch (e.type) {
     case 'batch':
-      return { ...e, samplesPerSec: Math.round(e.samplesPerSec), etaSeconds: Math.round(e.etaSeconds), ...(e.loss !== undefined ? { loss: r4(e.loss) } : {}) };
+      return {
+        ...e,
+        samplesPerSec: Math.round(e.samplesPerSec),
+        etaSeconds: Math.round(e.etaSeconds),
+        ...(e.loss !== undefined ? { loss: r4(e.loss) } : {}),
+        ...(e.metrics ? { metrics: roundRecord(e.metrics, r4) } : {}),
+      };
     case 'epoch':
       return { ...e, metrics: roundRecord(e.metrics), lr: r6(e.lr), seconds: r4(e.seconds) };
     case 'histograms':
@@ -79,6 +85,17 @@ export function storedTelemetryOf(state: RunState, about: { backend?: string; te
     version: 1,
     ...(about.backend ? { backend: about.backend } : {}),
     ...(about.telemetrySeconds !== undefined ? { telemetrySeconds: Math.round(about.telemetrySeconds * 1000) / 1000 } : {}),
+    ...(state.batchStride > 1 ? { batchStride: state.batchStride } : {}),
     events: runStateEvents(state).map((e) => compactRunEvent(withoutRunId(e))),
   };
+}
+
+/**
+ * The state a stored run's telemetry rebuilds (the inverse of storedTelemetryOf), its thinning included: events a
+ * resumed run adds are kept one in `batchStride`, as the stored ones were.
+ */
+export function storedRunState(stored: Pick<StoredTelemetry, 'events' | 'batchStride'>): RunState {
+  const state = replayRunEvents(stored.events);
+  const batchStride = Math.max(state.batchStride, stored.batchStride ?? 1);
+  return { ...state, batchStride, batchesSeen: state.batches.length * batchStride };
 }

@@ -26,6 +26,11 @@ export const BatchProgressSchema = z.strictObject({
   etaSeconds: z.number().min(0),
   /** Loss of the batch just finished, when it was read (reading it costs a device sync). */
   loss: z.number().optional(),
+  /**
+   * The batch's other training metrics (acc, mae, ... as tfjs logs them, keyed as the epoch metrics are), read with
+   * the loss. Absent in runs stored before they were kept, whose batch points hold only the loss.
+   */
+  metrics: Metrics.optional(),
 });
 
 export const EpochMetricsSchema = z.strictObject({

@@ -24,7 +24,11 @@ export const MAX_KEPT_NOTES = 200;
 export interface RunState {
   /** The latest batch progress (speed, ETA), whether or not it was kept as a point. */
   progress: BatchProgress | null;
-  /** Batch events with a loss, thinned evenly to at most MAX_BATCH_POINTS (one kept in `batchStride`). */
+  /**
+   * Batch events with a loss (and the run's metrics, acc, mae, ..., in `metrics`), thinned evenly to at most
+   * MAX_BATCH_POINTS (one kept in `batchStride`): every scalar of a kept batch stays together, so each per-batch
+   * curve has the same points.
+   */
   batches: BatchProgress[];
   batchStride: number;
   /** Batch events with a loss seen so far (the thinning counts them). */
@@ -70,10 +74,17 @@ function capped<T>(list: readonly T[], item: T): readonly T[] {
   return list.length < MAX_KEPT_NOTES ? [...list, item] : list;
 }
 
+/** Whether batch point `a` came before `b` in the run (epoch, then batch). */
+const batchBefore = (a: BatchProgress, b: BatchProgress) => a.epoch < b.epoch || (a.epoch === b.epoch && a.batch < b.batch);
+
 function withBatch(state: RunState, event: BatchProgress): RunState {
   if (event.loss === undefined) return { ...state, progress: event };
   const seen = state.batchesSeen + 1;
   let { batches, batchStride } = state;
+  // A resumed run trains again from its checkpoint's epoch: the points it had shown from there on (a stopped
+  // epoch's first batches) give way to the new ones, so the curve never runs back on itself.
+  const last = batches.at(-1);
+  if (last && !batchBefore(last, event)) batches = batches.filter((b) => batchBefore(b, event));
   if ((seen - 1) % batchStride === 0) {
     batches = [...batches, event];
     // Over the cap: keep every other point and from now on every other event, so the points stay evenly spread.
@@ -110,6 +121,29 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
     case 'notice':
       return { ...state, notices: [...capped(state.notices, event)] };
   }
+}
+
+/**
+ * What `state` showed of the epochs before `epoch`: where a run resumed from a checkpoint of `epoch` finished
+ * epochs continues (the later ones it had shown, if any, are trained again).
+ */
+export function runStateBefore(state: RunState, epoch: number): RunState {
+  const before = <T extends { epoch: number }>(list: readonly T[]) => list.filter((e) => e.epoch < epoch);
+  const batches = before(state.batches);
+  return {
+    ...state,
+    batches,
+    // The next point is kept, as the first one after a thinning is.
+    batchesSeen: batches.length * state.batchStride,
+    history: before(state.history),
+    histograms: before(state.histograms),
+    filters: before(state.filters),
+    activations: before(state.activations),
+    confusion: before(state.confusion),
+    regression: before(state.regression),
+    warnings: before(state.warnings),
+    notices: before(state.notices),
+  };
 }
 
 /** Folds a whole stream (a stored run's events) into its state. */

@@ -15,6 +15,9 @@ import { join } from 'node:path';
 import type { RunJson } from '../../shared/format';
 import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import type { ProjectDocument } from '../projects/types';
+import { readRunTelemetry } from '../projects/telemetry';
+import { storedRunState } from '../../shared/run-compact';
+import type { RunState } from '../../shared/run-state';
 import { runNumbers } from '../projects/service';
 import type { TrainArgs } from './train';
 
@@ -42,6 +45,26 @@ export function noSuchRun(file: string, ref: string, doc: ProjectDocument): Erro
 export function storedCheckpoint(meta: RunJson): string | undefined {
   const dir = (meta.telemetry as { checkpoint?: unknown } | undefined)?.checkpoint;
   return typeof dir === 'string' && existsSync(join(dir, CHECKPOINT_MANIFEST)) ? dir : undefined;
+}
+
+/** What a stored run's dashboard showed (its stored telemetry), which its resumed session continues. */
+export interface StoredDashboard {
+  state: RunState;
+  telemetrySeconds?: number;
+}
+
+/**
+ * The stored run's dashboard, or none when it stored no telemetry. A telemetry that cannot be read does not stop
+ * the resume (the weights and history are what training needs): the warning says its earlier pictures are lost.
+ */
+export async function storedDashboard(file: string, meta: RunJson): Promise<{ dashboard?: StoredDashboard; warning?: string }> {
+  try {
+    const stored = await readRunTelemetry(file, meta.id);
+    if (!stored) return {};
+    return { dashboard: { state: storedRunState(stored), ...(stored.telemetrySeconds !== undefined ? { telemetrySeconds: stored.telemetrySeconds } : {}) } };
+  } catch (err) {
+    return { warning: `${(err as Error).message} The resumed run stores the dashboard of its new epochs only.` };
+  }
 }
 
 const show = (v: unknown) => (v === undefined || v === null ? 'none' : typeof v === 'object' ? JSON.stringify(v) : String(v));

@@ -20,8 +20,6 @@ import { openOwnData, type OwnData } from '../datasets/own-data';
 import { resolveCacheDir } from '../datasets/paths';
 import { formatBackendChoice } from '../engine/backend';
 import { readModelFile } from '../engine/model-file';
-import { storedTelemetryOf } from '../../shared/run-compact';
-import { applyRunEvent, emptyRunState } from '../../shared/run-state';
 import { CHECKPOINT_MANIFEST, readCheckpointManifest } from '../engine/training/checkpoint';
 import { startTrainingWorker } from '../engine/worker/client';
 import type { FromWorker, StartRequest } from '../engine/worker/protocol';
@@ -30,7 +28,7 @@ import { withProjectRelativeData, withResolvedData } from '../datasets/project-r
 import { initialWeights } from './train-init-from';
 import { TEXT_OPTIONS, textFlags, withCatalogText, type TextFlags } from './train-text';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
-import { findStoredRun, noSuchRun, resumeConflicts, storedCheckpoint } from './train-resume';
+import { findStoredRun, noSuchRun, resumeConflicts, storedCheckpoint, storedDashboard, type StoredDashboard } from './train-resume';
 import { CliRunStore } from './train-store';
 import type { Command } from './types';
 
@@ -235,7 +233,7 @@ export interface PreparedRun {
   /** Things to tell the user about their data (e.g. skipped files). */
   warnings?: string[];
   /** A run stored in the project that this one continues (--resume #N): its entry, number and what it had. */
-  continues?: { number: number; created: string; history: EpochMetrics[]; durationSeconds: number };
+  continues?: { number: number; created: string; history: EpochMetrics[]; durationSeconds: number; shown?: StoredDashboard };
 }
 
 /** Reads the model file or project and the config file, and builds the worker request. */
@@ -337,7 +335,9 @@ async function prepareStoredResume(args: TrainArgs): Promise<PreparedRun | undef
   const conflicts = resumeConflicts(args, found, stored, done);
   if (conflicts.length) throw new Error(`cannot resume run #${number}:\n  ${conflicts.join('\n  ')}`);
   const config = applyOverrides(stored, args.overrides.epochs === undefined ? {} : { epochs: args.overrides.epochs });
+  const shown = await storedDashboard(args.file, meta);
   return {
+    ...(shown.warning ? { warnings: [shown.warning] } : {}),
     request: {
       runId: meta.id,
       spec: compileGraph(meta.graph),
@@ -350,7 +350,7 @@ async function prepareStoredResume(args: TrainArgs): Promise<PreparedRun | undef
     graph: meta.graph,
     name: meta.name,
     project: args.file,
-    continues: { number, created: meta.created, history: meta.history, durationSeconds: meta.durationSeconds },
+    continues: { number, created: meta.created, history: meta.history, durationSeconds: meta.durationSeconds, ...(shown.dashboard ? { shown: shown.dashboard } : {}) },
   };
 }
 
@@ -437,8 +437,6 @@ Examples:
     // The CLI shows metrics, warnings and the confusion matrix, not pictures: without a project to keep them in (where
     // the window's dashboard shows the run), skip the telemetry nobody sees.
     if (!project) config.telemetry = { ...config.telemetry, histograms: false, filters: false, activations: false, gradient_histograms: false };
-    /** What the run shows, folded as the window folds it, stored with the run in its project. */
-    let dashboard = emptyRunState();
     const json = args.json;
     const info = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
     const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -470,7 +468,7 @@ Examples:
           break;
         case 'telemetry': {
           const t = e.event;
-          if (project) dashboard = applyRunEvent(dashboard, t);
+          runStore?.show(t);
           if (t.type === 'batch') {
             if (!bar) {
               bar = new cliProgress.SingleBar(
@@ -496,7 +494,7 @@ Examples:
           speeds.push(e.samplesPerSecond);
           const l = e.logs;
           lastLogs = l;
-          void runStore?.epoch(e.epoch, { ...l, lr: e.lr }, e.seconds).catch(storeFailed);
+          runStore?.epoch(e.epoch, { ...l, lr: e.lr }, e.seconds);
           if (json && regression) {
             process.stdout.write(`${JSON.stringify({ epoch: e.epoch + 1, ...regressionEpoch(l), seconds: e.seconds, samples_per_second: e.samplesPerSecond, backend })}\n`);
           } else if (json) {
@@ -519,6 +517,10 @@ Examples:
           }
           break;
         }
+        case 'checkpoint':
+          // After the epoch's pictures: the entry stores the epoch whole, as --resume continues after it.
+          void runStore?.checkpointed().catch(storeFailed);
+          break;
         default:
           break;
       }
@@ -540,6 +542,7 @@ Examples:
           graph,
           history: continues?.history ?? [],
           durationSeconds: continues?.durationSeconds ?? 0,
+          ...(continues?.shown ? { shown: continues.shown } : {}),
         })
       : undefined;
     const handle = startTrainingWorker(request, onEvent, { keepAlive: true });
@@ -575,7 +578,7 @@ Examples:
             notices: notices.map((n) => ({ epoch: n.epoch, kind: n.kind, message: n.message })),
             ...(confusion ? { confusion: { epoch: confusion.epoch, matrix: confusion.matrix, precision: confusion.precision, recall: confusion.recall, accuracy: confusion.accuracy, samples: confusion.samples } } : {}),
           },
-          storedTelemetry: storedTelemetryOf(dashboard, { backend, telemetrySeconds: end.telemetrySeconds }),
+          telemetrySeconds: end.telemetrySeconds,
           weights: await handle.artifacts(),
         });
         info(`saved run ${request.runId}${continues ? ` (#${continues.number})` : ''} to ${project}`);

@@ -58,10 +58,14 @@ async function isDir(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
-/** root/<class>/*.txt; aclImdb's train/unsup (unlabelled reviews) is not a class and is skipped. */
+/**
+ * root/<class>/*.txt; aclImdb's train/unsup (unlabelled reviews) is not a class and is skipped. Classes and files are
+ * read in code-unit order (not the locale's), so the rows, and with them the held-out last fraction, are the same on
+ * every machine and in the exported train.py.
+ */
 export async function readClassFolders(root: string): Promise<TextSplit> {
   const classes = [];
-  for (const e of (await readdir(root, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of (await readdir(root, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.isDirectory() && e.name !== 'unsup') classes.push(e.name);
   }
   const out: TextSplit = { texts: [], labels: [] };

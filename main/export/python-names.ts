@@ -42,5 +42,8 @@ export function pyLiteral(value: unknown): string {
 }
 
 export function pyString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  const escaped = value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n');
+  // Other control characters (a vocabulary word may hold one) as escapes: a NUL byte is no valid Python source.
+  // eslint-disable-next-line no-control-regex
+  return `'${escaped.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
 }

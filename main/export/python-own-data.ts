@@ -14,6 +14,7 @@
 import { ownDatasetOf } from '../../shared/data-preprocessing';
 import { catalog, findCatalogEntry } from '../datasets/catalog';
 import { pyLiteral } from './python-names';
+import { ownTextLiteral, PYTHON_OWN_TEXT_CODE, textReadme } from './python-own-text';
 import type { ExportTrainingConfig } from './types';
 
 export const PYTHON_OWN_DATA_CODE = `
@@ -47,14 +48,25 @@ def js_number_text(value):
     return repr(v)
 
 
+def papa_delimiter(text):
+    """The delimiter Papa Parse (Layerlab's CSV reader) guesses: of ',', tab, '|', ';' and the ASCII record and unit
+    separators, the one whose first 10 rows have the steadiest field count (ties: more fields), at least 2 fields."""
+    best, best_delta, best_fields = ',', None, 0
+    for delimiter in (',', '\\t', '|', ';', '\\x1e', '\\x1f'):
+        first = [r for _, r in zip(range(10), csv.reader(io.StringIO(text), delimiter=delimiter))]
+        counts = [len(r) for r in first if r not in ([], [''])]
+        delta = sum(abs(b - a) for a, b in zip(counts, counts[1:]))
+        average = sum(counts) / len(counts) if counts else 0
+        if average > 1.99 and (best_delta is None or delta < best_delta or (delta == best_delta and average > best_fields)):
+            best, best_delta, best_fields = delimiter, delta, average
+    return best
+
+
 def read_table(path):
-    """A CSV (or .csv.gz) with a header row; the delimiter is detected as Papa Parse does (',', tab, '|', ';')."""
-    text = read_maybe_gzip(path).decode('utf-8').strip()
-    try:
-        dialect = csv.Sniffer().sniff(text[:65536], delimiters=',\\t|;')
-    except csv.Error:
-        dialect = csv.excel
-    rows = [r for r in csv.reader(io.StringIO(text), dialect) if r and r != ['']]
+    """A CSV (or .csv.gz) with a header row, decoded as Layerlab decodes it (UTF-8, a byte order mark dropped,
+    invalid bytes replaced); the delimiter is guessed as Papa Parse does."""
+    text = read_maybe_gzip(path).decode('utf-8', 'replace').lstrip('\\ufeff').strip()
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=papa_delimiter(text)) if r and r != ['']]
     if not rows:
         raise SystemExit(f'{path} is empty: a CSV needs a header row naming the columns, then one row per sample')
     names = [n.strip() for n in rows[0]]
@@ -250,6 +262,10 @@ def load_own_data(path, test_path=None):
     if test_path and not os.path.exists(test_path):
         raise SystemExit(f'--test {test_path}: no such file or folder')
     kind = record['kind']
+    if kind == 'text':
+        train, test = load_own_text(path, test_path, record)
+        width = train[0].shape[-1]
+        return train, test, (np.zeros(width), np.ones(width))  # ids and multi-hot words are fed as they are
     if kind == 'csv':
         train = encode_table(path, record)
         test = encode_table(test_path, record) if test_path else None
@@ -277,7 +293,7 @@ def num_classes(name, y):
     if record is not None and record.get('class_names'):
         return len(record['class_names'])
     return DATASETS[name]['classes'] if name in DATASETS else int(y.max()) + 1
-`;
+${PYTHON_OWN_TEXT_CODE}`;
 
 /**
  * DATA_PATH / TEST_PATH: the data the run trained on (None for a catalog dataset), the defaults of --data / --test.
@@ -288,6 +304,7 @@ export function ownDataPathsLiteral(t: ExportTrainingConfig): string {
   return [
     `DATA_PATH = ${pyLiteral(own?.source.path)}  # the data the run trained on (--data); None: the catalog dataset`,
     `TEST_PATH = ${pyLiteral(own?.source.test_path)}  # its separate test data (--test), if it had one`,
+    ownTextLiteral(t),
   ].join('\n');
 }
 
@@ -311,6 +328,7 @@ export function ownDataReadme(t: ExportTrainingConfig): string {
     p.validation.kind === 'test-split' ? 'validated on its test split' : `validated on its last ${p.validation.fraction} (file order, as Keras' validation_split)`,
     ...(p.features ? [`${p.features.length} feature columns (standardised with the stored mean/std, one-hot columns as stored)`] : []),
     ...(p.image ? [`images decoded to ${p.image.height}x${p.image.width} ${p.image.color}`] : []),
+    ...(p.text ? [textReadme(p.text)] : []),
   ].join(', ');
   return `
 ## Your data

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildTfjsModel } from './tfjs-model';
+import { stockTfjsGaps, stockTfjsNote, TFJS_LAYERS_FILE, TFJS_LAYERS_JS, TFJS_LAYERS_README } from './tfjs-stock-gaps';
 import type { ModelSpec } from '../../shared/graph/types';
 import type { FormatResult, ExportSource } from './types';
 
@@ -48,9 +49,11 @@ export async function exportTfjs(source: ExportSource, outDir: string): Promise<
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'model.json'), JSON.stringify(modelJson));
   await writeFile(join(outDir, TFJS_WEIGHTS_FILE), new Uint8Array(weightData));
-  await writeFile(join(outDir, 'README.md'), readme(String(source.spec.config.name ?? 'model')));
-  const notes = source.weights ? [] : ['no weights given: the files hold freshly initialised weights.'];
-  return { format: 'tfjs', outDir, files: ['model.json', TFJS_WEIGHTS_FILE, 'README.md'], notes };
+  const gaps = stockTfjsGaps(modelJson.modelTopology as ModelSpec);
+  if (gaps.length) await writeFile(join(outDir, TFJS_LAYERS_FILE), TFJS_LAYERS_JS);
+  await writeFile(join(outDir, 'README.md'), readme(String(source.spec.config.name ?? 'model')) + (gaps.length ? TFJS_LAYERS_README : ''));
+  const notes = [...(source.weights ? [] : ['no weights given: the files hold freshly initialised weights.']), ...(gaps.length ? [stockTfjsNote(gaps)] : [])];
+  return { format: 'tfjs', outDir, files: ['model.json', TFJS_WEIGHTS_FILE, ...(gaps.length ? [TFJS_LAYERS_FILE] : []), 'README.md'], notes };
 }
 
 function readme(name: string): string {

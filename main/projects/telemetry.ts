@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseOrThrow, runStatusSchema, storedTelemetrySchema, type RunJson, type StoredTelemetry } from '../../shared/format';
 import type { RunEvent } from '../../shared/run-events';
-import { replayRunEvents, type RunState } from '../../shared/run-state';
+import type { RunState } from '../../shared/run-state';
+import { storedRunState } from '../../shared/run-compact';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { jsonBoundsProblem } from '../../shared/json-bounds';
 import { ProjectFileError } from './errors';
@@ -75,7 +76,7 @@ function statusOf(bytes: Uint8Array): RunJson['status'] | undefined {
  */
 export async function readRunState(path: string, runId: string): Promise<RunState | null> {
   const stored = await readRunTelemetry(path, runId);
-  return stored ? replayRunEvents(stored.events) : null;
+  return stored ? storedRunState(stored) : null;
 }
 
 /**

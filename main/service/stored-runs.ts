@@ -8,6 +8,7 @@ import type { RunStatus } from '../../shared/api';
 import type { RunJson } from '../../shared/format';
 import type { ModelSpec } from '../../shared/graph/types';
 import { replayRunEvents, runStateEvents } from '../../shared/run-state';
+import { storedRunState } from '../../shared/run-compact';
 import { TrainingConfigSchema } from '../../shared/training';
 import { readRunTelemetry } from '../projects/telemetry';
 import { withResolvedData } from '../datasets/project-relative';
@@ -79,7 +80,7 @@ export async function loadStoredTelemetry(run: RunRecord): Promise<void> {
   const stored = await readRunTelemetry(run.projectPath, run.storedAs);
   if (run.telemetryLoaded) return;
   if (stored) {
-    const fromFile = replayRunEvents(stored.events);
+    const fromFile = storedRunState(stored);
     const last = fromFile.history.at(-1)?.epoch ?? -1;
     // run.json's history is already in the file's telemetry; only epochs trained since it was read are added.
     run.state = replayRunEvents(runStateEvents(run.state).filter((e) => e.epoch > last), fromFile);

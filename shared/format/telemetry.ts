@@ -14,6 +14,11 @@ export const storedTelemetrySchema = z.object({
   backend: z.string().max(64).optional(),
   /** Seconds the run spent computing telemetry (its cost over plain training). */
   telemetrySeconds: z.number().nonnegative().optional(),
+  /**
+   * Batch events per kept batch point when the points were thinned (absent: every one kept), so that a resumed run
+   * thins its new points as the stored ones were and the curve stays evenly spread.
+   */
+  batchStride: z.number().int().positive().optional(),
   events: z.array(RunEventSchema),
 });
 

@@ -5,7 +5,7 @@
  */
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { batchLossPoints } from '../../renderer/src/training/curves';
+import { batchPoints } from '../../renderer/src/training/curves';
 import EpochPicker from '../../renderer/src/training/EpochPicker.svelte';
 import Histograms from '../../renderer/src/training/Histograms.svelte';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
@@ -17,7 +17,9 @@ import { bytesToBase64 } from '../../shared/telemetry';
 function twoEpochRun(): RunEvent[] {
   const events: RunEvent[] = [];
   for (let epoch = 0; epoch < 2; epoch++) {
-    for (let batch = 0; batch < 10; batch++) events.push({ type: 'batch', epoch, batch, batches: 10, samplesPerSec: 100, etaSeconds: 1, loss: 2 - epoch - batch / 10 });
+    for (let batch = 0; batch < 10; batch++) {
+      events.push({ type: 'batch', epoch, batch, batches: 10, samplesPerSec: 100, etaSeconds: 1, loss: 2 - epoch - batch / 10, metrics: { acc: 0.1 + epoch * 0.4 + batch / 40 } });
+    }
     events.push({ type: 'epoch', epoch, metrics: { loss: 1.5 - epoch, acc: 0.5 + epoch / 4, val_loss: 1.4 - epoch, val_acc: 0.6 + epoch / 4 }, lr: 0.001, seconds: 1 });
     const bins = 4;
     events.push({
@@ -32,13 +34,21 @@ function twoEpochRun(): RunEvent[] {
 }
 
 describe('run dashboard', () => {
-  it('puts the loss of every batch at its fractional epoch, between the epoch ends', () => {
+  it('puts the loss and the accuracy of every batch at its fractional epoch, between the epoch ends', () => {
     const run = replayRunEvents(twoEpochRun());
-    const points = batchLossPoints(run.batches);
+    const points = batchPoints(run.batches, 'loss');
     expect(points).toHaveLength(20);
     expect(points[0]).toEqual([0.1, 2]);
     expect(points[9]).toEqual([1, 2 - 0.9]);
     expect(points[19]![0]).toBeCloseTo(2);
+    const acc = batchPoints(run.batches, 'acc');
+    expect(acc.map(([x]) => x)).toEqual(points.map(([x]) => x));
+    expect(acc[0]).toEqual([0.1, 0.1]);
+    expect(acc[19]![1]).toBeCloseTo(0.5 + 9 / 40);
+    // A run stored when batch points held only the loss draws its accuracy per epoch only.
+    const old = run.batches.map(({ metrics: _m, ...b }) => b);
+    expect(batchPoints(old, 'acc')).toEqual([]);
+    expect(batchPoints(old, 'loss')).toEqual(points);
     // Epoch metrics are drawn at the epoch ends, 1 and 2: a 2-epoch run is a curve, not two dots.
     expect(run.history.map((h) => h.epoch + 1)).toEqual([1, 2]);
   });

@@ -105,6 +105,12 @@ test('a run whose `layerlab train` was killed shows as interrupted in the window
     await row.getByTestId('run-resume').click();
     await expect(page.getByTestId('train-progress')).toHaveAttribute('data-status', /queued|running/);
     await expect(row).toHaveAttribute('data-status', 'running');
+    // The resumed run's dashboard goes on from what the killed session stored: its first epoch's pictures (the
+    // resumed session starts after the checkpoint's second epoch at the earliest).
+    await page.getByTestId('epoch-slider').fill('0');
+    await expect(page.getByTestId('epoch-shown')).toHaveText(/^1 of \d+$/);
+    await expect(page.getByText('Weight histograms (epoch 1)')).toBeVisible();
+    await expect(page.getByText('Confusion matrix (epoch 1)')).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/run-resumed.png` });
     await page.getByTestId('train-stop').click();
     await expect(row).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });

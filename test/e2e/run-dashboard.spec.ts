@@ -30,8 +30,10 @@ async function expectFullDashboard(page: Page, shot: string): Promise<void> {
   await expect(page.getByTestId('filters-view')).toBeVisible();
   await expect(page.getByTestId('activations-view')).toBeVisible();
   await expect(page.getByTestId('wrong-example').first()).toBeVisible();
-  // The loss per batch: more points than the 2 epochs.
-  expect(Number(await page.getByTestId('chart-loss').getAttribute('data-batch-points'))).toBeGreaterThan(4);
+  // The loss and the accuracy per batch: more points than the 2 epochs, the same ones on both charts.
+  const batchPoints = await page.getByTestId('chart-loss').getAttribute('data-batch-points');
+  expect(Number(batchPoints)).toBeGreaterThan(4);
+  await expect(page.getByTestId('chart-accuracy')).toHaveAttribute('data-batch-points', batchPoints!);
   await expect(page.getByTestId('epoch-shown')).toHaveText('2 of 2 (latest)');
   await expect(page.getByText('Weight histograms (epoch 2)')).toBeVisible();
   await page.getByTestId('epoch-slider').fill('0');

@@ -24,6 +24,7 @@ import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
 import { unsortedSegmentSumWasm } from './segment-sum';
 import { registerDilatedConvGradient } from './dilated-grad';
+import { LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD, lstmSequenceGradWasm, lstmSequenceWasm } from './lstm-sequence';
 
 type Factory = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) => KernelFunc;
 
@@ -47,6 +48,9 @@ export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   [RELU_BIAS_GRAD]: reluBiasGradWasm as unknown as Factory,
   [MOMENTUM_STEP]: momentumStepWasm as unknown as Factory,
   [ADAM_STEP]: adamStepWasm as unknown as Factory,
+  // An LSTM's recurrence over a whole sequence and its gradient (layers/fused-lstm.ts).
+  [LSTM_SEQUENCE]: lstmSequenceWasm as unknown as Factory,
+  [LSTM_SEQUENCE_GRAD]: lstmSequenceGradWasm as unknown as Factory,
 };
 
 let registeredOn: KernelBackend | null = null;

@@ -6,6 +6,7 @@ import { registerBooleanGradients } from '../kernels/boolean-grads';
 import { CausalConv1D } from './causal-conv1d';
 import { DilationTrainableConv2D } from './dilated-conv2d';
 import { Exponential } from './exponential';
+import { FusedLSTM } from './fused-lstm';
 import { FusedReluDense } from './fused-relu';
 import { KerasGRU } from './keras-gru';
 import { SpatialDropout2D } from './spatial-dropout2d';
@@ -30,6 +31,8 @@ export function registerCustomLayers(): void {
   // Keras' GRU default (reset_after=True) and Conv1D padding='causal', which stock tfjs refuses.
   tf.serialization.registerClass(KerasGRU as unknown as Registrable);
   tf.serialization.registerClass(CausalConv1D as unknown as Registrable);
+  // LSTM as one op per sequence each way on wasm (see fused-lstm.ts); tfjs' own loop elsewhere.
+  tf.serialization.registerClass(FusedLSTM as unknown as Registrable);
   // Masking's mask ops have no tfjs gradient; without one nothing before a Masking layer trains.
   registerBooleanGradients();
 }

@@ -2,8 +2,8 @@
  * The fit() callback that runs a training config's extras: learning-rate schedules, early stopping (with restored
  * best weights), pause/stop, throttled progress, validation metrics, telemetry and health checks.
  *
- * Hot path: onBatchEnd does no device sync except a few times per second (to read the loss for progress and the
- * NaN check). Everything heavy runs at epoch end, every `telemetry.every_n_epochs` epochs, with async data().
+ * Hot path: onBatchEnd does no device sync except a few times per second (to read the loss and metrics for progress
+ * and the NaN check). Everything heavy runs at epoch end, every `telemetry.every_n_epochs` epochs, with async data().
  *
  * Validation: pass the validation data here and NOT to fit(). One predict pass per epoch then yields val_loss,
  * the val metrics (written into the epoch logs, so History and early stopping see them) and the confusion matrix.
@@ -82,7 +82,7 @@ function isTelemetryEpoch(config: TrainingConfig, epoch: number, startEpoch: num
   return (epoch - startEpoch + 1) % config.telemetry.every_n_epochs === 0 || epoch === config.epochs - 1;
 }
 
-/** Batch points (with their loss) reported per epoch at least, for the dashboard's curves within epochs. */
+/** Batch points (with their loss and metrics) reported per epoch at least, for the dashboard's curves within epochs. */
 const CURVE_POINTS_PER_EPOCH = 25;
 
 class LayerlabCallback extends tf.Callback {
@@ -172,12 +172,11 @@ class LayerlabCallback extends tf.Callback {
     const elapsed = (t - this.trainStart) / 1000;
     const samplesPerSec = elapsed > 0 ? this.samplesTotal / elapsed : 0;
     const remaining = (epochs - epoch - 1) * samples + Math.max(0, samples - this.samplesThisEpoch);
-    let loss: number | undefined;
-    const l = logs?.loss;
-    if (l !== undefined) loss = typeof l === 'number' ? l : (await l.data())[0];
+    const { loss, ...metrics } = await batchScalars(logs);
     this.ctx.sink({
       type: 'batch', epoch, batch, batches: Math.ceil(samples / batchSize), samplesPerSec,
       etaSeconds: samplesPerSec > 0 ? remaining / samplesPerSec : 0, ...(loss !== undefined ? { loss } : {}),
+      ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
     });
     if (loss !== undefined && !Number.isFinite(loss)) await this.onNaN(epoch);
   }
@@ -354,6 +353,22 @@ function sliceRows(t: tf.Tensor, start: number, count: number): tf.Tensor {
   const n = t.shape[0] ?? 0;
   const s = Math.max(0, Math.min(start, n - 1));
   return tf.slice(t, [s], [Math.min(count, n - s)]);
+}
+
+/** Keys of tfjs batch logs that are bookkeeping, not scalars of the model. */
+const BATCH_LOG_BOOKKEEPING = new Set(['batch', 'size']);
+
+/**
+ * The loss and every compiled metric (acc, mae, ...) of the batch just finished, as numbers. The logs' tensors stay
+ * owned by tfjs (it disposes them after the callbacks); after the first read the others are already on the host.
+ */
+async function batchScalars(logs: Logs | undefined): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(logs ?? {})) {
+    if (BATCH_LOG_BOOKKEEPING.has(key)) continue;
+    out[key] = typeof value === 'number' ? value : (await value.data())[0]!;
+  }
+  return out;
 }
 
 /** Resolves every tensor in the logs to a number in place (so History stores numbers) and returns the numbers. */

@@ -13,6 +13,14 @@
  * at a masked step the state (h, and c for LSTM) is carried over unchanged and the output is that carried h, so
  * leading padding leaves the zero initial state alone and trailing padding repeats the last real output.
  * Unmasked calls with Keras' default activations use the fused (cuDNN/oneDNN) kernel.
+ *
+ * dropout / recurrent_dropout (PyTorch's RNNs have no recurrent dropout): in training mode with either set, the step
+ * loop runs with Keras 3's masks (keras/src/layers/rnn/*.py, DropoutRNNCell): drawn once per call, so every step of a
+ * sequence drops the same input features and state units; one input mask for all gates, or, with recurrent_dropout
+ * (Keras' implementation 1), one mask per gate for the inputs and for the state; kept units scaled by 1 / (1 - rate);
+ * the state itself (h, and c) is never dropped, only what enters the matmuls. In eval mode nothing changes. (TF.js,
+ * which Layerlab trains with, draws one mask for all gates also with recurrent_dropout, and its GRU mixes the dropped
+ * state into h': the same regularisation up to the masks' correlation between gates.)
  */
 export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'KerasRNN' | 'KerasBidirectional';
 
@@ -38,9 +46,10 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
     """
 
     def __init__(self, kind, input_size, units, activation, recurrent_activation, fused, bias=True,
-                 return_sequences=False, go_backwards=False, reset_after=True):
+                 return_sequences=False, go_backwards=False, reset_after=True, dropout=0.0, recurrent_dropout=0.0):
         super().__init__()
         self.kind, self.units, self.reset_after = kind, units, reset_after
+        self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
         self.activation, self.recurrent_activation = activation, recurrent_activation
         self.return_sequences, self.go_backwards = return_sequences, go_backwards
         # fused: Keras' activations are the ones PyTorch's kernel computes (tanh/sigmoid; GRU with reset_after)
@@ -74,17 +83,41 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
         if self.go_backwards:
             x = x.flip(1)
             mask = None if mask is None else mask.flip(1)
-        if mask is None and self.fused:
+        dropping = self.training and (0 < self.dropout < 1 or 0 < self.recurrent_dropout < 1)
+        if mask is None and self.fused and not dropping:
             y, _ = self.rnn(x)
         else:
-            y = self.steps(x, mask)
+            y = self.steps(x, mask, *(self.dropout_masks(x) if dropping else (None, None)))
         return y if self.return_sequences else y[:, -1]
 
-    def steps(self, x, mask):
+    def dropout_masks(self, x):
+        """Keras' masks for one call: (input masks, state masks), a list per gate each (None: no dropout there)."""
+        gates = {'LSTM': 4, 'GRU': 3}.get(self.kind, 1)
+
+        def draw(like, rate, count):
+            return [F.dropout(torch.ones_like(like), rate, True) for _ in range(count)] if 0 < rate < 1 else None
+        per_gate = 0 < self.recurrent_dropout < 1
+        inputs = draw(x[:, :1], self.dropout, gates if per_gate else 1)  # (batch, 1, features): the same at every step
+        if inputs is not None and not per_gate:
+            inputs = inputs * gates
+        return inputs, draw(x.new_empty(x.shape[0], self.units), self.recurrent_dropout, gates)
+
+    @staticmethod
+    def project(v, weight, bias, masks):
+        """F.linear(v, weight, bias), where with dropout masks each gate's rows see v times that gate's mask."""
+        if masks is None:
+            return F.linear(v, weight, bias)
+        if all(m is masks[0] for m in masks):
+            return F.linear(v * masks[0], weight, bias)
+        n = len(masks)
+        biases = bias.chunk(n) if bias is not None else [None] * n
+        return torch.cat([F.linear(v * m, w, b) for m, w, b in zip(masks, weight.chunk(n), biases)], -1)
+
+    def steps(self, x, mask, input_masks=None, state_masks=None):
         r, u = self.rnn, self.units
         b_ih = r.bias_ih_l0 if r.bias else None
         b_hh = r.bias_hh_l0 if r.bias else None
-        xs = F.linear(x, r.weight_ih_l0, b_ih)
+        xs = self.project(x, r.weight_ih_l0, b_ih, input_masks)
         h = x.new_zeros(x.shape[0], u)
         c = x.new_zeros(x.shape[0], u)
         act, gate = self.activation, self.recurrent_activation
@@ -92,25 +125,26 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
         for t in range(x.shape[1]):
             xt = xs[:, t]
             if self.kind == 'LSTM':
-                i, f, g, o = (xt + F.linear(h, r.weight_hh_l0, b_hh)).chunk(4, 1)
+                i, f, g, o = (xt + self.project(h, r.weight_hh_l0, b_hh, state_masks)).chunk(4, 1)
                 c_new = gate(f) * c + gate(i) * act(g)
                 h_new = gate(o) * act(c_new)
             elif self.kind == 'GRU':
                 xr, xz, xn = xt.chunk(3, 1)
                 if self.reset_after:
-                    hr, hz, hn = F.linear(h, r.weight_hh_l0, b_hh).chunk(3, 1)
+                    hr, hz, hn = self.project(h, r.weight_hh_l0, b_hh, state_masks).chunk(3, 1)
                     reset = gate(xr + hr)
                     n = act(xn + reset * hn)
                 else:
                     # reset before the recurrent matmul (Keras' reset_after=False has no recurrent bias)
-                    hr, hz = F.linear(h, r.weight_hh_l0[:2 * u]).chunk(2, 1)
+                    hr, hz = self.project(h, r.weight_hh_l0[:2 * u], None, state_masks and state_masks[:2]).chunk(2, 1)
                     reset = gate(xr + hr)
-                    n = act(xn + F.linear(reset * h, r.weight_hh_l0[2 * u:]))
+                    h_n = h if state_masks is None else h * state_masks[2]
+                    n = act(xn + F.linear(reset * h_n, r.weight_hh_l0[2 * u:]))
                 z = gate(xz + hz)
                 h_new = z * h + (1 - z) * n
                 c_new = c
             else:
-                h_new = act(xt + F.linear(h, r.weight_hh_l0, b_hh))
+                h_new = act(xt + self.project(h, r.weight_hh_l0, b_hh, state_masks))
                 c_new = c
             if mask is None:
                 h, c = h_new, c_new

@@ -33,23 +33,21 @@ function recurrentModule(kind: RecurrentClassName, inputSize: number, c: Recurre
   if (c.return_sequences) args.push('return_sequences=True');
   if (goBackwards) args.push('go_backwards=True');
   if (kind === 'GRU' && !c.reset_after) args.push('reset_after=False');
+  // Active in training mode only, as in Keras (sequence-helpers.ts: the step loop with Keras' masks).
+  if (c.dropout) args.push(`dropout=${c.dropout}`);
+  if (c.recurrent_dropout) args.push(`recurrent_dropout=${c.recurrent_dropout}`);
   return `KerasRNN(${args.join(', ')})`;
 }
 
 const lastDim = (l: ExportLayer): number => l.inputShapes[0]![l.inputShapes[0]!.length - 1] as number;
 const maskArg = (n: Names): string => (n.mask ? `, ${n.mask}` : '');
 
-/** Keras applies dropout and recurrent_dropout only while training; the PyTorch module leaves them out (said in the code). */
-function dropoutNote(c: RecurrentConfig): string[] {
-  return c.dropout || c.recurrent_dropout ? [`# Keras' dropout=${c.dropout}, recurrent_dropout=${c.recurrent_dropout} act only in training and are not applied here`] : [];
-}
-
 function recurrent<N extends RecurrentClassName>(kind: N): TorchEmitter<N> {
   return (l, n) => {
     const c = l.config as RecurrentConfig;
     return {
       init: recurrentModule(kind, lastDim(l), c),
-      forward: [...dropoutNote(c), `${n.o} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
+      forward: [`${n.o} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
       helpers: ['KerasRNN'],
       mask: c.return_sequences ? (n.mask ?? null) : null,
     };
@@ -114,7 +112,7 @@ export const TORCH_SEQUENCE_LAYERS: { [N in SequenceKind]: TorchEmitter<N> } = {
     const d = lastDim(l);
     return {
       init: `KerasBidirectional(${recurrentModule(c.layer, d, c)}, ${recurrentModule(c.layer, d, c, true)}, merge_mode=${pyString(c.merge_mode)})`,
-      forward: [...dropoutNote(c), `${n.o} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
+      forward: [`${n.o} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
       helpers: ['KerasRNN', 'KerasBidirectional'],
       mask: c.return_sequences ? (n.mask ?? null) : null,
     };

@@ -1,8 +1,8 @@
 /**
  * A run's telemetry (shared/telemetry.ts events, as the engine pushes them and a project stores them) as a
- * TensorBoard event file: epoch metrics and learning rate as scalars `epoch/<key>` at step = epoch, batch losses as
- * `batch/loss` at the global batch index, weight (and gradient) histograms as `<layer>/<weight>` at step = epoch,
- * conv filter pictures as images `filters/<layer>` at step = epoch. Summaries of other plugins (the HParams
+ * TensorBoard event file: epoch metrics and learning rate as scalars `epoch/<key>` at step = epoch, batch losses and
+ * metrics as `batch/loss`, `batch/acc`, ... at the global batch index, weight (and gradient) histograms as
+ * `<layer>/<weight>` at step = epoch, conv filter pictures as images `filters/<layer>` at step = epoch. Summaries of other plugins (the HParams
  * session of a sweep trial) go first (`leading`) or last (`trailing`).
  */
 import type { TelemetryEvent, WeightHistogram } from '../../../shared/telemetry';
@@ -45,7 +45,9 @@ export async function writeTelemetryEvents(logDir: string, events: readonly Tele
         // A stored history may carry the rate among its metrics, and older ones not at all (NaN).
         if (!('lr' in e.metrics) && Number.isFinite(e.lr)) await writer.addScalar('epoch/lr', e.lr, e.epoch, startTime + elapsed);
       } else if (e.type === 'batch' && e.loss !== undefined) {
-        await writer.addScalar('batch/loss', e.loss, e.epoch * e.batches + e.batch, wall);
+        const step = e.epoch * e.batches + e.batch;
+        await writer.addScalar('batch/loss', e.loss, step, wall);
+        for (const [key, value] of Object.entries(e.metrics ?? {})) await writer.addScalar(`batch/${key}`, value, step, wall);
       } else if (e.type === 'histogram') {
         const tag = `${e.of === 'gradients' ? 'gradients/' : ''}${e.layer}/${e.weight}`;
         await writer.write({ wall_time: wall, step: e.epoch, summary: { value: [{ tag, histo: histogramFromTelemetry(e) }] } });

@@ -366,11 +366,15 @@ export class TrainingStore {
   async resumeRun(runId: string): Promise<void> {
     if (!this.host) return;
     try {
+      // What the run showed before (its stored telemetry): the resumed run's dashboard goes on from it, as its
+      // stored entry does, rather than from its epoch metrics alone. Asked first: the resumed worker's events come
+      // after it starts.
+      const shown = await this.host.call('training.telemetry', { runId }).catch(() => null);
       const run = await this.host.call('training.resume', { runId });
       this.clearRun();
       this.runId = runId;
       this.status = run.status;
-      this.run = replayRunEvents(run.history.map((h) => ({ type: 'epoch' as const, ...h })));
+      this.run = replayRunEvents(shown ? shown.events : run.history.map((h) => ({ type: 'epoch' as const, ...h })));
       void this.loadRuns();
     } catch (e) {
       this.message = (e as Error).message;

@@ -3,7 +3,8 @@
  * debian-package-sections test descriptions, tokenized with a vocabulary adapted on train.csv, post-padded (as
  * TextVectorization pads) and pre-padded (as pad_sequences pads), through Embedding (with and without mask_zero),
  * Masking, Conv1D (same/causal/strided/dilated), the 1-D pools, SimpleRNN, LSTM, GRU (reset_after both ways),
- * Bidirectional (every merge mode) and non-default activations; max abs diff < 1e-4 and Keras' parameter counts.
+ * Bidirectional (every merge mode), non-default activations and dropout inside recurrent layers (eval mode); max abs
+ * diff < 1e-4 and Keras' parameter counts.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -67,6 +68,17 @@ const CASES: { name: string; layers: Layers; padding: 'post' | 'pre' }[] = [
       ['Conv1D', { filters: 4, kernel_size: [1], use_bias: false }],
       ['AveragePooling1D', { pool_size: [2] }],
       ['Flatten', {}],
+    ],
+  },
+  {
+    // Dropout inside the recurrent layers acts in training only (recurrent-dropout.test.ts): eval mode is tfjs' predict.
+    name: 'recurrent_dropout', padding: 'pre',
+    layers: [
+      ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+      ['LSTM', { units: 6, dropout: 0.3, recurrent_dropout: 0.2, return_sequences: true }],
+      ['Bidirectional', { layer: 'GRU', units: 4, dropout: 0.25, recurrent_dropout: 0.25, return_sequences: true }],
+      ['GRU', { units: 4, reset_after: false, recurrent_dropout: 0.4, return_sequences: true }],
+      ['SimpleRNN', { units: 3, dropout: 0.5 }],
     ],
   },
   {

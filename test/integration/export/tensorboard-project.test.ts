@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerCustomLayers } from '../../../main/engine/layers';
 import { readEventFile } from '../../../main/export/tensorboard/events';
-import { addRun, createProject, saveProjectAs } from '../../../main/projects/service';
+import { addRun, createProject, openProject, saveProjectAs } from '../../../main/projects/service';
+import { readRunState } from '../../../main/projects/telemetry';
 import { captureModelWeights } from '../../../main/engine/stored-weights';
 import { compileGraph } from '../../../shared/graph';
 import { REPO } from './helpers';
@@ -53,12 +54,26 @@ describe('TensorBoard export of a project', () => {
 });
 
 describe('TensorBoard export of a run trained into a project', () => {
-  it('logs every epoch of the stored dashboard: histograms and filter pictures per epoch, batch losses', async () => {
+  it('logs every epoch of the stored dashboard: histograms and filter pictures per epoch, batch losses and accuracies', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'll-tb-trained-'));
     const file = join(dir, 'cnn.layerlab');
     expect(cli(dir, 'new', file, '--template', 'cnn-first').code).toBe(0);
     const trained = cli(dir, 'train', file, ...TINY, '--epochs', '2', '--seed', '3');
     expect(trained.code, trained.stderr).toBe(0);
+    // The run stored its per-batch accuracy beside the loss, read back from the file: points within both epochs at
+    // fractional epochs, each a fraction of the batch's samples.
+    const { doc } = await openProject(file);
+    const shown = (await readRunState(file, doc.runs[0]!.meta.id))!;
+    const acc = shown.batches.map((b) => [b.epoch + (b.batch + 1) / b.batches, b.metrics?.acc] as const);
+    expect(acc.length).toBeGreaterThanOrEqual(2 * 5);
+    expect(acc.filter(([x]) => !Number.isInteger(x)).length).toBeGreaterThan(acc.length / 2);
+    expect(new Set(shown.batches.map((b) => b.epoch))).toEqual(new Set([0, 1]));
+    for (const [, a] of acc) {
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThanOrEqual(1);
+    }
+    // A real curve: the accuracy moves between batches (10 batches of 20 samples: steps of 0.05).
+    expect(new Set(acc.map(([, a]) => a)).size).toBeGreaterThan(2);
     const out = join(dir, 'tb');
     const r = cli(dir, 'export', file, '--format', 'tensorboard', '--run', 'latest', '--out', out);
     expect(r.code, r.stderr).toBe(0);
@@ -69,8 +84,10 @@ describe('TensorBoard export of a run trained into a project', () => {
     // Both epochs' weight histograms and conv filter pictures, not only the final weights'.
     expect(stepsOf((v) => Boolean(v.histo))).toEqual([0, 1]);
     expect(stepsOf((v) => Boolean(v.image))).toEqual([0, 1]);
-    // The per-batch losses the dashboard drew are there too, more of them than epochs.
-    expect(events.filter((e) => e.summary?.value.some((v) => v.tag.startsWith('batch/'))).length).toBeGreaterThan(2);
+    // The per-batch losses and accuracies the dashboard drew are there too, at the same steps, more of them than epochs.
+    const batchSteps = (tag: string) => events.filter((e) => e.summary?.value.some((v) => v.tag === tag)).map((e) => Number(e.step));
+    expect(batchSteps('batch/loss').length).toBeGreaterThan(2);
+    expect(batchSteps('batch/acc')).toEqual(batchSteps('batch/loss'));
     rmSync(dir, { recursive: true, force: true });
   }, 240_000);
 });

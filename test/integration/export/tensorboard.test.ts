@@ -60,11 +60,12 @@ describe('TensorBoard event files', () => {
     expect(h.max).toBeCloseTo(Math.max(...run.histograms[1].values), 6);
   });
 
-  it('turns a run\'s telemetry (epoch metrics, batch losses, weight histograms) into TensorBoard scalars and histograms', async () => {
+  it('turns a run\'s telemetry (epoch metrics, batch losses and metrics, weight histograms) into TensorBoard scalars and histograms', async () => {
     const events: TelemetryEvent[] = [
-      { type: 'batch', epoch: 0, batch: 9, batches: 10, samplesPerSec: 100, etaSeconds: 5, loss: 1.5 },
+      { type: 'batch', epoch: 0, batch: 9, batches: 10, samplesPerSec: 100, etaSeconds: 5, loss: 1.5, metrics: { acc: 0.25 } },
       { type: 'epoch', epoch: 0, metrics: { loss: 1.2, acc: 0.6, val_loss: 1.1, val_acc: 0.65 }, lr: 0.001, seconds: 3 },
       { type: 'histogram', epoch: 0, layer: 'dense_1', weight: 'kernel', of: 'weights', bins: 4, min: -1, max: 1, counts: [1, 3, 4, 2], count: 10, mean: 0.1, std: 0.5 },
+      // A run stored before batch metrics were kept: its batch points hold only the loss.
       { type: 'batch', epoch: 1, batch: 9, batches: 10, samplesPerSec: 100, etaSeconds: 0, loss: 0.7 },
       { type: 'epoch', epoch: 1, metrics: { loss: 0.8, acc: 0.75, val_loss: 0.9, val_acc: 0.7 }, lr: 0.0005, seconds: 3 },
     ];
@@ -74,6 +75,7 @@ describe('TensorBoard event files', () => {
     expect(scalar('epoch/val_acc')).toEqual([[0, expect.closeTo(0.65, 6)], [1, expect.closeTo(0.7, 6)]]);
     expect(scalar('epoch/lr').map(([s]) => s)).toEqual([0, 1]);
     expect(scalar('batch/loss')).toEqual([[9, 1.5], [19, expect.closeTo(0.7, 6)]]);
+    expect(scalar('batch/acc')).toEqual([[9, 0.25]]);
     const h = got.find((e) => e.summary?.value[0].tag === 'dense_1/kernel')!.summary!.value[0].histo!;
     expect(h.bucket).toEqual([1, 3, 4, 2]);
     expect(h.bucket_limit).toEqual([-0.5, 0, 0.5, 1]);

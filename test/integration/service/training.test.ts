@@ -6,6 +6,7 @@ import { loadDataset } from '../../../main/datasets/index';
 import { createBackendService, type LocalBackendService } from '../../../main/service/service';
 import { startServer, type RunningServer } from '../../../main/server/server';
 import { MIRROR, mlpGraph } from '../../unit/api/examples';
+import { replayRunEvents } from '../../../shared/run-state';
 import { Client, openSocket } from '../server/helpers';
 
 const config = (limit: number) => ({ dataset: { name: 'mnist' }, epochs: 1, batch_size: 32, limit_train: limit, limit_test: 500 });
@@ -76,6 +77,9 @@ describe('training through the WebSocket API (real worker, real MNIST subset)', 
       expect(p.length).toBeGreaterThan(1);
       expect(p[p.length - 1]!.payload).toMatchObject({ epoch: 0, batches: 94 });
       expect(p[p.length - 1]!.payload.batch).toBeGreaterThan(p[0]!.payload.batch);
+      // Each progress event carries the batch's accuracy beside its loss, as the epoch metrics name it.
+      for (const e of p) if (e.payload.loss !== undefined) expect(Object.keys(e.payload.metrics)).toEqual(['acc']);
+      expect(p.filter((e) => e.payload.metrics?.acc >= 0 && e.payload.metrics.acc <= 1).length).toBeGreaterThan(1);
       // The confusion matrix covers the whole validation set (limit_test 500).
       const confusion = client.events.find((e) => e.event === 'training.confusion' && e.payload.runId === first)!;
       expect(confusion.payload.matrix.flat().reduce((s: number, v: number) => s + v, 0)).toBe(500);
@@ -151,6 +155,15 @@ describe('training through the WebSocket API (real worker, real MNIST subset)', 
     // Epochs continue where the checkpoint left off, none repeated; the continued weights keep lowering the loss.
     expect(done.history.map((h: { epoch: number }) => h.epoch)).toEqual([0, 1, 2]);
     expect(done.history[2].metrics.loss).toBeLessThan(done.history[0].metrics.loss);
+    // What the dashboard shows of it: every epoch's histograms, and batch points that run forward in fractional
+    // epochs (the stopped epoch's first batches gave way to the resumed ones), each with its accuracy.
+    const shown = replayRunEvents((await b.call('training.telemetry', { runId })).result.events);
+    expect(shown.histograms.map((h) => h.epoch)).toEqual([0, 1, 2]);
+    const x = shown.batches.map((p) => p.epoch + (p.batch + 1) / p.batches);
+    expect(x.length).toBeGreaterThan(3);
+    for (let i = 1; i < x.length; i++) expect(x[i]!).toBeGreaterThan(x[i - 1]!);
+    expect(new Set(shown.batches.map((p) => p.epoch))).toEqual(new Set([0, 1, 2]));
+    for (const p of shown.batches) expect(p.metrics!.acc).toBeLessThanOrEqual(1);
     expect((await b.call('training.resume', { runId })).error).toMatchObject({ code: 'conflict' });
   });
 });

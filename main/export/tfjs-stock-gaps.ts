@@ -1,0 +1,159 @@
+/**
+ * What stock TensorFlow.js (tfjs-layers 4.x) cannot run in a TF.js export, and the fix written beside model.json.
+ * Layerlab trains with its own classes for two Keras behaviours (main/engine/layers/keras-gru.ts, causal-conv1d.ts):
+ * - GRU with reset_after=True (Keras 2/3's default): stock tfjs refuses to load the model ("GRUCell does not support
+ *   reset_after parameter set to true");
+ * - Conv1D with padding='causal': stock tfjs loads it, then fails when it runs ("The support for CAUSAL padding mode
+ *   in conv1dWithBias is not implemented yet").
+ * Neither computes something else silently, but a user serving the model with stock tfjs needs the same layers:
+ * layerlab-layers.js registers them (prediction only: the GRU's dropout is not applied) for any tfjs 4.x namespace.
+ */
+import type { ModelSpec } from '../../shared/graph/types';
+
+export const TFJS_LAYERS_FILE = 'layerlab-layers.js';
+
+type SavedLayer = { class_name: string; config: Record<string, unknown> };
+
+function gapOf(layer: SavedLayer): string | undefined {
+  const c = layer.config;
+  if (layer.class_name === 'GRU' && c.reset_after === true) return `'${String(c.name)}' (GRU, reset_after=true)`;
+  if (layer.class_name === 'Conv1D' && c.padding === 'causal') return `'${String(c.name)}' (Conv1D, padding='causal')`;
+  const inner = c.layer as SavedLayer | undefined;
+  if (layer.class_name === 'Bidirectional' && inner?.class_name === 'GRU' && inner.config.reset_after === true) {
+    return `'${String(c.name)}' (Bidirectional GRU, reset_after=true)`;
+  }
+  // A nested model (an imported backbone) holds layers of its own.
+  const nested = (c.layers as SavedLayer[] | undefined) ?? [];
+  const found = nested.map(gapOf).filter((g): g is string => g !== undefined);
+  return found.length ? found.join(', ') : undefined;
+}
+
+/** The saved model's layers that stock tfjs cannot run, described for a note (empty: stock tfjs runs it all). */
+export function stockTfjsGaps(saved: ModelSpec): string[] {
+  return (saved.config.layers as SavedLayer[]).map(gapOf).filter((g): g is string => g !== undefined);
+}
+
+export function stockTfjsNote(gaps: readonly string[]): string {
+  return (
+    `${gaps.join(', ')}: stock @tensorflow/tfjs 4.x cannot run ${gaps.length > 1 ? 'these layers' : 'this layer'} ` +
+    `(it refuses GRU reset_after=true when loading and causal Conv1D when predicting). ${TFJS_LAYERS_FILE} (written beside model.json) ` +
+    `adds them: call registerLayerlabLayers(tf) before tf.loadLayersModel (README.md shows how); ` +
+    `or set reset_after=false / padding='same' and retrain.`
+  );
+}
+
+export const TFJS_LAYERS_README = `
+## Layers stock TF.js lacks
+This model has a GRU with Keras' default \`reset_after=true\` and/or a causal Conv1D, which Layerlab runs with its
+own layer classes and stock \`@tensorflow/tfjs\` 4.x cannot run. Register them first (prediction only):
+\`\`\`js
+import * as tf from '@tensorflow/tfjs';
+import { registerLayerlabLayers } from './${TFJS_LAYERS_FILE}';
+registerLayerlabLayers(tf);
+const model = await tf.loadLayersModel('http://localhost:8080/model.json');
+\`\`\`
+Keras and \`tensorflowjs_converter\` read these layers without it.
+`;
+
+/** layerlab-layers.js: the two layer classes for a stock tfjs namespace, as Layerlab computes them. */
+export const TFJS_LAYERS_JS = `/**
+ * Layers of this Layerlab export that stock TensorFlow.js 4.x cannot run, computed as Layerlab (and Keras) computes
+ * them. Call registerLayerlabLayers(tf) once, before tf.loadLayersModel; it replaces tfjs' 'GRU' and 'Conv1D'
+ * classes with subclasses that keep tfjs' behaviour for everything else.
+ * - GRU reset_after=true: the reset gate multiplies the recurrent candidate after its matmul, and bias has two rows
+ *   (input, recurrent): z = s(x Wz + bz0 + h Uz + bz1), r = s(x Wr + br0 + h Ur + br1),
+ *   h~ = tanh(x Wh + bh0 + r * (h Uh + bh1)), h' = z * h + (1 - z) * h~. Prediction only: dropout is not applied.
+ * - Conv1D padding='causal': dilation * (kernel - 1) zeros before the first step, then a valid convolution.
+ */
+export function registerLayerlabLayers(tf) {
+  const StockGRUCell = tf.layers.gruCell({ units: 1 }).constructor;
+  const StockGRU = tf.layers.gru({ units: 1 }).constructor;
+  const StockConv1D = tf.layers.conv1d({ filters: 1, kernelSize: 1 }).constructor;
+
+  class GRUCell extends StockGRUCell {
+    constructor(args) {
+      super({ ...args, resetAfter: false });
+      this.resetAfter = args.resetAfter === true;
+    }
+
+    build(inputShape) {
+      if (!this.resetAfter) return super.build(inputShape);
+      const shape = Array.isArray(inputShape[0]) ? inputShape[0] : inputShape;
+      const gates = 3 * this.units;
+      this.kernel = this.addWeight('kernel', [shape[shape.length - 1], gates], null, this.kernelInitializer,
+        this.kernelRegularizer, true, this.kernelConstraint);
+      this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, gates], null, this.recurrentInitializer,
+        this.recurrentRegularizer, true, this.recurrentConstraint);
+      this.bias = this.useBias
+        ? this.addWeight('bias', [2, gates], null, this.biasInitializer, this.biasRegularizer, true, this.biasConstraint)
+        : null;
+      this.built = true;
+    }
+
+    call(inputs, kwargs) {
+      if (!this.resetAfter) return super.call(inputs, kwargs);
+      return tf.tidy(() => {
+        const [x, h] = inputs;
+        let fromInput = tf.matMul(x, this.kernel.read());
+        let fromState = tf.matMul(h, this.recurrentKernel.read());
+        if (this.bias) {
+          const rows = tf.unstack(this.bias.read());
+          fromInput = tf.add(fromInput, rows[0]);
+          fromState = tf.add(fromState, rows[1]);
+        }
+        const inputParts = tf.split(fromInput, 3, -1);
+        const stateParts = tf.split(fromState, 3, -1);
+        const update = this.recurrentActivation.apply(tf.add(inputParts[0], stateParts[0]));
+        const reset = this.recurrentActivation.apply(tf.add(inputParts[1], stateParts[1]));
+        const candidate = this.activation.apply(tf.add(inputParts[2], tf.mul(reset, stateParts[2])));
+        const next = tf.add(tf.mul(update, h), tf.mul(tf.sub(1, update), candidate));
+        return [next, next];
+      });
+    }
+
+    getConfig() {
+      return { ...super.getConfig(), resetAfter: this.resetAfter };
+    }
+  }
+  GRUCell.className = 'GRUCell';
+
+  class GRU extends StockGRU {
+    constructor(args) {
+      super({ ...args, resetAfter: false });
+      this.cell = new GRUCell(args);
+    }
+
+    static fromConfig(cls, config) {
+      return new cls(config);
+    }
+  }
+  GRU.className = 'GRU';
+
+  class Conv1D extends StockConv1D {
+    call(inputs, kwargs) {
+      if (this.padding !== 'causal') return super.call(inputs, kwargs);
+      return tf.tidy(() => {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const dilation = Array.isArray(this.dilationRate) ? this.dilationRate[0] : this.dilationRate;
+        const padded = tf.pad(x, [[0, 0], [dilation * (this.kernelSize[0] - 1), 0], [0, 0]]);
+        let y = tf.conv1d(padded, this.kernel.read(), this.strides[0], 'valid', 'NWC', dilation);
+        if (this.useBias && this.bias) y = tf.add(y, this.bias.read());
+        return this.activation.apply(y);
+      });
+    }
+
+    computeOutputShape(inputShape) {
+      if (this.padding !== 'causal') return super.computeOutputShape(inputShape);
+      this.padding = 'same'; // a causal output is as long as a 'same' one: ceil(steps / stride)
+      try {
+        return super.computeOutputShape(inputShape);
+      } finally {
+        this.padding = 'causal';
+      }
+    }
+  }
+  Conv1D.className = 'Conv1D';
+
+  for (const cls of [GRUCell, GRU, Conv1D]) tf.serialization.registerClass(cls);
+}
+`;

@@ -1,0 +1,106 @@
+/**
+ * TF.js exports read by stock @tensorflow/tfjs (issue 16): a GRU with Keras' default reset_after=true (also inside
+ * Bidirectional) and a causal Conv1D are layers Layerlab trains with its own classes. Stock tfjs 4.x cannot run them
+ * (checked here, in a process that never loads Layerlab's classes, so the note stays true or this test says it is
+ * not); the export says so and writes layerlab-layers.js, with which stock tfjs predicts Layerlab's outputs within
+ * 1e-4 on real text. A reset_after=false GRU needs none of it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportModel } from '../../../main/export';
+import { buildTfjsModel, namedWeights } from '../../../main/export/tfjs-model';
+import { readTextCsv } from '../../../main/datasets/text-source';
+import { compileGraph } from '../../../shared/graph';
+import { sequentialGraph } from '../../../shared/templates/builder';
+import { adaptVectorization, vectorize } from '../../../shared/text/vectorization';
+import { DATASETS, maxAbsDiff, predict, randomizeWeights, REPO } from './helpers';
+
+const [T, N, VOCAB] = [12, 60, 1000];
+const root = mkdtempSync(join(tmpdir(), 'layerlab-tfjs-stock-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function debianIds(): Promise<Float32Array> {
+  const debian = join(DATASETS, 'debian-package-sections');
+  const v = adaptVectorization((await readTextCsv(join(debian, 'train.csv'))).texts, { maxTokens: VOCAB, sequenceLength: T });
+  return vectorize(v, (await readTextCsv(join(debian, 'test.csv'))).texts.slice(0, N)).data;
+}
+
+function stock(dir: string, mode: 'stock' | 'shim'): { y?: number[]; error?: string } {
+  const r = spawnSync(process.execPath, [join(REPO, 'test/integration/export/stock_tfjs_predict.mjs'), dir, mode], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`stock tfjs run failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+/** Exports the model with seeded weights next to the real ids; returns the notes and Layerlab's own prediction. */
+async function exportWithInput(name: string, layers: Parameters<typeof sequentialGraph>[1], x: Float32Array) {
+  const spec = compileGraph(sequentialGraph([null, T], layers));
+  const model = await buildTfjsModel(spec);
+  randomizeWeights(model, 11);
+  const dir = join(root, name);
+  const result = await exportModel({ spec, weights: namedWeights(model) }, { format: 'tfjs', outDir: dir });
+  writeFileSync(join(dir, 'x.json'), JSON.stringify({ shape: [N, T], data: Array.from(x) }));
+  const y = predict(model, x, [N, T]).data;
+  model.dispose();
+  return { dir, notes: result.notes, files: result.files, y };
+}
+
+describe('TF.js export in stock @tensorflow/tfjs', () => {
+  it.each([
+    {
+      name: 'gru_reset_after',
+      refusal: /GRUCell does not support reset_after parameter set to true/,
+      layers: [
+        ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+        ['GRU', { units: 6, return_sequences: true }],
+        ['Bidirectional', { layer: 'GRU', units: 4 }],
+        ['Dense', { units: 3, activation: 'softmax' }],
+      ] as Parameters<typeof sequentialGraph>[1],
+      gaps: ["'gru' (GRU, reset_after=true)", "'bidirectional' (Bidirectional GRU, reset_after=true)"],
+    },
+    {
+      name: 'causal_conv1d',
+      refusal: /CAUSAL padding mode .* not implemented/,
+      layers: [
+        ['Embedding', { input_dim: VOCAB, output_dim: 8 }],
+        ['Conv1D', { filters: 5, kernel_size: [3], padding: 'causal', dilation_rate: [2], activation: 'relu' }],
+        ['GRU', { units: 4, reset_after: false }],
+      ] as Parameters<typeof sequentialGraph>[1],
+      gaps: ["'conv1d' (Conv1D, padding='causal')"],
+    },
+  ])('$name: stock tfjs refuses it, the export says so, and with layerlab-layers.js stock tfjs predicts as Layerlab', async ({ name, refusal, layers, gaps }) => {
+    await tf.setBackend('cpu');
+    const x = await debianIds();
+    const { dir, notes, files, y } = await exportWithInput(name, layers, x);
+    expect(notes.join('\n')).toContain(`${gaps.join(', ')}: stock @tensorflow/tfjs 4.x cannot run`);
+    expect(notes.join('\n')).toContain('registerLayerlabLayers(tf) before tf.loadLayersModel');
+    expect(files).toContain('layerlab-layers.js');
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('registerLayerlabLayers(tf);');
+
+    expect(stock(dir, 'stock').error).toMatch(refusal);
+    const fixed = stock(dir, 'shim');
+    expect(fixed.error).toBeUndefined();
+    const diff = maxAbsDiff(Float32Array.from(fixed.y!), y);
+    expect(diff, `max abs diff ${diff}`).toBeLessThan(1e-4);
+    // The outputs vary with the text, so equal outputs are no accident of a constant model.
+    expect(maxAbsDiff(y.subarray(0, 3), y.subarray(3, 6))).toBeGreaterThan(1e-4);
+  }, 120_000);
+
+  it('a GRU with reset_after=false runs in stock tfjs as it is: no note, no extra file', async () => {
+    await tf.setBackend('cpu');
+    const x = await debianIds();
+    const { dir, notes, files, y } = await exportWithInput('gru_reset_before', [
+      ['Embedding', { input_dim: VOCAB, output_dim: 8 }],
+      ['GRU', { units: 5, reset_after: false }],
+    ], x);
+    expect(notes.join('\n')).not.toContain('stock @tensorflow/tfjs');
+    expect(files).not.toContain('layerlab-layers.js');
+    expect(existsSync(join(dir, 'layerlab-layers.js'))).toBe(false);
+    const plain = stock(dir, 'stock');
+    expect(plain.error).toBeUndefined();
+    expect(maxAbsDiff(Float32Array.from(plain.y!), y)).toBeLessThan(1e-4);
+  }, 120_000);
+});
