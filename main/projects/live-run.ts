@@ -18,7 +18,7 @@ import { mkdir, readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { bestMetrics, runSchema, type RunJson } from '../../shared/format';
-import { isAlive, writeFileAtomically } from './atomic-file';
+import { isAlive, removeStaleTemps, writeFileAtomically } from './atomic-file';
 import type { ProjectDocument, ProjectRun } from './types';
 
 export function liveDir(projectPath: string): string {
@@ -61,6 +61,9 @@ export async function removeLiveRun(projectPath: string, runId: string): Promise
   const f = files(projectPath, runId);
   await unlink(f.progress).catch(() => {});
   await unlink(f.telemetry).catch(() => {});
+  // Temps of a write killed midway (by a trainer gone since), which would keep the folder.
+  await removeStaleTemps(f.progress);
+  await removeStaleTemps(f.telemetry);
   await rmdir(liveDir(projectPath)).catch(() => {}); // not empty (other live runs) or gone: either is fine
 }
 
