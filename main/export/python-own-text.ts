@@ -35,6 +35,7 @@ const CAPITAL_SIGMA = 0x3a3;
 function jsLowercaseTable(vocabulary: readonly string[]): string {
   const used = new Set<string>();
   for (const word of vocabulary) for (const ch of word) used.add(ch);
+  if (used.size === 0) return '{}';
   const entries: string[] = [];
   for (let c = 0; c < 0x110000; c++) {
     if ((c >= 0xd800 && c < 0xe000) || c === CAPITAL_SIGMA) continue;

@@ -34,10 +34,14 @@ export function stockTfjsGaps(saved: ModelSpec): string[] {
 }
 
 export function stockTfjsNote(gaps: readonly string[]): string {
+  const how = [
+    ...(gaps.some((g) => g.includes('reset_after')) ? ['refuses to load a GRU with reset_after=true'] : []),
+    ...(gaps.some((g) => g.includes('causal')) ? ['fails when a causal Conv1D predicts'] : []),
+  ];
   return (
     `${gaps.join(', ')}: stock @tensorflow/tfjs 4.x cannot run ${gaps.length > 1 ? 'these layers' : 'this layer'} ` +
-    `(it refuses GRU reset_after=true when loading and causal Conv1D when predicting). ${TFJS_LAYERS_FILE} (written beside model.json) ` +
-    `adds them: call registerLayerlabLayers(tf) before tf.loadLayersModel (README.md shows how); ` +
+    `(it ${how.join(' and ')}). ${TFJS_LAYERS_FILE} (written beside model.json) ` +
+    `adds ${gaps.length > 1 ? 'them' : 'it'}: call registerLayerlabLayers(tf) before tf.loadLayersModel (README.md shows how); ` +
     `or set reset_after=false / padding='same' and retrain.`
   );
 }

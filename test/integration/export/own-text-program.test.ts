@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ownDatasetOf } from '../../../shared/data-preprocessing';
 import { sequentialGraph } from '../../../shared/templates/builder';
+import { readNpz } from '../../../main/datasets/npy';
+import { openOwnData } from '../../../main/datasets/own-data';
 import { readTextCsv } from '../../../main/datasets/text-source';
 import { DATASETS, torchMissing } from './helpers';
 import { expectSamePrepared, ownDataHarness, trainTwoEpochs } from './own-data-harness';
@@ -89,6 +91,29 @@ describe.skipIf(missing !== null)("exported train.py on the user's own text", ()
     await expectSamePrepared(h, pt, config, { train: [75, 60], val: [19, 60] }, 0);
 
     trainTwoEpochs(h, pt, /75 training and 19 validation samples of .*texts/);
+
+    // --test with a CSV beside a folder: its columns are found as Layerlab finds them (the label column by name,
+    // the text the longest non-numeric one: not 'id', not the shorter 'note'), quoted commas and newlines included.
+    const testCsv = join(h.dir, 'extra-test.csv');
+    writeFileSync(testCsv, [
+      'id,label,note,description',
+      '1,alpha,x,"ΟΔΟΣ, \u1c89AB and «more»\nover two lines"',
+      '2,Beta,y,plain words from the debian sections',
+      '0x1F,_misc,z,"foo\u001cbar \u212aELVIN, Don\'t e-mail"',
+    ].join('\r\n'));
+    const own = ownDatasetOf(config.dataset)!;
+    const { dataset } = await openOwnData({ ...own.source, test_path: testCsv }, { baseDir: h.dir, stored: own.preprocessing });
+    h.python(['-c', [
+      'import sys; sys.argv = ["train.py"]',
+      'import numpy as np, train',
+      `_, (x, y) = train.load_own_text(train.DATA_PATH, ${JSON.stringify(testCsv)}, train.own_record())`,
+      'np.savez("extra.npz", x=x, y=y)',
+    ].join('\n')], pt);
+    const extra = await readNpz(join(pt, 'extra.npz'));
+    expect(extra.get('x')!.shape).toEqual([3, 60]);
+    expect(Array.from(extra.get('x')!.data, Number)).toEqual(Array.from(dataset.test!.x));
+    expect(Array.from(extra.get('y')!.data, Number)).toEqual(Array.from(dataset.test!.y));
+    expect(Array.from(dataset.test!.y)).toEqual([2, 0, 1]);
     h.python(['-m', 'py_compile', join(keras, 'train.py')], keras);
   }, 600_000);
 });

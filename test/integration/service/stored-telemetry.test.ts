@@ -66,6 +66,9 @@ it('stores histograms, filters, activations, confusion and batch points of every
   // 16 batches per epoch: a curve within each epoch, not one point per epoch.
   expect(state.batches.length).toBeGreaterThanOrEqual(2 * 8);
   expect(new Set(state.batches.map((b) => b.epoch))).toEqual(new Set([0, 1]));
+  // Each with the batch's accuracy beside its loss, for the accuracy chart's curve within epochs.
+  for (const b of state.batches) expect(b.metrics!.acc).toBeGreaterThanOrEqual(0);
+  for (const b of state.batches) expect(b.metrics!.acc).toBeLessThanOrEqual(1);
   // The engine-level events the TensorBoard export reads.
   expect(telemetryEventsOf(stored!.events).filter((e) => e.type === 'histogram').length).toBe(2 * state.histograms[0]!.histograms.length);
   // What was stored is what the live run showed (numbers rounded for the file).

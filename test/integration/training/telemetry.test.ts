@@ -130,12 +130,17 @@ describe('telemetry of a real conv run (MNIST subset, one epoch)', () => {
     expect(dense.values.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 4);
   });
 
-  it('sends progress with speed and ETA, and no health warning for a healthy run', () => {
+  it('sends progress with speed, ETA, the batch\'s loss and accuracy, and no health warning for a healthy run', () => {
     for (const p of result.of('batch')) {
       expect(p.batches).toBe(4);
       expect(p.samplesPerSec).toBeGreaterThan(0);
       expect(p.etaSeconds).toBeGreaterThanOrEqual(0);
+      // The accuracy of this batch of 32 alone (not a running mean): a whole number of right answers out of 32.
+      expect(Object.keys(p.metrics!)).toEqual(['acc']);
+      expect(p.metrics!.acc * 32).toBeCloseTo(Math.round(p.metrics!.acc * 32), 4);
+      expect(p.metrics!.acc).toBeLessThanOrEqual(1);
     }
+    expect(result.of('batch').filter((p) => p.loss !== undefined).length).toBeGreaterThan(0);
     expect(result.of('health').filter((h) => h.kind === 'nan-loss')).toEqual([]);
     expect(result.training.outcome()).toBe('completed');
   });
