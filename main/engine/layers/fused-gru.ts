@@ -33,6 +33,7 @@ const gruCell: Recurrence = {
  * A reset_after GRU (sigmoid gates, tanh, Keras gate order z r h, zero initial state) over x [B, T, D] with kernel
  * [D, 3U], recurrent kernel [U, 3U] and bias [2, 3U] (input row, recurrent row): h of every step or of the last.
  * Masked steps carry h over. Wasm with the kernels registered only.
+ * @internal The kernel tests call it directly against tfjs' step loop; layers go through whole-sequence.ts.
  */
 export function gruSequence(
   x: tf.Tensor3D, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor2D | null, mask: tf.Tensor | null, options: SequenceOptions,

@@ -30,13 +30,17 @@ const lstmCell: Recurrence = {
   biasGradient: (dz) => tf.sum(dz, 0),
 };
 
-/** Whether the whole-sequence kernels can run here (wasm with them registered and our SIMD kernels on). */
+/**
+ * Whether the whole-sequence kernels can run here (wasm with them registered and our SIMD kernels on).
+ * @internal The kernel tests check it before comparing against tfjs' loop; layers ask wholeSequenceAvailable.
+ */
 export const fusedLstmAvailable = () => wholeSequenceAvailable(LSTM_SEQUENCE);
 
 /**
  * An LSTM (sigmoid gates, tanh, Keras gate order i f c o, zero initial state) over x [B, T, D] with kernel [D, 4U],
  * recurrent kernel [U, 4U] and bias [4U]: h of every step [B, T, U], or of the last one [B, U]. `mask` [B, T] (bool
  * or 0/1) marks the steps to process; masked ones carry the state over. Wasm with fusedLstmAvailable() only.
+ * @internal The kernel tests call it directly against tfjs' step loop; layers go through whole-sequence.ts.
  */
 export function lstmSequence(
   x: tf.Tensor3D, kernel: tf.Tensor2D, recurrent: tf.Tensor2D, bias: tf.Tensor1D | null, mask: tf.Tensor | null, options: SequenceOptions,
