@@ -19,7 +19,7 @@ import type { RunEvent } from '../shared/run-events';
 import { replayRunEvents } from '../shared/run-state';
 import { storedTelemetryOf } from '../shared/run-compact';
 import { createProject, loadRunWeights, openProject, saveProjectAs } from '../main/projects/service';
-import { storeRunInProject } from '../main/projects/store-run';
+import { storeRunInProject } from '../test/support/project-files';
 import { readRunTelemetry } from '../main/projects/telemetry';
 import { FOLD_EVERY_MS, RunStore, upsertRun, type RunEntry } from '../main/service/run-store';
 import { trainWorkshopRun } from './workshop-run';

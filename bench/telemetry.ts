@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createTrainingCallbacks } from '../main/engine/training/callbacks';
-import { fitArgsFromConfig } from '../main/engine/training/fit-args';
+import { fitArgsFromConfig } from '../test/support/fit-args';
 import { compileArgs } from '../main/engine/training/losses';
 import type { TelemetryEvent } from '../shared/telemetry';
 import { parseTrainingConfig } from '../shared/training';

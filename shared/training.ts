@@ -212,7 +212,11 @@ const limit = z
   .nullable()
   .default(null);
 
-const TrainingConfigObject = z.strictObject({
+/**
+ * The config's fields without the checks across fields (a monitor the config logs, class weights with a
+ * classification loss): what a reader that takes a document apart field by field parses it with.
+ */
+export const TrainingConfigObject = z.strictObject({
   version: z
     .literal(TRAINING_CONFIG_VERSION, { error: `unsupported version: this build reads version ${TRAINING_CONFIG_VERSION}` })
     .default(TRAINING_CONFIG_VERSION),

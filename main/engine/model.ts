@@ -3,9 +3,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../shared/graph/types';
-import { OptimizerSchema } from '../../shared/training';
-import type { OptimizerConfig } from '../../shared/training';
-import { createOptimizer } from './training/optimizers';
 import { registerCustomLayers } from './layers/index';
 
 registerCustomLayers();
@@ -65,29 +62,6 @@ export async function buildModel(spec: ModelSpec, options: BuildOptions = {}): P
     const msg = err instanceof Error ? err.message : String(err);
     throw new Error(`cannot build the model '${spec.config?.name ?? '?'}' with tfjs: ${msg}`, { cause: err });
   }
-}
-
-export interface CompileOptions {
-  /** Name and Keras parameters; defaults per shared/training (sgd: learning_rate 0.01). */
-  optimizer?: Partial<OptimizerConfig> & { name: OptimizerConfig['name'] };
-  /** A tfjs loss name; default categoricalCrossentropy (labels are one-hot encoded by the data path). */
-  loss?: string;
-  metrics?: string[];
-}
-
-/** Validates the optimizer settings (same rules as the UI) and compiles. */
-export function compileModel(model: tf.LayersModel, options: CompileOptions = {}): OptimizerConfig {
-  const parsed = OptimizerSchema.safeParse(options.optimizer ?? { name: 'sgd' });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid optimizer settings: ${issue?.path.join('.') || 'optimizer'} ${issue?.message ?? ''}`.trim());
-  }
-  model.compile({
-    optimizer: createOptimizer(parsed.data),
-    loss: options.loss ?? 'categoricalCrossentropy',
-    metrics: options.metrics ?? ['accuracy'],
-  });
-  return parsed.data;
 }
 
 /** Input shape of a single-input model without the batch axis, e.g. [28, 28, 1]. */

@@ -59,6 +59,7 @@ export function encodeNpz(arrays: Record<string, NpyArray>): Uint8Array {
   return zipSync(files);
 }
 
+/** @internal The encoder's own reader: tests check what the exporters wrote with it. */
 export function decodeNpz(bytes: Uint8Array): Record<string, NpyArray> {
   const out: Record<string, NpyArray> = {};
   for (const [file, data] of Object.entries(unzipSync(bytes))) out[file.replace(/\.npy$/, '')] = decodeNpy(data, file);

@@ -35,6 +35,7 @@ export async function buildTfjsModel(spec: ModelSpec, weights?: readonly NamedWe
   return model;
 }
 
+/** @internal The inverse of setNamedWeights: tests compare a model's weights with the files written. */
 export function namedWeights(model: tf.LayersModel): NamedWeight[] {
   return model.weights.map((w) => ({ name: w.originalName, shape: w.shape.slice() as number[], data: w.read().dataSync() as Float32Array }));
 }

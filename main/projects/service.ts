@@ -7,12 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   CURRENT_FORMAT_VERSION,
-  ProjectFormatError,
   bestMetrics,
-  migrateProject,
   type DatasetRef,
   type EpochMetrics,
-  type ProjectJson,
   type RunJson,
   type StoredTelemetry,
   type RunStatus,
@@ -110,11 +107,6 @@ export async function saveProjectAs(doc: ProjectDocument, path: string, now = ne
   return updateProjectFile(path, (onDisk) => (sameFile ? keepStoredRuns(doc, onDisk) : doc), { now });
 }
 
-export async function saveProject(doc: ProjectDocument, now = new Date()): Promise<ProjectDocument> {
-  if (!doc.path) throw new Error('This project has never been saved: choose a file name (Save As).');
-  return saveProjectAs(doc, doc.path, now);
-}
-
 export interface NewRun {
   /** Default: a new unique id. The run manager passes its live run's id, so the stored entry keeps it. */
   id?: string;
@@ -180,13 +172,6 @@ export function nextRunNumber(doc: ProjectDocument): number {
   return Math.max(0, ...runNumbers(doc.runs.map((r) => r.meta))) + 1;
 }
 
-export function removeRun(doc: ProjectDocument, runId: string): void {
-  const i = doc.runs.findIndex((r) => r.meta.id === runId);
-  if (i < 0) throw new Error(`No run '${runId}' in this project; its runs are: ${doc.runs.map((r) => r.meta.id).join(', ') || 'none'}.`);
-  doc.runs.splice(i, 1);
-  (doc.removedRuns ??= []).push(runId);
-}
-
 export interface RunSummary {
   id: string;
   number: number;
@@ -235,20 +220,3 @@ export async function importModel(path: string, options?: ImportOptions): Promis
   return importModelFile(path, options);
 }
 
-/**
- * Replaces the project.json part of `doc` with what the window sent (graph, viewport, notes, training...), after
- * validating it; the runs stay as the main process holds them. Throws ProjectFormatError with JSON paths.
- */
-export function updateProjectJson(doc: ProjectDocument, json: unknown): ProjectDocument {
-  const { project, fromVersion } = migrateProject(json);
-  if (fromVersion !== CURRENT_FORMAT_VERSION) {
-    throw new ProjectFormatError('project.json', [{ path: 'formatVersion', message: `expected ${CURRENT_FORMAT_VERSION} from the window, got ${fromVersion}` }]);
-  }
-  doc.project = project;
-  return doc;
-}
-
-/** The project.json part, as the API sends it to the window. */
-export function projectJson(doc: ProjectDocument): ProjectJson {
-  return doc.project;
-}

@@ -73,6 +73,7 @@ function statusOf(bytes: Uint8Array): RunJson['status'] | undefined {
 /**
  * A stored run as its dashboard showed it: the state its events rebuild (shared/run-state.ts), or null when it
  * stored no telemetry.
+ * @internal Tests read a stored run back with it; the app rebuilds the state through training.telemetry.
  */
 export async function readRunState(path: string, runId: string): Promise<RunState | null> {
   const stored = await readRunTelemetry(path, runId);

@@ -12,11 +12,11 @@ import { ProjectFileError } from '../projects/errors';
 import { isProjectFile, readProjectFile } from '../projects/file';
 import { createProject, importModel, listRuns, openProject } from '../projects/service';
 import { withProjectLock } from '../projects/lock';
+import { addRecent, listRecent } from '../projects/recent';
 import { ensureRecoveryStore, newRecoveryId, recoveryFile, removeRecoveryStore } from '../projects/recovery';
 import { keepStoredRuns, updateProjectFile } from '../projects/writer';
 import type { ProjectDocument } from '../projects/types';
 
-const MAX_RECENT = 12;
 
 type Sweeps = ProjectDocument['project']['sweeps'];
 
@@ -80,15 +80,19 @@ export class ProjectHandlers {
   ) {}
 
   private readonly documents = new Map<string, ProjectDocument>();
-  private recent: RecentProject[] = [];
+  private recentWrites: Promise<unknown> = Promise.resolve();
 
-  private remember(doc: ProjectDocument): void {
+  /**
+   * The document is open in the window: kept for its next save, and first in the recent projects, which live in
+   * the user cache (projects/recent.ts) so that `layerlab serve` still lists them after a restart. Writes of the
+   * list go one after another (each rewrites the whole file); a cache that cannot be written loses only the list.
+   */
+  private async remember(doc: ProjectDocument): Promise<void> {
     if (!doc.path) return;
     this.documents.set(doc.path, doc);
-    this.recent = [
-      { path: doc.path, name: doc.project.name || basename(doc.path), openedAt: new Date().toISOString() },
-      ...this.recent.filter((r) => r.path !== doc.path),
-    ].slice(0, MAX_RECENT);
+    const { path } = doc;
+    this.recentWrites = this.recentWrites.then(() => addRecent(path, doc.project.name || basename(path))).catch(() => undefined);
+    await this.recentWrites;
   }
 
   async create(template: string | undefined, name: string | undefined): Promise<ProjectResult> {
@@ -102,7 +106,7 @@ export class ProjectHandlers {
       const { doc } = await openProject(target).catch((err: unknown) => {
         throw isNotAProject(err) ? cannotOpen(target, 'a Layerlab project file') : err;
       });
-      this.remember(doc);
+      await this.remember(doc);
       this.onOpen(doc);
       return toResult(doc);
     });
@@ -120,7 +124,7 @@ export class ProjectHandlers {
       const { project: checked } = migrateProject(project);
       if (as && !force) await refuseToReplaceOtherFiles(target);
       if (!recoveryId) {
-        this.remember(await this.write(target, checked, as, null));
+        await this.remember(await this.write(target, checked, as, null));
         return { path: target };
       }
       // An Untitled project's first save: its runs move from the recovery store into the file. The store's lock is
@@ -128,7 +132,7 @@ export class ProjectHandlers {
       const store = recoveryFile(recoveryId, this.recovery.recoveryDir);
       await withProjectLock(store, async () => {
         const stored = existsSync(store) ? await readProjectFile(store) : null;
-        this.remember(await this.write(target, checked, as, stored));
+        await this.remember(await this.write(target, checked, as, stored));
         this.recovery.onMoved?.(store, target);
         await removeRecoveryStore(recoveryId, this.recovery.recoveryDir);
       });
@@ -162,8 +166,8 @@ export class ProjectHandlers {
     });
   }
 
-  listRecent(): { recent: RecentProject[] } {
-    return { recent: this.recent.filter((r) => existsSync(r.path)) };
+  async listRecent(): Promise<{ recent: RecentProject[] }> {
+    return { recent: (await listRecent()).filter((r) => existsSync(r.path)) };
   }
 
   async import(path: string): Promise<ProjectResult> {

@@ -140,5 +140,8 @@ export function migrateRun(raw: unknown, fromVersion: number, entry: string): Ru
   return parseOrThrow(runSchema, doc, entry);
 }
 
-/** Every version this build can read, oldest first (tests use it to demand a fixture for each). */
+/**
+ * Every version this build can read, oldest first (tests use it to demand a fixture for each).
+ * @internal
+ */
 export const readableFormatVersions: readonly number[] = Array.from({ length: CURRENT_FORMAT_VERSION }, (_, i) => i + 1);

@@ -140,6 +140,7 @@ export const SweepConfigSchema = z
     });
   });
 export type SweepConfig = z.output<typeof SweepConfigSchema>;
+/** @internal The schema's input type, for tests that write sweep configs by hand. */
 export type SweepConfigInput = z.input<typeof SweepConfigSchema>;
 
 /** The column name of a dimension: its own name, else one derived from its target. */

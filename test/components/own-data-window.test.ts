@@ -12,8 +12,8 @@ import { createBackendService } from '../../main/service/service';
 import { createElectronHost } from '../../renderer/src/host/electron';
 import { editorContext } from '../../renderer/src/lib/editor/context';
 import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
-import { formFromConfig } from '../../renderer/src/lib/project/document';
-import { defaultForm, OWN_DATASET, toConfig } from '../../renderer/src/training/form';
+import { defaultDraft, OWN_DATASET, runConfig } from '../../renderer/src/training/form';
+import { draftFromConfig } from '../../renderer/src/training/read-draft';
 import OwnDataPicker from '../../renderer/src/training/OwnDataPicker.svelte';
 import TrainingPanel from '../../renderer/src/training/TrainingPanel.svelte';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
@@ -42,17 +42,17 @@ function attached(): TrainingStore {
 describe('own data in a project', () => {
   it('a reopened project reads its data again: no warning while unchanged, a visible one once the file changed', { timeout: 90_000 }, async () => {
     const made = attached();
-    made.form = { ...defaultForm(), dataset: OWN_DATASET };
+    made.datasetChosen(OWN_DATASET);
     made.own = { ...NO_OWN_TEXT, path: csv, labelColumn: 'MEDV', testPath: '', validationSplit: 0.2 };
     await made.inspectOwn();
     expect(made.cardError).toBeNull();
     // The project stores the reference relative to the project file; a save and reopen keeps it.
-    const saved = JSON.parse(JSON.stringify(toConfig(made.form))) as Record<string, unknown>;
-    expect((saved.dataset as { source: { path: string } }).source.path).toBe('../data/housing.csv');
+    const saved = runConfig(made.form);
+    expect(saved.dataset.source).toMatchObject({ path: '../data/housing.csv' });
 
     const reopen = () => {
       const training = attached();
-      training.form = formFromConfig(saved, null, defaultForm());
+      training.form = draftFromConfig(JSON.parse(JSON.stringify(saved)), null, defaultDraft());
       return training;
     };
     const same = reopen();
@@ -87,26 +87,26 @@ describe('the loss follows the dataset task', () => {
     const training = attached();
     await waitFor(() => expect(training.datasets.some((d) => d.name === 'boston-housing' && d.task === 'regression')).toBe(true), { timeout: 60_000 });
     render(TrainingPanel, { props: { training }, context: editorContext(new EditorStore(chain([['Dense', { units: 1 }]]))) });
-    expect(training.form.loss).toBe('sparse_categorical_crossentropy');
+    expect(training.form.config.loss).toBe('sparse_categorical_crossentropy');
 
     await choose('boston-housing');
-    expect(training.form).toMatchObject({ dataset: 'boston-housing', loss: 'mse', metrics: { mae: true, mse: false } });
-    expect(toConfig(training.form).metrics).toEqual(['mae']);
+    expect(training.form.config).toMatchObject({ dataset: { name: 'boston-housing' }, loss: 'mse', metrics: ['mae'] });
+    expect(runConfig(training.form).metrics).toEqual(['mae']);
     expect(screen.getByTestId('task-note').textContent).toBe(
       'boston-housing is a regression dataset (real-valued targets): the loss is now mse and the metric mae (was sparse_categorical_crossentropy).',
     );
 
     await choose('mnist');
-    expect(training.form.loss).toBe('sparse_categorical_crossentropy');
+    expect(training.form.config.loss).toBe('sparse_categorical_crossentropy');
     expect(screen.getByTestId('task-note').textContent).toMatch(/^mnist is a classification dataset: the loss is now sparse_categorical_crossentropy/);
   });
 
   it('own data read as regression switches the loss too, with the note', async () => {
     const training = attached();
-    training.form = { ...defaultForm(), dataset: OWN_DATASET };
+    training.datasetChosen(OWN_DATASET);
     training.own = { ...NO_OWN_TEXT, path: csv, labelColumn: 'MEDV', testPath: '', validationSplit: 0.2 };
     await training.inspectOwn();
-    expect(training.form.loss).toBe('mse');
+    expect(training.form.config.loss).toBe('mse');
     expect(training.taskNote).toBe('housing is a regression dataset (real-valued targets): the loss is now mse and the metric mae (was sparse_categorical_crossentropy).');
   });
 });

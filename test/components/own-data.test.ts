@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { datasetCard } from '../../main/datasets/card';
 import { openOwnData } from '../../main/datasets/own-data';
-import { formFromConfig } from '../../renderer/src/lib/project/document';
-import { defaultForm, OWN_DATASET, toConfig } from '../../renderer/src/training/form';
+import { chooseLoss, defaultDraft, OWN_DATASET, runConfig } from '../../renderer/src/training/form';
+import { draftFromConfig } from '../../renderer/src/training/read-draft';
 import OwnDataPicker from '../../renderer/src/training/OwnDataPicker.svelte';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
 import { ownDatasetOf } from '../../shared/data-preprocessing';
@@ -17,14 +17,19 @@ const housing = resolve(__dirname, '../../../shared/datasets/boston-housing/hous
 describe('own data in the window', () => {
   it('the form trains on the card config: last-fraction validation, no test limit; a project round trip keeps it', async () => {
     const card = await datasetCard(await openOwnData({ path: housing, label_column: 'MEDV', validation_split: 0.25 }));
-    const form = { ...defaultForm(), dataset: OWN_DATASET, ownData: card.config, loss: 'mse' as const };
-    const config = TrainingConfigSchema.parse(toConfig(form));
+    const form = { ...defaultDraft(), ownData: card.config };
+    form.config.dataset = { name: OWN_DATASET };
+    chooseLoss(form, 'mse');
+    const config = TrainingConfigSchema.parse(runConfig(form));
     expect(config.validation).toEqual({ kind: 'split', fraction: 0.25 });
     expect(config.limit_test).toBeNull();
     expect(ownDatasetOf(config.dataset)!.source.path).toBe(housing);
-    const back = formFromConfig(JSON.parse(JSON.stringify(config)) as Record<string, unknown>, { kind: 'file', path: housing }, defaultForm());
-    expect(back.dataset).toBe(OWN_DATASET);
+    const back = draftFromConfig(JSON.parse(JSON.stringify(config)), { kind: 'file', path: housing }, defaultDraft());
+    expect(back.config.dataset).toEqual({ name: OWN_DATASET });
     expect(back.ownData).toEqual(card.config);
+    // Picking a catalog dataset afterwards validates on its test split again.
+    back.config.dataset = { name: 'mnist' };
+    expect(runConfig(back).validation).toEqual({ kind: 'test' });
   });
 
   it('the picker shows the card: splits, target range and histogram, columns, first rows', async () => {

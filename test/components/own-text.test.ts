@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handleApiMessage } from '../../main/service/handle';
 import { createBackendService } from '../../main/service/service';
 import { createElectronHost } from '../../renderer/src/host/electron';
-import { defaultForm, OWN_DATASET } from '../../renderer/src/training/form';
+import { OWN_DATASET } from '../../renderer/src/training/form';
 import OwnDataPicker from '../../renderer/src/training/OwnDataPicker.svelte';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
 
@@ -26,7 +26,7 @@ describe('the own-data picker on text', () => {
   it('max tokens and length typed in the text options shape the card and the config the run gets', { timeout: 60_000 }, async () => {
     const training = new TrainingStore();
     training.attach(createElectronHost({ version: 1, request: (m) => handleApiMessage(service, JSON.stringify(m)), onEvent: (l) => service.subscribe(l) }));
-    training.form = { ...defaultForm(), dataset: OWN_DATASET };
+    training.datasetChosen(OWN_DATASET);
     render(OwnDataPicker, { training });
     await fireEvent.input(screen.getByTestId('own-path'), { target: { value: csv } });
     await fireEvent.input(screen.getByTestId('own-max-tokens'), { target: { value: '300' } });

@@ -7,18 +7,18 @@ import { projectSchema } from '../../shared/format';
 import { TrainingConfigSchema } from '../../shared/training';
 import { createBackendService, type LocalBackendService } from '../../main/service/service';
 import { openProject } from '../../main/projects/service';
-import { storeRunInProject } from '../../main/projects/store-run';
+import { storeRunInProject } from '../support/project-files';
 import { buildMenuTemplate, type MenuAction } from '../../main/electron/menu';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Host } from '../../renderer/src/host';
-import type { DesktopBridge, DesktopMenuMessage } from '../../renderer/src/host/desktop';
+import type { DesktopBridge, DesktopMenuMessage } from '../../shared/desktop';
 import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
 import { fromProjectJson, toProjectJson } from '../../renderer/src/lib/project/document';
 import { ProjectStore } from '../../renderer/src/lib/project/project.svelte';
 import { Commands, type CommandHandlers } from '../../renderer/src/shell/commands';
 import { COMMAND_IDS } from '../../shared/commands';
 import ProjectDialog from '../../renderer/src/shell/ProjectDialog.svelte';
-import { defaultForm } from '../../renderer/src/training/form';
+import { chooseOptimizer, defaultDraft } from '../../renderer/src/training/form';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
 import { chain, MNIST_CNN } from './fixtures';
 import { inProcessHost as hostOf } from './in-process-host';
@@ -53,15 +53,12 @@ function setup(confirmAnswer = true, initialViewport = { x: 10, y: -20, zoom: 0.
 describe('project document', () => {
   it('round-trips graph, positions, viewport and training settings through a valid project.json, keeping other fields', () => {
     const graph = chain(MNIST_CNN);
-    const form = {
-      ...defaultForm(),
-      optimizer: 'adam' as const,
-      learningRate: 0.003,
-      batchSize: 32,
-      limit: null,
-      augmentation: { rotation: 10, widthShift: 0.1, heightShift: 0.05, zoom: 0.15, horizontalFlip: false, noise: 0.05 },
-    };
-    const base = { ...toProjectJson({ name: 'x', graph, viewport: { x: 0, y: 0, zoom: 1 }, form: defaultForm() }, null), notes: 'keep me', created: '2026-01-01T00:00:00.000Z' };
+    const form = defaultDraft();
+    chooseOptimizer(form, 'adam');
+    form.config.optimizer.learning_rate = 0.003;
+    Object.assign(form.config, { batch_size: 32, limit_train: null });
+    Object.assign(form.config.augmentation, { rotation_range: 10, width_shift_range: 0.1, height_shift_range: 0.05, zoom_range: 0.15, gaussian_noise: 0.05 });
+    const base = { ...toProjectJson({ name: 'x', graph, viewport: { x: 0, y: 0, zoom: 1 }, form: defaultDraft() }, null), notes: 'keep me', created: '2026-01-01T00:00:00.000Z' };
     const json = toProjectJson({ name: 'CNN', graph, viewport: { x: 5, y: 6, zoom: 0.5 }, form }, base, new Date('2026-11-28T12:00:00Z'));
     expect(projectSchema.safeParse(json).success).toBe(true);
     // The training part is a config the engine accepts, augmentation included.
@@ -70,15 +67,15 @@ describe('project document', () => {
     expect(json.notes).toBe('keep me');
     expect(json.created).toBe('2026-01-01T00:00:00.000Z');
     expect(json.modified).toBe('2026-11-28T12:00:00.000Z');
-    const back = fromProjectJson(JSON.parse(JSON.stringify(json)), defaultForm()).doc;
+    const back = fromProjectJson(JSON.parse(JSON.stringify(json)), defaultDraft()).doc;
     expect(back.graph).toEqual(graph);
     expect(back.viewport).toEqual({ x: 5, y: 6, zoom: 0.5 });
-    expect(back.form).toEqual(form);
+    expect(back.form.config).toEqual(form.config);
     expect(back.name).toBe('CNN');
   });
 
   it('refuses a file that is not a project with the reason', () => {
-    expect(() => fromProjectJson({ hello: 1 }, defaultForm())).toThrow(/format|version|project/i);
+    expect(() => fromProjectJson({ hello: 1 }, defaultDraft())).toThrow(/format|version|project/i);
   });
 });
 
@@ -96,7 +93,7 @@ describe('ProjectStore against the real backend service', () => {
     editor.undo();
     expect(project.dirty).toBe(false);
     editor.redo();
-    training.form.learningRate = 0.05;
+    training.form.config.optimizer.learning_rate = 0.05;
     expect(project.dirty).toBe(true);
 
     // No file yet: save() says so (the window then asks for a path), saveAs() writes it.
@@ -120,7 +117,7 @@ describe('ProjectStore against the real backend service', () => {
     expect(await other.project.open('cnn.layerlab')).toBe(true);
     expect(other.editor.graph).toEqual(editor.graph);
     expect(other.editor.projectName).toBe('Renamed');
-    expect(other.training.form.learningRate).toBe(0.05);
+    expect(other.training.form.config.optimizer.learning_rate).toBe(0.05);
     expect(other.viewport()).toEqual({ x: 10, y: -20, zoom: 0.8 });
     expect(other.project.dirty).toBe(false);
   });
@@ -165,7 +162,7 @@ describe('ProjectStore against the real backend service', () => {
       training.attach(host);
       await vi.waitFor(() => expect(training.system).not.toBeNull(), { timeout: 10_000 });
       expect(await project.newProject('mlp-64')).toBe(true);
-      training.form = { ...training.form, epochs: 1, limit: 100, batchSize: 50 };
+      Object.assign(training.form.config, { epochs: 1, limit_train: 100, batch_size: 50 });
       await training.start(editor.graph, 'untitled run');
       expect(training.recoveryId).toMatch(/^untitled-/);
       const runId = training.runId!;

@@ -57,7 +57,7 @@ it('autosaved edits of a window whose backend died are offered, recovered unsave
   const file = join(dir, 'p.layerlab');
   const dense = first.editor.graph.nodes.find((n) => n.kind === 'Dense')!;
   first.editor.setConfig(dense.id, 'units', 77);
-  first.training.form.learningRate = 0.123;
+  first.training.form.config.optimizer.learning_rate = 0.123;
   expect(first.project.dirty).toBe(true);
   await first.project.autosave();
   const id = first.project.autosaveId!;
@@ -80,7 +80,7 @@ it('autosaved edits of a window whose backend died are offered, recovered unsave
 
   expect(second.project.path).toBe(file);
   expect(second.editor.graph.nodes.find((n) => n.id === dense.id)!.config.units).toBe(77);
-  expect(second.training.form.learningRate).toBe(0.123);
+  expect(second.training.form.config.optimizer.learning_rate).toBe(0.123);
   expect(second.project.dirty).toBe(true); // unsaved changes of the file, not what it holds
   expect((await openProject(file)).doc.project.graph.nodes.find((n) => n.id === dense.id)!.config.units).not.toBe(77);
   expect(await second.project.save()).toBe(true);

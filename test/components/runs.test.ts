@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochRecord, RunSummary, TrainingWarning } from '../../shared/api';
 import { TrainingConfigSchema } from '../../shared/training';
 import { bestValAccuracy, configDiff, diffLabel, durationSeconds, graphDiff, lrLines, overlayLines, runOrdinals, sortRuns } from '../../renderer/src/training/compare';
-import { defaultForm, toConfig } from '../../renderer/src/training/form';
+import { defaultDraft, runConfig } from '../../renderer/src/training/form';
 import HealthWarnings from '../../renderer/src/training/HealthWarnings.svelte';
 import RunsTable from '../../renderer/src/training/RunsTable.svelte';
 import WrongGallery from '../../renderer/src/training/WrongGallery.svelte';
@@ -12,7 +12,10 @@ import { chain, MNIST_CNN } from './fixtures';
 const epoch = (e: number, acc: number, lr = 0.01): EpochRecord => ({ epoch: e, metrics: { loss: 1 - acc, acc, val_loss: 1.1 - acc, val_acc: acc - 0.05 }, lr, seconds: 2 });
 
 function run(id: string, over: { lr?: number; limit?: number; accs?: number[]; created: string; seconds?: number }): RunSummary {
-  const config = TrainingConfigSchema.parse(toConfig({ ...defaultForm(), learningRate: over.lr ?? 0.01, limit: over.limit ?? 2000 }));
+  const form = defaultDraft();
+  form.config.optimizer.learning_rate = over.lr ?? 0.01;
+  form.config.limit_train = over.limit ?? 2000;
+  const config = TrainingConfigSchema.parse(runConfig(form));
   const started = Date.parse(over.created);
   return {
     runId: id,

@@ -33,7 +33,7 @@ describe('sweeps view', () => {
     const dense = editor.graph.nodes.find((n) => n.name === 'dense');
     expect(dense?.config.units).toBe(64);
     expect(editor.graph.nodes.some((n) => n.kind === 'Dropout')).toBe(false);
-    expect(training.form.learningRate).toBe(0.1);
+    expect(training.form.config.optimizer.learning_rate).toBe(0.1);
     expect(applied).toBe(1);
   });
 });

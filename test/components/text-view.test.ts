@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { handleApiMessage } from '../../main/service/handle';
 import { createBackendService } from '../../main/service/service';
 import { createElectronHost } from '../../renderer/src/host/electron';
-import { defaultForm, OWN_DATASET } from '../../renderer/src/training/form';
+import { chooseOptimizer, OWN_DATASET } from '../../renderer/src/training/form';
 import { NO_OWN_TEXT } from '../../renderer/src/training/own-text';
 import TextView from '../../renderer/src/training/TextView.svelte';
 import { TrainingStore } from '../../renderer/src/training/training.svelte';
@@ -28,7 +28,10 @@ describe('the text view', () => {
   it('classifies a typed sentence, lists wrong samples as text and the nearest words of a chosen one', { timeout: 180_000 }, async () => {
     const training = new TrainingStore();
     training.attach(createElectronHost({ version: 1, request: (m) => handleApiMessage(service, JSON.stringify(m)), onEvent: (l) => service.subscribe(l) }));
-    training.form = { ...defaultForm(), dataset: OWN_DATASET, optimizer: 'adam', learningRate: 0.02, epochs: 3, batchSize: 32, limit: 2500 };
+    training.datasetChosen(OWN_DATASET);
+    chooseOptimizer(training.form, 'adam');
+    training.form.config.optimizer.learning_rate = 0.02;
+    Object.assign(training.form.config, { epochs: 3, batch_size: 32, limit_train: 2500 });
     training.own = { ...NO_OWN_TEXT, path: csv, labelColumn: '', testPath: '', validationSplit: 0.2, maxTokens: 1500, sequenceLength: 12 };
     await training.inspectOwn();
     expect(training.cardError).toBeNull();

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../../shared/api';
 import { TrainingConfigSchema } from '../../shared/training';
 import { augmentationText } from '../../renderer/src/training/compare';
-import { defaultForm, toConfig, validationText } from '../../renderer/src/training/form';
+import { defaultDraft, runConfig, validationText } from '../../renderer/src/training/form';
 import RunsTable from '../../renderer/src/training/RunsTable.svelte';
 import { engineLines } from '../../renderer/src/training/engineLines';
 import TrainingPanel from '../../renderer/src/training/TrainingPanel.svelte';
@@ -13,14 +13,15 @@ import { EditorStore } from '../../renderer/src/lib/editor/editor.svelte';
 
 describe('the validation size is seen and set before training', () => {
   it('says how many test samples a run validates on, and takes a number', () => {
-    const form = defaultForm();
-    expect(validationText({ ...form, limit: 2000 }, 10_000)).toBe('400 of the 10,000-sample test split');
-    expect(validationText({ ...form, limit: null }, 10_000)).toBe('all of the 10,000-sample test split');
-    expect(validationText({ ...form, limit: 2000, validationLimit: 50_000 }, 10_000)).toBe('10,000 of the 10,000-sample test split');
-    const set = { ...form, limit: 2000, validationLimit: 1500 };
-    expect(validationText(set, 10_000)).toBe('1,500 of the 10,000-sample test split');
-    expect(toConfig(set).limit_test).toBe(1500);
-    expect(toConfig({ ...form, limit: 2000 }).limit_test).toBe(400);
+    const form = defaultDraft();
+    const limits = (limit_train: number | null, limit_test: number | null = null) => ({ ...form, config: { ...form.config, limit_train, limit_test } });
+    expect(validationText(limits(2000).config, 10_000)).toBe('400 of the 10,000-sample test split');
+    expect(validationText(limits(null).config, 10_000)).toBe('all of the 10,000-sample test split');
+    expect(validationText(limits(2000, 50_000).config, 10_000)).toBe('10,000 of the 10,000-sample test split');
+    const set = limits(2000, 1500);
+    expect(validationText(set.config, 10_000)).toBe('1,500 of the 10,000-sample test split');
+    expect(runConfig(set).limit_test).toBe(1500);
+    expect(runConfig(limits(2000)).limit_test).toBe(400);
   });
 });
 
@@ -28,7 +29,9 @@ describe('run history', () => {
   afterEach(() => vi.useRealTimers());
 
   function running(): RunSummary {
-    const config = TrainingConfigSchema.parse(toConfig({ ...defaultForm(), augmentation: { ...defaultForm().augmentation, rotation: 15, horizontalFlip: true } }));
+    const form = defaultDraft();
+    Object.assign(form.config.augmentation, { rotation_range: 15, horizontal_flip: true });
+    const config = TrainingConfigSchema.parse(runConfig(form));
     return { runId: 'r1', name: 'MLP', status: 'running', createdAt: new Date(Date.now() - 1000).toISOString(), startedAt: new Date(Date.now() - 1000).toISOString(), config, history: [] };
   }
 
@@ -44,7 +47,7 @@ describe('run history', () => {
   it('the config column shows augmentation, so runs differing only there tell apart', () => {
     render(RunsTable, { props: { runs: [running()], compare: [], ontoggle: () => {}, onopen: () => {} } });
     expect(screen.getByTestId('run-row').textContent).toContain('· aug rot 15 hflip');
-    expect(augmentationText(TrainingConfigSchema.parse(toConfig(defaultForm())).augmentation)).toBe('');
+    expect(augmentationText(TrainingConfigSchema.parse(runConfig(defaultDraft())).augmentation)).toBe('');
   });
 });
 

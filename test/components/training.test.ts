@@ -6,7 +6,8 @@ import ConfusionMatrix from '../../renderer/src/training/ConfusionMatrix.svelte'
 import Histograms from '../../renderer/src/training/Histograms.svelte';
 import TrainingPanel from '../../renderer/src/training/TrainingPanel.svelte';
 import { smooth } from '../../renderer/src/training/smoothing';
-import { toConfig, TrainingStore } from '../../renderer/src/training/training.svelte';
+import { runConfig } from '../../renderer/src/training/form';
+import { TrainingStore } from '../../renderer/src/training/training.svelte';
 import { TrainingConfigSchema } from '../../shared/training';
 import { chain, MNIST_CNN } from './fixtures';
 
@@ -17,16 +18,16 @@ describe('training panel', () => {
     const value = (id: string) => (screen.getByTestId(id) as HTMLInputElement | HTMLSelectElement).value;
     expect(value('dataset-select')).toBe('mnist');
     expect(value('train-optimizer')).toBe('sgd');
-    expect(Number(value('train-learning-rate'))).toBe(training.form.learningRate);
-    expect(Number(value('train-batch-size'))).toBe(training.form.batchSize);
-    expect(Number(value('train-epochs'))).toBe(training.form.epochs);
-    expect(Number(value('train-limit'))).toBe(training.form.limit);
+    expect(Number(value('train-learning-rate'))).toBe(training.form.config.optimizer.learning_rate);
+    expect(Number(value('train-batch-size'))).toBe(training.form.config.batch_size);
+    expect(Number(value('train-epochs'))).toBe(training.form.config.epochs);
+    expect(Number(value('train-limit'))).toBe(training.form.config.limit_train);
     // Nothing runs yet: Pause and Stop are off, and the progress says idle.
     expect(screen.getByTestId('train-start').textContent).toBe('Start');
     expect((screen.getByTestId('train-pause') as HTMLButtonElement).disabled).toBe(true);
     expect((screen.getByTestId('train-stop') as HTMLButtonElement).disabled).toBe(true);
     expect(screen.getByTestId('train-progress').dataset.status).toBe('idle');
-    const parsed = TrainingConfigSchema.safeParse(toConfig(training.form));
+    const parsed = TrainingConfigSchema.safeParse(runConfig(training.form));
     expect(parsed.success).toBe(true);
     // No backend connected: nothing to start.
     expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true);

@@ -24,6 +24,7 @@ import { identityWasm } from './identity';
 import { maxPoolGradWasm } from './pool-grads';
 import { unsortedSegmentSumWasm } from './segment-sum';
 import { registerDilatedConvGradient } from './dilated-grad';
+import { GRU_SEQUENCE, GRU_SEQUENCE_GRAD, gruSequenceGradWasm, gruSequenceWasm } from './gru-sequence';
 import { LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD, lstmSequenceGradWasm, lstmSequenceWasm } from './lstm-sequence';
 
 type Factory = (backend: KernelBackend, funcs: ReadonlyMap<string, KernelFunc>) => KernelFunc;
@@ -48,9 +49,11 @@ export const WASM_KERNELS: Readonly<Record<string, Factory>> = {
   [RELU_BIAS_GRAD]: reluBiasGradWasm as unknown as Factory,
   [MOMENTUM_STEP]: momentumStepWasm as unknown as Factory,
   [ADAM_STEP]: adamStepWasm as unknown as Factory,
-  // An LSTM's recurrence over a whole sequence and its gradient (layers/fused-lstm.ts).
+  // An LSTM's and a GRU's recurrence over a whole sequence and their gradients (layers/fused-lstm.ts, fused-gru.ts).
   [LSTM_SEQUENCE]: lstmSequenceWasm as unknown as Factory,
   [LSTM_SEQUENCE_GRAD]: lstmSequenceGradWasm as unknown as Factory,
+  [GRU_SEQUENCE]: gruSequenceWasm as unknown as Factory,
+  [GRU_SEQUENCE_GRAD]: gruSequenceGradWasm as unknown as Factory,
 };
 
 let registeredOn: KernelBackend | null = null;

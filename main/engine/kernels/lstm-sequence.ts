@@ -20,21 +20,18 @@
  */
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs';
 import { backendMemory, makeOutput, offsetOf } from './simd/module';
-import { Scratch, checkSequenceInputs, paddedUnits, shiftStates, transposeInto } from './recurrent-common';
+import { Scratch, checkSequenceInputs, sigmoid, recurrentBackward } from './recurrent-common';
+import type { KernelArgs } from './recurrent-common';
 import { runnerFor, simdCalls } from './simd/gemm';
 
 export const LSTM_SEQUENCE = 'LayerlabLSTMSequence';
 export const LSTM_SEQUENCE_GRAD = 'LayerlabLSTMSequenceGrad';
 
-type Args = { inputs: Record<string, TensorInfo> };
-
 /** How many sequences each kernel ran (tests check that a layer took this path, not tfjs' loop). */
 export const lstmSequenceCalls = { forward: 0, backward: 0 };
 
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-
 export function lstmSequenceWasm(backend: KernelBackend) {
-  return ({ inputs }: Args): TensorInfo[] => {
+  return ({ inputs }: KernelArgs): TensorInfo[] => {
     const { xw, recurrentKernel, mask } = inputs as { xw: TensorInfo; recurrentKernel: TensorInfo; mask?: TensorInfo };
     const [b, t, u4] = xw.shape as [number, number, number];
     const u = u4 / 4;
@@ -96,73 +93,39 @@ export function lstmSequenceWasm(backend: KernelBackend) {
 }
 
 export function lstmSequenceGradWasm(backend: KernelBackend) {
-  return ({ inputs }: Args): TensorInfo[] => {
-    const { dh, recurrentKernel, h, c, gates, mask } = inputs as Record<string, TensorInfo> & { mask?: TensorInfo };
-    const [b, t, u] = h!.shape as [number, number, number];
-    const u4 = 4 * u;
-    checkSequenceInputs(LSTM_SEQUENCE_GRAD, inputs, [b, t, u], 4);
+  return ({ inputs }: KernelArgs): TensorInfo[] => {
     lstmSequenceCalls.backward++;
-    const lastOnly = dh!.shape.length === 2;
-    const r = runnerFor(backend);
-    const dz = makeOutput(backend, [b, t, u4]);
-    const hPrev = makeOutput(backend, [b, t, u]);
-    const scratch = new Scratch(backend);
-    try {
-      // Uᵀ [4U, Up] with its columns padded to a multiple of 4 (the SIMD product's N), so that any U fits.
-      const up = paddedUnits(u);
-      const ukT = scratch.zeros(u4 * up);
-      const dzStep = scratch.zeros(b * u4);
-      const product = scratch.zeros(b * up);
-      const dhNext = scratch.zeros(b * u);
-      const dcNext = scratch.zeros(b * u);
-      const at = (x: TensorInfo) => offsetOf(backend, x) / 4;
-      const heap = new Float32Array(backendMemory(backend).buffer);
-      const [DH, UK, H, C, G, M, DZ, HP] = [at(dh!), at(recurrentKernel!), at(h!), at(c!), at(gates!), mask ? at(mask) : -1, at(dz), at(hPrev)];
-      const [UT, DZS, P, DHN, DCN] = [ukT / 4, dzStep / 4, product / 4, dhNext / 4, dcNext / 4];
-      transposeInto(heap, UK, UT, u, u4, up);
-      shiftStates(heap, H, HP, b, t, u);
-      for (let s = t - 1; s >= 0; s--) {
-        for (let i = 0; i < b; i++) {
-          const row = i * t + s;
-          const on = M < 0 || heap[M + row] !== 0;
-          const g = G + row * u4;
-          const z = DZ + row * u4;
-          const zs = DZS + i * u4;
-          const dy = lastOnly ? (s === t - 1 ? DH + i * u : -1) : DH + row * u;
-          const prevC = s > 0 ? C + row * u - u : -1;
-          for (let j = 0; j < u; j++) {
-            const dhT = heap[DHN + i * u + j]! + (dy < 0 ? 0 : heap[dy + j]!);
-            if (!on) {
-              // Carried over: h and c pass their gradients to the previous step unchanged, the gates get none.
-              heap[z + j] = heap[z + u + j] = heap[z + 2 * u + j] = heap[z + 3 * u + j] = 0;
-              heap[DHN + i * u + j] = dhT;
-              continue;
-            }
-            const gi = heap[g + j]!;
-            const gf = heap[g + u + j]!;
-            const gc = heap[g + 2 * u + j]!;
-            const go = heap[g + 3 * u + j]!;
-            const tc = Math.tanh(heap[C + row * u + j]!);
-            const dc = heap[DCN + i * u + j]! + dhT * go * (1 - tc * tc);
-            const cPrev = prevC < 0 ? 0 : heap[prevC + j]!;
-            heap[z + j] = dc * gc * gi * (1 - gi);
-            heap[z + u + j] = dc * cPrev * gf * (1 - gf);
-            heap[z + 2 * u + j] = dc * gi * (1 - gc * gc);
-            heap[z + 3 * u + j] = dhT * tc * go * (1 - go);
-            heap[DCN + i * u + j] = dc * gf;
-            // The recurrent part is added from the product below.
-            heap[DHN + i * u + j] = 0;
-          }
-          heap.copyWithin(zs, z, z + u4);
+    const t = inputs.h!.shape[1]!;
+    return recurrentBackward(backend, LSTM_SEQUENCE_GRAD, inputs, 4, [4 * inputs.h!.shape[2]!], (f, i, row, dy, on) => {
+      const { heap, u } = f;
+      const [C, z, g, zs] = [f.input.c! + row * u, f.outputs[0]! + row * 4 * u, f.input.gates! + row * 4 * u, f.step + i * 4 * u];
+      const [dhn, dcn] = [f.dhNext + i * u, f.stateNext + i * u];
+      // c of the step before (zero before the first).
+      const prevC = row % t > 0 ? C - u : -1;
+      for (let j = 0; j < u; j++) {
+        const dhT = heap[dhn + j]! + (dy < 0 ? 0 : heap[dy + j]!);
+        if (!on) {
+          // Carried over: h and c pass their gradients to the previous step unchanged, the gates get none.
+          heap[z + j] = heap[z + u + j] = heap[z + 2 * u + j] = heap[z + 3 * u + j] = 0;
+          heap[dhn + j] = dhT;
+          continue;
         }
-        if (s === 0) break;
-        simdCalls.nn++;
-        r.exports.nn(dzStep, ukT, product, 0, b, u4, up, 0, 0, b);
-        for (let i = 0; i < b; i++) for (let j = 0; j < u; j++) heap[DHN + i * u + j] = heap[DHN + i * u + j]! + heap[P + i * up + j]!;
+        const gi = heap[g + j]!;
+        const gf = heap[g + u + j]!;
+        const gc = heap[g + 2 * u + j]!;
+        const go = heap[g + 3 * u + j]!;
+        const tc = Math.tanh(heap[C + j]!);
+        const dc = heap[dcn + j]! + dhT * go * (1 - tc * tc);
+        const cPrev = prevC < 0 ? 0 : heap[prevC + j]!;
+        heap[z + j] = dc * gc * gi * (1 - gi);
+        heap[z + u + j] = dc * cPrev * gf * (1 - gf);
+        heap[z + 2 * u + j] = dc * gi * (1 - gc * gc);
+        heap[z + 3 * u + j] = dhT * tc * go * (1 - go);
+        heap[dcn + j] = dc * gf;
+        // The recurrent part is added from the product after the step.
+        heap[dhn + j] = 0;
       }
-    } finally {
-      scratch.dispose();
-    }
-    return [dz, hPrev];
+      heap.copyWithin(zs, z, z + 4 * u);
+    });
   };
 }

@@ -8,6 +8,8 @@
  * keeps tfjs' own cell. Registered under 'GRU', also used inside Bidirectional (which deserialises by class name).
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedGruCall } from './fused-gru';
+import type { RnnInternals } from './whole-sequence';
 
 type Args = Record<string, unknown> & { resetAfter?: boolean };
 type LayerClass = new (args: Args) => tf.layers.Layer;
@@ -118,6 +120,11 @@ export class KerasGRU extends TfjsGRU {
     super({ ...args, resetAfter: false });
     // The RNN base only stores the cell here; it is built on first use, so swapping it is safe.
     (this as unknown as { cell: tf.layers.Layer }).cell = new ResetAfterGRUCell(args);
+  }
+
+  /** On wasm one op per sequence each way (fused-gru.ts) where it applies; tfjs' step loop elsewhere. */
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
+    return fusedGruCall(this as unknown as RnnInternals & { cell: { resetAfter?: boolean } }, inputs, kwargs ?? {}) ?? super.call(inputs, kwargs);
   }
 
   static fromConfig<T extends tf.serialization.Serializable>(

@@ -25,11 +25,6 @@ export function scheduledLearningRate(schedule: EpochSchedule, initialLr: number
   }
 }
 
-/** The learning rates of epochs 0..epochs-1 under a fixed schedule (for previews and tests). */
-export function learningRateSequence(schedule: EpochSchedule, initialLr: number, epochs: number): number[] {
-  return Array.from({ length: epochs }, (_, e) => scheduledLearningRate(schedule, initialLr, e));
-}
-
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 /** Keras' rule for mode 'auto': metrics named like accuracy are maximised, everything else minimised. */

@@ -140,7 +140,10 @@ export function encodeEvent(event: TbEvent): Uint8Array {
   return EventType.encode(message).finish();
 }
 
-/** Every event of an event file, checking both CRCs of every record. */
+/**
+ * Every event of an event file, checking both CRCs of every record.
+ * @internal The writer's own reader: tests check the event files the export wrote.
+ */
 export function readEventFile(bytes: Uint8Array, file = 'event file'): TbEvent[] {
   const events: TbEvent[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -221,7 +224,10 @@ export interface RunLog {
   histograms?: { tag: string; step: number; values: ArrayLike<number>; wallTime?: number }[];
 }
 
-/** Writes a run's scalars and histograms as one TensorBoard event file in logDir; returns its path. */
+/**
+ * Writes a run's scalars and histograms as one TensorBoard event file in logDir; returns its path.
+ * @internal A whole run in one call, for the event-file format tests (the export writes through EventFileWriter).
+ */
 export async function writeRunEvents(logDir: string, run: RunLog): Promise<string> {
   const writer = await EventFileWriter.create(logDir);
   try {

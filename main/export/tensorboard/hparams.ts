@@ -144,7 +144,10 @@ export function sessionEndSummary(status: keyof typeof SESSION_STATUS, endSecs: 
   return pluginSummary(SESSION_END_TAG, { session_end_info: { status: SESSION_STATUS[status], end_time_secs: endSecs } });
 }
 
-/** The HParamsPluginData in a summary's plugin content, as a plain object (tests, and tools reading exports). */
+/**
+ * The HParamsPluginData in a summary's plugin content, as a plain object (tests, and tools reading exports).
+ * @internal For tests reading the HParams summaries back.
+ */
 export function decodeHParams(content: Uint8Array): Record<string, unknown> {
   return PluginData.toObject(PluginData.decode(content), { defaults: false, arrays: true, oneofs: false }) as Record<string, unknown>;
 }

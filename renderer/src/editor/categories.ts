@@ -1,8 +1,4 @@
-import { layerCategories } from '../../../shared/layers/registry';
 import type { LayerCategory } from '../../../shared/layers/types';
-
-/** Palette order: the registry's own category order. */
-export const CATEGORY_ORDER: readonly LayerCategory[] = layerCategories;
 
 /** The accent colour of each family (node stripe, palette chip). */
 export const CATEGORY_COLOR: Record<LayerCategory, string> = {

@@ -4,7 +4,7 @@
  */
 import type { DesktopBridge } from '../../../shared/desktop';
 
-export type { DesktopBridge, DesktopMenuMessage } from '../../../shared/desktop';
+export type { DesktopBridge } from '../../../shared/desktop';
 
 declare global {
   interface Window {

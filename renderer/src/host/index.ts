@@ -7,9 +7,7 @@ import { createElectronHost } from './electron';
 import type { Host } from './types';
 import { createWebSocketHost } from './websocket';
 
-export type { ConnectionState, Host, LayerlabBridge } from './types';
-export { createElectronHost } from './electron';
-export { createWebSocketHost, type WebSocketLike } from './websocket';
+export type { ConnectionState, Host } from './types';
 
 let current: Host | undefined;
 

@@ -1,209 +1,191 @@
+/**
+ * The training panel's settings: the run's config in shared/training's own type (TrainingConfig), whose fields the
+ * panel's controls edit directly, plus what the user set in parts that are switched off now (another schedule
+ * kind's parameters, early stopping while off, momentum while on Adam), kept so that switching back restores them.
+ *
+ * Every default is the config schema's. The panel starts elsewhere only where PANEL_DEFAULTS and SCHEDULE_DEFAULTS
+ * say so, once each (test/components/training-defaults.test.ts fails if one of them repeats the schema's default).
+ */
 import type { OwnDatasetConfig } from '../../../shared/data-preprocessing';
 import { isClassificationLoss } from '../../../shared/losses';
-import type { LossName, LrScheduleConfig, OptimizerName, TrainingConfigInput } from '../../../shared/training';
+import {
+  EarlyStoppingSchema,
+  loggedMetricKeys,
+  LrScheduleSchema,
+  METRIC_NAMES,
+  OptimizerSchema,
+  TrainingConfigSchema,
+  type EarlyStoppingConfig,
+  type LossName,
+  type LrScheduleConfig,
+  type MetricName,
+  type OptimizerName,
+  type TrainingConfig,
+  type TrainingConfigInput,
+} from '../../../shared/training';
+import { readLeniently } from './lenient';
 
-/** The dataset picker's value for "Your data...": the form's ownData then says which data. */
+/** The dataset picker's value for "Your data...": the draft's ownData then says which data. */
 export const OWN_DATASET = '__own__';
 
-/** The panel's form: the fields a workshop run changes; everything else keeps TrainingConfig's defaults. */
-export interface TrainingForm {
-  /** A catalog name, or OWN_DATASET. */
-  dataset: string;
+export type ScheduleKind = LrScheduleConfig['kind'];
+export const SCHEDULE_KINDS: readonly ScheduleKind[] = LrScheduleSchema.options.map((o) => o.shape.kind.value);
+
+export type StopMode = EarlyStoppingConfig['mode'];
+export const STOP_MODES: readonly StopMode[] = EarlyStoppingSchema.shape.mode.unwrap().options;
+
+/** Where the panel starts away from the schema's defaults: a workshop's first run (SGD with momentum, one epoch on 2,000 samples) takes seconds. */
+export const PANEL_DEFAULTS = {
+  optimizer: { name: 'sgd', momentum: 0.9 },
+  batch_size: 64,
+  epochs: 1,
+  limit_train: 2000,
+} satisfies TrainingConfigInput;
+
+/** Schedule parameters the panel offers away from Keras' defaults: reduce_on_plateau's patience of 10 outlasts a workshop run. */
+export const SCHEDULE_DEFAULTS: { [K in ScheduleKind]?: Omit<Extract<TrainingConfigInput['lr_schedule'], { kind: K }>, 'kind'> } = {
+  reduce_on_plateau: { patience: 3 },
+};
+
+/** What a regression loss logs until the user picks otherwise (a classification loss always logs accuracy). */
+export const REGRESSION_METRICS: readonly MetricName[] = ['mae'];
+const CLASSIFICATION_METRICS: readonly MetricName[] = ['accuracy'];
+
+/** What the user set in parts of the panel that are switched off now. */
+export interface KeptSettings {
+  /** The parameters of schedule kinds other than the chosen one. */
+  schedules: Partial<Record<ScheduleKind, LrScheduleConfig>>;
+  /** Early stopping's settings while it is off. */
+  earlyStopping: EarlyStoppingConfig;
+  /** Every optimizer field last set (learning_rate, momentum...), carried to the next optimizer that has it. */
+  optimizer: Record<string, unknown>;
+  /** The regression metrics picked, while a classification loss logs accuracy. */
+  regressionMetrics: MetricName[];
+}
+
+export interface TrainingDraft {
+  /**
+   * The run's settings as the panel edits them. Three fields read differently from the config a run gets
+   * (runConfig): dataset.name is OWN_DATASET while "Your data..." is picked; limit_test null means auto (a fifth of
+   * the training subset); a monitor the loss does not log stands for val_loss (kept for when it logs it again).
+   */
+  config: TrainingConfig;
   /** The user's own data as datasets.inspect described it (source, preprocessing record, fingerprint). */
   ownData: OwnDatasetConfig | null;
-  optimizer: OptimizerName;
-  learningRate: number;
-  momentum: number;
-  loss: LossName;
-  batchSize: number;
-  epochs: number;
-  /** Training samples to use; null for the whole split. */
-  limit: number | null;
-  /** Validation samples (from the test split); null: one fifth of the subset, at least 100 (all without a subset). */
-  validationLimit: number | null;
-  augmentation: AugmentationForm;
-  schedule: ScheduleForm;
-  earlyStopping: EarlyStoppingForm;
-  /** Regression metrics to log; classification losses always log accuracy instead. */
-  metrics: RegressionMetricsForm;
-}
-
-/** The engine's augmentations (shared/training AugmentationSchema); all off by default. */
-export interface AugmentationForm {
-  /** Degrees either way. */
-  rotation: number;
-  /** Fraction of the width (Keras width_shift_range). */
-  widthShift: number;
-  /** Fraction of the height (Keras height_shift_range). */
-  heightShift: number;
-  /** Scale drawn from [1 - zoom, 1 + zoom]. */
-  zoom: number;
-  horizontalFlip: boolean;
-  /** Standard deviation, in normalised units. */
-  noise: number;
-}
-
-export type ScheduleKind = LrScheduleConfig['kind'];
-export const SCHEDULE_KINDS: readonly ScheduleKind[] = ['none', 'step', 'exponential', 'cosine', 'reduce_on_plateau'];
-
-/**
- * The chosen schedule kind plus the parameters of every kind, so that switching kinds back and forth keeps what
- * was typed. Field names are the config's (snake_case), which the panel's test ids reuse.
- */
-export interface ScheduleForm {
-  kind: ScheduleKind;
-  step: { step_size: number; gamma: number };
-  exponential: { decay_rate: number; decay_steps: number };
-  cosine: { decay_steps: number; alpha: number };
-  reduce_on_plateau: { monitor: string; factor: number; patience: number; min_delta: number; min_lr: number };
-}
-
-export type StopMode = 'auto' | 'min' | 'max';
-export const STOP_MODES: readonly StopMode[] = ['auto', 'min', 'max'];
-
-export interface EarlyStoppingForm {
-  enabled: boolean;
-  monitor: string;
-  patience: number;
-  min_delta: number;
-  mode: StopMode;
-  restore_best_weights: boolean;
-}
-
-export interface RegressionMetricsForm {
-  mae: boolean;
-  mse: boolean;
+  kept: KeptSettings;
 }
 
 export { isClassificationLoss };
 
-/** Keras' defaults (shared/training LrScheduleSchema), except reduce_on_plateau's patience: 10 outlasts a workshop run. */
-export function defaultSchedule(): ScheduleForm {
+function defaultSchedule(kind: ScheduleKind): LrScheduleConfig {
+  return LrScheduleSchema.parse({ kind, ...SCHEDULE_DEFAULTS[kind] });
+}
+
+export function defaultDraft(): TrainingDraft {
   return {
-    kind: 'none',
-    step: { step_size: 10, gamma: 0.1 },
-    exponential: { decay_rate: 0.96, decay_steps: 1 },
-    cosine: { decay_steps: 10, alpha: 0 },
-    reduce_on_plateau: { monitor: 'val_loss', factor: 0.1, patience: 3, min_delta: 1e-4, min_lr: 0 },
+    config: TrainingConfigSchema.parse(PANEL_DEFAULTS),
+    ownData: null,
+    kept: { schedules: {}, earlyStopping: EarlyStoppingSchema.parse({}), optimizer: {}, regressionMetrics: [...REGRESSION_METRICS] },
   };
 }
 
-export function defaultEarlyStopping(): EarlyStoppingForm {
-  return { enabled: false, monitor: 'val_loss', patience: 3, min_delta: 0, mode: 'auto', restore_best_weights: false };
+/** The schedule of `kind`: the one set before if the user switched away from it, else its defaults. */
+export function chooseSchedule(draft: TrainingDraft, kind: ScheduleKind): void {
+  const now = draft.config.lr_schedule;
+  if (now.kind === kind) return;
+  draft.kept.schedules = { ...draft.kept.schedules, [now.kind]: now };
+  draft.config.lr_schedule = draft.kept.schedules[kind] ?? defaultSchedule(kind);
 }
 
-function formMetrics(form: TrainingForm): ('accuracy' | 'mae' | 'mse')[] {
-  if (isClassificationLoss(form.loss)) return ['accuracy'];
-  return (['mae', 'mse'] as const).filter((m) => form.metrics[m]);
-}
-
-/**
- * What a schedule or early stopping may watch with this form's loss and metrics (tfjs logs accuracy as 'acc'),
- * validation keys first because those are the ones worth watching.
- */
-export function monitorOptions(form: TrainingForm): string[] {
-  const train = ['loss', ...formMetrics(form).map((m) => (m === 'accuracy' ? 'acc' : m))];
-  return [...train.map((k) => `val_${k}`), ...train];
-}
-
-/** The form's monitor if this run logs it, else val_loss (which every run logs): e.g. after switching to an mse loss. */
-export function effectiveMonitor(form: TrainingForm, monitor: string): string {
-  return monitorOptions(form).includes(monitor) ? monitor : 'val_loss';
-}
-
-function scheduleConfig(form: TrainingForm): NonNullable<TrainingConfigInput['lr_schedule']> {
-  const s = form.schedule;
-  switch (s.kind) {
-    case 'none':
-      return { kind: 'none' };
-    case 'step':
-      return { kind: 'step', ...s.step };
-    case 'exponential':
-      return { kind: 'exponential', ...s.exponential };
-    case 'cosine':
-      return { kind: 'cosine', ...s.cosine };
-    case 'reduce_on_plateau':
-      return { kind: 'reduce_on_plateau', ...s.reduce_on_plateau, monitor: effectiveMonitor(form, s.reduce_on_plateau.monitor) };
+export function setEarlyStopping(draft: TrainingDraft, on: boolean): void {
+  const now = draft.config.early_stopping;
+  if (on && !now) draft.config.early_stopping = draft.kept.earlyStopping;
+  if (!on && now) {
+    draft.kept.earlyStopping = now;
+    draft.config.early_stopping = null;
   }
 }
 
-export function noAugmentation(): AugmentationForm {
-  return { rotation: 0, widthShift: 0, heightShift: 0, zoom: 0, horizontalFlip: false, noise: 0 };
+/** Another optimizer, with the learning rate (and momentum, ...) carried over where it has them; its own defaults otherwise. */
+export function chooseOptimizer(draft: TrainingDraft, name: OptimizerName): void {
+  const memory = { ...draft.kept.optimizer, ...draft.config.optimizer };
+  draft.kept.optimizer = memory;
+  const fresh = OptimizerSchema.parse({ name });
+  const next = OptimizerSchema.safeParse(readLeniently(OptimizerSchema, { ...memory, name }, fresh));
+  draft.config.optimizer = next.success ? next.data : fresh;
 }
 
-export function defaultForm(): TrainingForm {
-  return {
-    dataset: 'mnist',
-    ownData: null,
-    optimizer: 'sgd',
-    learningRate: 0.01,
-    momentum: 0.9,
-    loss: 'sparse_categorical_crossentropy',
-    batchSize: 64,
-    epochs: 1,
-    limit: 2000,
-    validationLimit: null,
-    augmentation: noAugmentation(),
-    schedule: defaultSchedule(),
-    earlyStopping: defaultEarlyStopping(),
-    metrics: { mae: true, mse: false },
-  };
+/** Another loss: a classification loss logs accuracy; a regression loss the regression metrics picked before. */
+export function chooseLoss(draft: TrainingDraft, loss: LossName): void {
+  const c = draft.config;
+  const was = isClassificationLoss(c.loss);
+  const will = isClassificationLoss(loss);
+  if (was && !will) c.metrics = [...draft.kept.regressionMetrics];
+  if (!was && will) {
+    draft.kept.regressionMetrics = c.metrics;
+    c.metrics = [...CLASSIFICATION_METRICS];
+  }
+  c.loss = loss;
+}
+
+/** Ticks or unticks a regression metric; the list keeps the schema's order. */
+export function setMetric(draft: TrainingDraft, metric: MetricName, on: boolean): void {
+  const now = draft.config.metrics;
+  draft.config.metrics = METRIC_NAMES.filter((m) => (m === metric ? on : now.includes(m)));
+}
+
+/** What a run with this loss logs besides the loss: accuracy for classification, else the metrics picked. */
+function runMetrics(c: Pick<TrainingConfig, 'loss' | 'metrics'>): MetricName[] {
+  return isClassificationLoss(c.loss) ? [...CLASSIFICATION_METRICS] : c.metrics.filter((m) => !CLASSIFICATION_METRICS.includes(m));
+}
+
+/** What a schedule or early stopping may watch with this loss and these metrics, validation keys first (the ones worth watching). */
+export function monitorOptions(c: Pick<TrainingConfig, 'loss' | 'metrics'>): string[] {
+  const keys = loggedMetricKeys({ metrics: runMetrics(c) });
+  return [...keys.filter((k) => k.startsWith('val_')), ...keys.filter((k) => !k.startsWith('val_'))];
+}
+
+/** The monitor if this run logs it, else val_loss (which every run logs): e.g. after switching to an mse loss. */
+export function effectiveMonitor(c: Pick<TrainingConfig, 'loss' | 'metrics'>, monitor: string): string {
+  return monitorOptions(c).includes(monitor) ? monitor : 'val_loss';
+}
+
+/** Validation on a matching slice of the test split keeps a quick run quick: a fifth of the subset, at least 100. */
+export function autoValidationLimit(limitTrain: number | null): number | null {
+  return limitTrain === null ? null : Math.max(100, Math.round(limitTrain / 5));
 }
 
 /** The test-split samples a run validates on (null: all of them). */
-export function validationLimit(form: Pick<TrainingForm, 'limit' | 'validationLimit'>): number | null {
-  if (form.validationLimit !== null) return form.validationLimit;
-  // Validation on a matching slice of the test split keeps a quick run quick.
-  return form.limit === null ? null : Math.max(100, Math.round(form.limit / 5));
+export function validationLimit(c: Pick<TrainingConfig, 'limit_train' | 'limit_test'>): number | null {
+  return c.limit_test ?? autoValidationLimit(c.limit_train);
 }
 
 /** What the panel says before training: how many samples the run will validate on, given the split's size. */
-export function validationText(form: Pick<TrainingForm, 'limit' | 'validationLimit'>, testSplit: number | undefined): string {
-  const asked = validationLimit(form);
+export function validationText(c: Pick<TrainingConfig, 'limit_train' | 'limit_test'>, testSplit: number | undefined): string {
+  const asked = validationLimit(c);
   const from = testSplit === undefined ? 'the test split' : `the ${testSplit.toLocaleString('en-US')}-sample test split`;
   if (asked === null) return `all of ${from}`;
   return `${(testSplit === undefined ? asked : Math.min(asked, testSplit)).toLocaleString('en-US')} of ${from}`;
 }
 
-export function toConfig(form: TrainingForm): TrainingConfigInput {
-  const optimizer =
-    form.optimizer === 'sgd' || form.optimizer === 'rmsprop'
-      ? { name: form.optimizer, learning_rate: form.learningRate, momentum: form.momentum }
-      : { name: form.optimizer, learning_rate: form.learningRate };
-  const own = form.dataset === OWN_DATASET ? form.ownData : null;
+/** The own data a run of this draft trains on; null for a catalog dataset (or "Your data..." with none read yet). */
+export function chosenOwnData(draft: TrainingDraft): OwnDatasetConfig | null {
+  return draft.config.dataset.name === OWN_DATASET ? draft.ownData : null;
+}
+
+/** The config a run of this draft gets (and a project stores): the draft's, with the three readings it documents resolved. */
+export function runConfig(draft: TrainingDraft): TrainingConfig {
+  const c = draft.config;
+  const own = chosenOwnData(draft);
+  const watched = (monitor: string) => effectiveMonitor(c, monitor);
   return {
-    dataset: own ?? { name: form.dataset },
-    ...(own
-      ? {
-          // The data's own test split, or Keras' validation_split (the last rows), as the card described.
-          validation: own.preprocessing.validation.kind === 'test-split' ? { kind: 'test' as const } : { kind: 'split' as const, fraction: own.preprocessing.validation.fraction },
-        }
-      : {}),
-    optimizer: optimizer as TrainingConfigInput['optimizer'],
-    loss: form.loss,
-    metrics: formMetrics(form),
-    batch_size: form.batchSize,
-    epochs: form.epochs,
-    limit_train: form.limit,
-    // Own data validates on its own split (the card says which); a built-in dataset on the size the panel shows.
-    limit_test: own ? null : validationLimit(form),
-    augmentation: {
-      rotation_range: form.augmentation.rotation,
-      width_shift_range: form.augmentation.widthShift,
-      height_shift_range: form.augmentation.heightShift,
-      zoom_range: form.augmentation.zoom,
-      horizontal_flip: form.augmentation.horizontalFlip,
-      gaussian_noise: form.augmentation.noise,
-    },
-    lr_schedule: scheduleConfig(form),
-    early_stopping: form.earlyStopping.enabled
-      ? {
-          monitor: effectiveMonitor(form, form.earlyStopping.monitor),
-          patience: form.earlyStopping.patience,
-          min_delta: form.earlyStopping.min_delta,
-          mode: form.earlyStopping.mode,
-          restore_best_weights: form.earlyStopping.restore_best_weights,
-        }
-      : null,
+    ...c,
+    dataset: own ?? c.dataset,
+    // Own data validates on its own test split or Keras' validation_split (the last rows), as its card described.
+    validation: !own ? c.validation : own.preprocessing.validation.kind === 'test-split' ? { kind: 'test' } : { kind: 'split', fraction: own.preprocessing.validation.fraction },
+    limit_test: own ? null : validationLimit(c),
+    metrics: runMetrics(c),
+    lr_schedule: c.lr_schedule.kind === 'reduce_on_plateau' ? { ...c.lr_schedule, monitor: watched(c.lr_schedule.monitor) } : c.lr_schedule,
+    early_stopping: c.early_stopping && { ...c.early_stopping, monitor: watched(c.early_stopping.monitor) },
   };
 }

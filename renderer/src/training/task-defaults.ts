@@ -4,21 +4,19 @@
  * what it changed, so the user is not surprised by a loss they did not pick.
  */
 import type { DataFingerprint, Task } from '../../../shared/data-preprocessing';
-import { isClassificationLoss, type TrainingForm } from './form';
+import { chooseLoss, isClassificationLoss, REGRESSION_METRICS, type TrainingDraft } from './form';
 
-/** The form's loss and metrics for `task`, and the note to show; null when the form already fits the task. */
-export function formForTask(form: TrainingForm, task: Task, dataset: string): { form: TrainingForm; note: string } | null {
-  if (task === 'regression' && isClassificationLoss(form.loss)) {
-    return {
-      form: { ...form, loss: 'mse', metrics: { mae: true, mse: false } },
-      note: `${dataset} is a regression dataset (real-valued targets): the loss is now mse and the metric mae (was ${form.loss}).`,
-    };
+/** Sets the draft's loss and metrics for `task`; returns the note to show, or null when the draft already fits the task. */
+export function followTask(draft: TrainingDraft, task: Task, dataset: string): string | null {
+  const was = draft.config.loss;
+  if (task === 'regression' && isClassificationLoss(was)) {
+    chooseLoss(draft, 'mse');
+    draft.config.metrics = [...REGRESSION_METRICS];
+    return `${dataset} is a regression dataset (real-valued targets): the loss is now mse and the metric ${REGRESSION_METRICS.join(', ')} (was ${was}).`;
   }
-  if (task === 'classification' && !isClassificationLoss(form.loss)) {
-    return {
-      form: { ...form, loss: 'sparse_categorical_crossentropy' },
-      note: `${dataset} is a classification dataset: the loss is now sparse_categorical_crossentropy and the metric accuracy (was ${form.loss}).`,
-    };
+  if (task === 'classification' && !isClassificationLoss(was)) {
+    chooseLoss(draft, 'sparse_categorical_crossentropy');
+    return `${dataset} is a classification dataset: the loss is now sparse_categorical_crossentropy and the metric accuracy (was ${was}).`;
   }
   return null;
 }

@@ -13,15 +13,20 @@ import type {
 import { RUN_EVENT_API_NAMES, type ActivationMaps, type ConfusionReport, type RunEvent } from '../../../shared/run-events';
 import { applyRunEvent, emptyRunState, latest, replayRunEvents, type RunState } from '../../../shared/run-state';
 import type { Graph } from '../../../shared/graph/types';
-import { LOSS_NAMES, OPTIMIZER_NAMES } from '../../../shared/training';
-import { defaultForm, OWN_DATASET, toConfig, type TrainingForm } from './form';
-import { dataChangedNote, formForTask } from './task-defaults';
+import { AugmentationSchema } from '../../../shared/training';
+import { defaultDraft, OWN_DATASET, runConfig, type TrainingDraft } from './form';
+import { dataChangedNote, followTask } from './task-defaults';
 import { NO_OWN_TEXT, ownTextParams } from './own-text';
 import type { DataFingerprint, Task } from '../../../shared/data-preprocessing';
 import type { ConnectionState, Host } from '../host';
 import type { TextViewParams, TextViewResult } from '../../../shared/api-text';
 
-export { LOSS_NAMES, OPTIMIZER_NAMES, defaultForm, toConfig, type TrainingForm };
+const NO_AUGMENTATION = new Map(Object.entries(AugmentationSchema.parse({})));
+
+/** Whether any augmentation is set away from its default (off). */
+export function augmenting(a: TrainingDraft['config']['augmentation']): boolean {
+  return Object.entries(a).some(([key, value]) => value !== NO_AUGMENTATION.get(key));
+}
 
 /** The entry of `epoch` in a per-epoch list, or the latest one before it; null epoch: the latest. */
 function atEpoch<T extends { epoch: number }>(list: readonly T[], epoch: number | null): T | null {
@@ -53,7 +58,7 @@ export class TrainingStore {
   connection = $state<ConnectionState | 'none'>('none');
   system = $state.raw<SystemInfo | null>(null);
   datasets = $state.raw<DatasetSummary[]>([]);
-  form = $state<TrainingForm>(defaultForm());
+  form = $state<TrainingDraft>(defaultDraft());
   runId = $state<string | null>(null);
   status = $state<RunStatus | null>(null);
   message = $state<string | null>(null);
@@ -268,7 +273,7 @@ export class TrainingStore {
     try {
       const started = await this.host.call('training.start', {
         graph,
-        config: toConfig(this.form),
+        config: $state.snapshot(runConfig(this.form)),
         name,
         ...(projectPath ? { projectPath } : this.recoveryId ? { recoveryId: this.recoveryId } : {}),
         ...(initFrom ? { initFrom } : {}),
@@ -285,14 +290,12 @@ export class TrainingStore {
 
   /** The form's loss and metrics for the dataset's task, with a note saying what changed. */
   private followTask(task: Task, dataset: string): void {
-    const next = formForTask(this.form, task, dataset);
-    this.taskNote = next?.note ?? null;
-    if (next) this.form = next.form;
+    this.taskNote = followTask(this.form, task, dataset);
   }
 
   /** The dataset picker changed to `name`: a catalog dataset sets the loss for its task; own data waits for its card. */
   datasetChosen(name: string): void {
-    this.form.dataset = name;
+    this.form.config.dataset = { name };
     this.taskNote = null;
     if (name === OWN_DATASET) return;
     this.followTask(this.datasets.find((d) => d.name === name)?.task ?? 'classification', name);
@@ -450,7 +453,7 @@ export class TrainingStore {
     const host = this.host;
     if (!host) return;
     const run = this.runs.find((r) => r.runId === this.runId);
-    const name = run?.config.dataset.name ?? this.form.dataset;
+    const name = run?.config.dataset.name ?? this.form.config.dataset.name;
     const images = await Promise.all(
       picked.map((w) =>
         host
@@ -467,17 +470,16 @@ export class TrainingStore {
   /** Renders the preview samples through the engine's augmenter with the current settings (seeded). */
   async loadAugmentedSamples(count = 16): Promise<void> {
     if (!this.host) return;
-    const augmentation = toConfig(this.form).augmentation;
-    const a = this.form.augmentation;
-    if (!(a.rotation > 0 || a.widthShift > 0 || a.heightShift > 0 || a.zoom > 0 || a.noise > 0 || a.horizontalFlip)) {
+    const augmentation = $state.snapshot(this.form.config.augmentation);
+    if (!augmenting(augmentation)) {
       this.augmented = null;
       return;
     }
-    const name = this.form.dataset;
+    const name = this.form.config.dataset.name;
     const seed = this.augmentSeed;
     try {
       const preview = await this.host.call('datasets.preview', { name, split: 'train', offset: 0, count, augmentation, seed });
-      if (this.form.dataset === name && this.augmentSeed === seed) this.augmented = preview;
+      if (this.form.config.dataset.name === name && this.augmentSeed === seed) this.augmented = preview;
     } catch {
       this.augmented = null;
     }
@@ -485,10 +487,10 @@ export class TrainingStore {
 
   async loadSamples(count = 16): Promise<void> {
     if (!this.host) return;
-    const name = this.form.dataset;
+    const name = this.form.config.dataset.name;
     try {
       const preview = await this.host.call('datasets.preview', { name, split: 'train', offset: 0, count });
-      if (this.form.dataset === name) this.samples = preview;
+      if (this.form.config.dataset.name === name) this.samples = preview;
     } catch {
       // A dataset that is not downloaded yet has no preview; the panel shows none.
       this.samples = null;

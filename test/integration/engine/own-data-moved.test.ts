@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { OwnDatasetConfigSchema } from '../../../shared/data-preprocessing';
-import { openProject, saveProject } from '../../../main/projects/service';
+import { openProject } from '../../../main/projects/service';
+import { saveProject } from '../../support/project-files';
 import { repoRoot } from './paths';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'layerlab-own-moved-'));

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../shared/graph/compile';
 import { sequentialGraph } from '../../../shared/templates/builder';
 import { getTemplate } from '../../../shared/templates/registry';
-import { buildModel, compileModel } from '../../../main/engine/model';
+import { buildModel } from '../../../main/engine/model';
+import { compileModel } from '../../support/compile-model';
 import { createFeeder } from '../../../main/datasets/feed';
 import { buildTextDataset, readTextCsv } from '../../../main/datasets/text-source';
 import { initWasmAndCpu } from './backend-compare';
@@ -59,7 +60,7 @@ describe('text classification on real data (debian-package-sections, 8 sections,
     expect(acc).toBeGreaterThan(0.5);
   }, 120_000);
 
-  // tfjs runs an RNN step by step (~20 small ops per step): a subset keeps this test short.
+  // On wasm the LSTM runs as one op per sequence (layers/fused-lstm.ts); a subset still keeps this test short.
   it('an LSTM over a mask_zero Embedding learns too (2,000 training rows)', async () => {
     const acc = await accuracyAfterTraining([['Embedding', { input_dim: 2000, output_dim: 16, mask_zero: true }], ['LSTM', { units: 8 }]], 2, 2000);
     console.log(`debian-package-sections, masked LSTM, 2 epochs of 2,000 rows on wasm: test accuracy ${(acc * 100).toFixed(1)}%`);

@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../main/engine/backend';
-import { buildModel, compileModel } from '../../../main/engine/model';
+import { buildModel } from '../../../main/engine/model';
+import { compileModel } from '../../support/compile-model';
 import { webgpuSkip, webgpuTitle } from '../../support/swiftshader';
 import { initWasmAndCpu, relError } from './backend-compare';
 import { cpuIsWrong, gradients, inputFor, randomLayers, specFor, variants, yOneHot } from './layer-models';

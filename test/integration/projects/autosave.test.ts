@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutosaveController, discard, listRecoverable, restore } from '../../../main/projects/autosave';
 import { readProjectFile } from '../../../main/projects/file';
-import { addRun, createProject, loadRunWeights, openProject, saveProject, saveProjectAs } from '../../../main/projects/service';
+import { addRun, createProject, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
+import { saveProject } from '../../support/project-files';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let dir: string;

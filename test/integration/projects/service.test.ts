@@ -14,16 +14,13 @@ import {
   listRuns,
   loadRunWeights,
   openProject,
-  removeRun,
-  saveProject,
   saveProjectAs,
   importModel,
-  projectJson,
   templateIds,
-  updateProjectJson,
 } from '../../../main/projects/service';
 import { addRecent, listRecent } from '../../../main/projects/recent';
-import { ProjectFormatError } from '../../../shared/format';
+import { ProjectHandlers } from '../../../main/service/projects';
+import { removeRun, saveProject } from '../../support/project-files';
 import type { StoredWeights } from '../../../main/projects/types';
 
 let dir: string;
@@ -146,18 +143,20 @@ describe('project service', () => {
 });
 
 describe('what the API handlers use', () => {
-  it('the window sends project.json back: validated with paths, runs kept', async () => {
+  it('the window sends project.json back (projects.save): validated with paths, runs kept', async () => {
+    const file = join(dir, 'api-save.layerlab');
     const doc = createProject({ name: 'api', templateId: 'mlp-64' });
     addRun(doc, { status: 'completed', config: {}, graph: doc.project.graph, history: [], durationSeconds: 1 });
-    const sent = JSON.parse(JSON.stringify(projectJson(doc)));
+    await saveProjectAs(doc, file);
+    const api = new ProjectHandlers((p: string) => p);
+    const sent = JSON.parse(JSON.stringify(doc.project));
     sent.viewport = { x: 10, y: 20, zoom: 2 };
-    updateProjectJson(doc, sent);
-    expect(doc.project.viewport).toStrictEqual({ x: 10, y: 20, zoom: 2 });
-    expect(doc.runs).toHaveLength(1);
+    await api.save(file, sent, false);
+    expect((await openProject(file)).doc.project.viewport).toStrictEqual({ x: 10, y: 20, zoom: 2 });
+    expect((await openProject(file)).doc.runs).toHaveLength(1);
     sent.graph.nodes[0].position = { x: 'a', y: 0 };
-    expect(() => updateProjectJson(doc, sent)).toThrow(ProjectFormatError);
-    expect(() => updateProjectJson(doc, sent)).toThrow(/graph\.nodes\[0\]\.position\.x/);
-    expect(doc.project.viewport).toStrictEqual({ x: 10, y: 20, zoom: 2 }); // a refused update changes nothing
+    await expect(api.save(file, sent, false)).rejects.toThrow(/graph\.nodes\[0\]\.position\.x/);
+    expect((await openProject(file)).doc.project.viewport).toStrictEqual({ x: 10, y: 20, zoom: 2 }); // a refused save changes nothing
   });
 
   it('importing a .layerlab gives an unsaved copy', async () => {

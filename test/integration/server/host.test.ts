@@ -4,7 +4,10 @@ import { ApiError, type ApiEventMessage } from '../../../shared/api';
 import { handleApiMessage } from '../../../main/service/handle';
 import { createBackendService } from '../../../main/service/service';
 import { startServer, type RunningServer } from '../../../main/server/server';
-import { apiUrlFor, createElectronHost, createWebSocketHost, type ConnectionState, type LayerlabBridge, type WebSocketLike } from '../../../renderer/src/host/index';
+import { apiUrlFor, type ConnectionState } from '../../../renderer/src/host/index';
+import { createElectronHost } from '../../../renderer/src/host/electron';
+import type { LayerlabBridge } from '../../../renderer/src/host/types';
+import { createWebSocketHost, type WebSocketLike } from '../../../renderer/src/host/websocket';
 
 const engineInfo = async () => ({ backend: 'cpu', skipped: [], gpuNotes: ['no GPU here'] });
 const WS = WebSocket as unknown as new (url: string) => WebSocketLike;

@@ -2,9 +2,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mlpGraph } from '../../unit/api/examples';
-import { storeRunInProject } from '../../../main/projects/store-run';
-import { openProject, saveProject } from '../../../main/projects/service';
+import { saveProject, storeRunInProject } from '../../support/project-files';
+import { openProject } from '../../../main/projects/service';
 import { apiHarness } from './api-harness';
+import { createBackendService } from '../../../main/service/service';
+import { handleApiMessage } from '../../../main/service/handle';
 
 const { dir, call } = apiHarness('layerlab-projects-');
 
@@ -27,6 +29,14 @@ describe('projects.* through the API (real project files)', () => {
     expect(await call('projects.save', { path, project: renamed })).toEqual({ path });
     expect((await call('projects.open', { path })).project).toMatchObject({ name: 'Renamed', notes: 'edited in the window' });
     expect((await call('projects.listRecent')).recent).toEqual([expect.objectContaining({ path, name: 'Renamed' })]);
+    // The list lives in the user cache: a backend started afresh (layerlab serve after a restart) still lists it.
+    const restarted = createBackendService({ engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }) });
+    try {
+      const listed = await handleApiMessage(restarted, JSON.stringify({ id: 1, method: 'projects.listRecent' }));
+      expect(listed).toMatchObject({ result: { recent: [expect.objectContaining({ path, name: 'Renamed' })] } });
+    } finally {
+      await restarted.close();
+    }
 
     expect(await call('projects.new', { template: 'no-such-template' })).toMatchObject({ error: { code: 'not-found', message: expect.stringContaining('mlp-64') } });
     expect(await call('projects.open', { path: join(dir, 'missing.layerlab') })).toMatchObject({ error: { code: 'not-found' } });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitArgsFromConfig, splitForValidation } from '../../../main/engine/training/fit-args';
+import { fitArgsFromConfig, splitForValidation } from '../../support/fit-args';
 import { compileArgs, huberLoss, lossFunction } from '../../../main/engine/training/losses';
 import { createOptimizer, getLearningRate, setLearningRate } from '../../../main/engine/training/optimizers';
 import { parseTrainingConfig, type TrainingConfig, type TrainingConfigInput } from '../../../shared/training';

@@ -11,13 +11,18 @@ const place: Record<keyof typeof FORM_BOUNDS, (v: number) => Record<string, unkn
   heightShift: (v) => ({ augmentation: { height_shift_range: v } }),
   zoom: (v) => ({ augmentation: { zoom_range: v } }),
   noise: (v) => ({ augmentation: { gaussian_noise: v } }),
+  stepSize: (v) => ({ lr_schedule: { kind: 'step', step_size: v } }),
   gamma: (v) => ({ lr_schedule: { kind: 'step', gamma: v } }),
+  decaySteps: (v) => ({ lr_schedule: { kind: 'exponential', decay_steps: v } }),
+  cosineSteps: (v) => ({ lr_schedule: { kind: 'cosine', decay_steps: v } }),
+  plateauPatience: (v) => ({ lr_schedule: { kind: 'reduce_on_plateau', patience: v } }),
   decayRate: (v) => ({ lr_schedule: { kind: 'exponential', decay_rate: v } }),
   alpha: (v) => ({ lr_schedule: { kind: 'cosine', alpha: v } }),
   factor: (v) => ({ lr_schedule: { kind: 'reduce_on_plateau', factor: v } }),
   plateauMinDelta: (v) => ({ lr_schedule: { kind: 'reduce_on_plateau', min_delta: v } }),
   minLr: (v) => ({ lr_schedule: { kind: 'reduce_on_plateau', min_lr: v } }),
   stopMinDelta: (v) => ({ early_stopping: { min_delta: v } }),
+  stopPatience: (v) => ({ early_stopping: { patience: v } }),
 };
 
 describe('training panel bounds', () => {

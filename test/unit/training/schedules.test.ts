@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { learningRateSequence, ReduceLROnPlateau, resolveMode } from '../../../main/engine/training/schedules';
+import { ReduceLROnPlateau, resolveMode, scheduledLearningRate } from '../../../main/engine/training/schedules';
 import { LrScheduleSchema } from '../../../shared/training';
+
+/** The learning rates of epochs 0..epochs-1 under a fixed schedule. */
+const learningRateSequence = (schedule: Parameters<typeof scheduledLearningRate>[0], initialLr: number, epochs: number) =>
+  Array.from({ length: epochs }, (_, e) => scheduledLearningRate(schedule, initialLr, e));
 
 const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 12));
 

@@ -13,7 +13,10 @@ export function useEditor(): EditorStore {
   return store;
 }
 
-/** The context map to mount a component with a given store (component tests, a second window). */
+/**
+ * The context map to mount a component with a given store (component tests, a second window).
+ * @internal Only component tests mount this way; the window provides its store with provideEditor.
+ */
 export function editorContext(store: EditorStore): Map<symbol, EditorStore> {
   return new Map([[KEY, store]]);
 }

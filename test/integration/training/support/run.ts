@@ -1,7 +1,7 @@
 /** Runs fit() with the training callbacks and collects every telemetry event, as the worker will. */
 import type * as tf from '@tensorflow/tfjs';
 import { createTrainingCallbacks, type TrainingCallbackContext, type TrainingCallbacks } from '../../../../main/engine/training/callbacks';
-import { fitArgsFromConfig } from '../../../../main/engine/training/fit-args';
+import { fitArgsFromConfig } from '../../../support/fit-args';
 import type { TelemetryEvent } from '../../../../shared/telemetry';
 import { parseTrainingConfig, type TrainingConfig, type TrainingConfigInput } from '../../../../shared/training';
 

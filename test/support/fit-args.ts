@@ -1,9 +1,11 @@
 /**
- * The model.fit() arguments that come straight from a TrainingConfig, and the validation split done up front so
- * the training callbacks (not fit) evaluate it: one predict pass then serves val metrics and the confusion matrix.
+ * For tests and benchmarks that drive model.fit() with the engine's callbacks themselves (a run has its own loop,
+ * engine/train.ts): the fit arguments that come straight from a TrainingConfig, and the validation split done up
+ * front so the training callbacks (not fit) evaluate it: one predict pass then serves val metrics and the confusion
+ * matrix.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainingConfig } from '../../../shared/training';
+import type { TrainingConfig } from '../../shared/training';
 
 export type ConfigFitArgs = Pick<tf.ModelFitArgs, 'batchSize' | 'epochs' | 'shuffle' | 'classWeight' | 'validationSplit'>;
 
