@@ -76,6 +76,20 @@ describe.each(['LSTM', 'GRU'] as const)('Bidirectional(%s) weights of a stored r
     expect((await openProject(file)).doc.runs.map((r) => r.meta.history.length)).toEqual([3, 1]);
   });
 
+  it.runIf(inner === 'LSTM')('a model.json with Keras\' names (no counter) imported by `new --from` fine-tunes with --init-from', { timeout: 300_000 }, () => {
+    const out = join(dir, 'tfjs');
+    expect(cli('export', file, '--format', 'tfjs', '--run', 'latest', '--out', out).code).toBe(0);
+    // As Keras (and its TF.js converter) names them: the wrapped layer 'lstm', no tfjs counter.
+    const keras = readFileSync(join(out, 'model.json'), 'utf8').replace(/\/(forward|backward)_lstm_LSTM\d+\//g, '/$1_lstm/').replace(/"name":"lstm_LSTM\d+"/g, '"name":"lstm"');
+    expect(keras).toContain('"bidirectional/forward_lstm/kernel"');
+    writeFileSync(join(out, 'model.json'), keras);
+    const imported = join(dir, 'imported.layerlab');
+    expect(cli('new', imported, '--from', join(out, 'model.json')).code).toBe(0);
+    const tuned = cli('train', imported, ...DATA, ...SMALL, '--epochs', '1', '--init-from', 'imported');
+    expect(tuned.code, tuned.stderr).toBe(0);
+    expect(tuned.stdout + tuned.stderr).toMatch(/weights: from run #\d+ \(imported\)/);
+  });
+
   it('here: --init-from takes the run\'s exact values, resume continues, stored weights predict, PyTorch equals them', { timeout: 300_000 }, async () => {
     await advanceLayerCounter();
     const { doc } = await openProject(file);
