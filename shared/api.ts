@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { AugmentationSchema, TrainingConfigSchema } from './training';
 import type { Graph } from './graph/types';
-import type { RunEvent } from './run-events';
+import type { EpochMetrics, RunEvent } from './run-events';
 import type { SweepStatus } from './sweep/state';
 import { API_LIMITS, Finite, GraphSchema, Id, JsonValue, Name, NonNegInt, Path, type Json, type RunStatus } from './api-base';
 import type {
@@ -83,12 +83,7 @@ export interface DatasetPreview {
 }
 
 /** One completed epoch: every logged metric (train `loss`, `acc`..., validation `val_loss`, `val_acc`...). */
-export interface EpochRecord {
-  epoch: number;
-  metrics: Record<string, number>;
-  lr: number;
-  seconds: number;
-}
+export type EpochRecord = Omit<EpochMetrics, 'type'>;
 
 export interface RunSummary {
   runId: string;

@@ -77,14 +77,36 @@ function capped<T>(list: readonly T[], item: T): readonly T[] {
 /** Whether batch point `a` came before `b` in the run (epoch, then batch). */
 const batchBefore = (a: BatchProgress, b: BatchProgress) => a.epoch < b.epoch || (a.epoch === b.epoch && a.batch < b.batch);
 
-function withBatch(state: RunState, event: BatchProgress): RunState {
-  if (event.loss === undefined) return { ...state, progress: event };
+/**
+ * Whether `event` is a batch of the run trained again: a resumed run starts over from its checkpoint's epoch, and
+ * what it had shown from there on (a stopped epoch's first batches; a killed run's epochs past its checkpoint)
+ * is trained again. Told by a batch point at or after it, or a finished epoch at or after its epoch.
+ */
+function trainsAgain(state: RunState, event: BatchProgress): boolean {
+  const last = state.batches.at(-1);
+  return (last !== undefined && !batchBefore(last, event)) || (state.history.at(-1)?.epoch ?? -1) >= event.epoch;
+}
+
+/**
+ * The state a resumed run goes on from at `event`: the batch points from it on give way to the new ones (the curve
+ * never runs back on itself) and the warnings and notices of the epochs trained again go (the new session reports
+ * its own, once). The per-epoch lists keep theirs until the new session reports that epoch again.
+ */
+function rewoundTo(state: RunState, event: BatchProgress): RunState {
+  const kept = <T extends { epoch: number }>(list: readonly T[]) => list.filter((e) => e.epoch < event.epoch);
+  return {
+    ...state,
+    batches: state.batches.filter((b) => batchBefore(b, event)),
+    warnings: kept(state.warnings),
+    notices: kept(state.notices),
+  };
+}
+
+function withBatch(from: RunState, event: BatchProgress): RunState {
+  if (event.loss === undefined) return { ...from, progress: event };
+  const state = trainsAgain(from, event) ? rewoundTo(from, event) : from;
   const seen = state.batchesSeen + 1;
   let { batches, batchStride } = state;
-  // A resumed run trains again from its checkpoint's epoch: the points it had shown from there on (a stopped
-  // epoch's first batches) give way to the new ones, so the curve never runs back on itself.
-  const last = batches.at(-1);
-  if (last && !batchBefore(last, event)) batches = batches.filter((b) => batchBefore(b, event));
   if ((seen - 1) % batchStride === 0) {
     batches = [...batches, event];
     // Over the cap: keep every other point and from now on every other event, so the points stay evenly spread.

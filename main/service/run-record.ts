@@ -41,6 +41,14 @@ export interface RunRecord extends Pick<RunSummary, 'runId' | 'name' | 'status' 
   outcome?: 'completed' | 'stopped' | 'failed';
   /** Early stopping ended the run (stored as 'early-stopped' in the project, as the CLI stores it). */
   earlyStopped?: boolean;
+  /** Seconds trained in its earlier sessions (a resumed run): its stored duration counts every session. */
+  earlierSeconds?: number;
+}
+
+/** Seconds from the run's (latest) start to its end, or to now while it runs; 0 before it started. */
+export function sessionSeconds(run: RunRecord): number {
+  if (!run.startedAt) return 0;
+  return Math.max(0, ((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - Date.parse(run.startedAt)) / 1000);
 }
 
 export function historyOf(state: RunState): EpochRecord[] {
@@ -108,7 +116,6 @@ function runTelemetrySummary(run: RunRecord): Record<string, unknown> {
 
 /** The run's entry in its project at this moment; `weights` once it ended well (undefined keeps the stored ones). */
 export function entryOf(run: RunRecord, weights: StoredWeights | null | undefined): RunEntry {
-  const started = run.startedAt ? Date.parse(run.startedAt) : Date.now();
   return {
     id: run.storedAs ?? run.runId,
     name: run.name,
@@ -119,7 +126,7 @@ export function entryOf(run: RunRecord, weights: StoredWeights | null | undefine
     history: historyForFile(historyOf(run.state)),
     telemetry: runTelemetrySummary(run),
     ...(run.telemetryLoaded ? { storedTelemetry: storedTelemetryOf(run.state, { backend: run.backend, telemetrySeconds: run.telemetrySeconds }) } : {}),
-    durationSeconds: Math.max(0, ((run.endedAt ? Date.parse(run.endedAt) : Date.now()) - started) / 1000),
+    durationSeconds: (run.earlierSeconds ?? 0) + sessionSeconds(run),
     ...(weights !== undefined ? { weights } : {}),
     ...(run.outcome === 'failed' && run.message ? { error: run.message } : {}),
   };

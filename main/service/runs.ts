@@ -16,7 +16,7 @@ import type { EventBus } from './events';
 import type { DatasetSourceOptions, FromWorker, WorkerWeight } from './protocol';
 import type { RunnerFactory, RunnerHandle } from './runner';
 import { RunQueue } from './run-queue';
-import { detailOf, entryOf, summaryOf, type RunRecord } from './run-record';
+import { detailOf, entryOf, sessionSeconds, summaryOf, type RunRecord } from './run-record';
 import { RunStore } from './run-store';
 import { loadStoredTelemetry, projectKey, recordFromStored } from './stored-runs';
 import { loadExportSource } from '../export/source';
@@ -119,6 +119,8 @@ export class RunManager {
       const at = this.loaded.indexOf(run);
       if (at >= 0) this.loaded.splice(at, 1);
       run.resumeFrom = run.checkpoint;
+      // Its stored duration goes on from the time already trained (as `layerlab train --resume` counts it).
+      run.earlierSeconds = (run.earlierSeconds ?? 0) + sessionSeconds(run);
       run.endedAt = undefined;
       run.outcome = undefined;
       run.earlyStopped = false;

@@ -58,7 +58,10 @@ export function recordFromStored(meta: RunJson, key: string, number: number, pro
     message: interrupted ?? meta.error ?? `stored in ${projectPath}`,
     ...(checkpoint ? { checkpoint } : {}),
     createdAt: meta.created,
-    endedAt: meta.created,
+    // The file keeps when the run was created and how long it trained: the window's duration is the stored one
+    // (the epochs' seconds alone leave out the telemetry and the stores, and a run with no epoch lasted 0 s).
+    startedAt: meta.created,
+    endedAt: new Date(Date.parse(meta.created) + meta.durationSeconds * 1000).toISOString(),
     // Own data stored relative to the project is read from the project's folder.
     config: withResolvedData(config.data, projectPath),
     graph: meta.graph,

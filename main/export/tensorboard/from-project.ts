@@ -85,6 +85,7 @@ export async function exportProjectTensorboard(path: string, run: string, outDir
   const files: string[] = [];
   const notes: string[] = [];
   const metricTags = new Set<string>();
+  const finalOnly: string[] = [];
   for (const r of chosen) {
     const meta = r.meta;
     const started = Date.parse(meta.created) / 1000 || Date.now() / 1000;
@@ -101,6 +102,7 @@ export async function exportProjectTensorboard(path: string, run: string, outDir
     // A run that stored what its dashboard showed gives every epoch's histograms and filters, batch losses and the
     // rest; an older run (or one imported with weights only) gives its history and its final weights.
     const telemetry = meta.hasTelemetry ? await readRunTelemetry(path, meta.id) : null;
+    if (!telemetry) finalOnly.push(meta.id);
     // Only a run without stored telemetry needs its weights inflated (for its final histograms and filters).
     const events = telemetry
       ? telemetryEventsOf(telemetry.events)
@@ -120,9 +122,10 @@ export async function exportProjectTensorboard(path: string, run: string, outDir
     }
     files.push(writer.path.slice(outDir.length + 1));
   }
-  notes.push(
-    'histograms and filter pictures are of the saved (final) weights: the project keeps no per-epoch copies of them' +
-      (chosenTrials.length ? `; ${chosenTrials.length} sweep trial(s) are in the HParams tab` : ''),
-  );
+  // Only where it is so: a run that stored its dashboard has every epoch's histograms and filter pictures.
+  if (finalOnly.length > 0) {
+    notes.push(`histograms and filter pictures of ${finalOnly.join(', ')} are of the saved (final) weights: that run stored no per-epoch telemetry (a run trained before Layerlab kept it, or imported)`);
+  }
+  if (chosenTrials.length > 0) notes.push(`${chosenTrials.length} sweep trial(s) are in the HParams tab`);
   return { outDir, files, notes };
 }

@@ -37,6 +37,9 @@ describe('TensorBoard export of a project', () => {
     expect(r.stderr).toBe('');
     const files = r.stdout.match(/exported tensorboard to .*: (.*)\n/)![1]!.split(', ');
     expect(files).toHaveLength(2);
+    // Both runs stored no per-epoch telemetry: the note says their histograms are of the final weights, naming them.
+    const ids = doc.runs.map((x) => x.meta.id);
+    expect(r.stdout).toContain(`histograms and filter pictures of ${ids.join(', ')} are of the saved (final) weights`);
     const first = readEventFile(readFileSync(join(out, files[0]!)));
     const scalars = first.filter((e) => e.summary?.value[0]?.simple_value !== undefined);
     expect(scalars.filter((e) => e.summary!.value[0]!.tag === 'epoch/val_acc').map((e) => [e.step, e.summary!.value[0]!.simple_value])).toEqual([
@@ -78,6 +81,8 @@ describe('TensorBoard export of a run trained into a project', () => {
     const r = cli(dir, 'export', file, '--format', 'tensorboard', '--run', 'latest', '--out', out);
     expect(r.code, r.stderr).toBe(0);
     const [name] = r.stdout.match(/exported tensorboard to .*: (.*)\n/)![1]!.split(', ');
+    // No note that the pictures are of the final weights only: they are each epoch's.
+    expect(r.stdout).not.toMatch(/final\) weights/);
     const events = readEventFile(readFileSync(join(out, name!)));
     const stepsOf = (pick: (v: NonNullable<(typeof events)[number]['summary']>['value'][number]) => boolean) =>
       [...new Set(events.filter((e) => e.summary?.value.some(pick)).map((e) => Number(e.step)))].sort();

@@ -71,4 +71,9 @@ it('a run whose backend was SIGKILLed mid-training is interrupted in the project
   const epochs = after[0]!.meta.history.map((h) => h.epoch);
   expect(epochs.length).toBeGreaterThanOrEqual(epochsBefore + 2);
   expect(epochs).toEqual(epochs.map((_, i) => i)); // continued where it stopped: no epoch twice, none missing
+  // Its duration counts both sessions: the time stored before the kill, plus at least the new epochs' seconds.
+  const time = (i: number) => after[0]!.meta.history[i]!.time!;
+  const newEpochs = time(epochs.length - 1) - time(epochsBefore - 1);
+  expect(newEpochs).toBeGreaterThan(0);
+  expect(after[0]!.meta.durationSeconds).toBeGreaterThanOrEqual(left[0]!.meta.durationSeconds + newEpochs);
 }, 180_000);

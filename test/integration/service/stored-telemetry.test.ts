@@ -37,7 +37,7 @@ it('stores histograms, filters, activations, confusion and batch points of every
   services.push(first);
   const events: ApiEventMessage[] = [];
   first.subscribe((m) => events.push(m));
-  const config = { dataset: { name: 'mnist' }, epochs: 2, batch_size: 32, limit_train: 512, limit_test: 200, seed: 1, optimizer: { name: 'adam', learning_rate: 0.001 } };
+  const config = { dataset: { name: 'mnist' }, epochs: 2, batch_size: 32, limit_train: 512, limit_test: 200, seed: 1, optimizer: { name: 'adam', learning_rate: 0.001 }, lr_schedule: { kind: 'step', step_size: 1, gamma: 0.5 } };
   const { runId } = await call(first, 'training.start', { graph: getTemplate('cnn-first')!.graph, config, name: 'cnn', projectPath: 'p.layerlab' });
   await new Promise<void>((resolve) => {
     const check = () => {
@@ -63,6 +63,18 @@ it('stores histograms, filters, activations, confusion and batch points of every
   expect(state.filters.map((f) => [f.epoch, f.layers[0]!.tiles])).toEqual([[0, 32], [1, 32]]);
   expect(state.activations.map((a) => a.epoch)).toEqual([0, 1]);
   expect(state.confusion.map((c) => c.samples)).toEqual([200, 200]);
+  // The wrong examples of each epoch, and each epoch's learning rate.
+  for (const c of state.confusion) expect(c.confidentlyWrong.length).toBeGreaterThan(0);
+  // (halved after each epoch, so that the stored rate is each epoch's own, not the config's)
+  const rounded = (lrs: number[]) => lrs.map((lr) => Math.round(lr * 1e7) / 1e7);
+  expect(rounded(state.history.map((h) => h.lr))).toEqual([0.001, 0.0005]);
+  // The config, the graph and the dataset reference it trained with, its timings and its final weights.
+  expect(meta.config).toMatchObject({ dataset: { name: 'mnist' }, epochs: 2, batch_size: 32, limit_train: 512 });
+  expect(meta.graph.nodes.map((n) => n.id)).toEqual(getTemplate('cnn-first')!.graph.nodes.map((n) => n.id));
+  expect(meta.hasWeights).toBe(true);
+  expect(meta.durationSeconds).toBeGreaterThan(0);
+  expect(meta.history.map((h) => h.time! > 0)).toEqual([true, true]);
+  expect(meta.best.val_acc).toBe(Math.max(...meta.history.map((h) => h.metrics.val_acc!)));
   // 16 batches per epoch: a curve within each epoch, not one point per epoch.
   expect(state.batches.length).toBeGreaterThanOrEqual(2 * 8);
   expect(new Set(state.batches.map((b) => b.epoch))).toEqual(new Set([0, 1]));
@@ -82,6 +94,10 @@ it('stores histograms, filters, activations, confusion and batch points of every
   const { runs } = await call(second, 'training.list', { projectPath: 'p.layerlab' });
   expect(runs).toHaveLength(1);
   expect(runs[0].number).toBe(1);
+  // Its timings come back too (a stored run once reopened as lasting 0.0 s): the duration `layerlab info` prints.
+  expect((Date.parse(runs[0].endedAt) - Date.parse(runs[0].startedAt)) / 1000).toBeCloseTo(meta.durationSeconds, 2);
+  expect(runs[0].history.map((h: { seconds: number }) => h.seconds > 0)).toEqual([true, true]);
+  expect(rounded(runs[0].history.map((h: { lr: number }) => h.lr))).toEqual([0.001, 0.0005]);
   const reopened = await call(second, 'training.telemetry', { runId: runs[0].runId });
   expect(reopened.events).toEqual(stored!.events);
   expect(reopened.backend).toBe(stored!.backend);

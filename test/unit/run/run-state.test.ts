@@ -56,6 +56,37 @@ describe('applyRunEvent', () => {
     expect(applyRunEvent(before, batch(1, 0, 5)).batches).toHaveLength(5);
   });
 
+  it('a killed run resumed from a checkpoint behind its telemetry shows each warning and notice of the epochs trained again once', () => {
+    // Killed after its telemetry of epoch 3 was stored but before the checkpoint of epoch 3: the checkpoint has 2
+    // finished epochs, so the resumed session trains epochs 2 and 3 again and reports their warnings again.
+    const warn = (epoch: number): RunEvent => ({ type: 'health', epoch, kind: 'dead-relu', layer: 'conv1', message: 'dead', suggestion: 'lower lr', value: 0.6 });
+    const note = (epoch: number): RunEvent => ({ type: 'notice', epoch, kind: 'lr-reduced', message: 'lr', value: 0.1 });
+    const session = (from: number, to: number, keepBatches = true) => {
+      const events: RunEvent[] = [];
+      for (let e = from; e < to; e++) {
+        if (keepBatches) for (let b = 0; b < 100; b += 50) events.push(batch(e, b, 10 * e + b / 100));
+        events.push(epochEvent(e, 1 / (e + 1)), warn(e), note(e));
+      }
+      return events;
+    };
+    const killed = replayRunEvents(session(0, 4));
+    const resumed = replayRunEvents(session(2, 4), killed);
+    const epochsOf = (list: readonly { epoch: number }[]) => list.map((x) => x.epoch);
+    expect(epochsOf(resumed.warnings)).toEqual([0, 1, 2, 3]);
+    expect(epochsOf(resumed.notices)).toEqual([0, 1, 2, 3]);
+    expect(epochsOf(resumed.history)).toEqual([0, 1, 2, 3]);
+    expect(epochsOf(resumed.batches)).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    // Those of the epochs trained again go with their first batch: not yet reported again, not shown twice.
+    const restarted = applyRunEvent(killed, batch(2, 0, 99));
+    expect(epochsOf(restarted.warnings)).toEqual([0, 1]);
+    expect(epochsOf(restarted.notices)).toEqual([0, 1]);
+    // Told by the finished epochs too, where the stored batch points (thinned, or none) end before the checkpoint.
+    const thinned = replayRunEvents([...session(0, 2), ...session(2, 4, false)]);
+    expect(epochsOf(applyRunEvent(thinned, batch(2, 0, 99)).warnings)).toEqual([0, 1]);
+    // A run going on normally keeps every warning.
+    expect(epochsOf(applyRunEvent(killed, batch(4, 0, 99)).warnings)).toEqual([0, 1, 2, 3]);
+  });
+
   it('a stored run resumed goes on thinning its batch points as they were thinned: one even spread over both sessions', () => {
     // 30 epochs of 100 batches (3,000 events: stored one in 2), then 10 more epochs after a resume from the file.
     let s = emptyRunState();
