@@ -44,8 +44,9 @@ export function weightEvents(weights: readonly NamedWeight[], classes: ReadonlyM
   for (const w of weights) {
     // Tags of one graph agree between runs whatever tfjs counter a Bidirectional's inner layer carries.
     const name = canonicalWeightName(w.name);
-    const layer = name.slice(0, Math.max(0, name.lastIndexOf('/'))) || name;
     const weight = shortWeightName(name);
+    // As the live histograms name them: a Bidirectional's weights are the layer's 'forward/kernel', 'backward/kernel'.
+    const layer = name.slice(0, Math.max(0, name.length - weight.length - 1)) || name;
     const h = histogram(w.data, BINS);
     out.push({ type: 'histogram', epoch, layer, weight, of: 'weights', bins: BINS, min: h.min, max: h.max, counts: h.counts, count: h.count, mean: h.mean, std: h.std, ...(h.nonFinite ? { nonFinite: h.nonFinite } : {}) });
     const cls = classes.get(layer);

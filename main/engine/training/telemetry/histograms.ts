@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { WeightHistogram } from '../../../../shared/telemetry';
+import { canonicalWeightName } from '../../weight-names';
 
 export interface HistogramStats {
   min: number;
@@ -46,6 +47,9 @@ export function histogram(values: ArrayLike<number>, bins: number): HistogramSta
 
 /** The weight's own name inside its layer: 'dense_Dense1/kernel' -> 'kernel'. */
 export function shortWeightName(name: string): string {
+  // A Bidirectional layer holds a forward and a backward copy of each weight: keep the side, or the two collide.
+  const side = /\/(forward|backward)\/([^/]+)$/.exec(canonicalWeightName(name));
+  if (side) return `${side[1]}/${side[2]}`;
   const i = name.lastIndexOf('/');
   return i >= 0 ? name.slice(i + 1) : name;
 }
