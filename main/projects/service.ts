@@ -186,8 +186,8 @@ export interface RunSummary {
   best: Record<string, number | null>;
   durationSeconds: number;
   hasWeights: boolean;
-  /** The best epoch (1-based, as shown) whose weights the run keeps, by which metric; null: none kept (older runs). */
-  bestWeights: { epoch: number; monitor: string; value: number; sameAsFinal: boolean } | null;
+  /** The best epoch (1-based, as shown) whose weights the run keeps, by which metric; absent: none kept (older runs). */
+  bestWeights?: { epoch: number; monitor: string; value: number; sameAsFinal: boolean };
 }
 
 export function listRuns(doc: ProjectDocument): RunSummary[] {
@@ -202,9 +202,9 @@ export function listRuns(doc: ProjectDocument): RunSummary[] {
     best: meta.best,
     durationSeconds: meta.durationSeconds,
     hasWeights: weights !== null,
-    bestWeights: meta.bestWeights && weights !== null
-      ? { epoch: meta.bestWeights.epoch + 1, monitor: meta.bestWeights.monitor, value: meta.bestWeights.value, sameAsFinal: !meta.bestWeights.stored }
-      : null,
+    ...(meta.bestWeights && weights !== null
+      ? { bestWeights: { epoch: meta.bestWeights.epoch + 1, monitor: meta.bestWeights.monitor, value: meta.bestWeights.value, sameAsFinal: !meta.bestWeights.stored } }
+      : {}),
   }));
 }
 
