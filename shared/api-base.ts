@@ -84,6 +84,8 @@ export const GraphEdgeSchema = z.strictObject({
   source: GraphId,
   target: GraphId,
   targetIndex: NonNegInt.max(64).optional(),
+  /** Which output of a multi-output layer (return_state: 1 = h, 2 = c). */
+  sourceIndex: NonNegInt.max(64).optional(),
 });
 
 /** Mirrors shared/graph/types.ts Graph; the compile-time check below keeps the two in step. */

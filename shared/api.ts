@@ -65,6 +65,8 @@ export interface DatasetSummary {
   splits: { train: number; test: number };
   /** Set for a regression dataset (boston-housing); classification otherwise. */
   task?: 'regression';
+  /** Word-id sequences (imdb, reuters): runs on it get the text view. */
+  text?: true;
   /** All files are in the local cache (or a mirror) with the right checksums. */
   available: boolean;
 }
@@ -472,4 +474,7 @@ export function validateRequest(method: string, params: unknown): ValidationResu
 
 // Keeps the wire schema and shared/graph's Graph type in step: this line stops compiling when they drift apart.
 export const GRAPH_SCHEMA_MATCHES_GRAPH_TYPE: z.infer<typeof GraphSchema> extends Graph ? true : never = true;
+// And every edge field the graph has crosses the wire: an edge field missing from the strict schema (sourceIndex, an
+// LSTM state's output) would be refused at the backend's edge.
+export const GRAPH_EDGE_FIELDS_CROSS_THE_WIRE: [Exclude<keyof Graph['edges'][number], keyof z.infer<typeof GraphSchema>['edges'][number]>] extends [never] ? true : never = true;
 

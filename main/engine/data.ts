@@ -9,6 +9,7 @@ import type { OwnDatasetConfig } from '../../shared/data-preprocessing';
 import { loadDataset, openOwnData } from '../datasets/index';
 import type { LoadedDataset, LoadedSplit } from '../datasets/types';
 import type { TextLoadOptions } from '../datasets/keras-text-catalog';
+import type { CatalogEntry } from '../datasets/catalog';
 
 /** What a worker needs to load the data itself (a reference, not the pixels). */
 export interface DataRef {
@@ -26,6 +27,8 @@ export interface DataRef {
   limitTest?: number;
   /** imdb/reuters: Keras' load_data options and the padded length (config.dataset.text). */
   text?: TextLoadOptions;
+  /** Stand-ins for catalog entries (DataSource.catalog). */
+  catalog?: CatalogEntry[];
 }
 
 /** Loads the referenced dataset (limits applied). */
@@ -45,6 +48,7 @@ export async function loadData(ref: DataRef): Promise<LoadedDataset> {
     limitTrain: ref.limitTrain,
     limitTest: ref.limitTest,
     ...(ref.text ? { text: ref.text } : {}),
+    ...(ref.catalog ? { catalog: ref.catalog } : {}),
   });
 }
 

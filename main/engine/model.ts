@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../shared/graph/types';
 import { registerCustomLayers } from './layers/index';
+import { shareLastOutputState } from '../../shared/graph/tfjs-state-outputs';
 
 registerCustomLayers();
 
@@ -55,7 +56,7 @@ export function specFromJson(json: unknown): ModelSpec {
 
 /** Builds the (uncompiled) model. Errors from tfjs are prefixed with what was being built. */
 export async function buildModel(spec: ModelSpec, options: BuildOptions = {}): Promise<tf.LayersModel> {
-  const topology = options.seed === undefined ? spec : seedInitializers(spec, options.seed);
+  const topology = shareLastOutputState(options.seed === undefined ? spec : seedInitializers(spec, options.seed));
   try {
     return await tf.models.modelFromJSON({ modelTopology: topology as unknown as tf.io.ModelJSON['modelTopology'] });
   } catch (err) {

@@ -160,6 +160,7 @@ async function backendAndData(request: StartRequest | LoadRequest, emit: (e: Fro
     cacheDir: source.cacheDir,
     mirror: source.mirror,
     offline: source.offline,
+    ...(source.catalog ? { catalog: source.catalog } : {}),
     limitTrain: config.limit_train ?? undefined,
     limitTest: config.limit_test ?? undefined,
   });

@@ -21,6 +21,10 @@ export type ExportLayer<N extends LayerClassName = LayerClassName> = N extends L
       config: LayerConfigOf<N>;
       /** Names of the layers whose outputs feed this one, in argument order. */
       inputs: string[];
+      /** Which output of each input layer (0, or an LSTM's h = 1 and c = 2 with return_state), as `inputs`. */
+      inputOutputs: number[];
+      /** Its outputs' labels: ['out'], or with return_state ['out', 'h', 'c'] (Keras' tensor order). */
+      outputNames: string[];
       inputShapes: Shape[];
       outputShape: Shape;
       params: ParamCount;
@@ -80,6 +84,8 @@ export function exportGraph(spec: ModelSpec, groups: Record<string, NodeGroup> =
       className: requireLayerKind(node.kind).className,
       config: node.config,
       inputs: inbound.get(id)!.map((e) => byId.get(e.source)!.name),
+      inputOutputs: inbound.get(id)!.map((e) => e.sourceIndex ?? 0),
+      outputNames: info.outputNames ?? ['out'],
       inputShapes: info.inputShapes,
       outputShape: info.outputShape!,
       params: info.params!,
@@ -95,6 +101,24 @@ export function exportGraph(spec: ModelSpec, groups: Record<string, NodeGroup> =
     inputs: names(analysis.inputs),
     outputs: declared.length > 0 ? declared : names(analysis.outputs),
   };
+}
+
+/**
+ * The Python variables a layer's call assigns: its output's, then one per extra output, unpacked as Keras and
+ * the PyTorch module return them (`lstm, lstm_h, lstm_c = ...`).
+ */
+export function outputVariables(l: ExportLayer, variable: string): string[] {
+  return l.outputNames.map((name, i) => (i === 0 ? variable : `${variable}_${name}`));
+}
+
+/** The Python variable of each input of `l`: the source's variable, or its state's for a later output. */
+export function inputVariables(g: ExportGraph, l: ExportLayer, variableOf: (layer: string) => string): string[] {
+  return l.inputs.map((name, k) => outputVariables(layerNamed(g, name), variableOf(name))[l.inputOutputs[k] ?? 0]!);
+}
+
+/** The left side of a layer's assignment: `x` or `x, x_h, x_c`. */
+export function assigned(l: ExportLayer, variable: string): string {
+  return outputVariables(l, variable).join(', ');
 }
 
 /** The layer of that name (the graph's own names, so always there). */

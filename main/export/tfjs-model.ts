@@ -3,8 +3,10 @@
  * fresh initial weights when the source has none), and a model's weights as NamedWeights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { shareLastOutputState } from '../../shared/graph/tfjs-state-outputs';
 import type { ModelSpec } from '../../shared/graph/types';
 import { registerCustomLayers } from '../engine/layers/index';
+import { matchWeights } from '../engine/weight-names';
 import { ExportError, type NamedWeight } from './types';
 
 // The classes Layerlab trains with (Subtract, SpatialDropout2D, the exponential activation) build exports too.
@@ -25,7 +27,8 @@ export async function buildTfjsModel(spec: ModelSpec, weights?: readonly NamedWe
   let model: tf.LayersModel;
   try {
     // tfjs reads the Keras 2 layout: Keras 3's 'Functional' is the same topology under the old class name.
-    const json = spec.class_name === 'Functional' ? { ...spec, class_name: 'Model' } : spec;
+    // shareLastOutputState: tfjs would dispose the tensor an RNN's output and its state h share (return_state).
+    const json = shareLastOutputState(spec.class_name === 'Functional' ? { ...spec, class_name: 'Model' } : spec);
     model = (await tf.models.modelFromJSON({ modelTopology: json as unknown as tf.io.ModelJSON['modelTopology'] })) as tf.LayersModel;
   } catch (err) {
     throw new ExportError(`tfjs cannot build this model: ${(err as Error).message}`);
@@ -39,18 +42,11 @@ export function namedWeights(model: tf.LayersModel): NamedWeight[] {
   return model.weights.map((w) => ({ name: w.originalName, shape: w.shape.slice() as number[], data: w.read().dataSync() as Float32Array }));
 }
 
-/**
- * tfjs names Bidirectional's inner layers with a counter that runs over the whole process
- * ('bidirectional/forward_gru_GRU2/kernel'), so one model built twice names them apart: matched without it.
- */
-const withoutLayerCounter = (name: string): string => name.replace(/\/(forward|backward)_(.*?)_[A-Za-z]+\d+\//, '/$1_$2/');
-
+/** Sets the model's weights from the given ones, matched by name (weight-names.ts: Bidirectional's inner layers whatever tfjs counter they carry). */
 export function setNamedWeights(model: tf.LayersModel, weights: readonly NamedWeight[]): void {
-  const byName = new Map(weights.map((w) => [w.name, w]));
-  const byCanonicalName = new Map(weights.map((w) => [withoutLayerCounter(w.name), w]));
-  const values = model.weights.map((v) => {
-    const w = byName.get(v.originalName) ?? byCanonicalName.get(withoutLayerCounter(v.originalName));
-    if (!w) throw new ExportError(`no weight named '${v.originalName}' among the given weights (${[...byName.keys()].slice(0, 6).join(', ')}...).`);
+  const current = model.weights.map((v) => ({ name: v.originalName, shape: v.shape }));
+  const values = matchWeights(current, weights).pairs.map(({ weight: v, given: w }) => {
+    if (!w) throw new ExportError(`no weight named '${v.name}' among the given weights (${weights.slice(0, 6).map((g) => g.name).join(', ')}...).`);
     if (w.shape.join('x') !== v.shape.join('x')) throw new ExportError(`weight '${w.name}' has shape [${w.shape}] but the model needs [${v.shape}].`);
     return tf.tensor(w.data, w.shape);
   });

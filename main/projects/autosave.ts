@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { isAlive, writeFileAtomically } from './atomic-file';
 import { readProjectFile } from './file';
+import { liveDir } from './live-run';
 import { updateProjectFile } from './writer';
 import type { ProjectDocument } from './types';
 
@@ -87,6 +88,8 @@ export async function discard(entry: Pick<RecoveryEntry, 'id'>, dir = recoveryDi
   // The meta first: without it the entry is no longer listed, whatever happens to the project file.
   await rm(join(dir, `${entry.id}.json`), { force: true });
   await rm(join(dir, `${entry.id}.layerlab`), { force: true });
+  // Files of runs that trained in it (live-run.ts): moved into the project with its runs, or discarded with it.
+  await rm(liveDir(join(dir, `${entry.id}.layerlab`)), { recursive: true, force: true });
 }
 
 export interface AutosaveOptions {

@@ -3,7 +3,6 @@
  * Opening reads only the JSON documents; weights are read per run on demand (`readRunWeights`). Saving streams
  * entries one by one and copies unchanged runs' weights from the file they are in without decoding them.
  */
-import { readFile } from 'node:fs/promises';
 import { strFromU8, strToU8 } from 'fflate';
 import {
   CURRENT_FORMAT_VERSION,
@@ -191,30 +190,15 @@ function storedModelJson(weights: StoredWeights): StoredWeights['modelJson'] {
 }
 
 /**
- * A live run's telemetry file (live-run.ts) read now, before anything is written: its trainer may remove it once
- * its run has ended and is in the zip, and a document read earlier (a window's) still names it. Then the run's
- * telemetry is whatever the document's copy had without it: none.
- */
-async function liveBytes(source: TelemetrySource | null): Promise<Exclude<TelemetrySource, { kind: 'live' }> | { kind: 'bytes'; bytes: Uint8Array } | null> {
-  if (source?.kind !== 'live') return source;
-  try {
-    return { kind: 'bytes', bytes: await readFile(source.file) };
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-/**
  * Writes `doc` to `target` atomically (see atomic-file.ts; the previous version is kept as `<target>.bak`).
  * Validates everything first, so an invalid document never reaches the disk.
  */
 export async function writeProjectFile(target: string, doc: ProjectDocument, options: AtomicWriteOptions = {}): Promise<void> {
   const project = parseOrThrow(projectSchema, doc.project, PROJECT_ENTRY);
   const ids = new Set<string>();
-  const runs: { meta: RunJson; weights: ProjectRun['weights']; best: WeightsSource | null; telemetry: Awaited<ReturnType<typeof liveBytes>> }[] = [];
+  const runs: { meta: RunJson; weights: ProjectRun['weights']; best: WeightsSource | null; telemetry: TelemetrySource | null }[] = [];
   for (const run of doc.runs) {
-    const telemetry = await liveBytes(run.telemetry ?? null);
+    const telemetry = run.telemetry ?? null;
     // hasTelemetry is written only when true: a run without telemetry reads as files written before it existed.
     const { hasTelemetry: _was, bestWeights: bestInfo, ...rest } = run.meta;
     // Best weights are stored only with final weights (they share model.json); without them the run keeps the epoch.
@@ -242,7 +226,7 @@ export async function writeProjectFile(target: string, doc: ProjectDocument, opt
       const files = runEntries(meta.id);
       yield { name: files.meta, data: jsonBytes(meta), compress: true };
       if (telemetry?.kind === 'memory') yield { name: files.telemetry, data: encodeTelemetry(telemetry.telemetry), compress: false };
-      else if (telemetry?.kind === 'bytes') yield { name: files.telemetry, data: telemetry.bytes, compress: false };
+      else if (telemetry?.kind === 'encoded') yield { name: files.telemetry, data: telemetry.bytes, compress: false };
       else if (telemetry) yield { name: files.telemetry, copyFrom: await readerFor(telemetry.path), sourceName: runEntries(telemetry.runId).telemetry };
       if (!weights) continue;
       if (weights.kind === 'memory') {

@@ -1,9 +1,10 @@
 /**
  * A live run's progress beside its project file, so that storing an epoch does not rewrite the whole project zip
  * (its other runs' weights and telemetry included: O(epochs x file size) over a run). Next to `p.layerlab` the
- * folder `.p.layerlab.live/` holds, per live run, `<id>.json` (status, history, summary, duration, trainer) and
- * `<id>.telemetry.json.gz` (what its dashboard showed, in the zip entry's own bytes). The run's trainer writes them
- * after every epoch, each atomically, and writes its entry into the zip only when the run starts, once per fold
+ * folder `.p.layerlab.live/` holds, per live run, `<id>.live`: one line of JSON (status, history, summary,
+ * duration, trainer), then what its dashboard showed as the zip stores it (telemetry.json.gz bytes). One file, so
+ * that an epoch's metrics and its pictures are replaced together. The run's trainer writes it after every epoch,
+ * atomically, and writes its entry into the zip only when the run starts, once per fold
  * interval and when it ends (service/run-store.ts); after that last write it removes them.
  *
  * Readers fold them in (readProjectFile, readRunTelemetry): while the zip says a run is `running` or
@@ -14,21 +15,18 @@
  * the project writer removes files left by dead trainers once the zip holds what they said (pruneLiveRuns).
  */
 import { hostname } from 'node:os';
-import { mkdir, readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { bestMetrics, runSchema, type RunJson } from '../../shared/format';
-import { isAlive, writeFileAtomically } from './atomic-file';
+import { isAlive, removeStaleTemps, writeFileAtomically } from './atomic-file';
 import type { ProjectDocument, ProjectRun } from './types';
 
 export function liveDir(projectPath: string): string {
   return join(dirname(projectPath), `.${basename(projectPath)}.live`);
 }
 
-const files = (projectPath: string, runId: string) => ({
-  progress: join(liveDir(projectPath), `${runId}.json`),
-  telemetry: join(liveDir(projectPath), `${runId}.telemetry.json.gz`),
-});
+const liveFile = (projectPath: string, runId: string) => join(liveDir(projectPath), `${runId}.live`);
 
 /** What a run's trainer says of it between zip writes: the fields of run.json that change while it trains. */
 const liveProgressSchema = runSchema
@@ -39,34 +37,31 @@ export type LiveProgress = Pick<RunJson, 'id' | 'status' | 'history' | 'telemetr
 /** Statuses after which a trainer writes nothing more: the zip entry is final, live files are stale. */
 const ENDED: ReadonlySet<RunJson['status']> = new Set(['completed', 'early-stopped', 'stopped', 'failed', 'imported']);
 
-const writeAtomically = (file: string, data: Uint8Array | string) => writeFileAtomically(file, async (fh) => void (await fh.writeFile(data)), { backup: false });
-
 /**
- * Writes the run's live files (telemetry first: the progress file is what readers look for); `telemetry` is the
- * encoded telemetry.json.gz, or undefined when the trainer keeps none yet (then an older one is removed, so that
- * the zip's stays the one shown). Returns the bytes written.
+ * Writes the run's live file: its progress and `telemetry` (the encoded telemetry.json.gz, or undefined when the
+ * trainer keeps none yet: the zip's stays the one shown). Returns the bytes written.
  */
 export async function writeLiveRun(projectPath: string, progress: LiveProgress, telemetry: Uint8Array | undefined): Promise<number> {
-  const f = files(projectPath, progress.id);
   await mkdir(liveDir(projectPath), { recursive: true });
-  if (telemetry) await writeAtomically(f.telemetry, telemetry);
-  else await unlink(f.telemetry).catch(() => {});
-  const json = JSON.stringify({ version: 1, writtenAt: new Date().toISOString(), hasTelemetry: telemetry !== undefined, ...progress });
-  await writeAtomically(f.progress, json);
-  return (telemetry?.length ?? 0) + Buffer.byteLength(json);
+  // JSON.stringify escapes newlines within strings: the first newline ends the progress.
+  const head = Buffer.from(`${JSON.stringify({ version: 1, writtenAt: new Date().toISOString(), hasTelemetry: telemetry !== undefined, ...progress })}\n`);
+  const data = telemetry ? Buffer.concat([head, telemetry]) : head;
+  await writeFileAtomically(liveFile(projectPath, progress.id), async (fh) => void (await fh.writeFile(data)), { backup: false });
+  return data.length;
 }
 
-/** Removes the run's live files (its zip entry now holds everything), and the folder once it is empty. */
+/** Removes the run's live file (its zip entry now holds everything), and the folder once it is empty. */
 export async function removeLiveRun(projectPath: string, runId: string): Promise<void> {
-  const f = files(projectPath, runId);
-  await unlink(f.progress).catch(() => {});
-  await unlink(f.telemetry).catch(() => {});
+  const file = liveFile(projectPath, runId);
+  await unlink(file).catch(() => {});
+  await removeStaleTemps(file); // of a write killed midway (by a trainer gone since), which would keep the folder
   await rmdir(liveDir(projectPath)).catch(() => {}); // not empty (other live runs) or gone: either is fine
 }
 
 interface LiveRun {
+  file: string;
   progress: z.infer<typeof liveProgressSchema>;
-  telemetryFile?: string;
+  telemetry?: Uint8Array;
 }
 
 /**
@@ -82,14 +77,15 @@ async function readLiveRuns(projectPath: string): Promise<Map<string, LiveRun>> 
     return live; // no live run: the usual case
   }
   for (const name of names) {
-    const m = /^([A-Za-z0-9_-]{1,64})\.json$/.exec(name);
+    const m = /^([A-Za-z0-9_-]{1,64})\.live$/.exec(name);
     if (!m) continue;
-    const f = files(projectPath, m[1]!);
+    const file = liveFile(projectPath, m[1]!);
     try {
-      const progress = liveProgressSchema.parse(JSON.parse(await readFile(f.progress, 'utf8')));
-      if (progress.id !== m[1]) continue;
-      const telemetryFile = progress.hasTelemetry && (await stat(f.telemetry).then(() => true, () => false)) ? f.telemetry : undefined;
-      live.set(progress.id, { progress, ...(telemetryFile ? { telemetryFile } : {}) });
+      const data = await readFile(file);
+      const end = data.indexOf(0x0a);
+      const progress = liveProgressSchema.parse(JSON.parse(data.subarray(0, end).toString('utf8')));
+      if (end < 0 || progress.id !== m[1]) continue;
+      live.set(progress.id, { file, progress, ...(progress.hasTelemetry ? { telemetry: data.subarray(end + 1) } : {}) });
     } catch {
       // Skipped, as said above.
     }
@@ -115,17 +111,18 @@ export async function foldLiveRuns(projectPath: string, runs: ProjectRun[]): Pro
     else delete meta.error;
     if (progress.trainer) meta.trainer = progress.trainer;
     else delete meta.trainer;
-    if (l.telemetryFile) {
-      run.telemetry = { kind: 'live', file: l.telemetryFile };
+    if (l.telemetry) {
+      run.telemetry = { kind: 'encoded', bytes: l.telemetry };
       meta.hasTelemetry = true;
     }
   }
 }
 
-/** The live telemetry file of run `runId` when readers should show it (its zip entry says `status`), else undefined. */
-export async function liveTelemetryFile(projectPath: string, runId: string, status: RunJson['status'] | undefined): Promise<string | undefined> {
+/** Run `runId`'s live telemetry (encoded) when readers should show it (its zip entry says `status`), else undefined. */
+export async function liveTelemetry(projectPath: string, runId: string, status: RunJson['status'] | undefined): Promise<{ file: string; bytes: Uint8Array } | undefined> {
   if (status !== undefined && ENDED.has(status)) return undefined;
-  return (await readLiveRuns(projectPath)).get(runId)?.telemetryFile;
+  const live = (await readLiveRuns(projectPath)).get(runId);
+  return live?.telemetry ? { file: live.file, bytes: live.telemetry } : undefined;
 }
 
 /**

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discard, recoveryDir } from './autosave';
-import { liveDir } from './live-run';
 import { writeFileAtomically } from './atomic-file';
 import { createProject } from './service';
 import { updateProjectFile } from './writer';
@@ -41,6 +40,4 @@ export async function ensureRecoveryStore(id: string, name: string, dir = recove
 export async function removeRecoveryStore(id: string, dir = recoveryDir()): Promise<void> {
   await discard({ id }, dir);
   await rm(`${recoveryFile(id, dir)}.bak`, { force: true });
-  // Its live runs' files were folded into the project with its runs; a live trainer writes its next ones there.
-  await rm(liveDir(recoveryFile(id, dir)), { recursive: true, force: true });
 }

@@ -3,7 +3,6 @@
  * gzipped and stored uncompressed in the zip, so saves copy it as it is. Read only when a run's dashboard is opened
  * (or exported), never when the project opens.
  */
-import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseOrThrow, runStatusSchema, storedTelemetrySchema, type RunJson, type StoredTelemetry } from '../../shared/format';
 import type { RunEvent } from '../../shared/run-events';
@@ -12,7 +11,7 @@ import { storedRunState } from '../../shared/run-compact';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { jsonBoundsProblem } from '../../shared/json-bounds';
 import { ProjectFileError } from './errors';
-import { liveTelemetryFile } from './live-run';
+import { liveTelemetry } from './live-run';
 import { ZipReader } from './zip-reader';
 
 /** A run's telemetry is a few MB at most (see bench/telemetry-size.ts); more than this is not a genuine one. */
@@ -48,10 +47,8 @@ export async function readRunTelemetry(path: string, runId: string): Promise<Sto
     // A run still training, or killed, has newer telemetry beside the file than in it (live-run.ts).
     const meta = `runs/${runId}/run.json`;
     const status = reader.has(meta) ? statusOf(await reader.read(meta, MAX_TELEMETRY_BYTES)) : undefined;
-    const live = await liveTelemetryFile(path, runId, status);
-    // Removed meanwhile (the run ended): the zip in hand has its telemetry as of its last write.
-    const bytes = live ? await readFile(live).catch(() => null) : null;
-    if (bytes) return decodeTelemetry(live!, runId, bytes);
+    const live = await liveTelemetry(path, runId, status);
+    if (live) return decodeTelemetry(live.file, runId, live.bytes);
     const name = entryName(runId);
     if (!reader.has(name)) return null;
     return decodeTelemetry(path, runId, await reader.read(name, MAX_TELEMETRY_BYTES));

@@ -11,10 +11,10 @@ export interface StoredWeights {
 export type WeightsSource = { kind: 'memory'; weights: StoredWeights } | { kind: 'file'; path: string; runId: string };
 
 /**
- * Where a run's stored telemetry is: in memory (a live run's latest), in a saved project file, or in the live file
- * its trainer keeps beside the project (live-run.ts: telemetry.json.gz bytes as the zip stores them); read on demand.
+ * Where a run's stored telemetry is: in memory (a live run's latest), in a saved project file (read on demand), or
+ * encoded as the zip stores it (telemetry.json.gz bytes, as read from a run's live file beside the project).
  */
-export type TelemetrySource = { kind: 'memory'; telemetry: StoredTelemetry } | { kind: 'file'; path: string; runId: string } | { kind: 'live'; file: string };
+export type TelemetrySource = { kind: 'memory'; telemetry: StoredTelemetry } | { kind: 'file'; path: string; runId: string } | { kind: 'encoded'; bytes: Uint8Array };
 
 export interface ProjectRun {
   meta: RunJson;

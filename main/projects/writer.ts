@@ -49,12 +49,11 @@ export async function updateProjectFile(path: string, change: ProjectChange, opt
       doc.path = path;
       delete doc.migratedFrom;
       delete doc.removedRuns;
-      // Saved weights are read back from the file when needed, so the memory copies can go; so is live telemetry,
-      // whose file its trainer removes once its run has ended.
+      // Saved weights and telemetry read from live files are read back from the file when needed: the copies can go.
       for (const run of doc.runs) {
         if (run.weights) run.weights = { kind: 'file', path, runId: run.meta.id };
         if (run.bestWeights) run.bestWeights = run.weights && run.meta.bestWeights?.stored ? { kind: 'file', path, runId: run.meta.id } : null;
-        if (run.telemetry?.kind === 'live') run.telemetry = { kind: 'file', path, runId: run.meta.id };
+        if (run.telemetry?.kind === 'encoded') run.telemetry = { kind: 'file', path, runId: run.meta.id };
       }
       // Live files of dead trainers that the file now holds as ended (or no longer holds) are done with.
       await pruneLiveRuns(path, doc);

@@ -54,6 +54,7 @@ export class DatasetHandlers {
       classNames: [...entry.classNames],
       splits: { ...entry.splits },
       ...(entry.task ? { task: entry.task } : {}),
+      ...(entry.layout.kind === 'keras-text' ? { text: true as const } : {}),
       available: files.every((f) => f.present),
     };
   }

@@ -3,8 +3,8 @@
  * from the window, which sends only project.json, keeps the runs and their weights stored in the file.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { ApiError, type ProjectResult, type RecentProject } from '../../shared/api';
 import { FutureFormatError, migrateProject, ProjectFormatError, type ProjectJson } from '../../shared/format';
 import { removeStaleTemps } from '../projects/atomic-file';
@@ -130,6 +130,8 @@ export class ProjectHandlers {
       // An Untitled project's first save: its runs move from the recovery store into the file. The store's lock is
       // held throughout, so a run storing itself meanwhile waits, then finds it moved and stores into the file.
       const store = recoveryFile(recoveryId, this.recovery.recoveryDir);
+      // The lock sits beside the store: in a fresh cache no store (and no recovery folder) exists yet.
+      await mkdir(dirname(store), { recursive: true });
       await withProjectLock(store, async () => {
         const stored = existsSync(store) ? await readProjectFile(store) : null;
         await this.remember(await this.write(target, checked, as, stored));

@@ -6,6 +6,7 @@ import type { StoredWeights } from '../projects/types';
 import type { RunEvent } from '../../shared/run-events';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import type { TrainingConfig } from '../../shared/training';
+import type { CatalogEntry } from '../datasets/catalog';
 import type { InitialWeights } from '../engine/training/init-weights';
 
 export interface RunSpec {
@@ -31,6 +32,11 @@ export interface DatasetSourceOptions {
   cacheDir?: string;
   mirror?: string | string[];
   offline?: boolean;
+  /**
+   * Catalog entries that stand in for the built-in ones of the same name: tests give imdb/reuters entries for
+   * generated files in Keras' layout with their own checksums (the official files cannot be downloaded there).
+   */
+  catalog?: CatalogEntry[];
 }
 
 export type { WorkerWeight } from '../engine/worker/protocol';

@@ -1,11 +1,10 @@
 /**
  * Keeps each live run in its project file as it happens: an entry when it starts, its epochs in live files beside
- * the project (projects/live-run.ts) and in the zip every fold interval, and the final one (with weights) when it
- * ends. Writes of one run are coalesced (a write asked for while one is under
- * way becomes one more write of the latest state), and each goes through the project writer (re-read, merge, under
- * the file's lock), so the window's saves and other runs' stores never lose it. A run whose project moved while it
- * was written (an Untitled project's first save moves its runs from the recovery folder into the file) is written
- * again at its new place.
+ * the project (projects/live-run.ts) and in the zip once per fold interval, and the final entry (with weights) when
+ * it ends. Writes of one run are coalesced (a write asked for while one is under way becomes one more write of the
+ * latest state), and each zip write goes through the project writer (re-read, merge, under the file's lock), so the
+ * window's saves and other runs' stores never lose it. A run whose project moved while it was written (an Untitled
+ * project's first save moves its runs from the recovery folder into the file) is written again at its new place.
  */
 import { stat } from 'node:fs/promises';
 import { bestMetrics, type RunJson } from '../../shared/format';
@@ -98,10 +97,13 @@ export interface RunStoreOptions {
 }
 
 /**
- * 30 s: a project copied while a run trains (without its live files) lags by at most this; the zip, with every
- * other run's weights, is rewritten at most twice a minute per run instead of after every epoch.
+ * 5 minutes. The zip's copy of a running run matters only to readers without its live files (a copy of the
+ * project made while it trains, an older Layerlab), which then see it as it was at most this long ago; a crash
+ * loses nothing. Rewriting the zip (every other run's weights included) after every epoch cost O(epochs x file
+ * size); a full-MNIST epoch of the workshop CNN takes about a minute here, so a shorter interval would still fold
+ * at nearly every epoch.
  */
-export const FOLD_EVERY_MS = 30_000;
+export const FOLD_EVERY_MS = 5 * 60_000;
 
 /** What a store has written, for the benchmark and the tests that hold it to its design. */
 export interface StoreCounts {

@@ -209,7 +209,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
       }
       return runs.predict(runId, input.pixels, input.shape);
     },
-    'training.text': (params) => textView(runs, params),
+    'training.text': (params) => textView(runs, params, datasetSource),
     'projects.new': ({ template, name }) => projects.create(template, name),
     'projects.open': ({ path }) => projects.open(path),
     'projects.save': async ({ path, project, recoveryId, autosaveId }) => saved(autosaveId, await projects.save(path, project, false, false, recoveryId)),

@@ -1,8 +1,9 @@
 /**
- * training.text: the dashboard's text view of a run trained on text (own data with a stored tokenizer). A typed
- * sentence goes through the run's vocabulary to the run's worker, as a prediction; validation samples (the
- * confusion report's indices) are decoded back to words as the model saw them; the words nearest to one are those
- * whose Embedding rows have the highest cosine similarity to its row.
+ * training.text: the dashboard's text view of a run trained on text (own data with a stored tokenizer, or the
+ * catalog's imdb/reuters through Keras' word index). A typed sentence goes through the run's tokenizer to the run's
+ * worker, as a prediction; validation samples (the confusion report's indices) are decoded back to words as the
+ * model saw them; the words nearest to one are those whose Embedding rows have the highest cosine similarity to its
+ * row.
  */
 import { ApiError } from '../../shared/api';
 import type { TextViewParams, TextViewResult } from '../../shared/api-text';
@@ -11,15 +12,12 @@ import type { TrainingConfig } from '../../shared/training';
 import { decode, encode, tokenIndex, type TextVectorization } from '../../shared/text/vectorization';
 import { openOwnData } from '../datasets/own-data';
 import type { LoadedSplit } from '../datasets/types';
+import { kerasTextCodec } from './keras-text-codec';
+import type { DatasetSourceOptions } from './protocol';
 import type { RunManager } from './runs';
+import type { TextCodec } from './text-codec';
 
 const FREQUENT = 40;
-
-function vectorizationOf(config: TrainingConfig, runId: string): TextVectorization {
-  const text = ownDatasetOf(config.dataset)?.preprocessing.text;
-  if (!text) throw new ApiError('invalid-params', `run ${runId} was not trained on text with a stored vocabulary (own text data: a CSV with a text column or folders of .txt files)`);
-  return text;
-}
 
 /** One sentence as the model's input: [sequence length] ids, or the multi-hot row. */
 function sentenceInput(v: TextVectorization, sentence: string): { ids: number[]; input: number[] } {
@@ -34,15 +32,15 @@ function sentenceInput(v: TextVectorization, sentence: string): { ids: number[];
   return { ids: cut, input: [...cut, ...new Array<number>(length - cut.length).fill(0)] };
 }
 
-/** Cosine similarity of row `id` with every row of the [V, D] matrix; the `count` best, padding and OOV left out. */
-export function nearestRows(matrix: Float32Array, dim: number, id: number, count: number): { id: number; similarity: number }[] {
+/** Cosine similarity of row `id` with every row of the [V, D] matrix that `isWord` accepts; the `count` best. */
+export function nearestRows(matrix: Float32Array, dim: number, id: number, count: number, isWord: (row: number) => boolean = (r) => r >= 2): { id: number; similarity: number }[] {
   const rows = matrix.length / dim;
   const norm = (r: number) => Math.sqrt(matrix.subarray(r * dim, (r + 1) * dim).reduce((s, x) => s + x * x, 0)) || 1;
   const target = matrix.subarray(id * dim, (id + 1) * dim);
   const targetNorm = norm(id);
   const out: { id: number; similarity: number }[] = [];
-  for (let r = 2; r < rows; r++) {
-    if (r === id) continue;
+  for (let r = 0; r < rows; r++) {
+    if (r === id || !isWord(r)) continue;
     let dot = 0;
     for (let k = 0; k < dim; k++) dot += target[k]! * matrix[r * dim + k]!;
     out.push({ id: r, similarity: dot / (targetNorm * norm(r)) });
@@ -54,7 +52,7 @@ export function nearestRows(matrix: Float32Array, dim: number, id: number, count
  * The run's validation split as training used it (feed.ts): the test split, or the last fraction of the training
  * rows the run kept (its first limit_train rows).
  */
-async function validationSplit(config: TrainingConfig): Promise<LoadedSplit> {
+async function ownValidationSplit(config: TrainingConfig): Promise<LoadedSplit> {
   const own = ownDatasetOf(config.dataset)!;
   const { dataset } = await openOwnData(own.source, { stored: own.preprocessing });
   if (own.preprocessing.validation.kind === 'test-split') return dataset.test!;
@@ -65,33 +63,68 @@ async function validationSplit(config: TrainingConfig): Promise<LoadedSplit> {
   return { ...train, x: train.x.subarray(first * per, kept * per), y: train.y.subarray(first, kept), count: kept - first };
 }
 
-export async function textView(runs: RunManager, params: TextViewParams): Promise<TextViewResult> {
+/** Own text: the TextVectorization stored with the run. */
+function ownTextCodec(config: TrainingConfig): TextCodec | null {
+  const own = ownDatasetOf(config.dataset);
+  const v = own?.preprocessing.text;
+  if (!v) return null;
+  const index = tokenIndex(v);
+  return {
+    size: v.vocabulary.length,
+    frequent: v.vocabulary.slice(2, 2 + FREQUENT),
+    sentence: (text) => sentenceInput(v, text),
+    decode: (ids) => decode(v, ids),
+    multiHot: v.outputMode === 'multi_hot',
+    idOf(word) {
+      const id = index.get(word.toLowerCase().trim());
+      return id === undefined || id < 2 ? `'${word}' is not in the run's vocabulary of ${v.vocabulary.length} words: pick one of the frequent words` : id;
+    },
+    wordOf: (id) => v.vocabulary[id],
+    firstWordId: 2,
+    ...(own.preprocessing.class_names ? { classNames: own.preprocessing.class_names } : {}),
+    validation: () => ownValidationSplit(config),
+  };
+}
+
+async function codecOf(config: TrainingConfig, runId: string, source: DatasetSourceOptions): Promise<TextCodec> {
+  const codec = ownTextCodec(config) ?? (await kerasTextCodec(config, source));
+  if (!codec) {
+    throw new ApiError(
+      'invalid-params',
+      `run ${runId} was not trained on text (own text data: a CSV with a text column or folders of .txt files; or the catalog's imdb or reuters)`,
+    );
+  }
+  return codec;
+}
+
+export async function textView(runs: RunManager, params: TextViewParams, source: DatasetSourceOptions = {}): Promise<TextViewResult> {
   const { runId, sentence, word, count = 10, indices = [] } = params;
   const { config, weights } = await runs.weights(runId);
-  const v = vectorizationOf(config, runId);
-  const classNames = ownDatasetOf(config.dataset)?.preprocessing.class_names;
-  const result: TextViewResult = { vocabularySize: v.vocabulary.length, frequent: v.vocabulary.slice(2, 2 + FREQUENT), texts: [], ...(classNames ? { classNames } : {}) };
+  const codec = await codecOf(config, runId, source);
+  const result: TextViewResult = { vocabularySize: codec.size, frequent: codec.frequent, texts: [], ...(codec.classNames ? { classNames: codec.classNames } : {}) };
   if (sentence !== undefined && sentence.trim()) {
-    const { ids, input } = sentenceInput(v, sentence);
+    const { ids, input } = codec.sentence(sentence);
     const p = await runs.predict(runId, input, [input.length]);
-    result.sentence = { seen: decode(v, ids), probabilities: p.probabilities, predicted: p.predicted };
+    result.sentence = { seen: codec.decode(ids), probabilities: p.probabilities, predicted: p.predicted };
   }
   if (word !== undefined) {
     const embedding = weights.find((w) => /(^|\/)embeddings(_\d+)?$/.test(w.name));
     if (!embedding) throw new ApiError('invalid-params', `run ${runId}'s model has no Embedding layer: nearest words need one`);
-    const id = tokenIndex(v).get(word.toLowerCase().trim());
-    if (id === undefined || id < 2) throw new ApiError('invalid-params', `'${word}' is not in the run's vocabulary of ${v.vocabulary.length} words: pick one of the frequent words`);
+    const id = codec.idOf(word);
+    if (typeof id === 'string') throw new ApiError('invalid-params', id);
     const dim = embedding.shape[1]!;
-    if (id >= embedding.shape[0]!) throw new ApiError('invalid-params', `'${word}' has id ${id}, beyond the Embedding's ${embedding.shape[0]} rows: raise input_dim to the vocabulary size (${v.vocabulary.length})`);
-    result.nearest = nearestRows(embedding.data, dim, id, count).map((n) => ({ word: v.vocabulary[n.id]!, similarity: n.similarity }));
+    if (id >= embedding.shape[0]!) throw new ApiError('invalid-params', `'${word}' has id ${id}, beyond the Embedding's ${embedding.shape[0]} rows: raise input_dim to the vocabulary size (${codec.size})`);
+    // Rows without a word (padding, markers; ids of a word index that has fewer words than rows) are left out.
+    const isWord = (r: number): boolean => r >= codec.firstWordId && codec.wordOf(r) !== undefined;
+    result.nearest = nearestRows(embedding.data, dim, id, count, isWord).map((n) => ({ word: codec.wordOf(n.id)!, similarity: n.similarity }));
   }
   if (indices.length) {
-    const split = await validationSplit(config);
+    const split = await codec.validation();
     const per = split.sampleShape.reduce((a, b) => a * b, 1);
     result.texts = indices.filter((i) => i < split.count).map((index) => {
       const row = split.x.subarray(index * per, (index + 1) * per);
-      const ids = v.outputMode === 'multi_hot' ? Array.from(row.keys()).filter((k) => row[k] === 1) : row;
-      return { index, text: decode(v, ids) };
+      const ids = codec.multiHot ? Array.from(row.keys()).filter((k) => row[k] === 1) : row;
+      return { index, text: codec.decode(ids) };
     });
   }
   return result;

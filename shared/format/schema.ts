@@ -31,6 +31,8 @@ export const graphEdgeSchema = z.object({
   source: z.string().min(1),
   target: z.string().min(1),
   targetIndex: z.number().int().nonnegative().optional(),
+  /** Which output of a multi-output layer (an LSTM's h with return_state); absent: the first. */
+  sourceIndex: z.number().int().nonnegative().optional(),
 });
 
 export const graphSchema = z

@@ -26,6 +26,17 @@ export function inboundEdges(graph: Graph): Map<string, GraphEdge[]> {
   return inbound;
 }
 
+/** The labels of a layer's outputs; one output ('out') for every kind without outputNames. */
+export function outputNamesOf(kind: LayerKind, config: Record<string, unknown>): string[] {
+  return kind.outputNames?.(config) ?? ['out'];
+}
+
+/** The shape an edge carries: its source's output `sourceIndex` (null while unknown). */
+export function edgeShape(source: NodeAnalysis, edge: Pick<GraphEdge, 'sourceIndex'>): Shape | null {
+  const index = edge.sourceIndex ?? 0;
+  return index === 0 ? source.outputShape : (source.outputShapes?.[index] ?? null);
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -164,6 +175,24 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     }
   }
 
+  // An edge may read a later output of a multi-output layer (an LSTM's h): only while the layer has it.
+  const missingOutput = new Set<GraphEdge>();
+  for (const edge of graph.edges) {
+    const index = edge.sourceIndex ?? 0;
+    const source = byId.get(edge.source);
+    const kind = kinds.get(edge.source);
+    if (index === 0 || !source || !byId.has(edge.target) || !kind || !configured.has(edge.source)) continue;
+    const names = outputNamesOf(kind, source.config);
+    if (index < names.length) continue;
+    missingOutput.add(edge);
+    report(
+      edge.target,
+      'no-such-output',
+      `${byId.get(edge.target)!.name} reads output ${index} of ${source.name}, which has ${plural(names.length, 'output')} (${names.join(', ')}); ` +
+        `turn return_state on in ${source.name}, or connect its first output instead.`,
+    );
+  }
+
   // Shapes and weights, in topological order; a node whose inputs are unknown stays unknown without a new error.
   let trainable = 0;
   let nonTrainable = 0;
@@ -171,11 +200,16 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     const kind = kinds.get(id);
     const node = byId.get(id)!;
     const info = nodes[id]!;
-    const sources = inbound.get(id)!.map((e) => nodes[e.source]!.outputShape);
+    const sources = inbound.get(id)!.map((e) => (missingOutput.has(e) ? null : edgeShape(nodes[e.source]!, e)));
     if (sources.every((s): s is Shape => s !== null)) info.inputShapes = sources;
     if (!kind || !configured.has(id) || sources.some((s) => s === null)) continue;
     try {
       info.outputShape = kind.inferShape(node.config, info.inputShapes);
+      const names = outputNamesOf(kind, node.config);
+      if (names.length > 1 && kind.inferShapes) {
+        info.outputShapes = kind.inferShapes(node.config, info.inputShapes);
+        info.outputNames = names;
+      }
       const params: ParamCount = kind.countParams(node.config, info.inputShapes);
       info.params = params;
       // A frozen nested model's weights stay as they are in training: Keras counts them as non-trainable.
@@ -186,6 +220,8 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
       }
     } catch (err) {
       info.outputShape = null;
+      delete info.outputShapes;
+      delete info.outputNames;
       const detail = err instanceof ShapeError || err instanceof Error ? err.message : String(err);
       const inputs = info.inputShapes.map(showShape).join(', ');
       report(id, 'shape', `${node.name}: ${detail}${inputs && !detail.includes(inputs) ? ` (input ${inputs})` : ''}`);

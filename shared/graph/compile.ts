@@ -36,6 +36,8 @@ export function isChain(graph: Graph, analysis: GraphAnalysis): boolean {
   const fanOut = new Map<string, number>();
   for (const e of graph.edges) fanOut.set(e.source, (fanOut.get(e.source) ?? 0) + 1);
   const inbound = inboundEdges(graph);
+  // Sequential hands a layer's whole output list to the next layer: a multi-output layer needs the functional form.
+  if (Object.values(analysis.nodes).some((n) => n.outputShapes)) return false;
   return graph.nodes.every((n) => (fanOut.get(n.id) ?? 0) <= 1 && inbound.get(n.id)!.length <= (n.kind === 'InputLayer' ? 0 : 1));
 }
 
@@ -78,7 +80,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): ModelS
   const inbound = inboundEdges(graph);
   const layers: KerasLayerJson[] = analysis.order.map((id) => {
     const { class_name, config } = layerConfig(byId, analysis, id);
-    const sources = inbound.get(id)!.map((e) => [byId.get(e.source)!.name, 0, 0, {}]);
+    const sources = inbound.get(id)!.map((e) => [byId.get(e.source)!.name, 0, e.sourceIndex ?? 0, {}]);
     return { name: byId.get(id)!.name, class_name, config, inbound_nodes: sources.length > 0 ? [sources] : [] };
   });
   const ref = (id: string): [string, number, number] => [byId.get(id)!.name, 0, 0];

@@ -52,7 +52,8 @@ function reaches(graph: Graph, from: string, to: string): boolean {
  * Whether the editor may draw an edge source -> target (its isValidConnection): no self or duplicate edge, no
  * cycle, room for another input, and shapes that fit once connected. The reason says why not, for a tooltip.
  */
-export function canConnect(graph: Graph, source: string, target: string): ConnectCheck {
+/** `sourceIndex`: which output of a multi-output source (an LSTM's h with return_state); 0 the first. */
+export function canConnect(graph: Graph, source: string, target: string, sourceIndex = 0): ConnectCheck {
   const s = graph.nodes.find((n) => n.id === source);
   const t = graph.nodes.find((n) => n.id === target);
   if (!s || !t) return { ok: false, reason: 'Connect two layers of this model.' };
@@ -74,10 +75,11 @@ export function canConnect(graph: Graph, source: string, target: string): Connec
       };
     }
   }
-  const edge = { id: `__candidate__${source}->${target}`, source, target };
+  const edge = { id: `__candidate__${source}->${target}`, source, target, ...(sourceIndex ? { sourceIndex } : {}) };
   const after = analyzeGraph({ nodes: graph.nodes, edges: [...graph.edges, edge] });
   const before = analyzeGraph(graph);
-  const known = new Set((before.nodes[target]?.errors ?? []).filter((e) => e.code === 'shape').map((e) => e.message));
-  const fresh = (after.nodes[target]?.errors ?? []).find((e) => e.code === 'shape' && !known.has(e.message));
+  const refusing = (code: string): boolean => code === 'shape' || code === 'no-such-output';
+  const known = new Set((before.nodes[target]?.errors ?? []).filter((e) => refusing(e.code)).map((e) => e.message));
+  const fresh = (after.nodes[target]?.errors ?? []).find((e) => refusing(e.code) && !known.has(e.message));
   return fresh ? { ok: false, reason: fresh.message } : { ok: true };
 }

@@ -1,7 +1,7 @@
 import { getLayerKind, layerKinds } from '../layers/registry';
 import type { Shape } from '../layers/types';
 import { jsonSyntaxProblem } from '../json-bounds';
-import { analyzeGraph } from './analyze';
+import { analyzeGraph, outputNamesOf } from './analyze';
 import { layoutGraph } from './layout';
 import { describeNested, isNestedModel, spliceNested, type NestedModel } from './nested';
 import type { Graph, GraphEdge, GraphNode } from './types';
@@ -161,6 +161,19 @@ function tensorRefs(inboundNode: unknown): [string, number, number][] {
   throw new ModelImportError(`Unreadable inbound node ${JSON.stringify(inboundNode)}.`);
 }
 
+/** A tensor index > 0 names an extra output (an LSTM's state with return_state): the source must have it. */
+function requireOutput(nodes: GraphNode[], source: string, tensorIndex: number, reader: string): void {
+  const node = nodes.find((n) => n.name === source);
+  const kind = node && getLayerKind(node.kind);
+  const names = kind && node ? outputNamesOf(kind, node.config) : ['out'];
+  if (tensorIndex >= names.length) {
+    throw new ModelImportError(
+      `Layer '${reader}' reads output ${tensorIndex} of '${source}', which has ${names.length === 1 ? 'one output' : `${names.length} outputs (${names.join(', ')})`}; ` +
+        'only recurrent layers with return_state have more than one here.',
+    );
+  }
+}
+
 function importFunctional(config: Json): Graph {
   const layers = config['layers'];
   if (!Array.isArray(layers) || layers.length === 0) throw new ModelImportError('The functional model has no layers.');
@@ -180,10 +193,11 @@ function importFunctional(config: Json): Graph {
     }
     tensorRefs(inbound[0]).forEach(([source, nodeIndex, tensorIndex], targetIndex) => {
       // A nested Sequential built with its own input has node 0 inside itself: its call in this model is node 1.
-      if ((nodeIndex !== 0 && !nested.has(source)) || tensorIndex !== 0) {
-        throw new ModelImportError(`Layer '${node.name}' reads output ${nodeIndex}/${tensorIndex} of '${source}' (a shared or multi-output layer); not supported.`);
+      if (nodeIndex !== 0 && !nested.has(source)) {
+        throw new ModelImportError(`Layer '${node.name}' reads call ${nodeIndex} of '${source}' (a shared layer, applied more than once); Layerlab graphs use each layer once.`);
       }
-      edges.push({ id: `${source}->${node.id}#${targetIndex}`, source, target: node.id, targetIndex });
+      if (tensorIndex !== 0) requireOutput(nodes, source, tensorIndex, node.name);
+      edges.push({ id: `${source}->${node.id}#${targetIndex}`, source, target: node.id, targetIndex, ...(tensorIndex !== 0 ? { sourceIndex: tensorIndex } : {}) });
     });
   });
   for (const e of edges) {

@@ -10,6 +10,8 @@ export interface SummaryRow {
   /** Keras class name. */
   type: string;
   outputShape: Shape | null;
+  /** A multi-output layer (return_state): every output's shape; Keras prints them as a list. */
+  outputShapes?: Shape[];
   params: number | null;
   /** Functional models: the inbound layers, Keras-style ('conv2d[0][0]'). */
   connectedTo: string[];
@@ -40,8 +42,9 @@ export function summaryTable(graph: Graph, analysis: GraphAnalysis = analyzeGrap
         name: n.name,
         type: n.kind,
         outputShape: info?.outputShape ?? null,
+        ...(info?.outputShapes ? { outputShapes: info.outputShapes } : {}),
         params: info?.params ? info.params.trainable + info.params.nonTrainable : null,
-        connectedTo: functional ? inbound.get(n.id)!.map((e) => `${byId.get(e.source)!.name}[0][0]`) : [],
+        connectedTo: functional ? inbound.get(n.id)!.map((e) => `${byId.get(e.source)!.name}[0][${e.sourceIndex ?? 0}]`) : [],
       };
     });
   return {
@@ -96,6 +99,11 @@ export function formatShape(shape: Shape | null): string {
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
 }
 
+/** Keras' summary writes a multi-output layer's shapes as a list: [(None, 32), (None, 32), (None, 32)]. */
+export function formatRowShape(row: Pick<SummaryRow, 'outputShape' | 'outputShapes'>): string {
+  return row.outputShapes ? `[${row.outputShapes.map(formatShape).join(', ')}]` : formatShape(row.outputShape);
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -115,7 +123,10 @@ export function formatSummary(table: SummaryTable): string {
   // Keras' column stops, widened when a layer name would run into the next column.
   const longest = Math.max(0, ...table.rows.map((r) => r.name.length + r.type.length + 5));
   const shift = Math.max(0, longest - (table.functional ? 32 : 29));
-  const ends = (table.functional ? [32, 58, 70, 98] : [29, 55, 65]).map((e) => e + shift);
+  // And the shape column, when a multi-output layer's list of shapes would run into the parameter count.
+  const shapeWidth = Math.max(0, ...table.rows.map((r) => formatRowShape(r).length + 2));
+  const shapeShift = Math.max(0, shapeWidth - 26);
+  const ends = (table.functional ? [32, 58, 70, 98] : [29, 55, 65]).map((e, i) => e + shift + (i >= 1 ? shapeShift : 0));
   const width = ends[ends.length - 1]!;
   const header = table.functional
     ? [' Layer (type)', 'Output Shape', 'Param #', 'Connected to']
@@ -124,7 +135,7 @@ export function formatSummary(table: SummaryTable): string {
   table.rows.forEach((row, i) => {
     const first = [
       ` ${row.name} (${row.type})`,
-      formatShape(row.outputShape),
+      formatRowShape(row),
       row.params === null ? '?' : formatCount(row.params),
     ];
     if (table.functional) first.push(row.connectedTo[0] ?? '');

@@ -27,12 +27,17 @@ export interface NodeGroup {
   trainable: boolean;
 }
 
-/** A tensor flowing from `source`'s output into `target`. `targetIndex` orders a merge layer's inputs. */
+/**
+ * A tensor flowing from `source`'s output into `target`. `targetIndex` orders a merge layer's inputs;
+ * `sourceIndex` picks one output of a layer with several (an LSTM with return_state: 0 out, 1 h, 2 c), as Keras'
+ * tensor index in inbound_nodes; absent is 0.
+ */
 export interface GraphEdge {
   id: string;
   source: string;
   target: string;
   targetIndex?: number;
+  sourceIndex?: number;
 }
 
 export interface Graph {
@@ -52,7 +57,8 @@ export type GraphErrorCode =
   | 'no-output'
   | 'duplicate-name'
   | 'duplicate-id'
-  | 'dangling-edge';
+  | 'dangling-edge'
+  | 'no-such-output';
 
 export interface GraphError {
   /** The node the error concerns; absent for whole-graph errors. */
@@ -67,6 +73,10 @@ export interface GraphError {
 export interface NodeAnalysis {
   /** Null when it cannot be inferred (an error here or upstream). */
   outputShape: Shape | null;
+  /** A layer with several outputs (return_state): every output's shape, the first equal to outputShape. */
+  outputShapes?: Shape[];
+  /** Their labels (out, h, c), as the editor's output handles show them. */
+  outputNames?: string[];
   inputShapes: Shape[];
   params: ParamCount | null;
   errors: GraphError[];

@@ -8,11 +8,12 @@ import {
   recurrentParamCount,
   recurrentParams,
   recurrentShape,
+  stateNames,
   type RecurrentClassName,
   type RecurrentConfig,
 } from './recurrent';
 import { SimpleRNN } from './simple-rnn';
-import type { LayerKind } from './types';
+import type { LayerKind, Shape } from './types';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 
@@ -32,6 +33,12 @@ function isRecurrent(v: unknown): v is RecurrentClassName {
   return typeof v === 'string' && (recurrentClassNames as readonly string[]).includes(v);
 }
 
+function mergedShape(c: BidirectionalConfig, input: Shape): Shape {
+  const out = recurrentShape(`Bidirectional(${c.layer})`, c, input);
+  if (c.merge_mode === 'concat') out[out.length - 1] = 2 * c.units;
+  return out;
+}
+
 const base = defineLayer<BidirectionalConfig, 'Bidirectional'>({
   className: 'Bidirectional',
   category: 'Sequence',
@@ -47,10 +54,13 @@ const base = defineLayer<BidirectionalConfig, 'Bidirectional'>({
     },
   ],
   defaults: () => ({ layer: 'LSTM', ...recurrentDefaults(), merge_mode: 'concat' }),
-  inferShape(c, inputShapes) {
-    const out = recurrentShape(`Bidirectional(${c.layer})`, c, single(inputShapes));
-    if (c.merge_mode === 'concat') out[out.length - 1] = 2 * c.units;
-    return out;
+  inferShape: (c, inputShapes) => mergedShape(c, single(inputShapes)),
+  // Keras: [merged output, forward states..., backward states...], each state [batch, units].
+  outputNames: (c) => (c.return_state ? ['out', ...stateNames(c.layer).map((s) => `${s}_fw`), ...stateNames(c.layer).map((s) => `${s}_bw`)] : ['out']),
+  inferShapes(c, inputShapes) {
+    const input = single(inputShapes);
+    const states = c.return_state ? 2 * stateNames(c.layer).length : 0;
+    return [mergedShape(c, input), ...Array.from({ length: states }, (): Shape => [input[0] ?? null, c.units])];
   },
   countParams(c, inputShapes) {
     const one = recurrentParamCount(c.layer, c, single(inputShapes));

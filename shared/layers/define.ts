@@ -16,6 +16,8 @@ export interface LayerDefinition<C extends Record<string, unknown>, N extends st
   /** Checks across fields, run only once every field has passed its own ParamSpec check. */
   check?(config: C): ConfigIssue[];
   inferShape(config: C, inputShapes: Shape[]): Shape;
+  outputNames?(config: C): string[];
+  inferShapes?(config: C, inputShapes: Shape[]): Shape[];
   /** Defaults to no weights. */
   countParams?(config: C, inputShapes: Shape[]): ParamCount;
   /** Keras fields that are not editable params but must be written (data_format, regularizers, ...). */
@@ -78,6 +80,8 @@ export function defineLayer<C extends Record<string, unknown>, N extends string 
       }
       return def.fromKeras ? def.fromKeras(kerasConfig, read as C) : (read as C);
     },
+    ...(def.outputNames ? { outputNames: def.outputNames } : {}),
+    ...(def.inferShapes ? { inferShapes: def.inferShapes } : {}),
     ...(def.exportConfig ? { exportConfig: def.exportConfig } : {}),
     ...(def.canonicalConfig ? { canonicalConfig: def.canonicalConfig } : {}),
   };

@@ -12,9 +12,13 @@ import type { LayerKind, ParamCount, ParamSpec, Shape } from './types';
 export type RecurrentClassName = 'SimpleRNN' | 'LSTM' | 'GRU';
 export const recurrentClassNames: readonly RecurrentClassName[] = ['SimpleRNN', 'LSTM', 'GRU'];
 
-/** Keras' hard_sigmoid is also accepted as a gate activation (tfjs knows it under the same name). */
-export const recurrentActivationNames = [...activationNames, 'hard_sigmoid'] as const;
-export type RecurrentActivationName = (typeof recurrentActivationNames)[number];
+/**
+ * Gate activations: every activation, Keras 1's default hard_sigmoid among them (tfjs knows it under the same name).
+ * Not a second list with hard_sigmoid appended: it is in activationNames, and a repeated option broke the
+ * inspector's keyed list of options (every recurrent layer's parameters went blank).
+ */
+export const recurrentActivationNames = activationNames;
+export type RecurrentActivationName = ActivationName;
 
 export type RecurrentConfig = {
   units: number;
@@ -22,6 +26,8 @@ export type RecurrentConfig = {
   recurrent_activation: RecurrentActivationName;
   use_bias: boolean;
   return_sequences: boolean;
+  /** Also output the final state: LSTM [output, h, c], GRU and SimpleRNN [output, h] (Keras' extra outputs). */
+  return_state: boolean;
   dropout: number;
   recurrent_dropout: number;
   /** GRU only: Keras 2/3's default (true) applies the reset gate after the recurrent matmul and keeps two biases. */
@@ -48,6 +54,7 @@ export function recurrentParams(className: RecurrentClassName): ParamSpec[] {
       : [{ name: 'recurrent_activation', type: 'enum', description: 'Activation of the gates (Keras: sigmoid).', options: recurrentActivationNames } as ParamSpec]),
     useBiasParam,
     { name: 'return_sequences', type: 'bool', description: 'Output every timestep [batch, T, units] instead of the last [batch, units].' },
+    { name: 'return_state', type: 'bool', description: 'Also output the final state [batch, units] (LSTM: h and c), e.g. to feed a Dense as an encoder.' },
     rate('dropout', 'inputs'),
     rate('recurrent_dropout', 'recurrent state'),
     ...(className === 'GRU'
@@ -63,6 +70,7 @@ export function recurrentDefaults(): RecurrentConfig {
     recurrent_activation: 'sigmoid',
     use_bias: true,
     return_sequences: false,
+    return_state: false,
     dropout: 0,
     recurrent_dropout: 0,
     reset_after: true,
@@ -73,6 +81,22 @@ export function recurrentDefaults(): RecurrentConfig {
 export function recurrentConfigOf(className: RecurrentClassName, c: RecurrentConfig): Partial<RecurrentConfig> {
   const names = recurrentParams(className).map((p) => p.name) as (keyof RecurrentConfig)[];
   return Object.fromEntries(names.map((n) => [n, c[n]]));
+}
+
+/** The states a layer returns with return_state, in Keras' order: LSTM h and c, the others h. */
+export function stateNames(className: RecurrentClassName): string[] {
+  return className === 'LSTM' ? ['h', 'c'] : ['h'];
+}
+
+/** Labels of every output, in Keras' tensor order: the output, then the states when return_state is on. */
+export function recurrentOutputNames(className: RecurrentClassName, c: Pick<RecurrentConfig, 'return_state'>): string[] {
+  return c.return_state ? ['out', ...stateNames(className)] : ['out'];
+}
+
+/** Every output's shape: the output, then one [batch, units] per state. */
+export function recurrentShapes(className: RecurrentClassName, c: Pick<RecurrentConfig, 'units' | 'return_sequences' | 'return_state'>, input: Shape): Shape[] {
+  const out = recurrentShape(className, c, input);
+  return [out, ...recurrentOutputNames(className, c).slice(1).map((): Shape => [input[0] ?? null, c.units])];
 }
 
 export function recurrentShape(className: string, c: Pick<RecurrentConfig, 'units' | 'return_sequences'>, input: Shape): Shape {
@@ -97,7 +121,6 @@ export function recurrentKerasExtras(className: RecurrentClassName): Record<stri
     bias_initializer: { class_name: 'Zeros', config: {} },
     ...regularizerNulls('kernel', 'recurrent', 'bias'),
     activity_regularizer: null,
-    return_state: false,
     go_backwards: false,
     stateful: false,
     unroll: false,
@@ -122,6 +145,8 @@ export function defineRecurrent<N extends RecurrentClassName>(className: N, desc
     params,
     defaults,
     inferShape: (c, inputShapes) => recurrentShape(className, full(c), single(inputShapes)),
+    outputNames: (c) => recurrentOutputNames(className, full(c)),
+    inferShapes: (c, inputShapes) => recurrentShapes(className, full(c), single(inputShapes)),
     countParams: (c, inputShapes) => recurrentParamCount(className, full(c), single(inputShapes)),
     kerasExtras: () => recurrentKerasExtras(className),
     fromKeras: (keras, read) => {

@@ -67,6 +67,13 @@ export interface LayerKind<C extends Record<string, unknown> = Record<string, un
   validate(config: C): ConfigIssue[];
   /** Output shape from input shapes (batch dim included). Throws ShapeError with a clear message. */
   inferShape(config: C, inputShapes: Shape[]): Shape;
+  /**
+   * Optional: the labels of the layer's outputs when it can have several, in Keras' tensor order (an LSTM with
+   * return_state: out, h, c). Absent: one output. An edge reads output i as Keras' inbound [name, 0, i].
+   */
+  outputNames?(config: C): string[];
+  /** Optional, with outputNames: the shape of every output; the first is inferShape's. */
+  inferShapes?(config: C, inputShapes: Shape[]): Shape[];
   /** Weights this layer creates, given its input shapes. */
   countParams(config: C, inputShapes: Shape[]): ParamCount;
   /** The `config` object of this layer in Keras model JSON (without `name`, which the compiler adds). */

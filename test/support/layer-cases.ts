@@ -106,4 +106,11 @@ export const layerCases: LayerCase[] = [
   { kind: 'Bidirectional', config: { layer: 'GRU', units: 6, merge_mode: 'sum', return_sequences: true }, inputs: [[null, 9, 4]] },
   { kind: 'Bidirectional', config: { layer: 'SimpleRNN', units: 5, merge_mode: 'ave' }, inputs: [[null, 8, 3]] },
   { kind: 'Bidirectional', config: { layer: 'LSTM', units: 4, merge_mode: 'mul', return_sequences: true }, inputs: [[null, 8, 3]] },
+  // return_state: extra outputs, LSTM [out, h, c], GRU and SimpleRNN [out, h], Bidirectional [out, forward..., backward...].
+  { kind: 'LSTM', config: { units: 5, return_state: true }, inputs: [[null, 7, 3]] },
+  { kind: 'LSTM', config: { units: 4, return_state: true, return_sequences: true }, inputs: [[null, 6, 2]] },
+  { kind: 'GRU', config: { units: 6, return_state: true }, inputs: [[null, 5, 3]] },
+  { kind: 'SimpleRNN', config: { units: 3, return_state: true, return_sequences: true }, inputs: [[null, 4, 2]] },
+  { kind: 'Bidirectional', config: { layer: 'LSTM', units: 4, return_state: true }, inputs: [[null, 8, 3]] },
+  { kind: 'Bidirectional', config: { layer: 'GRU', units: 3, merge_mode: 'sum', return_state: true, return_sequences: true }, inputs: [[null, 6, 2]] },
 ];

@@ -10,6 +10,7 @@ import type { EpochMetrics } from '../../../shared/telemetry';
 import type { TrainingConfig } from '../../../shared/training';
 import type { StoredWeights } from '../../projects/types';
 import type { BackendChoice } from '../backend';
+import type { CatalogEntry } from '../../datasets/catalog';
 
 /** Where the worker finds the dataset named in config.dataset. */
 export interface DataSource {
@@ -19,6 +20,11 @@ export interface DataSource {
   /** Mirror roots (folders or http prefixes) with one sub-folder per dataset. */
   mirror?: string | string[];
   offline?: boolean;
+  /**
+   * Catalog entries that stand in for the built-in ones of the same name: tests give imdb/reuters entries for
+   * generated files in Keras' layout with their own checksums (the official files cannot be downloaded there).
+   */
+  catalog?: CatalogEntry[];
 }
 
 export interface StartRequest {

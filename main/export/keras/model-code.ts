@@ -5,7 +5,7 @@
  * does not compile until it is written here or refused with a reason.
  */
 import { getLayerKind, type LayerClassName, type LayerConfigOf } from '../../../shared/layers/registry';
-import { tableEntry, type ExportGraph, type ExportLayer, type Refusal } from '../model';
+import { assigned, inputVariables, tableEntry, type ExportGraph, type ExportLayer, type Refusal } from '../model';
 import { pythonNames, pyLiteral, pyString } from '../python-names';
 
 /** How one kind's config becomes a keras.layers call. */
@@ -24,7 +24,7 @@ const NONE = { positional: [], keywords: [] } as const;
 const POOL = { positional: [], keywords: [['pool_size', [2, 2]], ['strides', null], ['padding', 'valid']] } satisfies KerasArgs<'MaxPooling2D'>;
 const POOL1D = { positional: [], keywords: [['pool_size', [2]], ['strides', null], ['padding', 'valid']] } satisfies KerasArgs<'MaxPooling1D'>;
 const RECURRENT = [
-  ['activation', 'tanh'], ['recurrent_activation', 'sigmoid'], ['use_bias', true], ['return_sequences', false], ['dropout', 0], ['recurrent_dropout', 0],
+  ['activation', 'tanh'], ['recurrent_activation', 'sigmoid'], ['use_bias', true], ['return_sequences', false], ['return_state', false], ['dropout', 0], ['recurrent_dropout', 0],
 ] as const;
 const RNN = { positional: ['units'], keywords: RECURRENT } satisfies KerasArgs<'LSTM'>;
 
@@ -192,9 +192,10 @@ export function generateKerasModel(ir: ExportGraph): string {
     const lines = ir.layers.map((l) => {
       const o = names.get(l.name)!;
       if (l.className === 'InputLayer') return `    ${o} = ${inputCall(l)}`;
-      const ins = l.inputs.map((i) => names.get(i)!);
+      const ins = inputVariables(ir, l, (name) => names.get(name)!);
       const arg = ins.length === 1 && !takesList(l) ? ins[0] : `[${ins.join(', ')}]`;
-      return `    ${o} = ${kerasLayerCall(l)}(${arg})`;
+      // A layer with return_state returns a list: unpacked into one variable per output.
+      return `    ${assigned(l, o)} = ${kerasLayerCall(l)}(${arg})`;
     });
     const list = (xs: string[]): string => (xs.length === 1 ? names.get(xs[0])! : `[${xs.map((x) => names.get(x)).join(', ')}]`);
     body = `${lines.join('\n')}\n    model = keras.Model(inputs=${list(ir.inputs)}, outputs=${list(ir.outputs)}, name=${pyString(ir.name)})`;

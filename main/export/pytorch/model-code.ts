@@ -4,7 +4,7 @@
  * the Keras model work unchanged.
  */
 import type { LayerClassName } from '../../../shared/layers/registry';
-import { layerNamed, tableEntry, type ExportGraph, type ExportLayer } from '../model';
+import { inputVariables, layerNamed, tableEntry, type ExportGraph, type ExportLayer } from '../model';
 import { pythonNames, pyLiteral } from '../python-names';
 import { ExportError } from '../types';
 import { HELPER_ORDER, HELPERS, type Helper } from './helpers';
@@ -42,7 +42,8 @@ const PASSES_MASK: ReadonlySet<LayerClassName> = new Set(['Dropout', 'Dense', 'A
 
 /** The mask variable reaching `l` (its first input's), refusing merges of masked inputs, which TF.js combines. */
 function inputMask(l: ExportLayer, masks: Map<string, string | null>): string | undefined {
-  const all = l.inputs.map((i) => masks.get(i) ?? null);
+  // A recurrent layer's states (outputs after the first) carry no mask, as in TF.js.
+  const all = l.inputs.map((i, k) => ((l.inputOutputs[k] ?? 0) === 0 ? (masks.get(i) ?? null) : null));
   if (all.length > 1 && all.some((m) => m !== null)) {
     throw new ExportError(`layer '${l.name}' (${l.className}) merges masked sequences; the PyTorch export does not combine masks: merge before the Embedding's mask_zero/Masking, or after the recurrent layer.`);
   }
@@ -65,7 +66,7 @@ export function generateTorchModel(ir: ExportGraph): string {
   for (const l of ir.layers) {
     const o = names.get(l.name)!;
     const mask = inputMask(l, masks);
-    const code = layerCode(l, { v: l.inputs.map((i) => names.get(i)!), o, attr: attrs.get(l.name)!, ...(mask ? { mask } : {}) });
+    const code = layerCode(l, { v: inputVariables(ir, l, (name) => names.get(name)!), o, attr: attrs.get(l.name)!, ...(mask ? { mask } : {}) });
     masks.set(l.name, code.mask !== undefined ? code.mask : PASSES_MASK.has(l.className) ? (mask ?? null) : null);
     if (code.init) init.push(`        self.${attrs.get(l.name)} = ${code.init}`);
     for (const line of code.extraInit ?? []) init.push(`        ${line}`);

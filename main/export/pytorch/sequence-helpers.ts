@@ -42,16 +42,18 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
 
     forward(x, mask) takes (batch, steps, features) and an optional (batch, steps) boolean mask; it returns the
     last output (batch, units) or every output (batch, steps, units) with return_sequences. go_backwards reads the
-    steps in reverse and, like Keras, returns the sequence in that reversed order.
+    steps in reverse and, like Keras, returns the sequence in that reversed order. With return_state it returns a
+    tuple as Keras does: (output, h, c) for LSTM, (output, h) for GRU and SimpleRNN, states (batch, units).
     """
 
     def __init__(self, kind, input_size, units, activation, recurrent_activation, fused, bias=True,
-                 return_sequences=False, go_backwards=False, reset_after=True, dropout=0.0, recurrent_dropout=0.0):
+                 return_sequences=False, return_state=False, go_backwards=False, reset_after=True, dropout=0.0,
+                 recurrent_dropout=0.0):
         super().__init__()
         self.kind, self.units, self.reset_after = kind, units, reset_after
         self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
         self.activation, self.recurrent_activation = activation, recurrent_activation
-        self.return_sequences, self.go_backwards = return_sequences, go_backwards
+        self.return_sequences, self.return_state, self.go_backwards = return_sequences, return_state, go_backwards
         # fused: Keras' activations are the ones PyTorch's kernel computes (tanh/sigmoid; GRU with reset_after)
         self.fused = fused
         if kind == 'LSTM':
@@ -85,10 +87,15 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
             mask = None if mask is None else mask.flip(1)
         dropping = self.training and (0 < self.dropout < 1 or 0 < self.recurrent_dropout < 1)
         if mask is None and self.fused and not dropping:
-            y, _ = self.rnn(x)
+            y, state = self.rnn(x)
+            # nn.LSTM's state is (h_n, c_n), the others' h_n; each (layers=1, batch, units)
+            h, c = (state[0][0], state[1][0]) if self.kind == 'LSTM' else (state[0], None)
         else:
-            y = self.steps(x, mask, *(self.dropout_masks(x) if dropping else (None, None)))
-        return y if self.return_sequences else y[:, -1]
+            y, h, c = self.steps(x, mask, *(self.dropout_masks(x) if dropping else (None, None)))
+        out = y if self.return_sequences else y[:, -1]
+        if not self.return_state:
+            return out
+        return (out, h, c) if self.kind == 'LSTM' else (out, h)
 
     def dropout_masks(self, x):
         """Keras' masks for one call: (input masks, state masks), a list per gate each (None: no dropout there)."""
@@ -153,7 +160,7 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
                 h = keep * h_new + (1 - keep) * h
                 c = keep * c_new + (1 - keep) * c
             outputs.append(h)
-        return torch.stack(outputs, 1)
+        return torch.stack(outputs, 1), h, c
 `,
   KerasBidirectional: `class KerasBidirectional(nn.Module):
     """Keras' Bidirectional: the wrapped layer forwards and a copy backwards, merged by merge_mode."""
@@ -165,14 +172,21 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
     def forward(self, x, mask=None):
         y = self.forward_layer(x, mask)
         y_rev = self.backward_layer(x, mask)
+        states = ()
+        if self.forward_layer.return_state:
+            # Keras: (merged output, forward states..., backward states...)
+            (y, *forward_states), (y_rev, *backward_states) = y, y_rev
+            states = (*forward_states, *backward_states)
         if self.backward_layer.return_sequences:
             y_rev = y_rev.flip(1)
         if self.merge_mode == 'concat':
-            return torch.cat([y, y_rev], -1)
-        if self.merge_mode == 'sum':
-            return y + y_rev
-        if self.merge_mode == 'mul':
-            return y * y_rev
-        return (y + y_rev) / 2
+            merged = torch.cat([y, y_rev], -1)
+        elif self.merge_mode == 'sum':
+            merged = y + y_rev
+        elif self.merge_mode == 'mul':
+            merged = y * y_rev
+        else:
+            merged = (y + y_rev) / 2
+        return (merged, *states) if states else merged
 `,
 };

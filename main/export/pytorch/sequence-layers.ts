@@ -6,7 +6,7 @@
  */
 import type { RecurrentActivationName, RecurrentClassName, RecurrentConfig } from '../../../shared/layers/recurrent';
 import { dilatedKernel } from '../../../shared/layers/conv-arithmetic';
-import type { ExportLayer } from '../model';
+import { assigned, type ExportLayer } from '../model';
 import { pyLiteral, pyString } from '../python-names';
 import { TORCH_ACTIVATIONS, type LayerCode, type Names, type TorchEmitter } from './layers';
 
@@ -31,6 +31,7 @@ function recurrentModule(kind: RecurrentClassName, inputSize: number, c: Recurre
   ];
   if (!c.use_bias) args.push('bias=False');
   if (c.return_sequences) args.push('return_sequences=True');
+  if (c.return_state) args.push('return_state=True');
   if (goBackwards) args.push('go_backwards=True');
   if (kind === 'GRU' && !c.reset_after) args.push('reset_after=False');
   // Active in training mode only, as in Keras (sequence-helpers.ts: the step loop with Keras' masks).
@@ -47,7 +48,7 @@ function recurrent<N extends RecurrentClassName>(kind: N): TorchEmitter<N> {
     const c = l.config as RecurrentConfig;
     return {
       init: recurrentModule(kind, lastDim(l), c),
-      forward: [`${n.o} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
+      forward: [`${assigned(l, n.o)} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
       helpers: ['KerasRNN'],
       mask: c.return_sequences ? (n.mask ?? null) : null,
     };
@@ -112,7 +113,7 @@ export const TORCH_SEQUENCE_LAYERS: { [N in SequenceKind]: TorchEmitter<N> } = {
     const d = lastDim(l);
     return {
       init: `KerasBidirectional(${recurrentModule(c.layer, d, c)}, ${recurrentModule(c.layer, d, c, true)}, merge_mode=${pyString(c.merge_mode)})`,
-      forward: [`${n.o} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
+      forward: [`${assigned(l, n.o)} = self.${n.attr}(${n.v[0]}${maskArg(n)})`],
       helpers: ['KerasRNN', 'KerasBidirectional'],
       mask: c.return_sequences ? (n.mask ?? null) : null,
     };

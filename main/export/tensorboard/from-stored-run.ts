@@ -9,6 +9,7 @@ import type { TelemetryEvent } from '../../../shared/telemetry';
 import { bytesToBase64 } from '../../../shared/telemetry';
 import { kernelTiles } from '../../engine/training/telemetry/filters';
 import { histogram, shortWeightName } from '../../engine/training/telemetry/histograms';
+import { canonicalWeightName } from '../../engine/weight-names';
 import type { StoredWeights } from '../../projects/types';
 import { decodeStoredWeights } from '../source';
 import type { NamedWeight } from '../types';
@@ -41,8 +42,10 @@ export function weightEvents(weights: readonly NamedWeight[], classes: ReadonlyM
   const out: TelemetryEvent[] = [];
   let first = true;
   for (const w of weights) {
-    const layer = w.name.slice(0, Math.max(0, w.name.lastIndexOf('/'))) || w.name;
-    const weight = shortWeightName(w.name);
+    // Tags of one graph agree between runs whatever tfjs counter a Bidirectional's inner layer carries.
+    const name = canonicalWeightName(w.name);
+    const layer = name.slice(0, Math.max(0, name.lastIndexOf('/'))) || name;
+    const weight = shortWeightName(name);
     const h = histogram(w.data, BINS);
     out.push({ type: 'histogram', epoch, layer, weight, of: 'weights', bins: BINS, min: h.min, max: h.max, counts: h.counts, count: h.count, mean: h.mean, std: h.std, ...(h.nonFinite ? { nonFinite: h.nonFinite } : {}) });
     const cls = classes.get(layer);

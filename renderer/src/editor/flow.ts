@@ -1,6 +1,7 @@
 import type { Graph } from '../../../shared/graph/types';
 import { getLayerKind } from '../lib/core';
 import type { DisplayEdge } from './groupView';
+import { outputHandleId } from './outputHandles';
 import type { LayerFlowNode, LayerNodeData, ShapeFlowEdge } from './types';
 
 /** The previous array itself when nothing changed, so that Svelte Flow sees no update at all (config edits). */
@@ -46,8 +47,20 @@ export function buildEdges(graph: { edges: readonly DisplayEdge[] }, previous: r
   const prev = new Map(previous.map((e) => [e.id, e]));
   const next = graph.edges.map((e): ShapeFlowEdge => {
     const old = prev.get(e.id);
-    if (old && old.source === e.source && old.target === e.target && old.data?.shapeOf === e.shapeOf) return old;
-    return { id: e.id, source: e.source, target: e.target, type: 'shape', selected: old?.selected, ...(e.shapeOf ? { data: { shapeOf: e.shapeOf } } : {}) };
+    const sourceIndex = e.sourceIndex ?? 0;
+    if (old && old.source === e.source && old.target === e.target && old.data?.shapeOf === e.shapeOf && (old.data?.sourceIndex ?? 0) === sourceIndex) return old;
+    // From a multi-output layer's later output (an LSTM's h): that output's handle, and its shape as the label.
+    const handle = e.shapeOf ? undefined : outputHandleId(sourceIndex);
+    const data = { ...(e.shapeOf ? { shapeOf: e.shapeOf } : {}), ...(sourceIndex ? { sourceIndex } : {}) };
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      type: 'shape',
+      selected: old?.selected,
+      ...(handle ? { sourceHandle: handle } : {}),
+      ...(Object.keys(data).length ? { data } : {}),
+    };
   });
   return reuse(next, previous);
 }

@@ -127,8 +127,8 @@ export class TextLayer {
   }
 
   /** An edge's label on screen: `el` holds its text; (x, y) is the edge's midpoint. Returns the removal. */
-  edge(id: string, source: string, el: Element, x: number, y: number): () => void {
-    const entry: EdgeEntry = { el, source, x, y, label: undefined };
+  edge(id: string, source: string, el: Element, x: number, y: number, sourceIndex = 0): () => void {
+    const entry: EdgeEntry = { el, source, sourceIndex, x, y, label: undefined };
     this.#edges.set(id, entry);
     this.#writeEdge(entry);
     this.#schedule();
@@ -150,7 +150,8 @@ export class TextLayer {
   }
 
   #writeEdge(e: EdgeEntry): void {
-    const label = this.#views.get(e.source)?.shape ?? null;
+    const view = this.#views.get(e.source);
+    const label = (e.sourceIndex ? view?.outputShapes?.[e.sourceIndex] : view?.shape) ?? null;
     if (label === e.label) return;
     e.label = label;
     setText(e.el, label ?? '');
@@ -242,6 +243,8 @@ interface NodeEntry {
 interface EdgeEntry {
   el: Element;
   source: string;
+  /** Which output of a multi-output source the edge carries (its label is that output's shape). */
+  sourceIndex: number;
   x: number;
   y: number;
   /** The label the hidden text holds (undefined: not written yet). */

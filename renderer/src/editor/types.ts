@@ -15,8 +15,11 @@ export interface LayerNodeData extends Record<string, unknown> {
   multiInput: boolean;
 }
 
-/** shapeOf: the layer whose output the edge carries, when its source is a collapsed group's block. */
-export type ShapeEdgeData = { shapeOf?: string };
+/**
+ * shapeOf: the layer whose output the edge carries, when its source is a collapsed group's block; sourceIndex: which
+ * output of a multi-output layer (an LSTM's h), absent for the first.
+ */
+export type ShapeEdgeData = { shapeOf?: string; sourceIndex?: number };
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
 

@@ -1,2 +1,2 @@
 /** Keras-style shapes "(None, 26, 26, 32)" and counts "1,199,882": shared/graph's, so the CLI and window agree. */
-export { formatCount, formatShape } from '../../../shared/graph';
+export { formatCount, formatRowShape, formatShape } from '../../../shared/graph';

@@ -22,13 +22,20 @@ import { MIRROR } from '../../unit/api/examples';
 import { cli, startTraining, TINY, waitForRun, type Training } from './cli-training';
 
 const KILLS = Number(process.env.KILLS ?? 8);
+/**
+ * Epochs each training asks for: more than it can train before it is killed. A tiny epoch takes about 0.1 s, and a
+ * run is killed only once a poll has seen it store an epoch; with 40 (as before), a server run seen late was
+ * killed near its end, and its resume had a few epochs left, which it trained before any poll saw one of them
+ * stored (the run store coalesces writes: a fast run's last epochs and its end are one write).
+ */
+const EPOCHS = '1000';
 const SEED = Number(process.env.KILL_SEED ?? 14);
 const dir = mkdtempSync(path.join(tmpdir(), 'layerlab-kills-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The backend server's run manager training one run of the project, in its own process (service/kill-child.ts). */
 function serverTraining(file: string): Training {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../service/kill-child.ts'), file, path.join(dir, 'ck'), MIRROR, '200'], { env: { ...process.env, LAYERLAB_CACHE_DIR: dir } });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../service/kill-child.ts'), file, path.join(dir, 'ck'), MIRROR, '200', EPOCHS], { env: { ...process.env, LAYERLAB_CACHE_DIR: dir } });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -54,7 +61,7 @@ it(`${KILLS} trainings SIGKILLed at random moments: the project opens, nothing c
     const training =
       kind === 'server'
         ? serverTraining(file)
-        : startTraining(dir, kind === 'resume' ? [file, '--resume', lastKilled!.id, '--epochs', '40', '--data-dir', TINY[1]!, '--backend', 'cpu'] : [file, ...TINY, '--epochs', '40']);
+        : startTraining(dir, kind === 'resume' ? [file, '--resume', lastKilled!.id, '--epochs', EPOCHS, '--data-dir', TINY[1]!, '--backend', 'cpu'] : [file, ...TINY, '--epochs', EPOCHS]);
     // Killable once it has stored an epoch (with its checkpoint) in this process: a resumed run, one more.
     const from = kind === 'resume' ? lastKilled!.history.length : 0;
     const live = await waitForRun(

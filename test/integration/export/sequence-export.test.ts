@@ -53,6 +53,40 @@ describe('Keras export of sequence layers', () => {
   });
 });
 
+describe('Keras and TF.js exports of return_state', () => {
+  it("unpack the states as Keras returns them and feed each reader its state; the TF.js model.json predicts", async () => {
+    const b = new GraphBuilder();
+    const ids = b.layer('InputLayer', { batch_input_shape: [null, 12] }, [], 'ids');
+    const embedded = b.layer('Embedding', { input_dim: 60, output_dim: 6 }, [ids]);
+    const lstm = b.layer('LSTM', { units: 4, return_state: true }, [embedded], 'encoder');
+    const bi = b.layer('Bidirectional', { layer: 'GRU', units: 3, return_state: true }, [embedded], 'bi');
+    const fromOut = b.layer('Dense', { units: 2 }, [lstm], 'from_out');
+    const fromH = b.layer('Dense', { units: 2 }, [[lstm, 1]], 'from_h');
+    b.layer('Concatenate', {}, [fromOut, fromH, [lstm, 2], [bi, 2]], 'joined');
+    const spec = compileGraph(b.build());
+    const model = await buildTfjsModel(spec);
+    const out = join(dir, 'keras-state');
+    await exportModel({ spec, weights: namedWeights(model) }, { format: 'keras', outDir: out });
+    const code = readFileSync(join(out, 'model.py'), 'utf8');
+    expect(code).toContain("encoder, encoder_h, encoder_c = layers.LSTM(4, return_state=True, name='encoder')(embedding)");
+    expect(code).toContain("bi, bi_h_fw, bi_h_bw = layers.Bidirectional(layers.GRU(3, return_state=True), name='bi')(embedding)");
+    expect(code).toContain("from_out = layers.Dense(2, name='from_out')(encoder)");
+    expect(code).toContain("from_h = layers.Dense(2, name='from_h')(encoder_h)");
+    expect(code).toContain("joined = layers.Concatenate(name='joined')([from_out, from_h, encoder_c, bi_h_bw])");
+    if (!torchMissing()) runPython(['-m', 'py_compile', join(out, 'model.py')]);
+    const tfjsOut = join(dir, 'tfjs-state');
+    await exportModel({ spec, weights: namedWeights(model) }, { format: 'tfjs', outDir: tfjsOut });
+    const json = JSON.parse(readFileSync(join(tfjsOut, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+    const loaded = await tf.models.modelFromJSON({ modelTopology: json.modelTopology });
+    const x = tf.ones([2, 12]);
+    const y = loaded.predict(x) as tf.Tensor;
+    expect(y.shape).toEqual([2, 2 + 2 + 4 + 3]);
+    tf.dispose([x, y]);
+    loaded.dispose();
+    model.dispose();
+  });
+});
+
 describe('TF.js export of a sequence model', () => {
   it('imdb-lstm is written as model.json + weights that tfjs loads with the same parameter count', async () => {
     const spec = compileGraph(templates.find((t) => t.id === 'imdb-lstm')!.graph);

@@ -17,7 +17,8 @@ import { decodeNpy, encodeNpy } from '../../../main/export/npy';
 import { buildTfjsModel, namedWeights } from '../../../main/export/tfjs-model';
 import { readTextCsv } from '../../../main/datasets/text-source';
 import { compileGraph } from '../../../shared/graph';
-import { sequentialGraph } from '../../../shared/templates/builder';
+import { GraphBuilder, sequentialGraph } from '../../../shared/templates/builder';
+import type { Graph } from '../../../shared/graph/types';
 import { adaptVectorization, vectorize } from '../../../shared/text/vectorization';
 import { DATASETS, maxAbsDiff, predict, randomizeWeights, REPO, runPython, torchMissing } from './helpers';
 
@@ -29,8 +30,47 @@ const N = 100;
 const VOCAB = 2000;
 type Layers = Parameters<typeof sequentialGraph>[1];
 
-/** Each case: its layers after an [T] id input, and which padding its input uses. */
-const CASES: { name: string; layers: Layers; padding: 'post' | 'pre' }[] = [
+/** A functional model after an [T] id input (return_state: the states feed later layers). */
+function functional(build: (b: GraphBuilder, tokens: string) => void): () => Graph {
+  return () => {
+    const b = new GraphBuilder();
+    build(b, b.layer('InputLayer', { batch_input_shape: [null, T] }));
+    return b.build();
+  };
+}
+
+/** Each case: its layers after an [T] id input (or a functional graph), and which padding its input uses. */
+const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'post' | 'pre' }[] = [
+  // return_state: nn.LSTM's (out, (h, c)) and the masked step loop's final states, read by later layers.
+  {
+    name: 'lstm_state_masked', padding: 'pre',
+    graph: functional((b, tokens) => {
+      const lstm = b.layer('LSTM', { units: 8, return_state: true }, [b.layer('Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }, [tokens])]);
+      b.layer('Dense', { units: 8, activation: 'softmax' }, [b.layer('Concatenate', {}, [[lstm, 1], [lstm, 2]])]);
+    }),
+  },
+  {
+    name: 'state_fused_and_out', padding: 'post',
+    graph: functional((b, tokens) => {
+      const embedded = b.layer('Embedding', { input_dim: VOCAB, output_dim: 10 }, [tokens]);
+      const gru = b.layer('GRU', { units: 6, return_state: true, return_sequences: true }, [embedded]);
+      const rnn = b.layer('SimpleRNN', { units: 5, return_state: true }, [embedded]);
+      const lstm = b.layer('LSTM', { units: 4, return_state: true }, [embedded]);
+      // The RNN's output and its h read by two layers (the same tensor in tfjs).
+      const fromOut = b.layer('Dense', { units: 3 }, [rnn]);
+      const fromH = b.layer('Dense', { units: 3 }, [[rnn, 1]]);
+      b.layer('Concatenate', {}, [b.layer('GlobalMaxPooling1D', {}, [gru]), [gru, 1], fromOut, fromH, [lstm, 2]]);
+    }),
+  },
+  {
+    name: 'bidirectional_state', padding: 'pre',
+    graph: functional((b, tokens) => {
+      const embedded = b.layer('Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }, [tokens]);
+      const bi = b.layer('Bidirectional', { layer: 'LSTM', units: 5, return_state: true }, [embedded]);
+      const bigru = b.layer('Bidirectional', { layer: 'GRU', units: 3, return_state: true, merge_mode: 'sum', return_sequences: true }, [embedded]);
+      b.layer('Concatenate', {}, [bi, [bi, 1], [bi, 4], [bigru, 2], b.layer('GlobalAveragePooling1D', {}, [bigru])]);
+    }),
+  },
   { name: 'embedding_pool', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 16 }], ['GlobalAveragePooling1D', {}], ['Dense', { units: 16, activation: 'relu' }], ['Dense', { units: 8, activation: 'softmax' }]] },
   { name: 'masked_lstm_post', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
   { name: 'masked_lstm_pre', padding: 'pre', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
@@ -113,7 +153,7 @@ describe.skipIf(missing !== null)('PyTorch export of sequence layers equals tfjs
     // Some descriptions are shorter than T: both paddings put real zeros into the batch.
     expect(Array.from(x.post).filter((id) => id === 0).length).toBeGreaterThan(N);
     for (const [i, c] of CASES.entries()) {
-      const spec = compileGraph(sequentialGraph([null, T], c.layers));
+      const spec = compileGraph(c.graph ? c.graph() : sequentialGraph([null, T], c.layers!));
       const model = await buildTfjsModel(spec);
       // The four (un)masked_lstm_ cases share their weights: with the mask, where the padding sits must not matter.
       randomizeWeights(model, c.name.includes('masked_lstm_') ? 42 : 500 + i);

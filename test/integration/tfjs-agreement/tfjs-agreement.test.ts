@@ -38,7 +38,8 @@ async function expectAgreement(graph: Graph): Promise<tf.LayersModel> {
     }
     const layer = model.getLayer(node.name);
     expect(layer.getClassName(), node.name).toBe(node.kind);
-    expect(layer.outputShape, `${node.name} (${node.kind}) output shape`).toEqual(info.outputShape);
+    // A multi-output layer (return_state): tfjs gives the list of its outputs' shapes.
+    expect(layer.outputShape, `${node.name} (${node.kind}) output shape`).toEqual(info.outputShapes ?? info.outputShape);
     expect(
       { trainable: weightCount(layer.trainableWeights), nonTrainable: weightCount(layer.nonTrainableWeights) },
       `${node.name} (${node.kind}) params`,
@@ -109,6 +110,37 @@ describe('random valid graphs agree with tfjs', () => {
     const graph = randomGraph(seed, { dag: shape === 'dag', layers: shape === 'dag' ? 12 : 7 });
     const model = await expectAgreement(graph);
     if (!dropsInTfjs(graph)) expectStableRoundTrip(graph, model);
+    model.dispose();
+  });
+});
+
+describe('multi-output layers (return_state) agree with tfjs', () => {
+  it('reads each state of LSTM, GRU and Bidirectional by its tensor index, and round-trips through tfjs JSON', async () => {
+    const b = new GraphBuilder();
+    const tokens = b.layer('InputLayer', { batch_input_shape: [null, 10] });
+    const embedded = b.layer('Embedding', { input_dim: 50, output_dim: 8 }, [tokens]);
+    const lstm = b.layer('LSTM', { units: 6, return_state: true }, [embedded]);
+    b.layer('Dense', { units: 4 }, [[lstm, 1]], 'dense_on_h');
+    // Not output 0 too: tfjs would dispose the tensor out and h share (shared/graph/tfjs-state-outputs.ts, tested there).
+    b.layer('Concatenate', {}, [[lstm, 1], [lstm, 2]], 'h_and_c');
+    const bi = b.layer('Bidirectional', { layer: 'GRU', units: 3, return_state: true, return_sequences: true }, [embedded]);
+    b.layer('Dense', { units: 2 }, [[bi, 2]], 'dense_on_backward_h');
+    const graph = b.build();
+    const analysis = analyzeGraph(graph);
+    expect(analysis.nodes['h_and_c']!.outputShape).toEqual([null, 12]);
+    expect(analysis.nodes['dense_on_backward_h']!.inputShapes).toEqual([[null, 3]]);
+    const spec = compileGraph(graph);
+    const dense = spec.config.layers.find((l) => l.name === 'dense_on_h')!;
+    expect(dense.inbound_nodes).toEqual([[['lstm', 0, 1, {}]]]);
+    const model = await expectAgreement(graph);
+    expectStableRoundTrip(graph, model);
+    const outs = model.predict(tf.ones([2, 10])) as tf.Tensor[];
+    expect(outs.map((t) => t.shape)).toEqual([
+      [2, 4],
+      [2, 12],
+      [2, 2],
+    ]);
+    tf.dispose(outs);
     model.dispose();
   });
 });

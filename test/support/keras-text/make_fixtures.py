@@ -100,3 +100,42 @@ expected = {
 }
 expected['imdb default padded to 12'] = pad(expected['imdb default']['x_train'], 12)
 json.dump(expected, open(f'{out}/expected.json', 'w'))
+
+# Word indices in the layout of imdb_word_index.json / reuters_word_index.json (word -> frequency rank, 1-based) for
+# the mini files' ranks, and what Keras' conventions make of them: ids decoded to words (0 = padding and start_char
+# left out, oov_char read as [UNK]) and typed sentences encoded as load_data encodes a review (start_char, then
+# rank + index_from, oov_char for unknown words and those cut by num_words), split by text_to_word_sequence.
+WORDS = ("the and a of to is br in it i this that was as for with movie but film on not you are his have he be one "
+         "all at by an they who so from like her or just about it's out has if some there what good more when very up "
+         "no time even she my would which only story really see their had can were me well than we much been bad get "
+         "will do also into people other first great because how him most don't made its then way make them too").split()
+imdb_index = {w: i + 1 for i, w in enumerate(WORDS[:59])}
+reuters_index = {w: i + 1 for i, w in enumerate(WORDS[:79])}
+json.dump(imdb_index, open(f'{out}/imdb-mini_word_index.json', 'w'))
+json.dump(reuters_index, open(f'{out}/reuters-mini_word_index.json', 'w'))
+
+def text_to_word_sequence(text, filters='!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n', split=' '):
+    """keras.preprocessing.text.text_to_word_sequence with its defaults (lower=True)."""
+    return [w for w in text.lower().translate(str.maketrans({c: split for c in filters})).split(split) if w]
+
+def decode(ids, index, index_from=3, start_char=1, oov_char=2):
+    reverse = {rank + index_from: w for w, rank in index.items()}
+    return ' '.join('[UNK]' if i == oov_char else reverse.get(i, '[UNK]') for i in ids if i not in (0, start_char))
+
+def encode(text, index, num_words=None, index_from=3, start_char=1, oov_char=2, skip_top=0):
+    ids = [index[w] + index_from if w in index else oov_char for w in text_to_word_sequence(text)]
+    return [start_char] + [w if skip_top <= w and (num_words is None or w < num_words) else oov_char for w in ids]
+
+SENTENCES = ["This movie was GREAT -- it's the best film, don't miss it!", 'A zyxxy plot (really) about nothing...']
+imdb20 = imdb_load(num_words=20)
+word_index_expected = {
+    'imdb default x_train[:3] decoded': [decode(x, imdb_index) for x in expected['imdb default']['x_train'][:3]],
+    'imdb num_words=20 x_train[:3]': imdb20['x_train'][:3],
+    'imdb num_words=20 x_train[:3] decoded': [decode(x, imdb_index) for x in imdb20['x_train'][:3]],
+    'reuters default x_train[0] decoded': decode(expected['reuters default']['x_train'][0], reuters_index),
+    'sentences': SENTENCES,
+    'sentences encoded': [encode(s, imdb_index) for s in SENTENCES],
+    'sentences encoded num_words=20': [encode(s, imdb_index, num_words=20) for s in SENTENCES],
+    'sentences padded to 12 num_words=20': pad([encode(s, imdb_index, num_words=20) for s in SENTENCES], 12),
+}
+json.dump(word_index_expected, open(f'{out}/word-index-expected.json', 'w'), indent=1)

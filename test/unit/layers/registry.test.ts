@@ -69,6 +69,12 @@ describe.each(layerKinds.map((k) => [k.className, k] as const))('%s', (_name, ki
     expect(kind.defaults()).not.toBe(defaults);
   });
 
+  it('lists each param and each enum option once (the inspector keys its fields and options by them)', () => {
+    const names = kind.params.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of kind.params) if (p.type === 'enum') expect(new Set(p.options).size, `${p.name} options`).toBe(p.options.length);
+  });
+
   it('round-trips defaults through the Keras config', () => {
     const keras = kind.toKerasConfig(kind.defaults());
     expect(JSON.parse(JSON.stringify(keras))).toEqual(keras);

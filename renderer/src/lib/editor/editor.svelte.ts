@@ -104,8 +104,9 @@ export class EditorStore {
     return id;
   }
 
-  connect(source: string, target: string): boolean {
-    const result = ops.connect(this.graph, source, target);
+  /** `sourceIndex`: which output of a multi-output layer (its handle out, h, c); 0 the first. */
+  connect(source: string, target: string, sourceIndex = 0): boolean {
+    const result = ops.connect(this.graph, source, target, sourceIndex);
     if (!result.ok) {
       this.notify(result.reason, 'error');
       this.#attempts = new Map([...this.#attempts, [target, source]]);

@@ -23,12 +23,12 @@ export function addNode(graph: Graph, kind: string, position: XY): { graph: Grap
 
 export type ConnectResult = { ok: true; graph: Graph } | { ok: false; reason: string };
 
-export function connect(graph: Graph, source: string, target: string): ConnectResult {
-  const check = canConnect(graph, source, target);
+export function connect(graph: Graph, source: string, target: string, sourceIndex = 0): ConnectResult {
+  const check = canConnect(graph, source, target, sourceIndex);
   if (!check.ok) return { ok: false, reason: check.reason };
   // A merge layer's inputs keep the order they were connected in (Concatenate order matters).
   const targetIndex = graph.edges.filter((e) => e.target === target).length;
-  const edge: GraphEdge = { id: newId('e'), source, target, targetIndex };
+  const edge: GraphEdge = { id: newId('e'), source, target, targetIndex, ...(sourceIndex ? { sourceIndex } : {}) };
   return { ok: true, graph: { nodes: graph.nodes, edges: [...graph.edges, edge] } };
 }
 

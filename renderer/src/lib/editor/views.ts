@@ -12,11 +12,14 @@ export interface NodeView {
   errors: readonly string[];
   /** The kind's key setting for the card, e.g. "64 units · relu" (keySetting.ts); '' when none. */
   setting: string;
+  /** A multi-output layer (return_state): its outputs' labels (out, h, c) and shapes, for its handles and edges. */
+  outputNames?: readonly string[];
+  outputShapes?: readonly string[];
 }
 
 const NO_ERRORS: readonly string[] = Object.freeze([]);
 
-function sameErrors(a: readonly string[], b: readonly string[]): boolean {
+function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
@@ -26,14 +29,18 @@ function viewOf(info: NodeAnalysis | undefined, old: NodeView | undefined, setti
   let errors = info?.errors.length ? info.errors.map((e) => e.message) : NO_ERRORS;
   // A refused connection explains the missing input better than "is not connected": it takes that message's place.
   if (refused !== undefined) errors = [refused, ...(info?.errors ?? []).filter((e) => e.code !== 'missing-input').map((e) => e.message)];
-  if (old && old.shape === shape && old.params === params && old.setting === setting && sameErrors(old.errors, errors)) return old;
+  const outputNames = info?.outputNames;
+  const outputShapes = info?.outputShapes?.map(formatShape);
+  const sameOutputs = sameList(old?.outputNames ?? [], outputNames ?? []) && sameList(old?.outputShapes ?? [], outputShapes ?? []);
+  if (old && old.shape === shape && old.params === params && old.setting === setting && sameList(old.errors, errors) && sameOutputs) return old;
   return {
     shape,
     params,
     setting,
+    ...(outputNames && outputShapes ? { outputNames, outputShapes } : {}),
     // toLocaleString is slow enough to matter over 300 nodes: keep the old text while the count stands.
     paramsText: params === null ? null : old?.params === params ? old.paramsText : formatCount(params),
-    errors: errors.length && old && sameErrors(old.errors, errors) ? old.errors : errors,
+    errors: errors.length && old && sameList(old.errors, errors) ? old.errors : errors,
   };
 }
 
