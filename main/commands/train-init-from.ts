@@ -4,7 +4,8 @@
  * against the model it builds (main/engine/training/init-weights.ts).
  */
 import { decodeStoredWeights, loadExportSource } from '../export/source';
-import { loadRunWeights, openProject, runNumbers } from '../projects/service';
+import { loadRunWeights, openProject } from '../projects/service';
+import { runNumbers } from '../projects/run-numbers';
 import type { InitialWeights } from '../engine/training/init-weights';
 import { findStoredRun } from './train-resume';
 

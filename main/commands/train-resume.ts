@@ -18,7 +18,7 @@ import type { ProjectDocument } from '../projects/types';
 import { readRunTelemetry } from '../projects/telemetry';
 import { storedRunState } from '../../shared/run-compact';
 import type { RunState } from '../../shared/run-state';
-import { runNumbers } from '../projects/service';
+import { runNumbers } from '../projects/run-numbers';
 import type { TrainArgs } from './train';
 
 export interface StoredRunRef {

@@ -21,6 +21,7 @@ import { jsonBoundsProblem, jsonSyntaxProblem } from '../../shared/json-bounds';
 import { writeFileAtomically, type AtomicWriteOptions } from './atomic-file';
 import { ProjectFileError } from './errors';
 import { foldLiveRuns } from './live-run';
+import { pinRunNumbers } from './run-numbers';
 import { markInterrupted } from './trainer';
 import type { ProjectDocument, ProjectRun, StoredWeights, TelemetrySource, WeightsSource } from './types';
 import { encodeTelemetry } from './telemetry';
@@ -106,6 +107,8 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
     }
     // Stable: runs created in the same millisecond keep the order they were stored in (ids are random, no order).
     runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created));
+    // The numbers shown now are the numbers kept: a run stored later must not move an unnumbered older one.
+    pinRunNumbers(runs);
     // A live run's last epochs are beside the file until its trainer writes them in (live-run.ts).
     await foldLiveRuns(path, runs);
     // A run left `running` by a process that died reads as interrupted (trainer.ts); the next write records it.

@@ -100,6 +100,7 @@ export async function importModelFile(path: string, options: ImportOptions = {})
   if (weights) {
     const meta: RunJson = {
       id: IMPORTED_RUN_ID,
+      number: 1,
       name: `Imported from ${basename(path)}`,
       status: 'imported',
       created: now,

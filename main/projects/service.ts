@@ -22,6 +22,7 @@ import { APP_VERSION } from './app-version';
 import { readProjectFile, readRunWeights } from './file';
 import { keepStoredRuns, updateProjectFile } from './writer';
 import { importModelFile, type ImportOptions } from './import';
+import { runNumbers } from './run-numbers';
 import type { ProjectDocument, ProjectRun, StoredWeights } from './types';
 
 export const PROJECT_EXTENSION = '.layerlab';
@@ -160,15 +161,6 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
   };
   doc.runs.push(added);
   return added;
-}
-
-/**
- * Each run's number as the history shows it: its own, or, for runs of files written before runs were numbered,
- * the next free numbers in creation order (runs are sorted by creation), so numbers never repeat.
- */
-export function runNumbers(runs: readonly Pick<RunJson, 'number'>[]): number[] {
-  let most = runs.reduce((m, r) => Math.max(m, r.number ?? 0), 0);
-  return runs.map((r) => r.number ?? ++most);
 }
 
 /** The number the next run of `doc` gets: one more than any run's number so far. */

@@ -20,7 +20,8 @@ import { detailOf, entryOf, sessionSeconds, summaryOf, type RunRecord } from './
 import { RunStore } from './run-store';
 import { loadStoredTelemetry, projectKey, recordFromStored } from './stored-runs';
 import { loadExportSource } from '../export/source';
-import { loadRunWeights, openProject, runNumbers } from '../projects/service';
+import { loadRunWeights, openProject } from '../projects/service';
+import { runNumbers } from '../projects/run-numbers';
 import type { InitialWeights } from '../engine/training/init-weights';
 
 /** How many finished runs keep their worker (and weights) loaded for predictions. */

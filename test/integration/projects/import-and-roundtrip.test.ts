@@ -7,7 +7,7 @@ import { compileGraph, importModelJson } from '../../../shared/graph';
 import type { Graph, ModelSpec } from '../../../shared/graph/types';
 import { templates } from '../../../shared/templates';
 import { IMPORTED_RUN_ID } from '../../../main/projects/import';
-import { addRun, createProject, importModel, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
+import { addRun, createProject, importModel, listRuns, loadRunWeights, openProject, saveProjectAs } from '../../../main/projects/service';
 import { captureModelWeights, loadModelFromWeights } from '../../../main/engine/stored-weights';
 import { randomGraph } from '../../support/random-graph';
 import { registerCustomLayers } from '../../../main/engine/layers/index';
@@ -97,6 +97,13 @@ describe('import of real TF.js files', () => {
     const w1 = model.getWeights().map((t) => Buffer.from(t.dataSync().buffer));
     const w2 = fromFile.getWeights().map((t) => Buffer.from(t.dataSync().buffer));
     expect(w2.map((b, i) => b.equals(w1[i]!))).toStrictEqual(w1.map(() => true));
+
+    // The imported run is #1 and stays #1 when a run is trained after it, in memory and in the file.
+    expect(listRuns(reopened.doc).map((r) => [r.id, r.number])).toStrictEqual([[IMPORTED_RUN_ID, 1]]);
+    const trained = addRun(doc, { status: 'completed', config: doc.project.training, graph: doc.project.graph, history: [], durationSeconds: 1 });
+    expect(listRuns(doc).map((r) => [r.id, r.number])).toStrictEqual([[IMPORTED_RUN_ID, 1], [trained.meta.id, 2]]);
+    await saveProjectAs(doc, file);
+    expect(listRuns((await openProject(file)).doc).map((r) => [r.id, r.number])).toStrictEqual([[IMPORTED_RUN_ID, 1], [trained.meta.id, 2]]);
   });
 
   it('a Keras model-config JSON (topology only) opens as a project without runs', async () => {

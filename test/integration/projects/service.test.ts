@@ -107,6 +107,20 @@ describe('project service', () => {
     await expect(saveProject(createProject({ name: 'untitled' }))).rejects.toThrow(/never been saved/);
   });
 
+  it('a run stored without a number (an older file or build) keeps the number it was shown with when runs are added', async () => {
+    const doc = createProject({ name: 'legacy', templateId: 'mlp-64' });
+    const old = addRun(doc, { status: 'completed', config: doc.project.training, graph: doc.project.graph, history: [], durationSeconds: 1 });
+    delete old.meta.number;
+    const file = join(dir, 'legacy.layerlab');
+    await saveProjectAs(doc, file);
+    const { doc: opened } = await openProject(file);
+    expect(listRuns(opened).map((r) => [r.id, r.number])).toStrictEqual([[old.meta.id, 1]]);
+    const added = addRun(opened, { status: 'completed', config: opened.project.training, graph: opened.project.graph, history: [], durationSeconds: 1 });
+    await saveProject(opened);
+    const numbers = listRuns((await openProject(file)).doc).map((r) => [r.id, r.number]);
+    expect(numbers).toStrictEqual([[old.meta.id, 1], [added.meta.id, 2]]);
+  });
+
   it('large projects: opening reads no weights; saving copies them as they are and never spreads damage', async () => {
     const doc = createProject({ name: 'big', templateId: 'mlp-64' });
     const ids = Array.from({ length: 12 }, (_, i) =>
