@@ -75,7 +75,8 @@ export type WeightsChoice = 'final' | 'best';
  * project's current graph and settings with freshly initialised weights when there is no run or 'none' is asked.
  */
 async function loadProjectSource(path: string, run: RunChoice, which: WeightsChoice): Promise<ExportSource> {
-  const { openProject, loadRunWeights, runNumbers } = await import('../projects/service');
+  const { openProject, loadRunWeights } = await import('../projects/service');
+  const { runNumbers } = await import('../projects/run-numbers');
   const { compileGraph } = await import('../../shared/graph');
   const opened = await openProject(path);
   const withWeights = opened.doc.runs.filter((r) => r.meta.hasWeights);
