@@ -41,7 +41,7 @@ export function formatRunsTable(runs: (RunSummary & { dataset: string })[], file
       .map(([k, v]) => `${k}=${formatMetric(v)}`)
       .join(' ') || '-',
     formatDuration(r.durationSeconds),
-    r.hasWeights ? 'yes' : 'no',
+    r.hasWeights ? (r.bestWeights ? `yes, best: epoch ${r.bestWeights.epoch}${r.bestWeights.sameAsFinal ? ' (= final)' : ''} ${r.bestWeights.monitor}=${formatMetric(r.bestWeights.value)}` : 'yes') : 'no',
   ]);
   const header = ['#', 'Run', 'Name', 'Dataset', 'Status', 'Epochs', 'Best', 'Time', 'Weights'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -8,6 +8,7 @@
  * Writes go through the project writer (lock, re-read, merge), coalesced per run (service/run-store.ts).
  */
 import type { EpochMetrics, RunStatus } from '../../shared/format';
+import type { BestWeights } from '../engine/training/best-weights';
 import type { Graph } from '../../shared/graph/types';
 import { storedTelemetryOf } from '../../shared/run-compact';
 import type { RunEvent } from '../../shared/run-events';
@@ -37,6 +38,7 @@ export class CliRunStore {
   private telemetry: Record<string, unknown> = {};
   private status: RunStatus = 'running';
   private weights: StoredWeights | undefined;
+  private best: BestWeights | null = null;
   private error: string | undefined;
   /** What the run shows, folded as the window folds it; null until training starts (the stored one is kept). */
   private shown: RunState | null = null;
@@ -90,7 +92,7 @@ export class CliRunStore {
    * The final entry; resolves once it is in the file. `history` is the engine's (every epoch, those before a resumed
    * checkpoint included), written in the file's form as the epochs were.
    */
-  end(outcome: { status: RunStatus; history?: EngineEpoch[]; telemetry?: Record<string, unknown>; telemetrySeconds?: number; weights?: StoredWeights; error?: string }): Promise<void> {
+  end(outcome: { status: RunStatus; history?: EngineEpoch[]; telemetry?: Record<string, unknown>; telemetrySeconds?: number; weights?: StoredWeights; best?: BestWeights | null; error?: string }): Promise<void> {
     if (outcome.telemetrySeconds !== undefined) this.telemetrySeconds = (this.base.shown?.telemetrySeconds ?? 0) + outcome.telemetrySeconds;
     this.status = outcome.status;
     if (outcome.history) {
@@ -99,6 +101,7 @@ export class CliRunStore {
     }
     if (outcome.telemetry) this.telemetry = outcome.telemetry;
     this.weights = outcome.weights;
+    this.best = outcome.best ?? null;
     this.error = outcome.error;
     return this.save();
   }
@@ -123,7 +126,7 @@ export class CliRunStore {
       telemetry: this.telemetry,
       ...(stored && stored.events.length > 0 ? { storedTelemetry: stored } : {}),
       durationSeconds: this.base.durationSeconds + (Date.now() - this.started) / 1000,
-      ...(this.weights ? { weights: this.weights } : {}),
+      ...(this.weights ? { weights: this.weights, best: this.best } : {}),
       ...(this.error ? { error: this.error } : {}),
     };
   }

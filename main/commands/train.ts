@@ -580,6 +580,7 @@ Examples:
           },
           telemetrySeconds: end.telemetrySeconds,
           weights: await handle.artifacts(),
+          best: await handle.bestArtifacts(),
         });
         info(`saved run ${request.runId}${continues ? ` (#${continues.number})` : ''} to ${project}`);
       }

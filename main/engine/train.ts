@@ -28,6 +28,7 @@ import { TrainingControl } from './training/control';
 import { compileArgs } from './training/losses';
 import type { DoneEvent, FromWorker, LoadRequest, StartRequest } from './worker/protocol';
 import { loadModelFromWeights } from './stored-weights';
+import { BestWeightsKeeper, type BestWeights } from './training/best-weights';
 
 /** A built model plus what is needed to feed it raw samples as training did. */
 export interface LoadedModel {
@@ -35,6 +36,8 @@ export interface LoadedModel {
   inputShape: number[];
   normaliser: Normaliser;
   classNames?: string[];
+  /** After training: the best epoch's weights by the run's monitor (training/best-weights.ts). */
+  bestWeights?: () => Promise<BestWeights | null>;
 }
 
 export interface RunHooks {
@@ -257,14 +260,16 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
     };
     const valData: ValidationData | undefined = validation ? { ...validation, ...(data.classNames ? { classNames: data.classNames } : {}) } : undefined;
     const resumeState = (resumed?.extra?.resumable ?? undefined) as ResumableState | undefined;
+    const best = new BestWeightsKeeper(config, valData !== undefined);
     const training = createTrainingCallbacks(model, config, {
       sink,
       control,
       ...(valData ? { validation: valData } : {}),
       ...(resumed ? { history: resumed.history } : {}),
       ...(resumeState ? { resumeState } : {}),
-      onEpochEnd: async (epoch) => {
+      onEpochEnd: async (epoch, record) => {
         flush();
+        best.update(epoch, record.metrics, model);
         if (!request.checkpointDir) return;
         await saveCheckpoint(request.checkpointDir, model, {
           epoch: epoch + 1,
@@ -306,6 +311,10 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
       type: 'done', status, stopped: status === 'stopped', epochsCompleted: training.history.length, seconds: (now() - start) / 1000,
       telemetrySeconds: training.telemetrySeconds(), history: training.history, ...(message ? { message } : {}),
     };
+    // The weights the model ends with: the restored best epoch's, a stopped epoch's part (no epoch's), or the last's.
+    const es = training.earlyStopping;
+    const finalEpoch = es?.config.restore_best_weights && es.bestEpoch >= 0 ? es.bestEpoch : status === 'stopped' ? null : (training.history.at(-1)?.epoch ?? null);
+    loaded.bestWeights = () => best.capture(model, finalEpoch);
     emit(done);
     handedOver = true;
     return { ...loaded, done, history: training.history };

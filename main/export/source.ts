@@ -67,20 +67,26 @@ function unwrapModelSpec(json: unknown): ModelSpec {
 /** Which run's trained weights a project export takes: a run id, 'latest' (the newest run with weights), or 'none'. */
 export type RunChoice = string;
 
+/** Which of the run's weights: its final ones, or its best epoch's by the run's monitor (run.json bestWeights). */
+export type WeightsChoice = 'final' | 'best';
+
 /**
  * A project's model: the chosen run's graph, weights and training settings (what was actually trained), or the
  * project's current graph and settings with freshly initialised weights when there is no run or 'none' is asked.
  */
-async function loadProjectSource(path: string, run: RunChoice): Promise<ExportSource> {
+async function loadProjectSource(path: string, run: RunChoice, which: WeightsChoice): Promise<ExportSource> {
   const { openProject, loadRunWeights } = await import('../projects/service');
+  const { runNumbers } = await import('../projects/run-numbers');
   const { compileGraph } = await import('../../shared/graph');
   const opened = await openProject(path);
   const withWeights = opened.doc.runs.filter((r) => r.meta.hasWeights);
+  const numbers = runNumbers(opened.doc.runs.map((r) => r.meta));
+  const byNumber = /^#\d+$/.test(run) ? opened.doc.runs.find((_, i) => `#${numbers[i]}` === run) : undefined;
   const chosen =
-    run === 'none' ? undefined : run === 'latest' ? withWeights.at(-1) : opened.doc.runs.find((r) => r.meta.id === run);
+    run === 'none' ? undefined : run === 'latest' ? withWeights.at(-1) : (byNumber ?? opened.doc.runs.find((r) => r.meta.id === run));
   if (run !== 'none' && run !== 'latest' && !chosen) {
     const ids = opened.doc.runs.map((r) => r.meta.id).join(', ') || 'none';
-    throw new ExportError(`project '${path}' has no run '${run}' (its runs: ${ids}). Pass --run latest, --run none or one of those ids.`);
+    throw new ExportError(`project '${path}' has no run '${run}' (its runs: ${ids}). Pass --run latest, --run none, a #number or one of those ids.`);
   }
   if (chosen && !chosen.meta.hasWeights) throw new ExportError(`run '${chosen.meta.id}' of '${path}' has no saved weights (status ${chosen.meta.status}). Pick another run or --run none.`);
   // Own data stored relative to the project: the exported programs get it as an absolute path (their --data default).
@@ -92,7 +98,10 @@ async function loadProjectSource(path: string, run: RunChoice): Promise<ExportSo
     if (opened.configIssues.length) throw new ExportError(`project '${path}' has an invalid training config: ${opened.configIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     return { spec: compileGraph(opened.graph), training: training(opened.config), groups: groupsByLayer(opened.graph) };
   }
-  const stored = await loadRunWeights(opened.doc, chosen.meta.id);
+  if (which === 'best' && !chosen.meta.bestWeights) {
+    throw new ExportError(`run '${chosen.meta.id}' of '${path}' has no best weights (it was trained before runs kept them): export its final weights (--weights final).`);
+  }
+  const stored = await loadRunWeights(opened.doc, chosen.meta.id, which);
   return {
     spec: unwrapModelSpec(stored.modelJson as unknown as Record<string, unknown>),
     weights: decodeStoredWeights(stored),
@@ -110,8 +119,9 @@ function groupsByLayer(graph: Graph): Record<string, NodeGroup> {
  * Reads what to export: a Layerlab project (.layerlab; `run` picks the run whose weights go along), a Keras
  * model-config JSON, or a TF.js model.json with its weight files next to it.
  */
-export async function loadExportSource(path: string, run: RunChoice = 'latest'): Promise<ExportSource> {
-  if (path.endsWith('.layerlab')) return loadProjectSource(path, run);
+export async function loadExportSource(path: string, run: RunChoice = 'latest', which: WeightsChoice = 'final'): Promise<ExportSource> {
+  if (path.endsWith('.layerlab')) return loadProjectSource(path, run, which);
+  if (which !== 'final') throw new ExportError(`--weights ${which} applies to a project's run; '${path}' has one set of weights only: leave --weights out.`);
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;

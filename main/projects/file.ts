@@ -23,7 +23,7 @@ import { ProjectFileError } from './errors';
 import { foldLiveRuns } from './live-run';
 import { pinRunNumbers } from './run-numbers';
 import { markInterrupted } from './trainer';
-import type { ProjectDocument, ProjectRun, StoredWeights, TelemetrySource } from './types';
+import type { ProjectDocument, ProjectRun, StoredWeights, TelemetrySource, WeightsSource } from './types';
 import { encodeTelemetry } from './telemetry';
 import { ZipReader } from './zip-reader';
 import { writeZip, type ZipSource } from './zip-writer';
@@ -33,6 +33,8 @@ export const runEntries = (id: string) => ({
   meta: `runs/${id}/run.json`,
   model: `runs/${id}/model.json`,
   weights: `runs/${id}/weights.bin`,
+  /** The best epoch's weights when they are not the final ones; read with model.json (same topology and manifest). */
+  bestWeights: `runs/${id}/best-weights.bin`,
   /** Gzipped JSON kept as a stored entry, so saves copy it from file to file without inflating it. */
   telemetry: `runs/${id}/telemetry.json.gz`,
 });
@@ -96,8 +98,12 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
       if (meta.hasWeights && !(reader.has(files.model) && reader.has(files.weights))) {
         throw new ProjectFileError('corrupt', path, `run '${folder}' should have weights but ${files.model} or ${files.weights} is missing.`);
       }
+      const hasBest = meta.bestWeights?.stored === true;
+      if (hasBest && !(reader.has(files.model) && reader.has(files.bestWeights))) {
+        throw new ProjectFileError('corrupt', path, `run '${folder}' should have best weights but ${files.model} or ${files.bestWeights} is missing.`);
+      }
       const telemetry = meta.hasTelemetry && reader.has(files.telemetry) ? { kind: 'file' as const, path, runId: folder } : null;
-      runs.push({ meta, weights: meta.hasWeights ? { kind: 'file', path, runId: folder } : null, telemetry });
+      runs.push({ meta, weights: meta.hasWeights ? { kind: 'file', path, runId: folder } : null, bestWeights: hasBest ? { kind: 'file', path, runId: folder } : null, telemetry });
     }
     // Stable: runs created in the same millisecond keep the order they were stored in (ids are random, no order).
     runs.sort((a, b) => a.meta.created.localeCompare(b.meta.created));
@@ -126,7 +132,7 @@ function checkLayout(reader: ZipReader): void {
   const runFolders = new Set<string>();
   for (const name of reader.entries.keys()) {
     if (name === PROJECT_ENTRY) continue;
-    const m = /^runs\/([A-Za-z0-9_-]{1,64})\/(run\.json|model\.json|weights\.bin|telemetry\.json\.gz)$/.exec(name);
+    const m = /^runs\/([A-Za-z0-9_-]{1,64})\/(run\.json|model\.json|weights\.bin|best-weights\.bin|telemetry\.json\.gz)$/.exec(name);
     if (!m) throw new ProjectFileError('corrupt', reader.file, `unexpected entry '${name}': it is not part of a Layerlab project (the file is damaged or was changed by another program).`);
     runFolders.add(m[1]!);
   }
@@ -151,18 +157,22 @@ function checkWeightsSize(file: string, runId: string, modelJson: ReturnType<typ
   }
 }
 
-/** Reads one run's weights from a project file (the only place a run's weights.bin is read). */
-export async function readRunWeights(path: string, runId: string): Promise<StoredWeights> {
+/**
+ * Reads one run's weights from a project file (the only place a run's weights.bin and best-weights.bin are read):
+ * the final ones, or the best epoch's.
+ */
+export async function readRunWeights(path: string, runId: string, which: 'final' | 'best' = 'final'): Promise<StoredWeights> {
   const reader = await ZipReader.open(path);
   try {
     const files = runEntries(runId);
-    if (!reader.has(files.model) || !reader.has(files.weights)) {
-      throw new ProjectFileError('corrupt', path, `run '${runId}' has no stored weights (${files.model} / ${files.weights} missing).`);
+    const bin = which === 'best' ? files.bestWeights : files.weights;
+    if (!reader.has(files.model) || !reader.has(bin)) {
+      throw new ProjectFileError('corrupt', path, `run '${runId}' has no stored ${which} weights (${files.model} / ${bin} missing).`);
     }
     const modelJson = parseModelJson(path, runId, parseJson(reader, files.model, await reader.read(files.model, MAX_JSON_BYTES)));
-    // Before decoding: a weights.bin that declares more than the manifest describes is never inflated.
-    checkWeightsSize(path, runId, modelJson, reader.entry(files.weights).size);
-    const weightData = await reader.read(files.weights);
+    // Before decoding: a weights file that declares more than the manifest describes is never inflated.
+    checkWeightsSize(path, runId, modelJson, reader.entry(bin).size);
+    const weightData = await reader.read(bin);
     checkWeightsSize(path, runId, modelJson, weightData.length);
     return { modelJson, weightData };
   } finally {
@@ -189,15 +199,18 @@ function storedModelJson(weights: StoredWeights): StoredWeights['modelJson'] {
 export async function writeProjectFile(target: string, doc: ProjectDocument, options: AtomicWriteOptions = {}): Promise<void> {
   const project = parseOrThrow(projectSchema, doc.project, PROJECT_ENTRY);
   const ids = new Set<string>();
-  const runs: { meta: RunJson; weights: ProjectRun['weights']; telemetry: TelemetrySource | null }[] = [];
+  const runs: { meta: RunJson; weights: ProjectRun['weights']; best: WeightsSource | null; telemetry: TelemetrySource | null }[] = [];
   for (const run of doc.runs) {
     const telemetry = run.telemetry ?? null;
     // hasTelemetry is written only when true: a run without telemetry reads as files written before it existed.
-    const { hasTelemetry: _was, ...rest } = run.meta;
-    const meta = parseOrThrow(runSchema, { ...rest, hasWeights: run.weights !== null, ...(telemetry ? { hasTelemetry: true } : {}) }, runEntries(run.meta.id).meta);
+    const { hasTelemetry: _was, bestWeights: bestInfo, ...rest } = run.meta;
+    // Best weights are stored only with final weights (they share model.json); without them the run keeps the epoch.
+    const best = run.weights !== null && bestInfo?.stored ? (run.bestWeights ?? null) : null;
+    const bestMeta = bestInfo ? { bestWeights: { ...bestInfo, stored: best !== null } } : {};
+    const meta = parseOrThrow(runSchema, { ...rest, hasWeights: run.weights !== null, ...bestMeta, ...(telemetry ? { hasTelemetry: true } : {}) }, runEntries(run.meta.id).meta);
     if (ids.has(meta.id)) throw new Error(`Two runs have the id '${meta.id}'; run ids must be unique within a project.`);
     ids.add(meta.id);
-    runs.push({ meta, weights: run.weights, telemetry });
+    runs.push({ meta, weights: run.weights, best, telemetry });
   }
 
   const readers = new Map<string, ZipReader>();
@@ -212,7 +225,7 @@ export async function writeProjectFile(target: string, doc: ProjectDocument, opt
 
   async function* sources(): AsyncGenerator<ZipSource> {
     yield { name: PROJECT_ENTRY, data: jsonBytes(project), compress: true };
-    for (const { meta, weights, telemetry } of runs) {
+    for (const { meta, weights, best, telemetry } of runs) {
       const files = runEntries(meta.id);
       yield { name: files.meta, data: jsonBytes(meta), compress: true };
       if (telemetry?.kind === 'memory') yield { name: files.telemetry, data: encodeTelemetry(telemetry.telemetry), compress: false };
@@ -229,6 +242,8 @@ export async function writeProjectFile(target: string, doc: ProjectDocument, opt
         if (reader.entry(from.weights).method === 0) yield { name: files.weights, copyFrom: reader, sourceName: from.weights };
         else yield { name: files.weights, data: await reader.read(from.weights), compress: false };
       }
+      if (best?.kind === 'memory') yield { name: files.bestWeights, data: best.weights.weightData, compress: false };
+      else if (best) yield { name: files.bestWeights, copyFrom: await readerFor(best.path), sourceName: runEntries(best.runId).bestWeights };
     }
   }
 

@@ -123,6 +123,8 @@ export interface NewRun {
   storedTelemetry?: StoredTelemetry;
   durationSeconds: number;
   weights?: StoredWeights | null;
+  /** The best epoch by the run's monitor; `weights` null: the final weights are that epoch's (nothing copied). */
+  best?: { epoch: number; monitor: string; value: number; weights: StoredWeights | null } | null;
   error?: string;
   created?: Date;
   /** The process training it, for a `running` run (trainer.ts). */
@@ -147,12 +149,14 @@ export function addRun(doc: ProjectDocument, run: NewRun): ProjectRun {
     ...(run.telemetry ? { telemetry: run.telemetry } : {}),
     durationSeconds: run.durationSeconds,
     hasWeights: Boolean(run.weights),
+    ...(run.best && run.weights ? { bestWeights: { epoch: run.best.epoch, monitor: run.best.monitor, value: run.best.value, stored: run.best.weights !== null } } : {}),
     ...(run.error ? { error: run.error } : {}),
     ...(run.status === 'running' && run.trainer ? { trainer: run.trainer } : {}),
   };
   const added: ProjectRun = {
     meta,
     weights: run.weights ? { kind: 'memory', weights: run.weights } : null,
+    bestWeights: run.weights && run.best?.weights ? { kind: 'memory', weights: run.best.weights } : null,
     telemetry: run.storedTelemetry ? { kind: 'memory', telemetry: run.storedTelemetry } : null,
   };
   doc.runs.push(added);
@@ -174,6 +178,8 @@ export interface RunSummary {
   best: Record<string, number | null>;
   durationSeconds: number;
   hasWeights: boolean;
+  /** The best epoch (1-based, as shown) whose weights the run keeps, by which metric; absent: none kept (older runs). */
+  bestWeights?: { epoch: number; monitor: string; value: number; sameAsFinal: boolean };
 }
 
 export function listRuns(doc: ProjectDocument): RunSummary[] {
@@ -188,14 +194,26 @@ export function listRuns(doc: ProjectDocument): RunSummary[] {
     best: meta.best,
     durationSeconds: meta.durationSeconds,
     hasWeights: weights !== null,
+    ...(meta.bestWeights && weights !== null
+      ? { bestWeights: { epoch: meta.bestWeights.epoch + 1, monitor: meta.bestWeights.monitor, value: meta.bestWeights.value, sameAsFinal: !meta.bestWeights.stored } }
+      : {}),
   }));
 }
 
-/** One run's weights, read from the file on demand (or from memory for a run not saved yet). */
-export async function loadRunWeights(doc: ProjectDocument, runId: string): Promise<StoredWeights> {
+/**
+ * One run's weights, read from the file on demand (or from memory for a run not saved yet): the final ones, or its
+ * best epoch's (the final ones when that epoch was the last).
+ */
+export async function loadRunWeights(doc: ProjectDocument, runId: string, which: 'final' | 'best' = 'final'): Promise<StoredWeights> {
   const run = doc.runs.find((r) => r.meta.id === runId);
   if (!run) throw new Error(`No run '${runId}' in this project; its runs are: ${doc.runs.map((r) => r.meta.id).join(', ') || 'none'}.`);
   if (!run.weights) throw new Error(`Run '${runId}' has no stored weights (status ${run.meta.status}).`);
+  if (which === 'best') {
+    if (!run.meta.bestWeights) throw new Error(`Run '${runId}' has no best weights (it was trained before runs kept them): use its final weights.`);
+    const best = run.meta.bestWeights.stored ? run.bestWeights : run.weights;
+    if (!best) throw new Error(`Run '${runId}' says it has best weights, but they are not loaded: reopen the project.`);
+    return best.kind === 'memory' ? best.weights : readRunWeights(best.path, best.runId, run.meta.bestWeights.stored ? 'best' : 'final');
+  }
   return run.weights.kind === 'memory' ? run.weights.weights : readRunWeights(run.weights.path, run.weights.runId);
 }
 

@@ -19,6 +19,8 @@ export type TelemetrySource = { kind: 'memory'; telemetry: StoredTelemetry } | {
 export interface ProjectRun {
   meta: RunJson;
   weights: WeightsSource | null;
+  /** The best epoch's weights when they differ from the final ones (meta.bestWeights says which epoch). */
+  bestWeights?: WeightsSource | null;
   /** Absent or null: the run has no stored telemetry (older files, imported runs). */
   telemetry?: TelemetrySource | null;
 }

@@ -52,6 +52,7 @@ export async function updateProjectFile(path: string, change: ProjectChange, opt
       // Saved weights and telemetry read from live files are read back from the file when needed: the copies can go.
       for (const run of doc.runs) {
         if (run.weights) run.weights = { kind: 'file', path, runId: run.meta.id };
+        if (run.bestWeights) run.bestWeights = run.weights && run.meta.bestWeights?.stored ? { kind: 'file', path, runId: run.meta.id } : null;
         if (run.telemetry?.kind === 'encoded') run.telemetry = { kind: 'file', path, runId: run.meta.id };
       }
       // Live files of dead trainers that the file now holds as ended (or no longer holds) are done with.

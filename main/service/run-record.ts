@@ -4,6 +4,7 @@
  * run showed is its RunState, folded from its events by the shared reducer (shared/run-state.ts).
  */
 import type { EpochRecord, RunDetail, RunSummary } from '../../shared/api';
+import type { BestWeights } from '../engine/training/best-weights';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import { storedTelemetryOf } from '../../shared/run-compact';
 import { latest, type RunState } from '../../shared/run-state';
@@ -115,7 +116,7 @@ function runTelemetrySummary(run: RunRecord): Record<string, unknown> {
 }
 
 /** The run's entry in its project at this moment; `weights` once it ended well (undefined keeps the stored ones). */
-export function entryOf(run: RunRecord, weights: StoredWeights | null | undefined): RunEntry {
+export function entryOf(run: RunRecord, weights: StoredWeights | null | undefined, best: BestWeights | null = null): RunEntry {
   return {
     id: run.storedAs ?? run.runId,
     name: run.name,
@@ -127,7 +128,7 @@ export function entryOf(run: RunRecord, weights: StoredWeights | null | undefine
     telemetry: runTelemetrySummary(run),
     ...(run.telemetryLoaded ? { storedTelemetry: storedTelemetryOf(run.state, { backend: run.backend, telemetrySeconds: run.telemetrySeconds }) } : {}),
     durationSeconds: (run.earlierSeconds ?? 0) + sessionSeconds(run),
-    ...(weights !== undefined ? { weights } : {}),
+    ...(weights !== undefined ? { weights, best } : {}),
     ...(run.outcome === 'failed' && run.message ? { error: run.message } : {}),
   };
 }

@@ -61,9 +61,17 @@ function put(doc: ProjectDocument, entry: RunEntry): RunJson {
   const weights = entry.weights ? { kind: 'memory' as const, weights: entry.weights } : old.weights;
   const telemetry = entry.storedTelemetry ? { kind: 'memory' as const, telemetry: entry.storedTelemetry } : (old.telemetry ?? null);
   meta.hasWeights = weights !== null;
+  // New final weights come with their own best epoch (or none); the old best belonged to the old final weights.
+  let bestWeights = old.bestWeights ?? null;
+  if (entry.weights) {
+    const best = entry.best;
+    if (best) meta.bestWeights = { epoch: best.epoch, monitor: best.monitor, value: best.value, stored: best.weights !== null };
+    else delete meta.bestWeights;
+    bestWeights = best?.weights ? { kind: 'memory', weights: best.weights } : null;
+  }
   if (telemetry) meta.hasTelemetry = true;
   else delete meta.hasTelemetry;
-  doc.runs[at] = { meta, weights, telemetry };
+  doc.runs[at] = { meta, weights, bestWeights, telemetry };
   return meta;
 }
 

@@ -4,6 +4,7 @@
  * into exactly one terminal event; this adapter maps the engine's events to the run manager's messages.
  */
 import { join } from 'node:path';
+import type { BestWeights } from '../engine/training/best-weights';
 import type { PredictResult } from '../../shared/api';
 import type { ActivationMaps } from '../../shared/run-events';
 import { ApiError } from '../../shared/api';
@@ -23,6 +24,8 @@ export interface RunnerHandle {
   weights(): Promise<WorkerWeight[]>;
   /** The model as TF.js layers artifacts, to store the run in a project. */
   artifacts?(): Promise<StoredWeights>;
+  /** The best epoch's weights (training/best-weights.ts), stored beside the final ones. */
+  bestArtifacts?(): Promise<BestWeights | null>;
   /** Ends the worker at once (a killed run reports 'failed' unless it had already ended). */
   kill(): Promise<void>;
   readonly threadId: number;
@@ -122,6 +125,7 @@ export function createWorkerRunnerFactory(options: WorkerRunnerOptions = {}): Ru
       probe: (pixels, index, epoch, label) => handle.probe(pixels, index, epoch, label).catch(unavailable),
       weights: () => handle.weights().catch(unavailable),
       artifacts: () => handle.artifacts().catch(unavailable),
+      bestArtifacts: () => handle.bestArtifacts().catch(unavailable),
       async kill() {
         killed = true;
         await handle.terminate();

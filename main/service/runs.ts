@@ -439,7 +439,8 @@ export class RunManager {
         entry: async () => {
           const ended = run.outcome === 'completed' || run.outcome === 'stopped';
           const weights = ended ? ((await run.handle?.artifacts?.()) ?? null) : undefined;
-          return entryOf(run, weights);
+          const best = ended ? ((await run.handle?.bestArtifacts?.()) ?? null) : null;
+          return entryOf(run, weights, best);
         },
       },
       (meta) => {

@@ -142,6 +142,12 @@ export const runSchema = z.object({
   /** Whether runs/<id>/model.json + weights.bin are in the file. */
   hasWeights: z.boolean(),
   /**
+   * The run's best epoch (0-based) by `monitor` (early stopping's, else val_loss, else loss), whose weights are
+   * runs/<id>/best-weights.bin (read with the run's model.json) when `stored`; not stored: the final weights are
+   * the best epoch's. Absent in files written before runs kept their best weights.
+   */
+  bestWeights: z.object({ epoch: z.number().int().nonnegative(), monitor: z.string(), value: z.number(), stored: z.boolean() }).optional(),
+  /**
    * Whether runs/<id>/telemetry.json.gz (shared/format/telemetry.ts: everything the run's dashboard showed) is in
    * the file. Absent in files written before runs stored their telemetry: such runs reopen with their history only.
    */

@@ -4,6 +4,7 @@
  * exactly one final event: 'done' or 'error'. Predictions, weights and artifacts are request/response calls.
  */
 import { Worker } from 'node:worker_threads';
+import type { BestWeights } from '../training/best-weights';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -48,6 +49,8 @@ export interface TrainingHandle {
   weights(): Promise<WorkerWeight[]>;
   /** The model as TF.js layers artifacts (model.json + weights.bin), as a project stores a run. */
   artifacts(): Promise<StoredWeights>;
+  /** After training: the best epoch's weights (null: none; `weights` null: the final weights are the best). */
+  bestArtifacts(): Promise<BestWeights | null>;
   /** Ends the worker at once; if training had not ended, `finished` resolves with an 'error' event saying so. */
   terminate(): Promise<void>;
   /** Settles with the final event: 'done', or 'error' for every failure. Never rejects. */
@@ -104,12 +107,12 @@ function startWorker(first: Extract<ToWorker, { type: 'start' | 'load' }>, onEve
   };
 
   worker.on('message', (m: FromWorker) => {
-    if (m.type === 'prediction' || m.type === 'probe' || m.type === 'weights' || m.type === 'artifacts' || m.type === 'request-error') {
+    if (m.type === 'prediction' || m.type === 'probe' || m.type === 'weights' || m.type === 'artifacts' || m.type === 'best-artifacts' || m.type === 'request-error') {
       const waiter = pending.get(m.requestId);
       pending.delete(m.requestId);
       if (!waiter) return;
       if (m.type === 'request-error') waiter.reject(new Error(m.message));
-      else waiter.resolve((m.type === 'prediction' ? m.probabilities : m.type === 'probe' ? m.activations : m.type === 'weights' ? m.weights : m.artifacts) as never);
+      else waiter.resolve((m.type === 'prediction' ? m.probabilities : m.type === 'probe' ? m.activations : m.type === 'weights' ? m.weights : m.type === 'artifacts' ? m.artifacts : m.best) as never);
       return;
     }
     if (m.type === 'done' || m.type === 'error') return settle(m);
@@ -166,6 +169,7 @@ function startWorker(first: Extract<ToWorker, { type: 'start' | 'load' }>, onEve
     probe: (pixels, index, epoch, label) => ask<ActivationMaps>((requestId) => ({ type: 'probe', requestId, pixels, index, epoch, ...(label !== undefined ? { label } : {}) })),
     weights: () => ask<WorkerWeight[]>((requestId) => ({ type: 'weights', requestId })),
     artifacts: () => ask<StoredWeights>((requestId) => ({ type: 'artifacts', requestId })),
+    bestArtifacts: () => ask<BestWeights | null>((requestId) => ({ type: 'best-artifacts', requestId })),
     async terminate() {
       terminated = true;
       await worker.terminate();

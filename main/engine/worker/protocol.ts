@@ -4,6 +4,7 @@
  * Plain structured-clone data only: the dataset travels as a reference the worker loads itself.
  */
 import type { ModelSpec } from '../../../shared/graph/types';
+import type { BestWeights } from '../training/best-weights';
 import type { ActivationMaps, RunEvent } from '../../../shared/run-events';
 import type { EpochMetrics } from '../../../shared/telemetry';
 import type { TrainingConfig } from '../../../shared/training';
@@ -67,7 +68,9 @@ export type ToWorker =
   /** Every layer's output for one raw sample (as predict takes it), reported as that epoch's activations of `index`. */
   | { type: 'probe'; requestId: number; pixels: number[]; index: number; label?: number; epoch: number }
   /** The model as TF.js layers artifacts (model.json + weights.bin), as projects store a run. */
-  | { type: 'artifacts'; requestId: number };
+  | { type: 'artifacts'; requestId: number }
+  /** After training: the best epoch's weights by the run's monitor (null before any finite value). */
+  | { type: 'best-artifacts'; requestId: number };
 
 /** One weight tensor as tfjs names it ('dense/kernel'), as main/export takes it. */
 export interface WorkerWeight {
@@ -145,4 +148,5 @@ export type FromWorker =
   | { type: 'probe'; requestId: number; activations: ActivationMaps }
   | { type: 'request-error'; requestId: number; message: string }
   | { type: 'weights'; requestId: number; weights: WorkerWeight[] }
-  | { type: 'artifacts'; requestId: number; artifacts: StoredWeights };
+  | { type: 'artifacts'; requestId: number; artifacts: StoredWeights }
+  | { type: 'best-artifacts'; requestId: number; best: BestWeights | null };

@@ -108,6 +108,12 @@ port.on('message', (message: ToWorker) => {
         post({ type: 'request-error', requestId: message.requestId, message: err instanceof Error ? err.message : String(err) });
       });
       break;
+    case 'best-artifacts':
+      (loaded?.bestWeights?.() ?? Promise.resolve(null)).then(
+        (best) => post({ type: 'best-artifacts', requestId: message.requestId, best }),
+        (err: unknown) => post({ type: 'request-error', requestId: message.requestId, message: err instanceof Error ? err.message : String(err) }),
+      );
+      break;
     case 'weights':
     case 'artifacts':
       void answer(message.requestId, message.type);

@@ -43,4 +43,9 @@ it('stores an early-stopped run with that status, and a run that ran all its epo
   expect(byName.get('early')!.status).toBe('early-stopped');
   expect(byName.get('early')!.history.length).toBeLessThan(40);
   expect(byName.get('full')!.status).toBe('completed');
+  // Best weights (issue #14): restored at the end, so the final weights are the best epoch's and nothing is copied.
+  const early = byName.get('early')!;
+  expect(early.bestWeights).toEqual({ epoch: early.history.length - 3, monitor: 'val_loss', value: early.history.at(-3)!.metrics.val_loss, stored: false });
+  // One epoch: its weights are the final ones.
+  expect(byName.get('full')!.bestWeights).toMatchObject({ epoch: 0, monitor: 'val_loss', stored: false });
 });
