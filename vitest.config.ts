@@ -21,6 +21,8 @@ export default defineConfig({
           name: 'dom',
           include: ['test/components/**/*.test.ts'],
           environment: 'happy-dom',
+          // The component tests start real services (recovery stores, recent projects, sweeps) too.
+          setupFiles: ['test/support/isolate-cache.ts'],
           testTimeout: 30_000,
         },
       },

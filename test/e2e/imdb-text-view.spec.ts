@@ -17,7 +17,11 @@ let server: ChildProcess;
 
 /** The server with the generated imdb (a second one over the same folder finds the first one's cache). */
 async function serveImdb(): Promise<string> {
-  server = spawn(process.execPath, ['--import', 'tsx/esm', 'test/e2e/imdb-server.ts', DIR, 'e2e-imdb-token-0123456789'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, ['--import', 'tsx/esm', 'test/e2e/imdb-server.ts', DIR, 'e2e-imdb-token-0123456789'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // Recent projects and recovery stores go to the test's folder, not the user's cache (kept across the restart).
+    env: { ...process.env, LAYERLAB_CACHE_DIR: `${DIR}/layerlab-cache` },
+  });
   return new Promise<string>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (d) => {
