@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectFile, readRunWeights, writeProjectFile } from '../../../main/projects/file';
+import { runNumbers } from '../../../main/projects/run-numbers';
 import type { ProjectDocument, StoredWeights } from '../../../main/projects/types';
 import { randomProject, randomRun, randomWeightBytes, rng } from '../../unit/projects/random-project';
 
@@ -54,9 +55,13 @@ describe('project file round trip (seeded random projects)', () => {
 
     expect(opened.project).toStrictEqual(doc.project);
     expect(opened.runs.map((r) => r.meta.id).sort()).toStrictEqual(doc.runs.map((r) => r.meta.id).sort());
+    // Runs without a number get, on reading, the number the history shows them with (creation order).
+    const byCreation = [...doc.runs].sort((a, b) => a.meta.created.localeCompare(b.meta.created));
+    const shown = runNumbers(byCreation.map((r) => r.meta));
+    const numbers = new Map(byCreation.map((r, i) => [r.meta.id, shown[i]]));
     for (const run of doc.runs) {
       const back = opened.runs.find((r) => r.meta.id === run.meta.id)!;
-      expect(back.meta).toStrictEqual({ ...run.meta, hasWeights: run.weights !== null });
+      expect(back.meta).toStrictEqual({ ...run.meta, number: numbers.get(run.meta.id), hasWeights: run.weights !== null });
       const w = weights.get(run.meta.id);
       if (!w) {
         expect(back.weights).toBeNull();
