@@ -109,8 +109,8 @@ export function gradientWarnings(report: GradientReport, epoch: number): HealthW
       suggestion: 'lower the learning rate, add BatchNormalization, or normalise the inputs',
     });
   }
-  // A Bidirectional layer's kernels are its 'forward/kernel' and 'backward/kernel'.
-  const kernels = report.norms.filter((n) => /^(?:(?:forward|backward)\/)?(?:kernel|depthwise_kernel)$/.test(n.weight));
+  // By the weight's own name, so a Bidirectional layer's 'forward/kernel' and 'backward/kernel' count too.
+  const kernels = report.norms.filter((n) => ['kernel', 'depthwise_kernel'].includes(n.weight.split('/').pop()!));
   const largest = Math.max(0, ...kernels.map((n) => n.norm));
   const vanishing = kernels.find((n) => n.norm < HEALTH_THRESHOLDS.vanishingNorm || (largest > 0 && n.norm / largest < HEALTH_THRESHOLDS.vanishingRatio));
   if (vanishing && largest > 0) {
