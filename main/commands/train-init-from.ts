@@ -5,9 +5,8 @@
  */
 import { decodeStoredWeights, loadExportSource } from '../export/source';
 import { loadRunWeights, openProject } from '../projects/service';
-import { runNumbers } from '../projects/run-numbers';
+import { findStoredRun, runNumbers } from '../projects/run-numbers';
 import type { InitialWeights } from '../engine/training/init-weights';
-import { findStoredRun } from './train-resume';
 
 export async function initFromRun(projectFile: string, choice: string): Promise<InitialWeights> {
   const { doc } = await openProject(projectFile);

@@ -18,21 +18,8 @@ import type { ProjectDocument } from '../projects/types';
 import { readRunTelemetry } from '../projects/telemetry';
 import { storedRunState } from '../../shared/run-compact';
 import type { RunState } from '../../shared/run-state';
-import { runNumbers } from '../projects/run-numbers';
+import { runNumbers, type StoredRunRef } from '../projects/run-numbers';
 import type { TrainArgs } from './train';
-
-export interface StoredRunRef {
-  meta: RunJson;
-  number: number;
-}
-
-/** The stored run `ref` names (`#3`, `3`, or an id), or undefined when it names none (a checkpoint folder, say). */
-export function findStoredRun(doc: ProjectDocument, ref: string): StoredRunRef | undefined {
-  const numbers = runNumbers(doc.runs.map((r) => r.meta));
-  const byNumber = /^#?(\d+)$/.exec(ref.trim());
-  const at = doc.runs.findIndex((r, i) => (byNumber ? numbers[i] === Number(byNumber[1]) : r.meta.id === ref));
-  return at < 0 ? undefined : { meta: doc.runs[at]!.meta, number: numbers[at]! };
-}
 
 /** `--resume #9` where the project has no run #9: says which runs there are. */
 export function noSuchRun(file: string, ref: string, doc: ProjectDocument): Error {

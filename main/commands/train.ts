@@ -28,7 +28,8 @@ import { withProjectRelativeData, withResolvedData } from '../datasets/project-r
 import { initialWeights } from './train-init-from';
 import { TEXT_OPTIONS, textFlags, withCatalogText, type TextFlags } from './train-text';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
-import { findStoredRun, noSuchRun, resumeConflicts, storedCheckpoint, storedDashboard, type StoredDashboard } from './train-resume';
+import { noSuchRun, resumeConflicts, storedCheckpoint, storedDashboard, type StoredDashboard } from './train-resume';
+import { findStoredRun } from '../projects/run-numbers';
 import { CliRunStore } from './train-store';
 import type { Command } from './types';
 

@@ -76,14 +76,12 @@ export type WeightsChoice = 'final' | 'best';
  */
 async function loadProjectSource(path: string, run: RunChoice, which: WeightsChoice): Promise<ExportSource> {
   const { openProject, loadRunWeights } = await import('../projects/service');
-  const { runNumbers } = await import('../projects/run-numbers');
+  const { findStoredRun } = await import('../projects/run-numbers');
   const { compileGraph } = await import('../../shared/graph');
   const opened = await openProject(path);
   const withWeights = opened.doc.runs.filter((r) => r.meta.hasWeights);
-  const numbers = runNumbers(opened.doc.runs.map((r) => r.meta));
-  const byNumber = /^#\d+$/.test(run) ? opened.doc.runs.find((_, i) => `#${numbers[i]}` === run) : undefined;
-  const chosen =
-    run === 'none' ? undefined : run === 'latest' ? withWeights.at(-1) : (byNumber ?? opened.doc.runs.find((r) => r.meta.id === run));
+  const named = run === 'none' || run === 'latest' ? undefined : findStoredRun(opened.doc, run);
+  const chosen = run === 'latest' ? withWeights.at(-1) : named && opened.doc.runs.find((r) => r.meta === named.meta);
   if (run !== 'none' && run !== 'latest' && !chosen) {
     const ids = opened.doc.runs.map((r) => r.meta.id).join(', ') || 'none';
     throw new ExportError(`project '${path}' has no run '${run}' (its runs: ${ids}). Pass --run latest, --run none, a #number or one of those ids.`);

@@ -4,6 +4,7 @@
  * number the run keeps: a later run never moves an earlier one.
  */
 import type { RunJson } from '../../shared/format';
+import type { ProjectDocument } from './types';
 
 /**
  * Each run's number: its own, or, for runs without one, the next free numbers in creation order (runs are sorted
@@ -20,4 +21,17 @@ export function pinRunNumbers(runs: readonly { meta: Pick<RunJson, 'number'> }[]
   runs.forEach((r, i) => {
     r.meta.number ??= numbers[i]!;
   });
+}
+
+export interface StoredRunRef {
+  meta: RunJson;
+  number: number;
+}
+
+/** The stored run `ref` names (`#3`, `3`, or an id), or undefined when it names none (a checkpoint folder, say). */
+export function findStoredRun(doc: ProjectDocument, ref: string): StoredRunRef | undefined {
+  const numbers = runNumbers(doc.runs.map((r) => r.meta));
+  const byNumber = /^#?(\d+)$/.exec(ref.trim());
+  const at = doc.runs.findIndex((r, i) => (byNumber ? numbers[i] === Number(byNumber[1]) : r.meta.id === ref));
+  return at < 0 ? undefined : { meta: doc.runs[at]!.meta, number: numbers[at]! };
 }

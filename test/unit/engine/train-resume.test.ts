@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunJson } from '../../../shared/format';
 import { parseTrainArgs } from '../../../main/commands/train';
-import { findStoredRun, resumeConflicts } from '../../../main/commands/train-resume';
+import { resumeConflicts } from '../../../main/commands/train-resume';
+import { findStoredRun } from '../../../main/projects/run-numbers';
 import type { ProjectDocument } from '../../../main/projects/types';
 
 const stored = { dataset: { name: 'mnist' }, epochs: 10, batch_size: 32, seed: 3, limit_train: 500, optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0.9 } };
