@@ -48,4 +48,19 @@ it('stores an early-stopped run with that status, and a run that ran all its epo
   expect(early.bestWeights).toEqual({ epoch: early.history.length - 3, monitor: 'val_loss', value: early.history.at(-3)!.metrics.val_loss, stored: false });
   // One epoch: its weights are the final ones.
   expect(byName.get('full')!.bestWeights).toMatchObject({ epoch: 0, monitor: 'val_loss', stored: false });
+
+  // The window's run list carries the best epoch (0-based, as history), live and after a fresh backend reopens the file.
+  const expected = { epoch: early.history.length - 3, monitor: 'val_loss', value: early.history.at(-3)!.metrics.val_loss, sameAsFinal: true };
+  const listed = async (svc: typeof service) => {
+    const r = await handleApiMessage(svc, JSON.stringify({ id: 2, method: 'training.list', params: { projectPath: 'p.layerlab' } }));
+    return ('result' in r ? (r.result as { runs: { name: string; bestWeights?: unknown }[] }).runs : []).find((x) => x.name === 'early')?.bestWeights;
+  };
+  expect(await listed(service)).toEqual(expected);
+  const fresh = createBackendService({ datasets: { mirror: MIRROR, cacheDir: join(dir, 'cache'), offline: true }, baseDir: dir });
+  try {
+    await handleApiMessage(fresh, JSON.stringify({ id: 3, method: 'projects.open', params: { path: 'p.layerlab' } }));
+    expect(await listed(fresh)).toEqual(expected);
+  } finally {
+    await fresh.close();
+  }
 });
