@@ -267,12 +267,12 @@ export class RunManager {
       which = 'final'; // its best epoch is its last: the final weights are the best ones
     }
     if (which === 'best') {
-      try {
-        const source = await loadExportSource(run.projectPath!, run.storedAs, 'best');
-        if (source.weights) return { config: run.config, weights: source.weights };
-      } catch (err) {
-        throw new ApiError('unavailable', `run ${runId}'s best weights in ${run.projectPath} cannot be read (${(err as Error).message})`);
-      }
+      // Never the final weights in their place: a failed read is said, not exported under the wrong name.
+      const source = await loadExportSource(run.projectPath!, run.storedAs, 'best').catch((err: Error) => {
+        throw new ApiError('unavailable', `run ${runId}'s best weights in ${run.projectPath} cannot be read (${err.message})`);
+      });
+      if (!source.weights) throw new ApiError('unavailable', `run ${runId}'s best weights are not in ${run.projectPath}: export its final weights`);
+      return { config: run.config, weights: source.weights };
     }
     if (run.handle) {
       try {
