@@ -9,8 +9,10 @@ import { Exponential } from './exponential';
 import { FusedLSTM } from './fused-lstm';
 import { FusedReluDense } from './fused-relu';
 import { KerasGRU } from './keras-gru';
+import { MaskedGlobalAveragePooling1D } from './masked-global-average-pooling1d';
 import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
+import { clearMasksAfterApply } from './stale-mask';
 
 export { CausalConv1D, DilationTrainableConv2D, Exponential, KerasGRU, SpatialDropout2D, Subtract };
 
@@ -33,6 +35,10 @@ export function registerCustomLayers(): void {
   tf.serialization.registerClass(CausalConv1D as unknown as Registrable);
   // LSTM as one op per sequence each way on wasm (see fused-lstm.ts); tfjs' own loop elsewhere.
   tf.serialization.registerClass(FusedLSTM as unknown as Registrable);
+  // Keras' mean over the unmasked steps only; tfjs averages the padding in.
+  tf.serialization.registerClass(MaskedGlobalAveragePooling1D as unknown as Registrable);
   // Masking's mask ops have no tfjs gradient; without one nothing before a Masking layer trains.
   registerBooleanGradients();
+  // tfjs leaves a layer's mask in the kwargs the next layers get (stale-mask.ts).
+  clearMasksAfterApply();
 }
