@@ -3,7 +3,9 @@
  * Bidirectional) and a causal Conv1D are layers Layerlab trains with its own classes. Stock tfjs 4.x cannot run them
  * (checked here, in a process that never loads Layerlab's classes, so the note stays true or this test says it is
  * not); the export says so and writes layerlab-layers.js, with which stock tfjs predicts Layerlab's outputs within
- * 1e-4 on real text. A reset_after=false GRU needs none of it.
+ * 1e-4 on real text. A reset_after=false GRU needs none of it. Masks too: stock tfjs averages the padding into a
+ * masked GlobalAveragePooling1D and keeps applying a mask after a Conv1D ended it; with the file it computes as
+ * Layerlab and Keras do.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -87,6 +89,42 @@ describe('TF.js export in stock @tensorflow/tfjs', () => {
     expect(diff, `max abs diff ${diff}`).toBeLessThan(1e-4);
     // The outputs vary with the text, so equal outputs are no accident of a constant model.
     expect(maxAbsDiff(y.subarray(0, 3), y.subarray(3, 6))).toBeGreaterThan(1e-4);
+  }, 120_000);
+
+  it.each([
+    {
+      name: 'masked_pool',
+      layers: [
+        ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+        ['GlobalAveragePooling1D', {}],
+        ['Dense', { units: 3, activation: 'softmax' }],
+      ] as Parameters<typeof sequentialGraph>[1],
+      gaps: ["'global_average_pooling1d' (GlobalAveragePooling1D over a masked sequence)"],
+    },
+    {
+      name: 'mask_ended_by_conv1d',
+      layers: [
+        ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+        ['Conv1D', { filters: 4, kernel_size: [3], padding: 'same' }],
+        ['LSTM', { units: 4 }],
+      ] as Parameters<typeof sequentialGraph>[1],
+      gaps: ["'lstm' (LSTM after the mask ended)"],
+    },
+  ])('$name: stock tfjs predicts something else silently, the export says so, and layerlab-layers.js fixes it', async ({ name, layers, gaps }) => {
+    await tf.setBackend('cpu');
+    const x = await debianIds();
+    // Descriptions shorter than T: padding the mask must leave out (or, after Conv1D, must not).
+    expect(Array.from(x).filter((id) => id === 0).length).toBeGreaterThan(N);
+    const { dir, notes, files, y } = await exportWithInput(name, layers, x);
+    expect(notes.join('\n')).toContain(`${gaps.join(', ')}: stock @tensorflow/tfjs 4.x cannot run`);
+    expect(files).toContain('layerlab-layers.js');
+    const plain = stock(dir, 'stock');
+    expect(plain.error).toBeUndefined();
+    expect(maxAbsDiff(Float32Array.from(plain.y!), y)).toBeGreaterThan(1e-3);
+    const fixed = stock(dir, 'shim');
+    expect(fixed.error).toBeUndefined();
+    const diff = maxAbsDiff(Float32Array.from(fixed.y!), y);
+    expect(diff, `max abs diff ${diff}`).toBeLessThan(1e-4);
   }, 120_000);
 
   it('a GRU with reset_after=false runs in stock tfjs as it is: no note, no extra file', async () => {
