@@ -5,11 +5,12 @@
  * - GRU with reset_after=True (Keras 2/3's default): stock tfjs refuses to load the model ("GRUCell does not support
  *   reset_after parameter set to true");
  * - Conv1D with padding='causal': stock tfjs loads it, then fails when it runs ("The support for CAUSAL padding mode
- *   in conv1dWithBias is not implemented yet").
- * and for masks as Keras carries them (masked-global-average-pooling1d.ts, stale-mask.ts), where stock tfjs computes
- * something else silently: it averages the padding into a masked GlobalAveragePooling1D, and applies a mask to layers
- * after one that ended it. A user serving the model with stock tfjs needs the same layers: layerlab-layers.js
- * registers them (prediction only: the GRU's dropout is not applied) for any tfjs 4.x namespace.
+ *   in conv1dWithBias is not implemented yet");
+ * - masks as Keras carries them (masked-global-average-pooling1d.ts, mask-passing-activations.ts, stale-mask.ts),
+ *   where stock tfjs computes something else silently: it averages the padding into a masked
+ *   GlobalAveragePooling1D, drops a mask at LeakyReLU/ELU, and applies a mask to layers after one that ended it.
+ * A user serving the model with stock tfjs needs the same layers: layerlab-layers.js registers them (prediction
+ * only: the GRU's dropout is not applied) for any tfjs 4.x namespace.
  */
 import { analyzeGraph, importModelJson } from '../../shared/graph';
 import { maskFlow, maskRole } from '../../shared/graph/mask-flow';
@@ -50,6 +51,7 @@ function maskGaps(saved: ModelSpec): string[] {
     const node = byId.get(id)!;
     const mask = flow.get(id)!;
     if (node.kind === 'GlobalAveragePooling1D' && mask.input) gaps.push(`'${node.name}' (GlobalAveragePooling1D over a masked sequence)`);
+    else if ((node.kind === 'LeakyReLU' || node.kind === 'ELU') && mask.input) gaps.push(`'${node.name}' (${node.kind} handing a mask on)`);
     else if (masked && !mask.input && maskRole(node.kind) === 'uses') gaps.push(`'${node.name}' (${node.kind} after the mask ended)`);
     masked ||= mask.outputs.some((m) => m !== null);
   }
@@ -67,6 +69,7 @@ export function stockTfjsNote(gaps: readonly string[]): string {
     ...(gaps.some((g) => g.includes('causal')) ? ['fails when a causal Conv1D predicts'] : []),
     ...(gaps.some((g) => g.includes('masked sequence')) ? ['averages the padding into a masked GlobalAveragePooling1D'] : []),
     ...(gaps.some((g) => g.includes('mask ended')) ? ['still applies an ended mask to the layers after it'] : []),
+    ...(gaps.some((g) => g.includes('handing a mask on')) ? ['drops the mask at LeakyReLU and ELU'] : []),
   ];
   return (
     `${gaps.join(', ')}: stock @tensorflow/tfjs 4.x cannot run ${gaps.length > 1 ? 'these layers' : 'this layer'} as Layerlab does ` +
@@ -101,6 +104,7 @@ export const TFJS_LAYERS_JS = `/**
  * - Conv1D padding='causal': dilation * (kernel - 1) zeros before the first step, then a valid convolution.
  * - GlobalAveragePooling1D over a masked sequence (Embedding mask_zero, Masking): the mean over the unmasked steps
  *   only, as Keras computes it (a row with every step masked gives zeros; Keras: NaN).
+ * - LeakyReLU and ELU hand their input's mask on, as Keras' do (stock tfjs drops it there).
  * - Masks end where Keras ends them: stock tfjs hands the last mask it set to every later layer (one shared kwargs
  *   object), so an LSTM after a Conv1D would still skip the padding; each layer's mask is cleared after its call.
  */
@@ -219,6 +223,19 @@ export function registerLayerlabLayers(tf) {
   }
   GlobalAveragePooling1D.className = 'GlobalAveragePooling1D';
 
+  const passingMask = (Stock, className) => {
+    const cls = class extends Stock {
+      constructor(args) {
+        super(args || {});
+        this.supportsMasking = true;
+      }
+    };
+    cls.className = className;
+    return cls;
+  };
+  const LeakyReLU = passingMask(tf.layers.leakyReLU({}).constructor, 'LeakyReLU');
+  const ELU = passingMask(tf.layers.elu({}).constructor, 'ELU');
+
   const proto = tf.layers.Layer.prototype;
   if (!proto.layerlabClearsMasks) {
     const apply = proto.apply;
@@ -232,6 +249,6 @@ export function registerLayerlabLayers(tf) {
     proto.layerlabClearsMasks = true;
   }
 
-  for (const cls of [GRUCell, GRU, Conv1D, GlobalAveragePooling1D]) tf.serialization.registerClass(cls);
+  for (const cls of [GRUCell, GRU, Conv1D, GlobalAveragePooling1D, LeakyReLU, ELU]) tf.serialization.registerClass(cls);
 }
 `;

@@ -40,10 +40,11 @@ const MASK_ROLES: { [N in LayerClassName]: MaskRole } = {
   Dropout: 'passes',
   SpatialDropout2D: 'passes',
   ReLU: 'passes',
-  // Keras 3 passes the mask through these three; tfjs-layers does not (no supportsMasking), and so Layerlab does not
-  // either: a known difference, listed in the README. Keras' Softmax would also apply the mask to its own axis.
-  LeakyReLU: 'ends',
-  ELU: 'ends',
+  // tfjs-layers drops the mask at these two; Layerlab registers classes that pass it (mask-passing-activations.ts).
+  LeakyReLU: 'passes',
+  ELU: 'passes',
+  // Keras 3's Softmax applies a mask to its own (last) axis, which a [batch, steps] mask does not fit (Keras raises
+  // for most shapes): Layerlab ends the mask here, as tfjs does. Listed in the README.
   Softmax: 'ends',
   Reshape: 'ends',
   ZeroPadding2D: 'ends',

@@ -10,6 +10,7 @@ import { FusedLSTM } from './fused-lstm';
 import { FusedReluDense } from './fused-relu';
 import { KerasGRU } from './keras-gru';
 import { MaskedGlobalAveragePooling1D } from './masked-global-average-pooling1d';
+import { MaskPassingELU, MaskPassingLeakyReLU } from './mask-passing-activations';
 import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
 import { clearMasksAfterApply } from './stale-mask';
@@ -37,6 +38,9 @@ export function registerCustomLayers(): void {
   tf.serialization.registerClass(FusedLSTM as unknown as Registrable);
   // Keras' mean over the unmasked steps only; tfjs averages the padding in.
   tf.serialization.registerClass(MaskedGlobalAveragePooling1D as unknown as Registrable);
+  // Keras hands a mask on through LeakyReLU and ELU; tfjs dropped it there.
+  tf.serialization.registerClass(MaskPassingLeakyReLU as unknown as Registrable);
+  tf.serialization.registerClass(MaskPassingELU as unknown as Registrable);
   // Masking's mask ops have no tfjs gradient; without one nothing before a Masking layer trains.
   registerBooleanGradients();
   // tfjs leaves a layer's mask in the kwargs the next layers get (stale-mask.ts).

@@ -111,7 +111,7 @@ describe('masks propagate as in Keras', () => {
     m.dispose();
   });
 
-  it('Dense hands the mask on (Keras: supports_masking), Conv1D ends it (Keras drops it with a warning)', async () => {
+  it('Dense, LeakyReLU and ELU hand the mask on (Keras: supports_masking), Conv1D ends it (Keras drops it with a warning)', async () => {
     const lstmAfter = async (middle: [string, Record<string, unknown>]) => {
       const m = await model([null, null], [['Embedding', { input_dim: 10, output_dim: 4, mask_zero: true }], middle, ['LSTM', { units: 3 }]]);
       const padded = Array.from((m.predict(tf.tensor([[0, 0, 5, 7]])) as tf.Tensor).dataSync());
@@ -120,6 +120,9 @@ describe('masks propagate as in Keras', () => {
       return Math.max(...padded.map((v, i) => Math.abs(v - plain[i]!)));
     };
     expect(await lstmAfter(['Dense', { units: 4, activation: 'tanh' }])).toBeLessThan(1e-6);
+    // tfjs' own LeakyReLU and ELU dropped it; Keras' hand it on (engine/layers/mask-passing-activations.ts).
+    expect(await lstmAfter(['LeakyReLU', {}])).toBeLessThan(1e-6);
+    expect(await lstmAfter(['ELU', {}])).toBeLessThan(1e-6);
     expect(await lstmAfter(['Conv1D', { filters: 4, kernel_size: [1] }])).toBeGreaterThan(1e-4);
   });
 });

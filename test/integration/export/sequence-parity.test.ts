@@ -88,6 +88,11 @@ const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'pos
       b.layer('Concatenate', {}, [b.layer('GlobalAveragePooling1D', {}, [dense]), b.layer('GlobalMaxPooling1D', {}, [dense])]);
     }),
   },
+  // LeakyReLU and ELU hand the mask on (Keras 3; Layerlab's classes, where tfjs' dropped it): the LSTM skips the padding.
+  {
+    name: 'mask_through_activations', padding: 'pre',
+    layers: [['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }], ['Dense', { units: 6 }], ['LeakyReLU', {}], ['ELU', {}], ['LSTM', { units: 4 }]],
+  },
   // Conv1D ends the mask (Keras: no supports_masking): the LSTM after it runs over every step in tfjs and PyTorch.
   { name: 'mask_ends_at_conv1d', padding: 'pre', layers: [['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }], ['Conv1D', { filters: 4, kernel_size: [3], padding: 'same' }], ['LSTM', { units: 5 }], ['Dense', { units: 3 }]] },
   { name: 'masked_lstm_post', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },

@@ -23,6 +23,9 @@ describe('mask roles as Keras 3 has them', () => {
   it.each<[string, MaskRole]>([
     // supports_masking = True in Keras 3: the mask passes on.
     ['Dense', 'passes'], ['Dropout', 'passes'], ['Activation', 'passes'], ['ReLU', 'passes'], ['LayerNormalization', 'passes'], ['BatchNormalization', 'passes'],
+    ['LeakyReLU', 'passes'], ['ELU', 'passes'],
+    // Keras' Softmax applies a mask to its own axis (a [batch, steps] mask does not fit): Layerlab ends it there.
+    ['Softmax', 'ends'],
     // No supports_masking: Keras drops the mask (with a warning).
     ['Conv1D', 'ends'], ['MaxPooling1D', 'ends'], ['AveragePooling1D', 'ends'], ['Flatten', 'ends'], ['Reshape', 'ends'],
     // call(inputs, mask): the average pool and the recurrent layers compute with it; GlobalMaxPooling1D's call has none.
