@@ -30,8 +30,8 @@ export class MaskedGlobalAveragePooling1D extends TfjsGlobalAveragePooling1D {
 
   constructor(args?: Record<string, unknown>) {
     super(args ?? {});
-    // Accept the mask (tfjs hands it over as kwargs.mask only to layers that support masking, and its graph
-    // runner refuses a mask for the others), then end it: computeMask returns null.
+    // A layer that takes a mask must say so (tfjs' Container.computeMask refuses a mask for the others); the output
+    // carries none (computeMask below).
     this.supportsMasking = true;
   }
 
@@ -39,8 +39,8 @@ export class MaskedGlobalAveragePooling1D extends TfjsGlobalAveragePooling1D {
     const raw = kwargs['mask'] as tf.Tensor | (tf.Tensor | null)[] | null | undefined;
     const mask = Array.isArray(raw) ? raw[0] : raw;
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-    // tfjs' model runner reuses one kwargs object for every layer of a call, so a mask set for an earlier layer of
-    // another branch can still sit there: only a mask of this input's [batch, steps] can be this input's.
+    // Only a mask of this input's [batch, steps] can be this input's (a stale one from tfjs' shared kwargs is
+    // cleared by stale-mask.ts; this keeps a mis-shaped one from failing obscurely inside the arithmetic).
     if (!mask || mask.shape.length !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) return super.call(inputs, kwargs);
     return maskedMeanOverSteps(x, mask);
   }
