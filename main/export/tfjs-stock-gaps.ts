@@ -52,6 +52,7 @@ function maskGaps(saved: ModelSpec): string[] {
     const mask = flow.get(id)!;
     if (node.kind === 'GlobalAveragePooling1D' && mask.input) gaps.push(`'${node.name}' (GlobalAveragePooling1D over a masked sequence)`);
     else if ((node.kind === 'LeakyReLU' || node.kind === 'ELU') && mask.input) gaps.push(`'${node.name}' (${node.kind} handing a mask on)`);
+    else if (maskRole(node.kind) === 'merges' && mask.inputs.some((m) => m !== null)) gaps.push(`'${node.name}' (${node.kind} of masked sequences)`);
     else if (masked && !mask.input && maskRole(node.kind) === 'uses') gaps.push(`'${node.name}' (${node.kind} after the mask ended)`);
     masked ||= mask.outputs.some((m) => m !== null);
   }
@@ -70,6 +71,7 @@ export function stockTfjsNote(gaps: readonly string[]): string {
     ...(gaps.some((g) => g.includes('masked sequence')) ? ['averages the padding into a masked GlobalAveragePooling1D'] : []),
     ...(gaps.some((g) => g.includes('mask ended')) ? ['still applies an ended mask to the layers after it'] : []),
     ...(gaps.some((g) => g.includes('handing a mask on')) ? ['drops the mask at LeakyReLU and ELU'] : []),
+    ...(gaps.some((g) => g.includes('of masked sequences')) ? ['combines the masks of merged sequences otherwise, or fails on them'] : []),
   ];
   return (
     `${gaps.join(', ')}: stock @tensorflow/tfjs 4.x cannot run ${gaps.length > 1 ? 'these layers' : 'this layer'} as Layerlab does ` +
@@ -105,6 +107,9 @@ export const TFJS_LAYERS_JS = `/**
  * - GlobalAveragePooling1D over a masked sequence (Embedding mask_zero, Masking): the mean over the unmasked steps
  *   only, as Keras computes it (a row with every step masked gives zeros; Keras: NaN).
  * - LeakyReLU and ELU hand their input's mask on, as Keras' do (stock tfjs drops it there).
+ * - Merges combine masks as Keras 3 does: Add and the like keep a mask only if every input has one (their OR),
+ *   Concatenate keeps a step any input keeps (stock tfjs fails on Add of two masked sequences, and ANDs in
+ *   Concatenate).
  * - Masks end where Keras ends them: stock tfjs hands the last mask it set to every later layer (one shared kwargs
  *   object), so an LSTM after a Conv1D would still skip the padding; each layer's mask is cleared after its call.
  */
@@ -233,6 +238,25 @@ export function registerLayerlabLayers(tf) {
     cls.className = className;
     return cls;
   };
+  const concatenate = tf.layers.concatenate({}).constructor.prototype;
+  const merge = Object.getPrototypeOf(tf.layers.add({}).constructor.prototype);
+  merge.computeMask = (inputs, masks) => {
+    if (!Array.isArray(masks) || masks.length === 0 || masks.some((m) => m == null)) return null;
+    return tf.tidy(() => masks.slice(1).reduce((a, m) => tf.logicalOr(a, m), masks[0]));
+  };
+  concatenate.computeMask = function (inputs, masks) {
+    if (!Array.isArray(masks) || masks.every((m) => m == null)) return null;
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    return tf.tidy(() => {
+      const parts = list.map((x, i) => {
+        const m = masks[i];
+        if (m == null) return tf.onesLike(x).cast('bool');
+        return m.rank < x.rank ? tf.logicalOr(tf.expandDims(m, -1), tf.zerosLike(x).cast('bool')) : m;
+      });
+      return tf.any(tf.concat(parts, this.axis == null ? -1 : this.axis), -1);
+    });
+  };
+
   const LeakyReLU = passingMask(tf.layers.leakyReLU({}).constructor, 'LeakyReLU');
   const ELU = passingMask(tf.layers.elu({}).constructor, 'ELU');
 

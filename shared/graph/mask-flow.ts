@@ -14,7 +14,7 @@ import type { Graph, GraphNode } from './types';
 /**
  * - makes: starts a mask (Embedding only with mask_zero);
  * - passes: hands its input's mask on unchanged (Dense, Dropout, Activation, ReLU, the normalisations);
- * - merges: masked when an input is (Keras combines the inputs' masks);
+ * - merges: Concatenate is masked when an input is, the others when every input is (Keras ORs the masks);
  * - uses: computes with it: recurrent layers skip masked steps (and hand it on with return_sequences),
  *   GlobalAveragePooling1D averages the unmasked steps only and ends it;
  * - ignores: GlobalMaxPooling1D: Keras 3's call has no mask argument, so padded steps count in the max; ends it;
@@ -78,6 +78,8 @@ export function maskRole(className: string): MaskRole {
 export interface NodeMask {
   /** The mask-making layer (Embedding/Masking name) whose mask reaches this layer's (first) input; null: none. */
   input: string | null;
+  /** The same for every input, in order. */
+  inputs: (string | null)[];
   /** Per output: the mask-making layer whose mask the output carries, or null. */
   outputs: (string | null)[];
 }
@@ -90,7 +92,9 @@ function outputMasks(node: GraphNode, role: MaskRole, inputs: (string | null)[])
     case 'passes':
       return [first];
     case 'merges':
-      return [inputs.find((m) => m !== null) ?? null];
+      // Keras: Concatenate keeps a mask if any input has one; the others only if every input has one.
+      if (node.kind === 'Concatenate' || inputs.every((m) => m !== null)) return [inputs.find((m) => m !== null) ?? null];
+      return [null];
     case 'uses':
       // A recurrent layer's states (outputs after the first) carry no mask; its sequence output keeps it.
       return [node.config['return_sequences'] === true ? first : null];
@@ -108,7 +112,7 @@ export function maskFlow(graph: Graph, order: readonly string[]): Map<string, No
     const node = byId.get(id);
     if (!node) continue;
     const inputs = (inbound.get(id) ?? []).map((e) => flow.get(e.source)?.outputs[e.sourceIndex ?? 0] ?? null);
-    flow.set(id, { input: inputs[0] ?? null, outputs: outputMasks(node, maskRole(node.kind), inputs) });
+    flow.set(id, { input: inputs[0] ?? null, inputs, outputs: outputMasks(node, maskRole(node.kind), inputs) });
   }
   return flow;
 }
@@ -116,12 +120,15 @@ export function maskFlow(graph: Graph, order: readonly string[]): Map<string, No
 /** What the inspector says about a layer's mask, or undefined where no mask reaches it. */
 export function maskNote(node: GraphNode, mask: NodeMask | undefined): string | undefined {
   const from = mask?.input;
-  if (!from) return undefined;
+  if (!mask || !from) return undefined;
   const source = `the mask of '${from}'`;
   switch (maskRole(node.kind)) {
     case 'passes':
-    case 'merges':
       return `Hands ${source} on to the next layer.`;
+    case 'merges':
+      return mask.outputs[0]
+        ? `Combines ${source} with the other inputs' (a step is kept where any input keeps it), as Keras does.`
+        : `Merges ${source} with an unmasked sequence: as in Keras, the result carries no mask.`;
     case 'makes':
       return `Replaces ${source} with its own.`;
     case 'uses':

@@ -14,6 +14,7 @@ import { MaskPassingELU, MaskPassingLeakyReLU } from './mask-passing-activations
 import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
 import { clearMasksAfterApply } from './stale-mask';
+import { kerasMergeMasks } from './merge-masks';
 
 export { CausalConv1D, DilationTrainableConv2D, Exponential, KerasGRU, SpatialDropout2D, Subtract };
 
@@ -45,4 +46,6 @@ export function registerCustomLayers(): void {
   registerBooleanGradients();
   // tfjs leaves a layer's mask in the kwargs the next layers get (stale-mask.ts).
   clearMasksAfterApply();
+  // Merged sequences' masks as Keras combines them; tfjs' Add of two masked sequences failed (merge-masks.ts).
+  kerasMergeMasks();
 }

@@ -125,4 +125,27 @@ describe('masks propagate as in Keras', () => {
     expect(await lstmAfter(['ELU', {}])).toBeLessThan(1e-6);
     expect(await lstmAfter(['Conv1D', { filters: 4, kernel_size: [1] }])).toBeGreaterThan(1e-4);
   });
+
+  /** An LSTM after `merge` of two Embeddings of the same ids: max |padded - plain| over [0, 0, 5, 7] and [5, 7]. */
+  async function mergedPaddingEffect(merge: string, maskZero: [boolean, boolean]): Promise<number> {
+    const b = new GraphBuilder();
+    const ids = b.layer('InputLayer', { batch_input_shape: [null, null] });
+    const embedded = maskZero.map((mask_zero) => b.layer('Embedding', { input_dim: 10, output_dim: 4, mask_zero }, [ids]));
+    b.layer('LSTM', { units: 3 }, [b.layer(merge, {}, embedded)]);
+    const m = await buildModel(compileGraph(b.build()), { seed: 1 });
+    const padded = Array.from((m.predict(tf.tensor([[0, 0, 5, 7]])) as tf.Tensor).dataSync());
+    const plain = Array.from((m.predict(tf.tensor([[5, 7]])) as tf.Tensor).dataSync());
+    m.dispose();
+    return Math.max(...padded.map((v, i) => Math.abs(v - plain[i]!)));
+  }
+
+  it('merges combine masks as Keras 3 does (tfjs failed on Add of two masked sequences)', async () => {
+    for (const merge of ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate']) {
+      expect(await mergedPaddingEffect(merge, [true, true]), merge).toBeLessThan(1e-6);
+    }
+    // Add of a masked and an unmasked sequence carries no mask; Concatenate keeps every step an input keeps, and the
+    // unmasked input keeps them all: the padding reaches the LSTM either way.
+    expect(await mergedPaddingEffect('Add', [true, false])).toBeGreaterThan(1e-4);
+    expect(await mergedPaddingEffect('Concatenate', [true, false])).toBeGreaterThan(1e-4);
+  });
 });

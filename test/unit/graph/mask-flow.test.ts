@@ -73,6 +73,20 @@ describe('maskFlow', () => {
     expect(f.input('lstm')).toBeNull();
   });
 
+  it.each<[string, boolean, boolean]>([
+    ['Add', true, true], ['Add', false, false], ['Multiply', false, false], ['Concatenate', true, true], ['Concatenate', false, true],
+  ])('%s of a masked sequence and one with mask_zero=%s: output masked %s (Keras: Concatenate if any, the others if all)', (kind, second, out) => {
+    const b = new GraphBuilder();
+    const ids = b.layer('InputLayer', { batch_input_shape: [null, 20] });
+    const a = b.layer('Embedding', { mask_zero: true }, [ids]);
+    const c = b.layer('Embedding', { mask_zero: second }, [ids]);
+    b.layer(kind, {}, [a, c]);
+    const f = flowOf(b.build());
+    const name = kind === 'Add' ? 'add' : kind === 'Multiply' ? 'multiply' : 'concatenate';
+    expect(f.outputs(name)).toEqual([out ? 'embedding' : null]);
+    expect(f.note(name)).toContain(out ? 'Combines' : 'the result carries no mask');
+  });
+
   it('a recurrent layer hands it on with return_sequences only, and its states carry none', () => {
     const b = new GraphBuilder();
     const ids = b.layer('InputLayer', { batch_input_shape: [null, 20] });
