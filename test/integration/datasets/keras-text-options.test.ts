@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrainingConfigSchema } from '../../../shared/training';
+import { runDataset } from '../../../main/commands/info';
 import { parseTrainArgs, prepareRun } from '../../../main/commands/train';
 import { loadDataset } from '../../../main/datasets/index';
 import { catalogTextOptions } from '../../../main/datasets/keras-text-catalog';
@@ -40,7 +41,7 @@ writeFileSync(model, JSON.stringify({
   },
 }));
 
-const rows = (x: Float32Array, width: number) => Array.from({ length: x.length / width }, (_, i) => Array.from(x.subarray(i * width, (i + 1) * width)));
+const rows = (x: ArrayLike<number>, width: number) => Array.from({ length: x.length / width }, (_, i) => Array.from({ length: width }, (_, j) => x[i * width + j]!));
 
 describe("Keras' load_data options from the CLI to the loaded ids", () => {
   it('reuters: --num-words --skip-top --maxlen --shuffle-seed --oov-char --index-from load what Keras loads', async () => {
@@ -50,6 +51,10 @@ describe("Keras' load_data options from the CLI to the loaded ids", () => {
     expect(dataset).toEqual({ name: 'reuters', text: { num_words: 50, skip_top: 6, maxlen: 24, seed: 11, oov_char: 3, index_from: 4, sequence_length: 16 } });
     // The training seed is not load_data's: --seed stays the weights' and batches' seed.
     expect(run.request.config.seed).toBe(42);
+    // `layerlab info` names the options with the dataset: loaded otherwise, it is another experiment.
+    expect(runDataset(run.request.config)).toBe('reuters (num_words=50 sequence_length=16 skip_top=6 maxlen=24 seed=11 oov_char=3 index_from=4)');
+    expect(runDataset({ dataset: { name: 'reuters', text: { multi_hot: true, start_char: null } } })).toBe('reuters (multi-hot start_char=None)');
+    expect(runDataset({ dataset: { name: 'mnist' } })).toBe('mnist');
 
     const d = await loadDataset('reuters', { ...source, text: catalogTextOptions(dataset)! });
     const want = expected['reuters options'] as Splits;
@@ -70,7 +75,7 @@ describe("Keras' load_data options from the CLI to the loaded ids", () => {
     const d = await loadDataset('imdb', { ...source, text: catalogTextOptions(dataset)! });
     const want = expected['imdb options'] as Splits;
     // No id is 0 here (ranks start at 1, skip_top 2), so the padding is exactly the leading zeros.
-    const unpadded = (x: Float32Array) => rows(x, 30).map((r) => r.slice(r.findIndex((v) => v !== 0)));
+    const unpadded = (x: ArrayLike<number>) => rows(x, 30).map((r) => r.slice(r.findIndex((v) => v !== 0)));
     expect(unpadded(d.train.x)).toEqual(want.x_train);
     expect(unpadded(d.test!.x)).toEqual(want.x_test);
     expect(Array.from(d.test!.y)).toEqual(want.y_test);
