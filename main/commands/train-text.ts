@@ -69,7 +69,7 @@ export function textFlags(values: Values): TextFlags {
     try {
       Object.assign(out, parseCatalogText({ [key]: value }));
     } catch (err) {
-      throw new Error(`--${flag} '${v}': ${(err as Error).message.replace(/^config\.dataset\.text\.[a-z_]+: /, '')}`);
+      throw new Error(`--${flag} '${v}': ${(err as Error).message.replace(/^config\.dataset\.text\.[a-z_]+: /, '')}`, { cause: err });
     }
   }
   return out;

@@ -43,9 +43,6 @@ export const CatalogTextSchema = z.strictObject({
 });
 export type CatalogText = z.output<typeof CatalogTextSchema>;
 
-/** The keys of CatalogTextSchema that are Keras load_data options (the rest shape the tensors). */
-export const KERAS_LOAD_OPTION_NAMES = ['num_words', 'skip_top', 'maxlen', 'seed', 'start_char', 'oov_char', 'index_from'] as const;
-
 /** config.dataset.text checked, or the first problem as `config.dataset.text: <Keras' message>`. */
 export function parseCatalogText(text: unknown): CatalogText {
   const parsed = CatalogTextSchema.safeParse(text);
