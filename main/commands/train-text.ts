@@ -65,7 +65,8 @@ export function textFlags(values: Values): TextFlags {
     const v = values[flag];
     if (v === undefined) continue;
     // The value goes to the one schema (shared/text/catalog-text.ts), whose errors are Keras' own.
-    const value = NULLABLE.has(flag) && v.trim().toLowerCase() === 'none' ? null : v.trim() === '' ? Number.NaN : Number(v);
+    // Not a number: the text itself goes to the schema, so the message shows what was typed.
+    const value = NULLABLE.has(flag) && v.trim().toLowerCase() === 'none' ? null : v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
     try {
       Object.assign(out, parseCatalogText({ [key]: value }));
     } catch (err) {

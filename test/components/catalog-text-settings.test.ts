@@ -62,7 +62,13 @@ describe('text settings of a catalog text dataset', () => {
     expect(screen.getByTestId('text-settings-error').textContent).toBe('skip_top must be an integer >= 0. Received: skip_top=-1');
     expect(text(training)).toBeUndefined();
     expect(startTitle()).toBe('Fix the text settings: skip_top must be an integer >= 0. Received: skip_top=-1');
+    await type('text-seed', 'abc');
+    expect(screen.getAllByTestId('text-settings-error').map((p) => p.textContent)).toEqual([
+      'skip_top must be an integer >= 0. Received: skip_top=-1',
+      'seed must be an integer in [0, 4294967295]. Received: seed="abc"',
+    ]);
     await type('text-skip-top', '4');
+    await type('text-seed', '1');
     expect(screen.queryByTestId('text-settings-error')).toBeNull();
     expect(startTitle()).not.toMatch(/text settings/);
     await type('text-maxlen', 'none');

@@ -86,7 +86,8 @@ describe("Keras' load_data options from the CLI to the loaded ids", () => {
     expect(() => parseTrainArgs([...base, '--skip-top', '-1'])).toThrow("--skip-top '-1': skip_top must be an integer >= 0. Received: skip_top=-1");
     expect(() => parseTrainArgs([...base, '--maxlen', '0'])).toThrow("--maxlen '0': maxlen must be a positive integer or empty. Received: maxlen=0");
     expect(() => parseTrainArgs([...base, '--shuffle-seed', '1.5'])).toThrow("--shuffle-seed '1.5': seed must be an integer in [0, 4294967295]. Received: seed=1.5");
-    expect(() => parseTrainArgs([...base, '--index-from', 'none'])).toThrow("--index-from 'none': index_from must be an integer >= 0");
+    expect(() => parseTrainArgs([...base, '--index-from', 'none'])).toThrow(`--index-from 'none': index_from must be an integer >= 0. Received: index_from="none"`);
+    expect(() => parseTrainArgs([...base, '--num-words', '10', '--oov-char', 'x'])).toThrow(`--oov-char 'x': oov_char must be an integer >= 0 or empty. Received: oov_char="x"`);
     await expect(prepareRun(parseTrainArgs([model, '--dataset', 'mnist', '--epochs', '1', '--skip-top', '3']))).rejects.toThrow('--skip-top apply to text datasets (imdb, reuters, or your own text); mnist is not text');
     const csv = join(repoRoot, '../shared/datasets/debian-package-sections/test.csv');
     await expect(prepareRun(parseTrainArgs([model, '--dataset', csv, '--epochs', '1', '--shuffle-seed', '3', '--oov-char', '1']))).rejects.toThrow(
