@@ -67,7 +67,9 @@ describe('text settings of a catalog text dataset', () => {
       'skip_top must be an integer >= 0. Received: skip_top=-1',
       'seed must be an integer in [0, 4294967295]. Received: seed="abc"',
     ]);
+    // Correcting one field leaves the other's refusal standing.
     await type('text-skip-top', '4');
+    expect(screen.getAllByTestId('text-settings-error').map((p) => p.textContent)).toEqual(['seed must be an integer in [0, 4294967295]. Received: seed="abc"']);
     await type('text-seed', '1');
     expect(screen.queryByTestId('text-settings-error')).toBeNull();
     expect(startTitle()).not.toMatch(/text settings/);
