@@ -7,7 +7,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync, rmSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
-import { settled } from './helpers';
+import { openTemplate, settled } from './helpers';
 import { openProjectFile, type OwnServer } from './own-server';
 import { serveTextCatalog } from './text-catalog-server';
 
@@ -79,4 +79,19 @@ test('reuters-mlp from the window: multi-hot set by the template, 2 epochs train
   await openProjectFile(page, server.url, file);
   await expect(page.getByTestId('text-num-words')).toHaveValue('5000');
   await expect(page.getByTestId('text-multi-hot')).toBeChecked();
+});
+
+test('imdb-lstm with sparse_categorical_crossentropy: the form and the Train command say a 1-unit sigmoid needs binary_crossentropy', async ({ page }) => {
+  await openTemplate(page, 'imdb-lstm', 'LSTM');
+  await settled(page);
+  await page.getByTestId('view-training').click();
+  await expect(page.getByTestId('train-loss')).toHaveValue('binary_crossentropy');
+  await expect(page.getByTestId('loss-problem')).toHaveCount(0);
+  await page.getByTestId('train-loss').selectOption('sparse_categorical_crossentropy');
+  const says = /a 1-unit sigmoid output needs binary_crossentropy, not sparse_categorical_crossentropy/;
+  await expect(page.getByTestId('loss-problem')).toHaveText(says);
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('toast')).toContainText(says);
+  await expect(page.getByTestId('train-progress')).toHaveAttribute('data-status', 'idle');
 });
