@@ -3,14 +3,17 @@
  * Untitled runs (`recovery/`), sweeps (`sweeps/`), CLI and window checkpoints (`checkpoints/`), `recent.json`.
  * Every user of such a folder calls `userCacheRoot()`; nothing else reads the platform or the environment for it.
  *
- * Platform defaults (each OS's cache convention), LAYERLAB_CACHE_DIR overriding all of them:
+ * Platform defaults, LAYERLAB_CACHE_DIR overriding all of them:
  *   Linux and others  $XDG_CACHE_HOME/layerlab (an absolute XDG_CACHE_HOME only, as the XDG spec says), else
  *                     ~/.cache/layerlab
- *   macOS             ~/Library/Caches/Layerlab
+ *   macOS             ~/Library/Application Support/Layerlab, not ~/Library/Caches: macOS purges Caches when the
+ *                     disk runs low, and this folder holds recovery stores and checkpoints (unsaved work), not
+ *                     only downloads that can be fetched again
  *   Windows           %LOCALAPPDATA%\Layerlab\Cache (not %APPDATA%: the cache must not roam with the profile)
  *
  * Older builds used two roots: datasets, recovery stores and sweeps went to ~/.cache/layerlab on every OS (the
- * desktop app: its user-data folder + `datasets`), while recent.json already followed the table above. So that no
+ * desktop app: its user-data folder + `datasets`), while recent.json went to the OS cache folder (on macOS
+ * ~/Library/Caches/Layerlab). So that no
  * recovery store, Untitled run or downloaded dataset is lost when the default moves, the first call in a process
  * moves those folders from the old roots into the new one (`adoptLegacyCache`). Checkpoints are not moved: a run
  * records its checkpoint folder by absolute path (`run.json` `checkpoint`), which keeps working where it is.
@@ -38,7 +41,7 @@ export function cacheRootFor({ platform, env, home }: CacheContext): string {
   const path = pathsFor(platform);
   if (env.LAYERLAB_CACHE_DIR) return path.resolve(env.LAYERLAB_CACHE_DIR);
   if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'Layerlab', 'Cache');
-  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'Layerlab');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Layerlab');
   const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(home, '.cache');
   return path.join(xdg, 'layerlab');
 }
@@ -47,7 +50,10 @@ export function cacheRootFor({ platform, env, home }: CacheContext): string {
 export function legacyCacheRoots({ platform, env, home }: CacheContext): string[] {
   const path = pathsFor(platform);
   const old = env.XDG_CACHE_HOME ? path.join(path.resolve(env.XDG_CACHE_HOME), 'layerlab') : path.join(home, '.cache', 'layerlab');
-  return old === cacheRootFor({ platform, env, home }) ? [] : [old];
+  // macOS: recent.json of older builds sat in the OS cache folder.
+  const olds = platform === 'darwin' ? [old, path.join(home, 'Library', 'Caches', 'Layerlab')] : [old];
+  const root = cacheRootFor({ platform, env, home });
+  return olds.filter((o) => o !== root);
 }
 
 /** What older builds kept under a cache root and may be moved; `checkpoints/` stays (see the module comment). */

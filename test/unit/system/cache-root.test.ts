@@ -15,7 +15,7 @@ describe('the per-user cache root, by platform', () => {
     ['linux, XDG_CACHE_HOME', linux({ XDG_CACHE_HOME: '/xdg' }), '/xdg/layerlab'],
     ['linux, a relative XDG_CACHE_HOME is ignored (XDG spec)', linux({ XDG_CACHE_HOME: 'rel' }), '/home/ada/.cache/layerlab'],
     ['freebsd follows XDG too', { ...linux(), platform: 'freebsd' as const }, '/home/ada/.cache/layerlab'],
-    ['macOS', mac({ XDG_CACHE_HOME: '/xdg' }), '/Users/ada/Library/Caches/Layerlab'],
+    ['macOS: Application Support, which the OS never purges (recovery stores live here)', mac({ XDG_CACHE_HOME: '/xdg' }), '/Users/ada/Library/Application Support/Layerlab'],
     ['Windows, LOCALAPPDATA', win({ LOCALAPPDATA: 'D:\\Local', APPDATA: 'D:\\Roaming' }), 'D:\\Local\\Layerlab\\Cache'],
     ['Windows, no LOCALAPPDATA', win(), 'C:\\Users\\ada\\AppData\\Local\\Layerlab\\Cache'],
     ['LAYERLAB_CACHE_DIR overrides (linux)', linux({ LAYERLAB_CACHE_DIR: '/env/cache', XDG_CACHE_HOME: '/xdg' }), '/env/cache'],
@@ -28,8 +28,8 @@ describe('the per-user cache root, by platform', () => {
   it('older builds kept datasets/recovery/sweeps in ~/.cache/layerlab on every OS: that is the legacy root where the default moved', () => {
     expect(legacyCacheRoots(linux())).toEqual([]);
     expect(legacyCacheRoots(linux({ XDG_CACHE_HOME: '/xdg' }))).toEqual([]);
-    expect(legacyCacheRoots(mac())).toEqual(['/Users/ada/.cache/layerlab']);
-    expect(legacyCacheRoots(mac({ XDG_CACHE_HOME: '/xdg' }))).toEqual(['/xdg/layerlab']);
+    expect(legacyCacheRoots(mac())).toEqual(['/Users/ada/.cache/layerlab', '/Users/ada/Library/Caches/Layerlab']);
+    expect(legacyCacheRoots(mac({ XDG_CACHE_HOME: '/xdg' }))).toEqual(['/xdg/layerlab', '/Users/ada/Library/Caches/Layerlab']);
     expect(legacyCacheRoots(win())).toEqual(['C:\\Users\\ada\\.cache\\layerlab']);
   });
 });
@@ -93,12 +93,17 @@ describe('moving an older build\'s cache into the new root', () => {
   it('userCacheRoot moves the old root in on its first call where the default moved (macOS here), and never under LAYERLAB_CACHE_DIR', async () => {
     const home = mkdtempSync(join(tmpdir(), 'cache-home-'));
     writeRecoveryEntry(join(home, '.cache', 'layerlab', 'recovery'), 'mac-1');
+    mkdirSync(join(home, 'Library', 'Caches', 'Layerlab'), { recursive: true });
+    writeFileSync(join(home, 'Library', 'Caches', 'Layerlab', 'recent.json'), '{"recent":[]}');
     const overridden = userCacheRoot({ platform: 'darwin', home, env: { LAYERLAB_CACHE_DIR: join(home, 'elsewhere') } });
     expect(overridden).toBe(join(home, 'elsewhere'));
     expect(existsSync(join(home, '.cache', 'layerlab', 'recovery', 'mac-1.json'))).toBe(true);
 
     const root = userCacheRoot({ platform: 'darwin', home, env: {} });
-    expect(root).toBe(join(home, 'Library', 'Caches', 'Layerlab'));
+    expect(root).toBe(join(home, 'Library', 'Application Support', 'Layerlab'));
     expect((await listRecoverable({ dir: join(root, 'recovery') })).map((e) => e.id)).toEqual(['mac-1']);
+    // recent.json of older builds sat in the purgeable Caches folder: it moves in too.
+    expect(readFileSync(join(root, 'recent.json'), 'utf8')).toBe('{"recent":[]}');
+    expect(existsSync(join(home, 'Library', 'Caches', 'Layerlab', 'recent.json'))).toBe(false);
   });
 });
