@@ -5,10 +5,9 @@
  * as topics of the 46-way softmax), read through the real loader (mirror, checksums, load_data, padding/multi-hot).
  * Each run must learn: the training loss falls and the held-out accuracy beats the majority class by a margin.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../main/datasets';
@@ -29,7 +28,7 @@ const majority: Record<'imdb' | 'reuters', number> = { imdb: 0, reuters: 0 };
 beforeAll(async () => {
   const catalog = miniTextCatalog(path.join(dir, 'majority-mirror'), 'debian');
   for (const name of ['imdb', 'reuters'] as const) {
-    const { test } = await loadDataset(name, { catalog, mirror: path.join(dir, 'majority-mirror'), offline: true, cacheDir: path.join(dir, 'majority-cache') });
+    const test = (await loadDataset(name, { catalog, mirror: path.join(dir, 'majority-mirror'), offline: true, cacheDir: path.join(dir, 'majority-cache') })).test!;
     const counts = new Map<number, number>();
     for (const y of test.y) counts.set(y, (counts.get(y) ?? 0) + 1);
     majority[name] = Math.max(...counts.values()) / test.count;
