@@ -3,7 +3,8 @@
  * predict example (predict.js), and a user who runs `node predict.js "a sentence"` with stock @tensorflow/tfjs gets
  * what Layerlab's text view predicts for that sentence (within 1e-5). Runs trained through the API as the window
  * trains them, on real text: the debian-package-sections CSVs as own text (ids, and multi-hot), and the catalog's
- * imdb (Keras' word index and load_data's coding) on the same sentences in Keras' layout (keras-text-debian).
+ * imdb and reuters (Keras' word index and load_data's coding) on the same sentences in Keras' layout
+ * (keras-text-debian).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
@@ -13,7 +14,10 @@ import type { ApiEventMessage, DatasetCard, ExportResult } from '../../../shared
 import type { TextViewResult } from '../../../shared/api-text';
 import { ownDatasetOf } from '../../../shared/data-preprocessing';
 import type { Graph } from '../../../shared/graph/types';
+import { compileGraph } from '../../../shared/graph/compile';
 import { sequentialGraph } from '../../../shared/templates/builder';
+import { TrainingConfigSchema } from '../../../shared/training';
+import { exportModel } from '../../../main/export/index';
 import type { VocabularyFile } from '../../../main/export/text-vocabulary';
 import { miniTextCatalog } from '../../support/keras-text/mini-catalog';
 import { apiHarness } from '../service/api-harness';
@@ -125,5 +129,26 @@ describe('TF.js export of a run on text: vocabulary.json, text-encoder.js and pr
     // 'net' (1) vs 'science' (0): a library for molecular dynamics is science.
     expect(predicted[1]!.predicted).toBe('negative');
     await expectSameAsTextView(runId, vocabulary, predicted);
+  });
+
+  it("the catalog's reuters, multi-hot (reuters-mlp's input): num_words as the row width, the 46 topics' names", { timeout: 240_000 }, async () => {
+    const graph = sequentialGraph([null, 1000], [['Dense', { units: 16, activation: 'relu' }], ['Dense', { units: 46, activation: 'softmax' }]]);
+    const runId = await trainToEnd(graph, { dataset: { name: 'reuters', text: { num_words: 1000, multi_hot: true } } });
+    const { vocabulary, predicted } = await exportAndPredict(runId, graph, 'reuters');
+    expect(vocabulary).toMatchObject({ source: 'keras-word-index', dataset: 'reuters', output_mode: 'multi_hot', sequence_length: null, num_words: 1000, width: 1000, start_id: 1, oov_id: 2 });
+    expect(vocabulary.words).toHaveLength(1000);
+    expect(vocabulary.class_names).toHaveLength(46);
+    // Unknown words are oov_char 2; the start mark is 1.
+    expect(predicted[2]!.ids.slice(0, 3)).toEqual([1, 2, 2]);
+    await expectSameAsTextView(runId, vocabulary, predicted);
+  });
+
+  it('without the word index (not cached, offline) the model is still exported, with a note saying how to get it', async () => {
+    const graph = sequentialGraph([null, 20], [['Embedding', { input_dim: 100, output_dim: 4 }], ['Flatten', {}], ['Dense', { units: 1, activation: 'sigmoid' }]]);
+    const training = TrainingConfigSchema.parse({ dataset: { name: 'imdb', text: { num_words: 100, sequence_length: 20 } }, loss: 'binary_crossentropy' });
+    const out = join(dir, 'no-index');
+    const result = await exportModel({ spec: compileGraph(graph), training, datasets: { offline: true, cacheDir: join(dir, 'empty-cache'), mirror: join(dir, 'empty-mirror') } }, { format: 'tfjs', outDir: out });
+    expect(result.files).toEqual(['model.json', 'group1-shard1of1.bin', 'README.md']);
+    expect(result.notes.join('\n')).toMatch(/no vocabulary\.json: the run's word index could not be read \(imdb\/imdb_word_index\.json is not available[\s\S]*\); fetch the dataset \(layerlab datasets fetch imdb\) and export again\./);
   });
 });
