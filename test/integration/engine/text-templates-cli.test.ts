@@ -60,7 +60,7 @@ const CASES: Case[] = [
   { template: 'imdb-embedding-pool', dataset: 'imdb', loss: 'binary_crossentropy', learningRate: 0.01, epochs: 15, flags: ['--sequence-length', '200'], margin: 0.2 },
   { template: 'imdb-lstm', dataset: 'imdb', loss: 'binary_crossentropy', learningRate: 0.01, epochs: 4, flags: ['--sequence-length', '200'], margin: 0.2 },
   { template: 'reuters-mlp', dataset: 'reuters', loss: 'sparse_categorical_crossentropy', learningRate: 0.005, epochs: 5, flags: ['--multi-hot', '--num-words', '10000'], margin: 0.25 },
-  { template: 'reuters-conv1d', dataset: 'reuters', loss: 'sparse_categorical_crossentropy', learningRate: 0.005, epochs: 4, flags: ['--sequence-length', '200'], margin: 0.15 },
+  { template: 'reuters-conv1d', dataset: 'reuters', loss: 'sparse_categorical_crossentropy', learningRate: 0.005, epochs: 3, flags: ['--sequence-length', '200'], margin: 0.15 },
 ];
 
 describe('text templates train end to end on real sentences (layerlab new --template, layerlab train, wasm)', () => {
