@@ -65,8 +65,11 @@ export interface DatasetSummary {
   splits: { train: number; test: number };
   /** Set for a regression dataset (boston-housing); classification otherwise. */
   task?: 'regression';
-  /** Word-id sequences (imdb, reuters): runs on it get the text view. */
-  text?: true;
+  /**
+   * Word-id sequences (imdb, reuters): runs on it get the text view, and the window offers config.dataset.text
+   * (shared/text/catalog-text.ts); these are its defaults where the config sets none.
+   */
+  text?: { num_words: number; sequence_length: number };
   /** All files are in the local cache (or a mirror) with the right checksums. */
   available: boolean;
 }

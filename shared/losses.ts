@@ -32,3 +32,20 @@ export function isLossName(name: string): name is LossName {
 export function isClassificationLoss(loss: string): boolean {
   return isLossName(loss) && LOSSES[loss].task === 'classification';
 }
+
+/** The last layer of the model as the loss sees it: its units (last axis) and activation, where known. */
+export interface ModelOutput {
+  units: number;
+  activation?: string;
+}
+
+/**
+ * Why `loss` cannot train this output, or null. A single unit is one probability (sigmoid: P(class 1)); the
+ * categorical cross-entropies need one softmax unit per class, and tfjs trains the mix without an error, to a
+ * loss that says nothing (one class).
+ */
+export function lossOutputProblem(loss: LossName, output: ModelOutput): string | null {
+  if (output.units !== 1 || LOSSES[loss].output !== 'softmax') return null;
+  const layer = output.activation ? `1-unit ${output.activation}` : '1-unit';
+  return `a ${layer} output needs binary_crossentropy, not ${loss} (which takes one softmax unit per class): set the loss to binary_crossentropy, or end with Dense(units=number of classes, activation=softmax)`;
+}

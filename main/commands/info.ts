@@ -23,9 +23,18 @@ export function runDataset(config: Record<string, unknown>): string {
   if (typeof dataset === 'string') return dataset;
   if (dataset && typeof dataset === 'object') {
     const d = dataset as Record<string, unknown>;
-    for (const key of ['name', 'id', 'path']) if (typeof d[key] === 'string') return d[key];
+    for (const key of ['name', 'id', 'path']) if (typeof d[key] === 'string') return `${d[key]}${catalogTextNote(d)}`;
   }
   return '-';
+}
+
+/** imdb/reuters' options the run set (config.dataset.text), Keras' names: the same dataset loaded otherwise is another experiment. */
+function catalogTextNote(dataset: Record<string, unknown>): string {
+  const text = dataset['text'];
+  if (dataset['source'] !== undefined || !text || typeof text !== 'object') return '';
+  const parts = Object.entries(text).map(([k, v]) => (k === 'multi_hot' ? (v ? 'multi-hot' : '') : `${k}=${v === null ? 'None' : String(v)}`));
+  const shown = parts.filter(Boolean);
+  return shown.length ? ` (${shown.join(' ')})` : '';
 }
 
 export function formatRunsTable(runs: (RunSummary & { dataset: string })[], file = 'FILE'): string {

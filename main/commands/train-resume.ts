@@ -17,6 +17,7 @@ import { CHECKPOINT_MANIFEST } from '../engine/training/checkpoint';
 import type { ProjectDocument } from '../projects/types';
 import { readRunTelemetry } from '../projects/telemetry';
 import { storedRunState } from '../../shared/run-compact';
+import { flagNames } from './train-text';
 import type { RunState } from '../../shared/run-state';
 import { runNumbers, type StoredRunRef } from '../projects/run-numbers';
 import type { TrainArgs } from './train';
@@ -81,7 +82,9 @@ export function resumeConflicts(args: TrainArgs, ref: StoredRunRef, config: Reco
     out.push(`${flag} ${show(given)} contradicts ${run}'s stored ${flag.slice(2)} (${show(kept)}): drop ${flag} to continue the run with its own settings, or train a new run without --resume`);
   }
   if (args.configFile !== undefined) out.push(`--config ${args.configFile}: ${run} continues with its own stored config: drop --config, or train a new run without --resume`);
-  if (args.own) out.push(`${Object.keys(args.own).map((k) => `--${k.replace(/_/g, '-')}`).join(', ')}: ${run} reads its data as it did: drop them, or train a new run without --resume`);
+  for (const flags of [args.own, args.text]) {
+    if (flags) out.push(`${flagNames(flags).join(', ')}: ${run} reads its data as it did: drop them, or train a new run without --resume`);
+  }
   const epochs = o.epochs ?? (config.epochs as number);
   if (epochs <= done) {
     out.push(

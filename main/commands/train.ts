@@ -26,7 +26,7 @@ import type { FromWorker, StartRequest } from '../engine/worker/protocol';
 import { openProject } from '../projects/service';
 import { withProjectRelativeData, withResolvedData } from '../datasets/project-relative';
 import { initialWeights } from './train-init-from';
-import { TEXT_OPTIONS, textFlags, withCatalogText, type TextFlags } from './train-text';
+import { ownTextFlags, TEXT_OPTIONS, textFlags, withCatalogText, type TextFlags } from './train-text';
 import { configForOwnData, dataChangedWarning, isRegressionConfig, OWN_DATA_OPTIONS, regressionDefaults, ownDataFlags, regressionEpoch, regressionSummary, type OwnDataFlags } from './train-own-data';
 import { noSuchRun, resumeConflicts, storedCheckpoint, storedDashboard, type StoredDashboard } from './train-resume';
 import { findStoredRun } from '../projects/run-numbers';
@@ -38,7 +38,7 @@ const USAGE =
   '[--learning-rate X] [--momentum M] [--limit-train N] [--limit-test N] [--seed S] [--backend NAME] [--data-dir DIR] ' +
   '[--checkpoint-dir DIR] [--resume RUN|CHECKPOINT_DIR] [--init-from RUN | --fresh] [--json] ' +
   '[--dataset PATH [--test PATH] [--validation-split F] [--label-column NAME] [--task classification|regression] [--image-size HxW] [--color grayscale|rgb] [--strict]] ' +
-  '[--text-column NAME] [--max-tokens N] [--sequence-length L] [--multi-hot] [--num-words N]';
+  '[--text-column NAME] [--max-tokens N] [--sequence-length L] [--multi-hot] [--num-words N] [--skip-top N] [--maxlen N] [--shuffle-seed S] [--start-char N] [--oov-char N] [--index-from N]';
 
 /** What the command line says, before the model file, project or config file is read. */
 export interface TrainArgs {
@@ -266,9 +266,7 @@ export async function prepareRun(args: TrainArgs): Promise<PreparedRun> {
   if (args.configFile) base = await readJson(args.configFile, 'config file');
   let ownData: OwnData | undefined;
   if (args.overrides.dataset !== undefined && !findCatalogEntry(args.overrides.dataset)) {
-    const { num_words, ...ownText } = args.text ?? {};
-    if (num_words !== undefined) throw new Error('--num-words applies to imdb and reuters; for your own text use --max-tokens (the vocabulary size)');
-    ownData = await openOwnData({ path: args.overrides.dataset, ...args.own, ...ownText });
+    ownData = await openOwnData({ path: args.overrides.dataset, ...args.own, ...ownTextFlags(args.text) });
     base = configForOwnData(base, ownData);
   } else if (args.overrides.dataset !== undefined && findCatalogEntry(args.overrides.dataset)?.task === 'regression') {
     // Like Keras' Boston example: standardised features, mse, mae.
@@ -400,6 +398,13 @@ Options (flags override --config, which overrides the project's config):
   --sequence-length L    text: word ids per sample, padded/truncated (default 200; imdb/reuters: pad_sequences)
   --multi-hot            text: one 0/1 input per vocabulary word (bag of words) instead of ids
   --num-words N          imdb/reuters: keep the N most frequent words (Keras' num_words, default 10000)
+  --skip-top N           imdb/reuters: the N most frequent words become --oov-char too (Keras' skip_top, default 0)
+  --maxlen N             imdb/reuters: drop reviews/newswires of N ids or more (Keras' maxlen, default none)
+  --shuffle-seed S       imdb/reuters: seed of load_data's shuffle (Keras' seed, default 113; named apart from
+                         --seed, which seeds the weights and the batch order)
+  --start-char N         imdb/reuters: the id marking each sequence's start (default 1; none: no mark)
+  --oov-char N           imdb/reuters: the id of cut and unknown words (default 2; none: leave them out)
+  --index-from N         imdb/reuters: a word of frequency rank r gets id r + N (default 3)
   --epochs N             number of epochs
   --batch-size B         batch size (default 32)
   --optimizer NAME       sgd | adam | rmsprop | adagrad | adadelta | adamax

@@ -4,7 +4,7 @@
  * a class index. The word-index JSON is only needed to show ids as words; it is fetched and verified with the
  * dataset but not read here.
  */
-import { z } from 'zod';
+import { parseCatalogText } from '../../shared/text/catalog-text';
 import type { CatalogEntry, CatalogLayout } from './catalog';
 import { DatasetError } from './errors';
 import { loadKerasText, padSequences, type KerasTextOptions } from './keras-text';
@@ -53,22 +53,13 @@ export async function loadKerasTextSplits(
   return [split(d.x_train, d.y_train, sequenceLength), split(d.x_test, d.y_test, sequenceLength)];
 }
 
-/** config.dataset.text for a catalog text dataset. */
-export const CatalogTextSchema = z.strictObject({
-  num_words: z.number().int().positive().optional(),
-  sequence_length: z.number().int().positive().optional(),
-  multi_hot: z.boolean().optional(),
-});
-
 /** The loader options a config's catalog text record asks for (undefined: the catalog's defaults). */
-export function catalogTextOptions(dataset: Record<string, unknown>): { num_words?: number; sequenceLength?: number; multiHot?: boolean } | undefined {
+export function catalogTextOptions(dataset: Record<string, unknown>): TextLoadOptions | undefined {
   if (dataset.text === undefined || dataset.source !== undefined) return undefined;
-  const parsed = CatalogTextSchema.safeParse(dataset.text);
-  if (!parsed.success) throw new Error(`config.dataset.text: ${parsed.error.issues[0]!.message}`);
-  const t = parsed.data;
+  const { sequence_length, multi_hot, ...keras } = parseCatalogText(dataset.text);
   return {
-    ...(t.num_words !== undefined ? { num_words: t.num_words } : {}),
-    ...(t.sequence_length !== undefined ? { sequenceLength: t.sequence_length } : {}),
-    ...(t.multi_hot ? { multiHot: true } : {}),
+    ...keras,
+    ...(sequence_length !== undefined ? { sequenceLength: sequence_length } : {}),
+    ...(multi_hot ? { multiHot: true } : {}),
   };
 }

@@ -1,10 +1,10 @@
 /**
  * How a run on the catalog's imdb or reuters turned words into its input: load_data's coding (the run's num_words,
- * Keras' start/oov/index_from) and the input's form (padded length or multi-hot). One reading of the run's config,
- * for the text view's codec and for the exports' vocabulary file. (Only num_words of load_data's options reaches
- * config.dataset.text so far; the others take Keras' defaults here, as in the loader.)
+ * skip_top, start_char, oov_char, index_from, else Keras' defaults) and the input's form (padded length or multi-hot). One reading of the run's config,
+ * for the text view's codec and for the exports' vocabulary file.
  */
-import { KERAS_TEXT_DEFAULTS, type KerasTextCoding } from '../../shared/text/keras-word-index';
+import { catalogTextCoding, parseCatalogText } from '../../shared/text/catalog-text';
+import type { KerasTextCoding } from '../../shared/text/keras-word-index';
 import type { CatalogLayout } from './catalog';
 import { catalogTextOptions } from './keras-text-catalog';
 
@@ -17,7 +17,7 @@ export interface CatalogTextInput {
 export function catalogTextInput(dataset: Record<string, unknown>, layout: Extract<CatalogLayout, { kind: 'keras-text' }>): CatalogTextInput {
   const options = catalogTextOptions(dataset) ?? {};
   return {
-    coding: { numWords: options.num_words ?? layout.numWords, ...KERAS_TEXT_DEFAULTS },
+    coding: catalogTextCoding(dataset.text === undefined ? undefined : parseCatalogText(dataset.text), layout.numWords),
     sequenceLength: options.sequenceLength ?? layout.sequenceLength,
     multiHot: options.multiHot ?? false,
   };

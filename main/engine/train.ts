@@ -14,7 +14,7 @@ import type { Normaliser } from '../datasets/preprocess';
 import type { LoadedDataset } from '../datasets/types';
 import type { EpochMetrics, FilterTiles, TelemetryEvent, WeightHistogram } from '../../shared/telemetry';
 import type { TrainingConfig } from '../../shared/training';
-import { LOSSES } from '../../shared/losses';
+import { LOSSES, lossOutputProblem } from '../../shared/losses';
 import { ownDatasetOf } from '../../shared/data-preprocessing';
 import { catalogTextOptions } from '../datasets/keras-text-catalog';
 import { selectBackend } from './backend';
@@ -216,6 +216,9 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
     if (data.task === 'regression' && LOSSES[config.loss].task === 'classification') {
       throw new Error(`${data.name} is a regression task (numeric targets) but the loss is ${config.loss}: use loss mse (and metric mae), or pass --task classification if the targets are classes`);
     }
+    const activation = model.layers.at(-1)?.getConfig()['activation'];
+    const mismatch = lossOutputProblem(config.loss, { units, ...(typeof activation === 'string' ? { activation } : {}) });
+    if (mismatch) throw new Error(mismatch);
     // A softmax output has one unit per class (binary cross-entropy's sigmoid has one for two classes).
     if (LOSSES[config.loss].output === 'softmax') {
       const classes = data.classNames?.length ?? 0;

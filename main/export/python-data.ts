@@ -4,11 +4,13 @@
  *   known layout kind needs nothing here, a new layout kind needs one reader in READERS),
  * - `--data-dir DIR` in Layerlab's mirror layout (DIR/<dataset>/<file>, or the files directly in DIR), so the
  *   programs run offline; missing files are downloaded from the catalog's URLs into DIR/<dataset>/,
+ * - imdb and reuters with the run's load_data options (python-keras-text.ts),
  * - the same limits, validation split (Layerlab's seeded mulberry32 shuffle, the last round(n * fraction) held
  *   out), normalisation fitted on the training part, and labels (class indices; one-hot for categorical loss).
  * Images come out channels-last float32 (N, H, W, C).
  */
 import { catalog, findCatalogEntry, type CatalogEntry, type CatalogLayout } from '../datasets/catalog';
+import { PYTHON_KERAS_TEXT_CODE } from './python-keras-text';
 import { pyLiteral } from './python-names';
 
 function datasetEntry(e: CatalogEntry): Record<string, unknown> {
@@ -128,10 +130,7 @@ def read_keras_shuffled_npz(name, entry, data_dir, download):
     return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
 
 
-def read_keras_text(name, entry, data_dir, download):
-    """imdb / reuters (token-id sequences): not in exported programs yet, as their sequence layers are not."""
-    raise SystemExit(f'{name}: text datasets are not in exported programs yet; train this model in Layerlab')
-
+${PYTHON_KERAS_TEXT_CODE.trimStart()}
 
 READERS = ${readersLiteral()}
 
@@ -201,6 +200,9 @@ def prepare_data(name, data_dir, limit_train=0, download=True, data_path=None, t
         x_test, y_test = test if test is not None else (x_train[:0], y_train[:0])
     else:
         (x_train, y_train), (x_test, y_test) = load_dataset(name, data_dir, download)
+        if DATASETS[name]['layout']['kind'] == 'keras-text':
+            width = x_train.shape[-1]
+            fixed = (np.zeros(width), np.ones(width))  # word ids and 0/1 words are fed as they are, as in Layerlab
     if limit_train:
         x_train, y_train = x_train[:limit_train], y_train[:limit_train]
     if CONFIG['limit_test']:

@@ -19,8 +19,9 @@ function wordIds(vocabulary) {
   let index = indexes.get(vocabulary);
   if (!index) {
     index = new Map();
+    // Every id with a word (own text's '' and '[UNK]' never match a token: tokens are not empty, brackets are stripped).
     vocabulary.words.forEach((word, id) => {
-      if (word !== null && id !== vocabulary.padding_id && id !== vocabulary.oov_id && id !== vocabulary.start_id) index.set(word, id);
+      if (word !== null) index.set(word, id);
     });
     indexes.set(vocabulary, index);
   }

@@ -54,7 +54,7 @@ export class DatasetHandlers {
       classNames: [...entry.classNames],
       splits: { ...entry.splits },
       ...(entry.task ? { task: entry.task } : {}),
-      ...(entry.layout.kind === 'keras-text' ? { text: true as const } : {}),
+      ...(entry.layout.kind === 'keras-text' ? { text: { num_words: entry.layout.numWords, sequence_length: entry.layout.sequenceLength } } : {}),
       available: files.every((f) => f.present),
     };
   }

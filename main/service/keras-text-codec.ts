@@ -1,6 +1,7 @@
 /**
  * The text view's codec for a run on the catalog's imdb or reuters: Keras' word index (obtained and verified like
- * the .npz) with load_data's conventions (index_from 3, start_char 1, oov_char 2, the run's num_words), typed
+ * the .npz) with the run's load_data options (config.dataset.text: num_words, skip_top, start_char, oov_char,
+ * index_from; Keras' defaults where it sets none), typed
  * sentences split as Keras' text_to_word_sequence and padded as pad_sequences ('pre'), as the run's data was. What
  * the run needs is its config (dataset name and config.dataset.text) and the verified files in the dataset cache,
  * the same files its validation samples come from.
@@ -38,7 +39,11 @@ export async function kerasTextCodec(config: TrainingConfig, source: DatasetSour
   const byRank = [...ranks].sort((a, b) => a[1] - b[1]);
   return {
     size,
-    frequent: byRank.slice(0, FREQUENT).filter(([, rank]) => rank + coding.indexFrom < size).map(([w]) => w),
+    // The most frequent words the run kept (skip_top turned the very most frequent into oov_char).
+    frequent: byRank
+      .filter(([, rank]) => rank + coding.indexFrom >= coding.skipTop && rank + coding.indexFrom < size)
+      .slice(0, FREQUENT)
+      .map(([w]) => w),
     sentence(text) {
       const ids = encodeKerasText(text, ranks, coding);
       if (multiHot) {
@@ -57,10 +62,11 @@ export async function kerasTextCodec(config: TrainingConfig, source: DatasetSour
       if (rank === undefined) return `'${word}' is not in the ${entry.name} word index: pick one of the frequent words`;
       const id = rank + coding.indexFrom;
       if (id >= size) return `'${word}' is word ${rank} of ${entry.name}, beyond the run's num_words=${size}: the model saw it as unknown; pick a more frequent word`;
+      if (id < coding.skipTop) return `'${word}' is word ${rank} of ${entry.name}, among the run's skip_top=${coding.skipTop} most frequent ids: the model saw it as unknown; pick a less frequent word`;
       return id;
     },
     wordOf: (id) => words.get(id),
-    firstWordId: coding.indexFrom + 1,
+    firstWordId: Math.max(coding.indexFrom + 1, coding.skipTop),
     classNames: entry.classNames,
     async validation() {
       const d = await loadDataset(config.dataset.name, {

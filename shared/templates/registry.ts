@@ -54,6 +54,17 @@ function residualCifar(): Graph {
 /** Token ids padded to 200 (the catalog's text datasets), 10,000-word vocabulary. */
 const TOKENS: (number | null)[] = [null, 200];
 
+/** The text exercises' training (Deep Learning with Python, ch. 3 and 6): RMSprop 0.001, 20% of the training data held out. */
+const TEXT_TRAINING = {
+  optimizer: { name: 'rmsprop', learning_rate: 0.001 },
+  metrics: ['accuracy'],
+  validation: { kind: 'split', fraction: 0.2 },
+} satisfies TrainingConfigInput;
+/** Positive or negative from one sigmoid unit. */
+const TEXT_BINARY = { ...TEXT_TRAINING, loss: 'binary_crossentropy' } satisfies TrainingConfigInput;
+/** One of 46 topics from a softmax, labels as class indices. */
+const TEXT_TOPICS = { ...TEXT_TRAINING, loss: 'sparse_categorical_crossentropy' } satisfies TrainingConfigInput;
+
 /** The workshop's models, in the order the workshop builds them; its text follow-ons (#16) last. */
 export const templates: readonly ModelTemplate[] = [
   {
@@ -170,6 +181,8 @@ export const templates: readonly ModelTemplate[] = [
       ['Dense', { units: 16, ...relu }],
       ['Dense', { units: 1, activation: 'sigmoid' }],
     ]),
+    // Deep Learning with Python's IMDB setup: RMSprop, binary cross-entropy on the sigmoid, 20% held out.
+    training: { dataset: { name: 'imdb' }, ...TEXT_BINARY, batch_size: 32, epochs: 10 },
   },
   {
     id: 'imdb-lstm',
@@ -181,6 +194,7 @@ export const templates: readonly ModelTemplate[] = [
       ['LSTM', { units: 32 }],
       ['Dense', { units: 1, activation: 'sigmoid' }],
     ]),
+    training: { dataset: { name: 'imdb' }, ...TEXT_BINARY, batch_size: 128, epochs: 10 },
   },
   {
     id: 'reuters-mlp',
@@ -192,6 +206,8 @@ export const templates: readonly ModelTemplate[] = [
       ['Dense', { units: 64, ...relu }],
       ['Dense', { units: 46, activation: 'softmax' }],
     ]),
+    // The book's Reuters MLP: multi-hot vectors of the 10,000 most frequent words, 9 epochs of 512.
+    training: { dataset: { name: 'reuters', text: { num_words: 10000, multi_hot: true } }, ...TEXT_TOPICS, batch_size: 512, epochs: 9 },
   },
   {
     id: 'reuters-conv1d',
@@ -206,6 +222,7 @@ export const templates: readonly ModelTemplate[] = [
       ['GlobalMaxPooling1D'],
       ['Dense', { units: 46, activation: 'softmax' }],
     ]),
+    training: { dataset: { name: 'reuters' }, ...TEXT_TOPICS, batch_size: 128, epochs: 10 },
   },
   {
     id: 'boston-mlp',

@@ -35,12 +35,15 @@ export function kerasWords(text: string): string[] {
   return text.toLowerCase().replace(FILTERS, ' ').split(' ').filter((w) => w.length > 0);
 }
 
-/** The id load_data gives a word of this rank: rank + index_from, or oov_char outside [skip_top, num_words). */
-function idOfRank(rank: number | undefined, c: KerasTextCoding): number | null {
-  if (rank === undefined) return c.oovChar;
-  const id = rank + c.indexFrom;
+/** load_data's last step, on every id (start_char too): kept inside [skip_top, num_words), else oov_char. */
+function cutId(id: number, c: KerasTextCoding): number | null {
   const kept = id >= c.skipTop && (c.numWords === null || id < c.numWords);
   return kept ? id : c.oovChar;
+}
+
+/** The id load_data gives a word of this rank: rank + index_from, or oov_char outside [skip_top, num_words). */
+function idOfRank(rank: number | undefined, c: KerasTextCoding): number | null {
+  return rank === undefined ? c.oovChar : cutId(rank + c.indexFrom, c);
 }
 
 /**
@@ -52,7 +55,9 @@ export function encodeKerasText(sentence: string, index: ReadonlyMap<string, num
     const id = idOfRank(index.get(w), c);
     return id === null ? [] : [id];
   });
-  return c.startChar === null ? ids : [c.startChar, ...ids];
+  // Keras cuts start_char like any id: below skip_top it becomes oov_char.
+  const start = c.startChar === null ? null : cutId(c.startChar, c);
+  return start === null ? ids : [start, ...ids];
 }
 
 /** Id -> word for every id below num_words (all ids with num_words null): the table decoding needs. */

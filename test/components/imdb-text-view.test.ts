@@ -31,7 +31,7 @@ describe('the text view of an imdb run', () => {
     const training = new TrainingStore();
     training.attach(createElectronHost({ version: 1, request: (m) => handleApiMessage(service, JSON.stringify(m)), onEvent: (l) => service.subscribe(l) }));
     // The dataset list marks imdb as text: the dashboard shows the text view for its runs.
-    await waitFor(() => expect(training.datasets.find((d) => d.name === 'imdb')?.text).toBe(true), { timeout: 10_000 });
+    await waitFor(() => expect(training.datasets.find((d) => d.name === 'imdb')?.text).toEqual({ num_words: 10000, sequence_length: 200 }), { timeout: 10_000 });
     training.datasetChosen('imdb');
     chooseOptimizer(training.form, 'adam');
     training.form.config.optimizer.learning_rate = 0.05;

@@ -17,6 +17,11 @@ export async function serveOwn(dir: string, cache: string, token: string): Promi
     env: { ...process.env, LAYERLAB_CACHE_DIR: cache },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  return served(child);
+}
+
+/** The server a spawned process announces ("Layerlab at URL" on stdout), and how to stop it. */
+export async function served(child: ChildProcess): Promise<OwnServer> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -25,7 +30,7 @@ export async function serveOwn(dir: string, cache: string, token: string): Promi
       const m = /Layerlab at (\S+)/.exec(out);
       if (m) resolve(m[1]!);
     });
-    void exited.then(() => reject(new Error(`layerlab serve exited: ${out}`)));
+    void exited.then(() => reject(new Error(`the server exited: ${out}`)));
   });
   return {
     url,

@@ -8,6 +8,7 @@ import type { ExportGraph } from '../model';
 import { loggedMetricKeys } from '../../../shared/training';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
 import { catalogId, datasetsLiteral, PYTHON_DATA_ARGS, PYTHON_DATA_CODE } from '../python-data';
+import { kerasTextLiteral } from '../python-keras-text';
 import { ownDataPathsLiteral, PYTHON_OWN_DATA_CODE } from '../python-own-data';
 import { pyLiteral } from '../python-names';
 import type { DistributionStrategy, ExportTrainingConfig } from '../types';
@@ -37,6 +38,7 @@ import io
 import json
 import math
 import os
+import pickle
 import re
 import struct
 import sys
@@ -44,6 +46,7 @@ import tarfile
 import tempfile
 import time
 import urllib.request
+import zipfile
 
 import numpy as np
 import tensorflow as tf
@@ -61,6 +64,7 @@ LOGGED = ${pyLiteral(loggedMetricKeys(t))}
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Layerlab's dataset catalog (main/datasets/catalog.ts): files, URLs and layout of every built-in dataset.
 ${datasetsLiteral()}
+${kerasTextLiteral(t)}
 ${PYTHON_DATA_CODE}${PYTHON_OWN_DATA_CODE}${PYTHON_CONFIG_CODE}
 
 def make_strategy(name):

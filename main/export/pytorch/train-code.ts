@@ -7,6 +7,7 @@ import { layerNamed, type ExportGraph } from '../model';
 import { loggedMetricKeys } from '../../../shared/training';
 import { configLiteral, PYTHON_CONFIG_CODE } from '../python-config';
 import { catalogId, datasetsLiteral, PYTHON_DATA_ARGS, PYTHON_DATA_CODE } from '../python-data';
+import { kerasTextLiteral } from '../python-keras-text';
 import { ownDataPathsLiteral, PYTHON_OWN_DATA_CODE } from '../python-own-data';
 import { pyLiteral } from '../python-names';
 import type { ExportTrainingConfig } from '../types';
@@ -41,12 +42,14 @@ import io
 import json
 import math
 import os
+import pickle
 import re
 import struct
 import sys
 import tarfile
 import time
 import urllib.request
+import zipfile
 
 import numpy as np
 import torch
@@ -69,6 +72,7 @@ OUTPUT_IS_PROBABILITY = ${pyLiteral(outputIsProbability(ir))}  # the model ends 
 EPSILON = 1e-7  # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logs
 # Layerlab's dataset catalog (main/datasets/catalog.ts): files, URLs and layout of every built-in dataset.
 ${datasetsLiteral()}
+${kerasTextLiteral(t)}
 ${PYTHON_DATA_CODE}${PYTHON_OWN_DATA_CODE}${PYTHON_CONFIG_CODE}
 
 def targets(labels, output):

@@ -55,15 +55,23 @@ def remove_long_seq(maxlen, seq, label):
 def finish(xs, num_words, skip_top, oov_char):
     if not num_words:
         num_words = max(max(x) for x in xs)
-    return [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+    if oov_char is not None:
+        return [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+    return [[w for w in x if skip_top <= w < num_words] for x in xs]
+
+def mark(xs, start_char, index_from):
+    if start_char is not None:
+        return [[start_char] + [w + index_from for w in x] for x in xs]
+    elif index_from:
+        return [[w + index_from for w in x] for x in xs]
+    return [list(x) for x in xs]
 
 def imdb_load(num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1, oov_char=2, index_from=3):
     x_train, labels_train, x_test, labels_test = imdb['x_train'], imdb['y_train'], imdb['x_test'], imdb['y_test']
     r = np.random.RandomState(seed)
     i = np.arange(len(x_train)); r.shuffle(i); x_train, labels_train = x_train[i], labels_train[i]
     i = np.arange(len(x_test)); r.shuffle(i); x_test, labels_test = x_test[i], labels_test[i]
-    x_train = [[start_char] + [w + index_from for w in x] for x in x_train]
-    x_test = [[start_char] + [w + index_from for w in x] for x in x_test]
+    x_train, x_test = mark(x_train, start_char, index_from), mark(x_test, start_char, index_from)
     if maxlen:
         x_train, labels_train = remove_long_seq(maxlen, x_train, labels_train)
         x_test, labels_test = remove_long_seq(maxlen, x_test, labels_test)
@@ -76,7 +84,7 @@ def reuters_load(num_words=None, skip_top=0, maxlen=None, test_split=0.2, seed=1
     xs, labels = reuters['x'], reuters['y']
     r = np.random.RandomState(seed)
     i = np.arange(len(xs)); r.shuffle(i); xs, labels = xs[i], labels[i]
-    xs = [[start_char] + [w + index_from for w in x] for x in xs]
+    xs = mark(xs, start_char, index_from)
     if maxlen:
         xs, labels = remove_long_seq(maxlen, xs, labels)
     xs = finish(xs, num_words, skip_top, oov_char)
@@ -99,6 +107,14 @@ expected = {
     'shuffle arange(1000) seed=113 then arange(7)': (lambda r: [list(map(int, r.permutation(1000))), list(map(int, r.permutation(7)))])(np.random.RandomState(113)),
 }
 expected['imdb default padded to 12'] = pad(expected['imdb default']['x_train'], 12)
+# The options the CLI and the window set (config.dataset.text), away from every default at once.
+OPTIONS = {
+    'reuters': dict(num_words=50, skip_top=6, maxlen=24, seed=11, start_char=1, oov_char=3, index_from=4),
+    'imdb': dict(num_words=45, skip_top=2, maxlen=21, seed=5, start_char=None, oov_char=None, index_from=0),
+}
+expected['reuters options'] = reuters_load(**OPTIONS['reuters'])
+expected['reuters options padded to 16'] = pad(expected['reuters options']['x_train'], 16)
+expected['imdb options'] = imdb_load(**OPTIONS['imdb'])
 json.dump(expected, open(f'{out}/expected.json', 'w'))
 
 # Word indices in the layout of imdb_word_index.json / reuters_word_index.json (word -> frequency rank, 1-based) for
@@ -123,8 +139,8 @@ def decode(ids, index, index_from=3, start_char=1, oov_char=2):
     return ' '.join('[UNK]' if i == oov_char else reverse.get(i, '[UNK]') for i in ids if i not in (0, start_char))
 
 def encode(text, index, num_words=None, index_from=3, start_char=1, oov_char=2, skip_top=0):
-    ids = [index[w] + index_from if w in index else oov_char for w in text_to_word_sequence(text)]
-    return [start_char] + [w if skip_top <= w and (num_words is None or w < num_words) else oov_char for w in ids]
+    ids = [start_char] + [index[w] + index_from if w in index else oov_char for w in text_to_word_sequence(text)]
+    return [w if skip_top <= w and (num_words is None or w < num_words) else oov_char for w in ids]
 
 SENTENCES = ["This movie was GREAT -- it's the best film, don't miss it!", 'A zyxxy plot (really) about nothing...']
 imdb20 = imdb_load(num_words=20)
@@ -137,5 +153,9 @@ word_index_expected = {
     'sentences encoded': [encode(s, imdb_index) for s in SENTENCES],
     'sentences encoded num_words=20': [encode(s, imdb_index, num_words=20) for s in SENTENCES],
     'sentences padded to 12 num_words=20': pad([encode(s, imdb_index, num_words=20) for s in SENTENCES], 12),
+    'reuters options x_train[:2] decoded': [decode(x, reuters_index, index_from=4, start_char=1, oov_char=3)
+                                            for x in expected['reuters options']['x_train'][:2]],
+    'reuters options sentences encoded': [encode(s, reuters_index, num_words=50, index_from=4, start_char=1, oov_char=3,
+                                                 skip_top=6) for s in SENTENCES],
 }
 json.dump(word_index_expected, open(f'{out}/word-index-expected.json', 'w'), indent=1)

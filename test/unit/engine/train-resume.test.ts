@@ -26,6 +26,7 @@ describe('resumeConflicts', () => {
     [['--limit-test', '100'], "--limit-test 100 contradicts run #2's stored limit-test (none)"],
     [['--config', 'c.json'], '--config c.json: run #2 continues with its own stored config: drop --config'],
     [['--label-column', 'y'], '--label-column: run #2 reads its data as it did'],
+    [['--num-words', '500', '--shuffle-seed', '7'], '--num-words, --shuffle-seed: run #2 reads its data as it did'],
   ])('%j is refused, naming the stored value and the fix', (flags, message) => {
     const out = conflicts(...flags);
     expect(out).toHaveLength(1);

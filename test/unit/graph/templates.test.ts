@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../shared/graph/analyze';
 import { compileGraph } from '../../../shared/graph/compile';
 import { getTemplate, templates } from '../../../shared/templates/registry';
+import { lossOutputProblem } from '../../../shared/losses';
 import { parseTrainingConfig } from '../../../shared/training';
 
 describe('workshop templates', () => {
@@ -45,6 +46,35 @@ describe('workshop templates', () => {
     expect(t.graph.nodes.map((n) => [n.kind, n.config.units ?? null, n.config.activation ?? null])).toEqual([
       ['InputLayer', null, null], ['Dense', 64, 'relu'], ['Dense', 64, 'relu'], ['Dense', 1, 'linear'],
     ]);
+  });
+
+  it.each([
+    ['imdb-embedding-pool', 'imdb', 'binary_crossentropy', 200],
+    ['imdb-lstm', 'imdb', 'binary_crossentropy', 200],
+    ['reuters-mlp', 'reuters', 'sparse_categorical_crossentropy', 10000],
+    ['reuters-conv1d', 'reuters', 'sparse_categorical_crossentropy', 200],
+  ] as const)('%s trains on %s with %s, rmsprop and accuracy; its input takes the %i values a sample has', (id, dataset, loss, width) => {
+    const t = getTemplate(id)!;
+    const parsed = parseTrainingConfig(t.training);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const c = parsed.config;
+    expect(c).toMatchObject({ dataset: { name: dataset }, loss, metrics: ['accuracy'], optimizer: { name: 'rmsprop', learning_rate: 0.001 } });
+    // The samples the catalog gives for these options: num_words 0/1 values multi-hot, else 200 padded ids.
+    const text = (c.dataset as { text?: { multi_hot?: boolean; num_words?: number } }).text;
+    expect(text?.multi_hot ? text.num_words : 200).toBe(width);
+    expect(t.graph.nodes[0]!.config['batch_input_shape']).toEqual([null, width]);
+    const out = t.graph.nodes.at(-1)!;
+    expect(lossOutputProblem(c.loss, { units: out.config['units'] as number, activation: out.config['activation'] as string })).toBeNull();
+  });
+
+  it('a 1-unit sigmoid output with a categorical cross-entropy is refused, naming binary_crossentropy', () => {
+    expect(lossOutputProblem('sparse_categorical_crossentropy', { units: 1, activation: 'sigmoid' })).toBe(
+      'a 1-unit sigmoid output needs binary_crossentropy, not sparse_categorical_crossentropy (which takes one softmax unit per class): set the loss to binary_crossentropy, or end with Dense(units=number of classes, activation=softmax)',
+    );
+    expect(lossOutputProblem('categorical_crossentropy', { units: 1 })).toMatch(/^a 1-unit output needs binary_crossentropy/);
+    expect(lossOutputProblem('binary_crossentropy', { units: 1, activation: 'sigmoid' })).toBeNull();
+    expect(lossOutputProblem('sparse_categorical_crossentropy', { units: 46, activation: 'softmax' })).toBeNull();
+    expect(lossOutputProblem('mse', { units: 1 })).toBeNull();
   });
 
   it('cnn-dropout is the Keras mnist_cnn layer for layer', () => {
