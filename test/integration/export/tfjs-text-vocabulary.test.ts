@@ -131,16 +131,23 @@ describe('TF.js export of a run on text: vocabulary.json, text-encoder.js and pr
     await expectSameAsTextView(runId, vocabulary, predicted);
   });
 
-  it("the catalog's reuters, multi-hot (reuters-mlp's input): num_words as the row width, the 46 topics' names", { timeout: 240_000 }, async () => {
+  it("the catalog's reuters, multi-hot, with load_data options of its own: num_words as the row width, skip_top, no start mark", { timeout: 240_000 }, async () => {
     const graph = sequentialGraph([null, 1000], [['Dense', { units: 16, activation: 'relu' }], ['Dense', { units: 46, activation: 'softmax' }]]);
-    const runId = await trainToEnd(graph, { dataset: { name: 'reuters', text: { num_words: 1000, multi_hot: true } } });
+    const text = { num_words: 1000, multi_hot: true, skip_top: 10, start_char: null, index_from: 2 };
+    const runId = await trainToEnd(graph, { dataset: { name: 'reuters', text } });
     const { vocabulary, predicted } = await exportAndPredict(runId, graph, 'reuters');
-    expect(vocabulary).toMatchObject({ source: 'keras-word-index', dataset: 'reuters', output_mode: 'multi_hot', sequence_length: null, num_words: 1000, width: 1000, start_id: 1, oov_id: 2 });
+    expect(vocabulary).toMatchObject({ source: 'keras-word-index', dataset: 'reuters', output_mode: 'multi_hot', sequence_length: null, num_words: 1000, width: 1000, start_id: null, oov_id: 2, skip_top: 10, index_from: 2 });
     expect(vocabulary.words).toHaveLength(1000);
     expect(vocabulary.class_names).toHaveLength(46);
-    // Unknown words are oov_char 2; the start mark is 1.
-    expect(predicted[2]!.ids.slice(0, 3)).toEqual([1, 2, 2]);
+    // Ranks 1-7 (ids 3-9, below skip_top) read as oov_char like unknown words; rank 8 is the first word kept.
+    const index = JSON.parse(readFileSync(join(REPO, 'test/fixtures/keras-text-debian/debian-reuters_word_index.json'), 'utf8')) as Record<string, number>;
+    const byRank = Object.fromEntries(Object.entries(index).map(([w, r]) => [r, w]));
+    expect(vocabulary.words.slice(0, 10)).toEqual(new Array(10).fill(null));
+    expect(vocabulary.words[10]).toBe(byRank[8]);
+    expect(predicted[2]!.ids.slice(0, 2)).toEqual([2, 2]);
     await expectSameAsTextView(runId, vocabulary, predicted);
+    const common = await call<TextViewResult>('training.text', { runId, sentence: `${byRank[1]} ${byRank[8]}` });
+    expect(common.sentence!.seen).toBe(`[UNK] ${byRank[8]}`);
   });
 
   it('without the word index (not cached, offline) the model is still exported, with a note saying how to get it', async () => {
