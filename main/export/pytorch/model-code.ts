@@ -9,6 +9,7 @@ import { inputVariables, layerNamed, tableEntry, type ExportGraph, type ExportLa
 import { pythonNames, pyLiteral } from '../python-names';
 import { ExportError } from '../types';
 import { HELPER_ORDER, HELPERS, type Helper } from './helpers';
+import { mergedMaskCode } from './merge-masks';
 import { TO_NHWC, TORCH_LAYERS, UnsupportedConfig, type LayerCode, type Names, type TorchEmitter } from './layers';
 
 function layerCode(l: ExportLayer, names: Names): LayerCode {
@@ -41,14 +42,9 @@ export function torchAttributeNames(g: ExportGraph): Map<string, string> {
 /** Whether a kind hands its input's mask on unchanged (shared/graph/mask-flow.ts: Keras' rules, as the engine runs). */
 const passesMask = (l: ExportLayer): boolean => maskRole(l.className) === 'passes';
 
-/** The mask variable reaching `l` (its first input's), refusing merges of masked inputs, which TF.js combines. */
-function inputMask(l: ExportLayer, masks: Map<string, string | null>): string | undefined {
-  // A recurrent layer's states (outputs after the first) carry no mask, as in TF.js.
-  const all = l.inputs.map((i, k) => ((l.inputOutputs[k] ?? 0) === 0 ? (masks.get(i) ?? null) : null));
-  if (all.length > 1 && all.some((m) => m !== null)) {
-    throw new ExportError(`layer '${l.name}' (${l.className}) merges masked sequences; the PyTorch export does not combine masks: merge before the Embedding's mask_zero/Masking, or after the recurrent layer.`);
-  }
-  return all[0] ?? undefined;
+/** The mask variable reaching each input of `l` (null: none). A recurrent layer's states (outputs after the first) carry no mask, as in TF.js. */
+function inputMasks(l: ExportLayer, masks: Map<string, string | null>): (string | null)[] {
+  return l.inputs.map((i, k) => ((l.inputOutputs[k] ?? 0) === 0 ? (masks.get(i) ?? null) : null));
 }
 
 export function generateTorchModel(ir: ExportGraph): string {
@@ -66,8 +62,17 @@ export function generateTorchModel(ir: ExportGraph): string {
   const masks = new Map<string, string | null>();
   for (const l of ir.layers) {
     const o = names.get(l.name)!;
-    const mask = inputMask(l, masks);
-    const code = layerCode(l, { v: inputVariables(ir, l, (name) => names.get(name)!), o, attr: attrs.get(l.name)!, ...(mask ? { mask } : {}) });
+    const inMasks = inputMasks(l, masks);
+    const mask = inMasks[0] ?? undefined;
+    const v = inputVariables(ir, l, (name) => names.get(name)!);
+    const code = layerCode(l, { v, o, attr: attrs.get(l.name)!, ...(mask ? { mask } : {}) });
+    // A merge combines its inputs' masks by Keras 3's rules (merge-masks.ts); other layers read the first input's.
+    if (maskRole(l.className) === 'merges') {
+      const merged = mergedMaskCode(l, inMasks, v, o);
+      code.forward.push(...merged.forward);
+      code.helpers = [...(code.helpers ?? []), ...merged.helpers];
+      code.mask = merged.mask;
+    }
     masks.set(l.name, code.mask !== undefined ? code.mask : passesMask(l) ? (mask ?? null) : null);
     if (code.init) init.push(`        self.${attrs.get(l.name)} = ${code.init}`);
     for (const line of code.extraInit ?? []) init.push(`        ${line}`);

@@ -22,7 +22,7 @@
  * which Layerlab trains with, draws one mask for all gates also with recurrent_dropout, and its GRU mixes the dropped
  * state into h': the same regularisation up to the masks' correlation between gates.)
  */
-export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'masked_mean' | 'KerasRNN' | 'KerasBidirectional';
+export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'masked_mean' | 'concat_mask' | 'KerasRNN' | 'KerasBidirectional';
 
 export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
   same_pad1d: `def same_pad1d(x, kernel_size, stride, dilation=1, value=0.0):
@@ -42,6 +42,13 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
     (batch, steps) mask keeps; a row with none kept gives zeros as in Layerlab (Keras: 0 / 0 = NaN)."""
     m = mask.unsqueeze(-1).to(x.dtype)
     return (x * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
+`,
+  concat_mask: `def concat_mask(xs, masks, dim):
+    """Keras 3's Concatenate mask (merging/concatenate.py): each input's mask widened to its tensor's shape (an
+    unmasked input counts as kept everywhere), concatenated along dim; a step is kept where any feature is."""
+    parts = [torch.ones_like(x, dtype=torch.bool) if m is None else m.unsqueeze(-1).expand_as(x) if m.dim() < x.dim() else m
+             for x, m in zip(xs, masks)]
+    return torch.cat(parts, dim).any(dim=-1)
 `,
   KerasRNN: `class KerasRNN(nn.Module):
     """A Keras SimpleRNN / LSTM / GRU on PyTorch's nn.RNN / nn.LSTM / nn.GRU parameters (batch first).

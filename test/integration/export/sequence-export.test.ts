@@ -100,17 +100,30 @@ describe('TF.js export of a sequence model', () => {
   });
 });
 
-describe('what the PyTorch export refuses', () => {
-  it('a merge of masked sequences, naming the layer and the fix', async () => {
+describe('merged masks in the PyTorch export', () => {
+  it('a merge of masked sequences combines their masks as Keras 3 does (parity: sequence-parity.test.ts)', async () => {
     const b = new GraphBuilder();
     const ids = b.layer('InputLayer', { batch_input_shape: [null, 10] }, [], 'ids');
     const a = b.chain(ids, [['Embedding', { input_dim: 50, output_dim: 4, mask_zero: true }]]);
     const c = b.chain(ids, [['Embedding', { input_dim: 50, output_dim: 4, mask_zero: true }]]);
     const sum = b.layer('Add', {}, [a, c], 'sum');
-    b.chain(sum, [['LSTM', { units: 3 }]]);
-    const spec = compileGraph(b.build());
-    await expect(exportModel({ spec }, { format: 'pytorch', outDir: join(dir, 'refused') })).rejects.toThrow(
-      "layer 'sum' (Add) merges masked sequences; the PyTorch export does not combine masks: merge before the Embedding's mask_zero/Masking, or after the recurrent layer.",
+    const joined = b.layer('Concatenate', { axis: 1 }, [sum, b.chain(ids, [['Embedding', { input_dim: 50, output_dim: 4 }]])], 'joined');
+    b.chain(joined, [['LSTM', { units: 3 }]]);
+    const out = join(dir, 'merged');
+    await exportModel({ spec: compileGraph(b.build()) }, { format: 'pytorch', outDir: out });
+    const code = readFileSync(join(out, 'model.py'), 'utf8');
+    expect(code).toMatch(/sum_mask = (\w+_mask) \| (?!\1)\w+_mask\n/);
+    expect(code).toContain('joined_mask = concat_mask([sum, embedding_2], [sum_mask, None], dim=1)');
+    expect(code).toMatch(/self\.lstm\(joined, joined_mask\)/);
+  });
+
+  it('refuses a Concatenate of masked image tensors (channels-first inside model.py), naming the layer and the fix', async () => {
+    const b = new GraphBuilder();
+    const image = b.layer('InputLayer', { batch_input_shape: [null, 6, 6, 2] }, [], 'image');
+    const masked = b.chain(image, [['Masking', { mask_value: 0 }]]);
+    b.layer('Concatenate', {}, [masked, image], 'joined');
+    await expect(exportModel({ spec: compileGraph(b.build()) }, { format: 'pytorch', outDir: join(dir, 'refused') })).rejects.toThrow(
+      "layer 'joined' (Concatenate) joins masked image tensors; the PyTorch export combines masks of sequences only: end the mask (a Conv2D, Flatten) before the Concatenate.",
     );
   });
 });

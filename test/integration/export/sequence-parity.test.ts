@@ -88,6 +88,40 @@ const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'pos
       b.layer('Concatenate', {}, [b.layer('GlobalAveragePooling1D', {}, [dense]), b.layer('GlobalMaxPooling1D', {}, [dense])]);
     }),
   },
+  // Merges of masked sequences (Keras 3's rules, merge-masks.ts): Add/Average/... keep the OR of their inputs' masks
+  // when every input is masked, none otherwise; Concatenate keeps one when any input is masked. The second mask
+  // (Masking after a 1-unit ReLU) differs from the Embedding's, so the OR is neither of them.
+  {
+    name: 'merge_masks_elementwise', padding: 'pre',
+    graph: functional((b, tokens) => {
+      const embedded = b.layer('Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }, [tokens]);
+      const relu = b.layer('Masking', { mask_value: 0 }, [b.layer('Dense', { units: 1, activation: 'relu' }, [embedded])]);
+      const sum = b.layer('Add', {}, [b.layer('Dense', { units: 1 }, [embedded]), relu]);
+      const plain = b.layer('Embedding', { input_dim: VOCAB, output_dim: 1 }, [tokens]);
+      b.layer('Concatenate', {}, [
+        b.layer('LSTM', { units: 4 }, [sum]),
+        b.layer('GlobalAveragePooling1D', {}, [b.layer('Average', {}, [relu, sum])]),
+        b.layer('GRU', { units: 3 }, [b.layer('Multiply', {}, [sum, b.layer('Dense', { units: 1 }, [embedded])])]),
+        b.layer('GlobalAveragePooling1D', {}, [b.layer('Subtract', {}, [relu, plain])]),
+        b.layer('SimpleRNN', { units: 2 }, [b.layer('Maximum', {}, [sum, relu])]),
+      ]);
+    }),
+  },
+  {
+    // Along the features: a masked and an unmasked sequence (kept everywhere); along the steps: [masked, masked] of
+    // 2T steps with the first half's padding in the middle, which the LSTM must skip.
+    name: 'merge_masks_concatenate', padding: 'post',
+    graph: functional((b, tokens) => {
+      const embedded = b.layer('Embedding', { input_dim: VOCAB, output_dim: 6, mask_zero: true }, [tokens]);
+      const relu = b.layer('Masking', { mask_value: 0 }, [b.layer('Dense', { units: 6, activation: 'relu' }, [embedded])]);
+      const plain = b.layer('Embedding', { input_dim: VOCAB, output_dim: 3 }, [tokens]);
+      b.layer('Concatenate', {}, [
+        b.layer('LSTM', { units: 4 }, [b.layer('Concatenate', { axis: 1 }, [embedded, relu])]),
+        b.layer('GlobalAveragePooling1D', {}, [b.layer('Concatenate', {}, [embedded, plain])]),
+        b.layer('GRU', { units: 3 }, [b.layer('Concatenate', { axis: -1 }, [embedded, relu])]),
+      ]);
+    }),
+  },
   // LeakyReLU and ELU hand the mask on (Keras 3; Layerlab's classes, where tfjs' dropped it): the LSTM skips the padding.
   {
     name: 'mask_through_activations', padding: 'pre',
