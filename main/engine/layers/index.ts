@@ -15,6 +15,7 @@ import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
 import { clearMasksAfterApply } from './stale-mask';
 import { kerasMergeMasks } from './merge-masks';
+import { kerasMaskedBatchNormalization } from './masked-batch-normalization';
 
 export { CausalConv1D, DilationTrainableConv2D, Exponential, KerasGRU, SpatialDropout2D, Subtract };
 
@@ -48,4 +49,6 @@ export function registerCustomLayers(): void {
   clearMasksAfterApply();
   // Merged sequences' masks as Keras combines them; tfjs' Add of two masked sequences failed (merge-masks.ts).
   kerasMergeMasks();
+  // Keras 3's BatchNormalization takes its training statistics over the unmasked steps only (masked-batch-normalization.ts).
+  kerasMaskedBatchNormalization();
 }
