@@ -124,6 +124,9 @@ export function maskNote(node: GraphNode, mask: NodeMask | undefined): string | 
   const source = `the mask of '${from}'`;
   switch (maskRole(node.kind)) {
     case 'passes':
+      if (node.kind === 'BatchNormalization') {
+        return `Hands ${source} on; in training its batch mean and variance (and so the moving statistics) cover only the steps the mask keeps, as in Keras 3.`;
+      }
       return `Hands ${source} on to the next layer.`;
     case 'merges':
       return mask.outputs[0]

@@ -201,7 +201,7 @@ export const TORCH_LAYERS: { [N in LayerClassName]: TorchEmitter<N> | Refusal } 
   Minimum: merge((v) => v.slice(1).reduce((a, b) => `torch.minimum(${a}, ${b})`, v[0]!)),
   Dropout: (l, { v, o, attr }) => ({ init: `nn.Dropout(${pyLiteral(l.config.rate)})`, forward: [`${o} = self.${attr}(${v[0]})`] }),
   SpatialDropout2D: (l, { v, o, attr }) => ({ init: `nn.Dropout2d(${pyLiteral(l.config.rate)})`, forward: [`${o} = self.${attr}(${v[0]})  # drops whole channels`] }),
-  BatchNormalization: (l, { v, o, attr }) => {
+  BatchNormalization: (l, { v, o, attr, mask }) => {
     const c = l.config;
     const rank = rankOf(l);
     const axis = c.axis < 0 ? c.axis + rank : c.axis;
@@ -210,11 +210,14 @@ export const TORCH_LAYERS: { [N in LayerClassName]: TorchEmitter<N> | Refusal } 
     // Keras' moving average keeps `momentum` of the old value; PyTorch's momentum is the weight of the new one.
     const momentum = +(1 - c.momentum).toPrecision(12);
     const full = c.center && c.scale;
-    const init = `nn.BatchNorm${rank === 4 ? '2d' : '1d'}(${ch}, eps=${pyLiteral(c.epsilon)}, momentum=${pyLiteral(momentum)}${full ? '' : ', affine=False'})`;
+    // A masked sequence: Keras 3 takes the training moments over the kept steps only (KerasMaskedBatchNorm).
+    const masked = rank === 3 && mask !== undefined;
+    const module = masked ? 'KerasMaskedBatchNorm' : `nn.BatchNorm${rank === 4 ? '2d' : '1d'}`;
+    const init = `${module}(${ch}, eps=${pyLiteral(c.epsilon)}, momentum=${pyLiteral(momentum)}${full ? '' : ', affine=False'})`;
     const view = rank === 4 ? '.view(1, -1, 1, 1)' : rank === 3 ? '.view(1, -1, 1)' : '';
-    const base = `self.${attr}(${rank === 3 ? `${v[0]}.transpose(1, 2)` : v[0]})`;
+    const base = `self.${attr}(${rank === 3 ? `${v[0]}.transpose(1, 2)` : v[0]}${masked ? `, ${mask}` : ''})`;
     const { e, extra } = partialAffine(c, attr, base, String(ch), view);
-    return { init, extraInit: extra, forward: [`${o} = ${rank === 3 ? `(${e}).transpose(1, 2)` : e}`] };
+    return { init, extraInit: extra, forward: [`${o} = ${rank === 3 ? `(${e}).transpose(1, 2)` : e}`], ...(masked ? { helpers: ['KerasMaskedBatchNorm' as const] } : {}) };
   },
   LayerNormalization: (l, { v, o, attr }) => {
     const c = l.config;

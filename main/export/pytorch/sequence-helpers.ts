@@ -22,7 +22,7 @@
  * which Layerlab trains with, draws one mask for all gates also with recurrent_dropout, and its GRU mixes the dropped
  * state into h': the same regularisation up to the masks' correlation between gates.)
  */
-export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'masked_mean' | 'concat_mask' | 'KerasRNN' | 'KerasBidirectional';
+export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'masked_mean' | 'concat_mask' | 'KerasMaskedBatchNorm' | 'KerasRNN' | 'KerasBidirectional';
 
 export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
   same_pad1d: `def same_pad1d(x, kernel_size, stride, dilation=1, value=0.0):
@@ -49,6 +49,26 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
     parts = [torch.ones_like(x, dtype=torch.bool) if m is None else m.unsqueeze(-1).expand_as(x) if m.dim() < x.dim() else m
              for x, m in zip(xs, masks)]
     return torch.cat(parts, dim).any(dim=-1)
+`,
+  KerasMaskedBatchNorm: `class KerasMaskedBatchNorm(nn.BatchNorm1d):
+    """BatchNorm1d over (batch, channels, steps) with Keras 3's mask (normalization/batch_normalization.py): in
+    training the batch mean and variance cover only the steps the (batch, steps) mask keeps (divided by their count +
+    1e-7, the variance biased as Keras'), every step is normalised with them, and the running statistics move towards
+    them by Keras' momentum. Without a mask, and in eval mode, it is BatchNorm1d."""
+
+    def forward(self, x, mask=None):
+        if mask is None or not self.training:
+            return super().forward(x)
+        w = mask.unsqueeze(1).to(x.dtype).expand_as(x)
+        count = w.sum(dim=(0, 2)) + 1e-7
+        mean = (w * x).sum(dim=(0, 2)) / count
+        variance = (w * (w * x - mean[:, None]) ** 2).sum(dim=(0, 2)) / count
+        with torch.no_grad():
+            self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
+            self.running_var.mul_(1 - self.momentum).add_(self.momentum * variance)
+            self.num_batches_tracked += 1
+        y = (x - mean[:, None]) / torch.sqrt(variance[:, None] + self.eps)
+        return y * self.weight[:, None] + self.bias[:, None] if self.affine else y
 `,
   KerasRNN: `class KerasRNN(nn.Module):
     """A Keras SimpleRNN / LSTM / GRU on PyTorch's nn.RNN / nn.LSTM / nn.GRU parameters (batch first).

@@ -101,4 +101,10 @@ describe('maskFlow', () => {
     expect(f.note('gru')).toContain('and hands the mask on');
     expect(f.note('lstm')).toContain('the mask ends here');
   });
+
+  it('BatchNormalization says that its training statistics leave the masked steps out, as Keras 3\'s do', () => {
+    const f = flowOf(sequentialGraph([null, 8], [['Embedding', { input_dim: 20, output_dim: 4, mask_zero: true }], ['BatchNormalization', {}], ['Dense', { units: 2 }]]));
+    expect(f.note('batch_normalization')).toContain('cover only the steps the mask keeps');
+    expect(f.note('dense')).toBe("Hands the mask of 'embedding' on to the next layer.");
+  });
 });
