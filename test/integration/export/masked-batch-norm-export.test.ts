@@ -38,7 +38,7 @@ describe.skipIf(missing !== null)('PyTorch export: BatchNormalization over a mas
       ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: maskZero }],
       ['BatchNormalization', {}],
       // tfjs-layers' own (unmasked) training call reads gamma even with scale=false and fails: masked only.
-      ...(maskZero ? [['BatchNormalization', { scale: false, momentum: 0.9 }] as const] : []),
+      ...(maskZero ? [['BatchNormalization', { scale: false, momentum: 0.9 }] as [string, Record<string, unknown>]] : []),
       ['GlobalAveragePooling1D', {}],
       ['Dense', { units: 8, activation: 'softmax' }],
     ]));
