@@ -25,7 +25,7 @@ interface BatchNormLayer {
 type Call = (this: BatchNormLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor;
 
 /** Keras 3's masked moments over every axis but the last: [mean, variance], each of the channels' length. */
-export function maskedMoments(x: tf.Tensor, mask: tf.Tensor): [tf.Tensor, tf.Tensor] {
+function maskedMoments(x: tf.Tensor, mask: tf.Tensor): [tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
     const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
     // The mask broadcast to x's shape (Keras' broadcast_to), so the count is per channel as Keras sums it.

@@ -10,7 +10,7 @@ import { ExportError } from '../types';
 import type { ExportLayer } from '../model';
 import type { Helper } from './helpers';
 
-export interface MergedMask {
+interface MergedMask {
   /** The statements computing the output's mask (none when it has no mask). */
   forward: string[];
   /** The variable holding the output's mask, or null: the merged sequence carries none. */
