@@ -210,8 +210,8 @@ export const TORCH_LAYERS: { [N in LayerClassName]: TorchEmitter<N> | Refusal } 
     // Keras' moving average keeps `momentum` of the old value; PyTorch's momentum is the weight of the new one.
     const momentum = +(1 - c.momentum).toPrecision(12);
     const full = c.center && c.scale;
-    // A masked sequence: Keras 3 takes the training moments over the kept steps only (KerasMaskedBatchNorm).
-    const masked = rank === 3 && mask !== undefined;
+    // A masked sequence (or masked rows): Keras 3 takes the training moments over the kept steps only (KerasMaskedBatchNorm).
+    const masked = rank <= 3 && mask !== undefined;
     const module = masked ? 'KerasMaskedBatchNorm' : `nn.BatchNorm${rank === 4 ? '2d' : '1d'}`;
     const init = `${module}(${ch}, eps=${pyLiteral(c.epsilon)}, momentum=${pyLiteral(momentum)}${full ? '' : ', affine=False'})`;
     const view = rank === 4 ? '.view(1, -1, 1, 1)' : rank === 3 ? '.view(1, -1, 1)' : '';

@@ -51,24 +51,27 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
     return torch.cat(parts, dim).any(dim=-1)
 `,
   KerasMaskedBatchNorm: `class KerasMaskedBatchNorm(nn.BatchNorm1d):
-    """BatchNorm1d over (batch, channels, steps) with Keras 3's mask (normalization/batch_normalization.py): in
-    training the batch mean and variance cover only the steps the (batch, steps) mask keeps (divided by their count +
-    1e-7, the variance biased as Keras'), every step is normalised with them, and the running statistics move towards
-    them by Keras' momentum. Without a mask, and in eval mode, it is BatchNorm1d."""
+    """BatchNorm1d over (batch, channels, steps) or (batch, channels) with Keras 3's mask
+    (normalization/batch_normalization.py): in training the batch mean and variance cover only the steps (rows) the
+    (batch, steps) or (batch,) mask keeps (divided by their count + 1e-7, the variance biased as Keras'), every step
+    is normalised with them, and the running statistics move towards them by Keras' momentum. Without a mask, and in
+    eval mode, it is BatchNorm1d."""
 
     def forward(self, x, mask=None):
         if mask is None or not self.training:
             return super().forward(x)
+        dims = (0, 2) if x.dim() == 3 else (0,)
+        view = (-1, 1) if x.dim() == 3 else (-1,)
         w = mask.unsqueeze(1).to(x.dtype).expand_as(x)
-        count = w.sum(dim=(0, 2)) + 1e-7
-        mean = (w * x).sum(dim=(0, 2)) / count
-        variance = (w * (w * x - mean[:, None]) ** 2).sum(dim=(0, 2)) / count
+        count = w.sum(dim=dims) + 1e-7
+        mean = (w * x).sum(dim=dims) / count
+        variance = (w * (w * x - mean.view(view)) ** 2).sum(dim=dims) / count
         with torch.no_grad():
             self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mean)
             self.running_var.mul_(1 - self.momentum).add_(self.momentum * variance)
             self.num_batches_tracked += 1
-        y = (x - mean[:, None]) / torch.sqrt(variance[:, None] + self.eps)
-        return y * self.weight[:, None] + self.bias[:, None] if self.affine else y
+        y = (x - mean.view(view)) / torch.sqrt(variance.view(view) + self.eps)
+        return y * self.weight.view(view) + self.bias.view(view) if self.affine else y
 `,
   KerasRNN: `class KerasRNN(nn.Module):
     """A Keras SimpleRNN / LSTM / GRU on PyTorch's nn.RNN / nn.LSTM / nn.GRU parameters (batch first).
