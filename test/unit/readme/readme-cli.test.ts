@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../main/cli';
 import { commands } from '../../../main/commands/registry';
 import { formatRunsTable } from '../../../main/commands/info';
+import { explainLoadError } from '../../../main/engine/backend';
+import { ChecksumError } from '../../../main/datasets/errors';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -78,4 +80,33 @@ it("info's way on from an interrupted run can be pasted into a shell (#1 quoted,
     'p.layerlab',
   );
   expect(table).toContain("continue one with: layerlab train p.layerlab --resume '#3'");
+});
+
+describe('Troubleshooting quotes what Layerlab prints', () => {
+  const troubleshooting = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Layout'));
+
+  it('the CUDA libraries a native backend cannot load', () => {
+    for (const lib of ['libcudart.so.11.0', 'libcudnn.so.8']) {
+      const err = Object.assign(new Error(`${lib}: cannot open shared object file: No such file or directory`), { code: 'ERR_DLOPEN_FAILED' });
+      expect(troubleshooting).toContain(`\`${explainLoadError('tfjs-node-gpu', err)}\``);
+    }
+    const missing = Object.assign(new Error("Cannot find module '@tensorflow/tfjs-node'"), { code: 'MODULE_NOT_FOUND' });
+    expect(explainLoadError('tfjs-node', missing)).toMatch(/^tfjs-node: not installed/);
+    expect(troubleshooting).toContain('`tfjs-node: not installed`');
+  });
+
+  it("a dataset file whose checksum is wrong (the message's start)", () => {
+    const message = new ChecksumError('train-images-idx3-ubyte.gz', 'sha256', 'e', 'a', 'm').message;
+    expect(message).toMatch(/^train-images-idx3-ubyte\.gz: sha256 mismatch \(expected e, got a\) for the copy from m/);
+    expect(troubleshooting).toContain('`train-images-idx3-ubyte.gz: sha256 mismatch (expected 440f..., got ...) for the copy from ...`');
+  });
+
+  it('messages the source prints as they are quoted', () => {
+    const sources = ['main/engine/train.ts', 'main/engine/backend.ts', 'main/service/paths.ts', 'scripts/start.mjs'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
+    for (const quoted of ['the loss became NaN or infinite, so training stopped', 'wasm: the backend failed to initialise (see the warning above)', 'is outside the folders this server may use', 'the Electron binary could not be obtained']) {
+      expect(readme).toContain(quoted);
+      expect(sources).toContain(quoted);
+    }
+    expect(sources).toContain('-thread build did not start: set LAYERLAB_WASM_THREADS=1');
+  });
 });
