@@ -9,8 +9,12 @@ import { Exponential } from './exponential';
 import { FusedLSTM } from './fused-lstm';
 import { FusedReluDense } from './fused-relu';
 import { KerasGRU } from './keras-gru';
+import { MaskedGlobalAveragePooling1D } from './masked-global-average-pooling1d';
+import { MaskPassingELU, MaskPassingLeakyReLU } from './mask-passing-activations';
 import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
+import { clearMasksAfterApply } from './stale-mask';
+import { kerasMergeMasks } from './merge-masks';
 
 export { CausalConv1D, DilationTrainableConv2D, Exponential, KerasGRU, SpatialDropout2D, Subtract };
 
@@ -33,6 +37,15 @@ export function registerCustomLayers(): void {
   tf.serialization.registerClass(CausalConv1D as unknown as Registrable);
   // LSTM as one op per sequence each way on wasm (see fused-lstm.ts); tfjs' own loop elsewhere.
   tf.serialization.registerClass(FusedLSTM as unknown as Registrable);
+  // Keras' mean over the unmasked steps only; tfjs averages the padding in.
+  tf.serialization.registerClass(MaskedGlobalAveragePooling1D as unknown as Registrable);
+  // Keras hands a mask on through LeakyReLU and ELU; tfjs dropped it there.
+  tf.serialization.registerClass(MaskPassingLeakyReLU as unknown as Registrable);
+  tf.serialization.registerClass(MaskPassingELU as unknown as Registrable);
   // Masking's mask ops have no tfjs gradient; without one nothing before a Masking layer trains.
   registerBooleanGradients();
+  // tfjs leaves a layer's mask in the kwargs the next layers get (stale-mask.ts).
+  clearMasksAfterApply();
+  // Merged sequences' masks as Keras combines them; tfjs' Add of two masked sequences failed (merge-masks.ts).
+  kerasMergeMasks();
 }

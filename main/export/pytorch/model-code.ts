@@ -4,6 +4,7 @@
  * the Keras model work unchanged.
  */
 import type { LayerClassName } from '../../../shared/layers/registry';
+import { maskRole } from '../../../shared/graph/mask-flow';
 import { inputVariables, layerNamed, tableEntry, type ExportGraph, type ExportLayer } from '../model';
 import { pythonNames, pyLiteral } from '../python-names';
 import { ExportError } from '../types';
@@ -37,8 +38,8 @@ export function torchAttributeNames(g: ExportGraph): Map<string, string> {
   return new Map(g.layers.map((l) => [l.name, l.group ? `${groups.get(l.group.id)}.${vars.get(l.name)}` : vars.get(l.name)!]));
 }
 
-/** The kinds TF.js hands an input mask on through (supportsMasking); every other kind drops it. */
-const PASSES_MASK: ReadonlySet<LayerClassName> = new Set(['Dropout', 'Dense', 'Activation', 'ReLU', 'BatchNormalization', 'LayerNormalization']);
+/** Whether a kind hands its input's mask on unchanged (shared/graph/mask-flow.ts: Keras' rules, as the engine runs). */
+const passesMask = (l: ExportLayer): boolean => maskRole(l.className) === 'passes';
 
 /** The mask variable reaching `l` (its first input's), refusing merges of masked inputs, which TF.js combines. */
 function inputMask(l: ExportLayer, masks: Map<string, string | null>): string | undefined {
@@ -67,7 +68,7 @@ export function generateTorchModel(ir: ExportGraph): string {
     const o = names.get(l.name)!;
     const mask = inputMask(l, masks);
     const code = layerCode(l, { v: inputVariables(ir, l, (name) => names.get(name)!), o, attr: attrs.get(l.name)!, ...(mask ? { mask } : {}) });
-    masks.set(l.name, code.mask !== undefined ? code.mask : PASSES_MASK.has(l.className) ? (mask ?? null) : null);
+    masks.set(l.name, code.mask !== undefined ? code.mask : passesMask(l) ? (mask ?? null) : null);
     if (code.init) init.push(`        self.${attrs.get(l.name)} = ${code.init}`);
     for (const line of code.extraInit ?? []) init.push(`        ${line}`);
     for (const h of code.helpers ?? []) helpers.add(h);

@@ -22,7 +22,7 @@
  * which Layerlab trains with, draws one mask for all gates also with recurrent_dropout, and its GRU mixes the dropped
  * state into h': the same regularisation up to the masks' correlation between gates.)
  */
-export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'KerasRNN' | 'KerasBidirectional';
+export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'masked_mean' | 'KerasRNN' | 'KerasBidirectional';
 
 export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
   same_pad1d: `def same_pad1d(x, kernel_size, stride, dilation=1, value=0.0):
@@ -36,6 +36,12 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
     summed = F.avg_pool1d(same_pad1d(x, kernel_size, stride), kernel_size, stride)
     counts = F.avg_pool1d(same_pad1d(torch.ones_like(x[:1, :1]), kernel_size, stride), kernel_size, stride)
     return summed / counts
+`,
+  masked_mean: `def masked_mean(x, mask):
+    """Keras' GlobalAveragePooling1D with a mask: the mean of x (batch, steps, features) over the steps the
+    (batch, steps) mask keeps; a row with none kept gives zeros as in Layerlab (Keras: 0 / 0 = NaN)."""
+    m = mask.unsqueeze(-1).to(x.dtype)
+    return (x * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
 `,
   KerasRNN: `class KerasRNN(nn.Module):
     """A Keras SimpleRNN / LSTM / GRU on PyTorch's nn.RNN / nn.LSTM / nn.GRU parameters (batch first).

@@ -2,7 +2,7 @@
  * PyTorch code for the sequence kinds (issue 16). Sequences keep Keras' (batch, steps, features) layout between
  * layers; Conv1D and the 1-D pools transpose to PyTorch's (batch, channels, steps) around their call. A layer that
  * makes a mask (Embedding with mask_zero, Masking) writes `<name>_mask`, which model-code.ts hands on to the layers
- * TF.js hands it to; recurrent layers consume it (sequence-helpers.ts says how).
+ * Keras hands it to (shared/graph/mask-flow.ts); recurrent layers and GlobalAveragePooling1D consume it (sequence-helpers.ts says how).
  */
 import type { RecurrentActivationName, RecurrentClassName, RecurrentConfig } from '../../../shared/layers/recurrent';
 import { dilatedKernel } from '../../../shared/layers/conv-arithmetic';
@@ -102,8 +102,11 @@ export const TORCH_SEQUENCE_LAYERS: { [N in SequenceKind]: TorchEmitter<N> } = {
   },
   MaxPooling1D: pool1d,
   AveragePooling1D: pool1d,
-  // TF.js' global pools average (and max) over every step, masked ones included: so does the export.
-  GlobalAveragePooling1D: (_l, { v, o }) => ({ forward: [`${o} = ${v[0]}.mean(dim=1)`] }),
+  // As Keras: with a mask, the mean over the unmasked steps only (an all-padding row gives zeros, as in Layerlab,
+  // where Keras gives NaN); the mask ends here.
+  GlobalAveragePooling1D: (_l, { v, o, mask }) =>
+    mask ? { forward: [`${o} = masked_mean(${v[0]}, ${mask})`], helpers: ['masked_mean'] } : { forward: [`${o} = ${v[0]}.mean(dim=1)`] },
+  // Keras 3's GlobalMaxPooling1D takes no mask: the max runs over every step, padding included; the mask ends here.
   GlobalMaxPooling1D: (_l, { v, o }) => ({ forward: [`${o} = ${v[0]}.amax(dim=1)`] }),
   SimpleRNN: recurrent('SimpleRNN'),
   LSTM: recurrent('LSTM'),

@@ -11,4 +11,5 @@ export {
   summaryTable,
   uniqueLayerName,
 } from '../../../shared/graph';
+export { maskFlow, maskNote } from '../../../shared/graph/mask-flow';
 export { templates, type ModelTemplate } from '../../../shared/templates';

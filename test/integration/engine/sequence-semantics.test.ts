@@ -1,7 +1,8 @@
 /**
  * What the engine's own sequence classes compute, against references written out by hand: GRU with Keras'
  * reset_after=True (tfjs refuses it), Conv1D padding='causal' (tfjs cannot run it), and masks from an Embedding
- * with mask_zero reaching an LSTM, as in Keras (padded steps are skipped).
+ * with mask_zero or a Masking layer, as in Keras: recurrent layers skip the masked steps, the average pool leaves
+ * them out, Dense hands the mask on and Conv1D ends it.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +84,68 @@ describe('masks propagate as in Keras', () => {
     expect(Math.max(...Array.from(a).map((v, i) => Math.abs(v - b[i]!)))).toBeGreaterThan(1e-4);
     m.dispose();
     unmasked.dispose();
+  });
+
+  it('Masking(0) skips the all-zero steps: a SimpleRNN computes h = tanh(x W + h U + b) over the kept steps only, by hand', async () => {
+    const m = await model([null, 4, 2], [['Masking', { mask_value: 0 }], ['SimpleRNN', { units: 2 }]]);
+    const W = [0.5, -0.3, 0.8, 0.2];
+    const U = [0.1, 0.4, -0.6, 0.3];
+    const B = [0.05, -0.1];
+    m.setWeights([tf.tensor(W, [2, 2]), tf.tensor(U, [2, 2]), tf.tensor(B, [2])]);
+    // Steps 0 and 2 are all zeros (masked); a step with one zero feature is kept.
+    const x = [0, 0, 1, 2, 0, 0, 0, -1];
+    const got = Array.from((m.predict(tf.tensor(x, [1, 4, 2])) as tf.Tensor).dataSync());
+    let h = [0, 0];
+    for (const t of [1, 3]) {
+      const xt = x.slice(t * 2, t * 2 + 2);
+      h = [0, 1].map((j) => Math.tanh(xt[0]! * W[j]! + xt[1]! * W[2 + j]! + h[0]! * U[j]! + h[1]! * U[2 + j]! + B[j]!));
+    }
+    expect(got).toEqual(h.map((v) => expect.closeTo(v, 5)));
+    m.dispose();
+  });
+
+  it('GlobalAveragePooling1D after Masking averages the kept steps only (Keras: sum(x * mask) / sum(mask))', async () => {
+    const m = await model([null, 4, 2], [['Masking', { mask_value: 0 }], ['GlobalAveragePooling1D', {}]]);
+    const got = Array.from((m.predict(tf.tensor([0, 0, 1, 2, 0, 0, 3, -1], [1, 4, 2])) as tf.Tensor).dataSync());
+    expect(got).toEqual([2, 0.5].map((v) => expect.closeTo(v, 6)));
+    m.dispose();
+  });
+
+  it('Dense, LeakyReLU and ELU hand the mask on (Keras: supports_masking), Conv1D ends it (Keras drops it with a warning)', async () => {
+    const lstmAfter = async (middle: [string, Record<string, unknown>]) => {
+      const m = await model([null, null], [['Embedding', { input_dim: 10, output_dim: 4, mask_zero: true }], middle, ['LSTM', { units: 3 }]]);
+      const padded = Array.from((m.predict(tf.tensor([[0, 0, 5, 7]])) as tf.Tensor).dataSync());
+      const plain = Array.from((m.predict(tf.tensor([[5, 7]])) as tf.Tensor).dataSync());
+      m.dispose();
+      return Math.max(...padded.map((v, i) => Math.abs(v - plain[i]!)));
+    };
+    expect(await lstmAfter(['Dense', { units: 4, activation: 'tanh' }])).toBeLessThan(1e-6);
+    // tfjs' own LeakyReLU and ELU dropped it; Keras' hand it on (engine/layers/mask-passing-activations.ts).
+    expect(await lstmAfter(['LeakyReLU', {}])).toBeLessThan(1e-6);
+    expect(await lstmAfter(['ELU', {}])).toBeLessThan(1e-6);
+    expect(await lstmAfter(['Conv1D', { filters: 4, kernel_size: [1] }])).toBeGreaterThan(1e-4);
+  });
+
+  /** An LSTM after `merge` of two Embeddings of the same ids: max |padded - plain| over [0, 0, 5, 7] and [5, 7]. */
+  async function mergedPaddingEffect(merge: string, maskZero: [boolean, boolean]): Promise<number> {
+    const b = new GraphBuilder();
+    const ids = b.layer('InputLayer', { batch_input_shape: [null, null] });
+    const embedded = maskZero.map((mask_zero) => b.layer('Embedding', { input_dim: 10, output_dim: 4, mask_zero }, [ids]));
+    b.layer('LSTM', { units: 3 }, [b.layer(merge, {}, embedded)]);
+    const m = await buildModel(compileGraph(b.build()), { seed: 1 });
+    const padded = Array.from((m.predict(tf.tensor([[0, 0, 5, 7]])) as tf.Tensor).dataSync());
+    const plain = Array.from((m.predict(tf.tensor([[5, 7]])) as tf.Tensor).dataSync());
+    m.dispose();
+    return Math.max(...padded.map((v, i) => Math.abs(v - plain[i]!)));
+  }
+
+  it('merges combine masks as Keras 3 does (tfjs failed on Add of two masked sequences)', async () => {
+    for (const merge of ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate']) {
+      expect(await mergedPaddingEffect(merge, [true, true]), merge).toBeLessThan(1e-6);
+    }
+    // Add of a masked and an unmasked sequence carries no mask; Concatenate keeps every step an input keeps, and the
+    // unmasked input keeps them all: the padding reaches the LSTM either way.
+    expect(await mergedPaddingEffect('Add', [true, false])).toBeGreaterThan(1e-4);
+    expect(await mergedPaddingEffect('Concatenate', [true, false])).toBeGreaterThan(1e-4);
   });
 });

@@ -3,8 +3,9 @@
  * debian-package-sections test descriptions, tokenized with a vocabulary adapted on train.csv, post-padded (as
  * TextVectorization pads) and pre-padded (as pad_sequences pads), through Embedding (with and without mask_zero),
  * Masking, Conv1D (same/causal/strided/dilated), the 1-D pools, SimpleRNN, LSTM, GRU (reset_after both ways),
- * Bidirectional (every merge mode), non-default activations and dropout inside recurrent layers (eval mode); max abs
- * diff < 1e-4 and Keras' parameter counts.
+ * Bidirectional (every merge mode), non-default activations and dropout inside recurrent layers (eval mode), and the
+ * masks as Keras carries them (the average pool over unmasked steps only, Dense passing a mask on, Conv1D ending it);
+ * max abs diff < 1e-4 and Keras' parameter counts.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -26,6 +27,7 @@ const missing = torchMissing();
 if (missing) console.warn(`SKIPPED sequence export parity: ${missing}`);
 
 const T = 16;
+const LONG = 200;
 const N = 100;
 const VOCAB = 2000;
 type Layers = Parameters<typeof sequentialGraph>[1];
@@ -40,7 +42,8 @@ function functional(build: (b: GraphBuilder, tokens: string) => void): () => Gra
 }
 
 /** Each case: its layers after an [T] id input (or a functional graph), and which padding its input uses. */
-const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'post' | 'pre' }[] = [
+/** `steps`: the model takes [null, null] ids and this case's rows are post-padded to that many (default T). */
+const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'post' | 'pre'; steps?: number }[] = [
   // return_state: nn.LSTM's (out, (h, c)) and the masked step loop's final states, read by later layers.
   {
     name: 'lstm_state_masked', padding: 'pre',
@@ -72,6 +75,26 @@ const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'pos
     }),
   },
   { name: 'embedding_pool', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 16 }], ['GlobalAveragePooling1D', {}], ['Dense', { units: 16, activation: 'relu' }], ['Dense', { units: 8, activation: 'softmax' }]] },
+  // The same descriptions padded to T and to 200 ids, weights shared: with mask_zero the pool averages the words only.
+  ...(['masked', 'unmasked'] as const).flatMap((m) => [T, LONG].map((steps) => ({
+    name: `${m}_pool_${steps}`, padding: 'post' as const, steps,
+    layers: [['Embedding', { input_dim: VOCAB, output_dim: 16, mask_zero: m === 'masked' }], ['GlobalAveragePooling1D', {}], ['Dense', { units: 16, activation: 'relu' }], ['Dense', { units: 8, activation: 'softmax' }]] as Layers,
+  }))),
+  {
+    // Dense hands the mask on (Keras' supports_masking); the average pool uses it, the max pool ignores it (Keras 3).
+    name: 'mask_through_dense_to_pools', padding: 'pre',
+    graph: functional((b, tokens) => {
+      const dense = b.layer('Dense', { units: 6, activation: 'tanh' }, [b.layer('Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }, [tokens])]);
+      b.layer('Concatenate', {}, [b.layer('GlobalAveragePooling1D', {}, [dense]), b.layer('GlobalMaxPooling1D', {}, [dense])]);
+    }),
+  },
+  // LeakyReLU and ELU hand the mask on (Keras 3; Layerlab's classes, where tfjs' dropped it): the LSTM skips the padding.
+  {
+    name: 'mask_through_activations', padding: 'pre',
+    layers: [['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }], ['Dense', { units: 6 }], ['LeakyReLU', {}], ['ELU', {}], ['LSTM', { units: 4 }]],
+  },
+  // Conv1D ends the mask (Keras: no supports_masking): the LSTM after it runs over every step in tfjs and PyTorch.
+  { name: 'mask_ends_at_conv1d', padding: 'pre', layers: [['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }], ['Conv1D', { filters: 4, kernel_size: [3], padding: 'same' }], ['LSTM', { units: 5 }], ['Dense', { units: 3 }]] },
   { name: 'masked_lstm_post', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
   { name: 'masked_lstm_pre', padding: 'pre', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12, mask_zero: true }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
   { name: 'unmasked_lstm_post', padding: 'post', layers: [['Embedding', { input_dim: VOCAB, output_dim: 12 }], ['LSTM', { units: 8 }], ['Dense', { units: 8, activation: 'softmax' }]] },
@@ -146,6 +169,13 @@ async function realText(): Promise<{ post: Float32Array; pre: Float32Array }> {
   return { post, pre };
 }
 
+/** Post-padded [N, T] rows padded on to `steps` ids each. */
+function padSteps(post: Float32Array, steps: number): Float32Array {
+  const out = new Float32Array(N * steps);
+  for (let i = 0; i < N; i++) out.set(post.subarray(i * T, (i + 1) * T), i * steps);
+  return out;
+}
+
 describe.skipIf(missing !== null)('PyTorch export of sequence layers equals tfjs on real text', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
@@ -153,16 +183,18 @@ describe.skipIf(missing !== null)('PyTorch export of sequence layers equals tfjs
     // Some descriptions are shorter than T: both paddings put real zeros into the batch.
     expect(Array.from(x.post).filter((id) => id === 0).length).toBeGreaterThan(N);
     for (const [i, c] of CASES.entries()) {
-      const spec = compileGraph(c.graph ? c.graph() : sequentialGraph([null, T], c.layers!));
+      const steps = c.steps ?? T;
+      const spec = compileGraph(c.graph ? c.graph() : sequentialGraph([null, c.steps ? null : T], c.layers!));
       const model = await buildTfjsModel(spec);
-      // The four (un)masked_lstm_ cases share their weights: with the mask, where the padding sits must not matter.
-      randomizeWeights(model, c.name.includes('masked_lstm_') ? 42 : 500 + i);
-      const input = c.name === 'masking_layer' ? x.pre.map((id) => id / VOCAB) : x[c.padding];
+      // The four (un)masked_lstm_ cases share their weights: with the mask, where the padding sits must not matter;
+      // the four (un)masked_pool_ cases too: with the mask, how much padding there is must not matter.
+      randomizeWeights(model, c.name.includes('masked_lstm_') ? 42 : c.name.includes('masked_pool_') ? 43 : 500 + i);
+      const input = c.name === 'masking_layer' ? x.pre.map((id) => id / VOCAB) : c.steps ? padSteps(x.post, c.steps) : x[c.padding];
       const dir = join(root, c.name);
       await exportModel({ spec, weights: namedWeights(model) }, { format: 'pytorch', outDir: dir });
-      writeFileSync(join(dir, 'x.npy'), encodeNpy([N, T], input));
+      writeFileSync(join(dir, 'x.npy'), encodeNpy([N, steps], input));
       const trainable = model.trainableWeights.reduce((a, w) => a + w.shape.reduce((p: number, d) => p * (d as number), 1), 0);
-      expected.set(c.name, { y: predict(model, input, [N, T]).data, params: model.countParams(), trainable });
+      expected.set(c.name, { y: predict(model, input, [N, steps]).data, params: model.countParams(), trainable });
       model.dispose();
     }
     const out = runPython([join(REPO, 'test/integration/export/run_torch_models.py'), ...CASES.map((c) => join(root, c.name))], undefined, 240_000);
@@ -193,5 +225,12 @@ describe.skipIf(missing !== null)('PyTorch export of sequence layers equals tfjs
     // Without a mask the padding's place changes the result (so the check above can fail).
     const unmasked = ['post', 'pre'].map((p) => decodeNpy(readFileSync(join(root, `unmasked_lstm_${p}`, 'torch_y.npy'))).data);
     expect(maxAbsDiff(unmasked[0]!, unmasked[1]!)).toBeGreaterThan(1e-3);
+  });
+
+  it('16 and 200 ids of padding give the same masked GlobalAveragePooling1D model outputs in PyTorch (and differ unmasked)', () => {
+    const torchY = (name: string) => decodeNpy(readFileSync(join(root, name, 'torch_y.npy'))).data;
+    expect(maxAbsDiff(torchY(`masked_pool_${T}`), torchY(`masked_pool_${LONG}`))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(torchY(`unmasked_pool_${T}`), torchY(`unmasked_pool_${LONG}`))).toBeGreaterThan(1e-3);
+    expect(readFileSync(join(root, `masked_pool_${T}`, 'model.py'), 'utf8')).toContain('masked_mean(');
   });
 });

@@ -3,7 +3,9 @@
  * Bidirectional) and a causal Conv1D are layers Layerlab trains with its own classes. Stock tfjs 4.x cannot run them
  * (checked here, in a process that never loads Layerlab's classes, so the note stays true or this test says it is
  * not); the export says so and writes layerlab-layers.js, with which stock tfjs predicts Layerlab's outputs within
- * 1e-4 on real text. A reset_after=false GRU needs none of it.
+ * 1e-4 on real text. A reset_after=false GRU needs none of it. Masks too: stock tfjs averages the padding into a
+ * masked GlobalAveragePooling1D and keeps applying a mask after a Conv1D ended it; with the file it computes as
+ * Layerlab and Keras do.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -15,7 +17,8 @@ import { exportModel } from '../../../main/export';
 import { buildTfjsModel, namedWeights } from '../../../main/export/tfjs-model';
 import { readTextCsv } from '../../../main/datasets/text-source';
 import { compileGraph } from '../../../shared/graph';
-import { sequentialGraph } from '../../../shared/templates/builder';
+import { GraphBuilder, sequentialGraph } from '../../../shared/templates/builder';
+import type { Graph } from '../../../shared/graph/types';
 import { adaptVectorization, vectorize } from '../../../shared/text/vectorization';
 import { DATASETS, maxAbsDiff, predict, randomizeWeights, REPO } from './helpers';
 
@@ -29,6 +32,15 @@ async function debianIds(): Promise<Float32Array> {
   return vectorize(v, (await readTextCsv(join(debian, 'test.csv'))).texts.slice(0, N)).data;
 }
 
+/** Two mask_zero Embeddings of the same ids, added, read by an LSTM. */
+function maskedAdd(): Graph {
+  const b = new GraphBuilder();
+  const ids = b.layer('InputLayer', { batch_input_shape: [null, T] });
+  const embedded = [0, 1].map(() => b.layer('Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }, [ids]));
+  b.layer('Dense', { units: 3, activation: 'softmax' }, [b.layer('LSTM', { units: 4 }, [b.layer('Add', {}, embedded)])]);
+  return b.build();
+}
+
 function stock(dir: string, mode: 'stock' | 'shim'): { y?: number[]; error?: string } {
   const r = spawnSync(process.execPath, [join(REPO, 'test/integration/export/stock_tfjs_predict.mjs'), dir, mode], { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`stock tfjs run failed (${r.status ?? r.signal}): ${r.stderr}`);
@@ -36,8 +48,8 @@ function stock(dir: string, mode: 'stock' | 'shim'): { y?: number[]; error?: str
 }
 
 /** Exports the model with seeded weights next to the real ids; returns the notes and Layerlab's own prediction. */
-async function exportWithInput(name: string, layers: Parameters<typeof sequentialGraph>[1], x: Float32Array) {
-  const spec = compileGraph(sequentialGraph([null, T], layers));
+async function exportWithInput(name: string, layers: Parameters<typeof sequentialGraph>[1] | Graph, x: Float32Array) {
+  const spec = compileGraph(Array.isArray(layers) ? sequentialGraph([null, T], layers) : layers);
   const model = await buildTfjsModel(spec);
   randomizeWeights(model, 11);
   const dir = join(root, name);
@@ -71,6 +83,13 @@ describe('TF.js export in stock @tensorflow/tfjs', () => {
       ] as Parameters<typeof sequentialGraph>[1],
       gaps: ["'conv1d' (Conv1D, padding='causal')"],
     },
+    {
+      // tfjs' Merge.computeMask adds a leading axis to the masks; Keras ORs them (engine/layers/merge-masks.ts).
+      name: 'masked_add',
+      refusal: /Operands could not be broadcast together/,
+      layers: maskedAdd(),
+      gaps: ["'add' (Add of masked sequences)"],
+    },
   ])('$name: stock tfjs refuses it, the export says so, and with layerlab-layers.js stock tfjs predicts as Layerlab', async ({ name, refusal, layers, gaps }) => {
     await tf.setBackend('cpu');
     const x = await debianIds();
@@ -87,6 +106,54 @@ describe('TF.js export in stock @tensorflow/tfjs', () => {
     expect(diff, `max abs diff ${diff}`).toBeLessThan(1e-4);
     // The outputs vary with the text, so equal outputs are no accident of a constant model.
     expect(maxAbsDiff(y.subarray(0, 3), y.subarray(3, 6))).toBeGreaterThan(1e-4);
+  }, 120_000);
+
+  it.each([
+    {
+      name: 'masked_pool',
+      layers: [
+        ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+        ['GlobalAveragePooling1D', {}],
+        ['Dense', { units: 3, activation: 'softmax' }],
+      ] as Parameters<typeof sequentialGraph>[1],
+      gaps: ["'global_average_pooling1d' (GlobalAveragePooling1D over a masked sequence)"],
+    },
+    {
+      name: 'mask_ended_by_conv1d',
+      layers: [
+        ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+        ['Conv1D', { filters: 4, kernel_size: [3], padding: 'same' }],
+        ['LSTM', { units: 4 }],
+      ] as Parameters<typeof sequentialGraph>[1],
+      gaps: ["'lstm' (LSTM after the mask ended)"],
+    },
+    {
+      // Stock tfjs drops the mask at LeakyReLU, but its stale kwargs hand the Embedding's mask to the LSTM anyway, so
+      // its prediction happens to agree; with the file (which clears stale masks) only the passing LeakyReLU agrees.
+      name: 'mask_through_leaky_relu',
+      layers: [
+        ['Embedding', { input_dim: VOCAB, output_dim: 8, mask_zero: true }],
+        ['LeakyReLU', {}],
+        ['LSTM', { units: 4 }],
+      ] as Parameters<typeof sequentialGraph>[1],
+      gaps: ["'leaky_re_lu' (LeakyReLU handing a mask on)"],
+      stockAgrees: true,
+    },
+  ])('$name: stock tfjs computes the mask otherwise, the export says so, and with layerlab-layers.js it predicts as Layerlab', async ({ name, layers, gaps, stockAgrees }) => {
+    await tf.setBackend('cpu');
+    const x = await debianIds();
+    // Descriptions shorter than T: padding the mask must leave out (or, after Conv1D, must not).
+    expect(Array.from(x).filter((id) => id === 0).length).toBeGreaterThan(N);
+    const { dir, notes, files, y } = await exportWithInput(name, layers, x);
+    expect(notes.join('\n')).toContain(`${gaps.join(', ')}: stock @tensorflow/tfjs 4.x cannot run`);
+    expect(files).toContain('layerlab-layers.js');
+    const plain = stock(dir, 'stock');
+    expect(plain.error).toBeUndefined();
+    if (!stockAgrees) expect(maxAbsDiff(Float32Array.from(plain.y!), y)).toBeGreaterThan(1e-3);
+    const fixed = stock(dir, 'shim');
+    expect(fixed.error).toBeUndefined();
+    const diff = maxAbsDiff(Float32Array.from(fixed.y!), y);
+    expect(diff, `max abs diff ${diff}`).toBeLessThan(1e-4);
   }, 120_000);
 
   it('a GRU with reset_after=false runs in stock tfjs as it is: no note, no extra file', async () => {
