@@ -11,6 +11,7 @@ import { commands } from '../../../main/commands/registry';
 import { formatRunsTable } from '../../../main/commands/info';
 import { explainLoadError } from '../../../main/engine/backend';
 import { ChecksumError } from '../../../main/datasets/errors';
+import { MIN_TOKEN_LENGTH } from '../../../main/commands/serve';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -109,4 +110,10 @@ describe('Troubleshooting quotes what Layerlab prints', () => {
     }
     expect(sources).toContain('-thread build did not start: set LAYERLAB_WASM_THREADS=1');
   });
+});
+
+it("the README's serve --token examples are tokens serve accepts", () => {
+  const tokens = [...readme.matchAll(/serve [^\n`]*--token (\S+)/g)].map((m) => m[1]!).filter((t) => t !== 'T');
+  expect(tokens.length).toBeGreaterThan(0);
+  expect(tokens.filter((t) => t.length < MIN_TOKEN_LENGTH)).toEqual([]);
 });
