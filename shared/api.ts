@@ -107,6 +107,18 @@ export interface RunSummary {
   queuePosition?: number;
   /** Where the last checkpoint lies, when one was written. */
   checkpoint?: string;
+  /**
+   * The epoch whose weights the run keeps as its best by `monitor` (0-based, as `history[].epoch`; shown + 1), once
+   * the run has stored weights; sameAsFinal: that epoch is the last, so its best and final weights are one set.
+   */
+  bestWeights?: RunBestWeights;
+}
+
+export interface RunBestWeights {
+  epoch: number;
+  monitor: string;
+  value: number;
+  sameAsFinal: boolean;
 }
 
 export interface RunDetail extends RunSummary {
@@ -359,8 +371,13 @@ export const apiMethods = {
       origin: z.string().min(1).max(4096).optional(),
       /** Write into a non-empty folder that holds no earlier export of this project. */
       force: z.boolean().optional(),
+      /** Which of the run's weights: its final ones (the default) or its best epoch's (RunSummary.bestWeights). */
+      weights: z.enum(['final', 'best']).optional(),
+    }).refine((p) => p.weights !== 'best' || (p.runId !== undefined && p.format !== 'tensorboard'), {
+      path: ['weights'],
+      message: "'best' needs a runId and a model format (tfjs, keras, pytorch): TensorBoard logs show the whole run",
     }),
-    'Export the model (and trained weights of a run) to a new or empty folder, or over an earlier export of the same project',
+    'Export the model (and trained weights of a run, final or its best epoch\'s) to a new or empty folder, or over an earlier export of the same project',
   ),
 } as const;
 

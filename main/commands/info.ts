@@ -1,4 +1,5 @@
 /** `layerlab info FILE [--json]`: what a project holds: its model summary and its runs with their best metrics. */
+import { formatMetric } from '../../shared/format';
 import { analyzeGraph, formatSummary, summaryTable } from '../../shared/graph';
 import { listRuns, openProject, type RunSummary } from '../projects/service';
 import type { Command } from './types';
@@ -9,10 +10,6 @@ function formatDuration(seconds: number): string {
   return m < 60 ? `${m}m${Math.round(seconds % 60)}s` : `${Math.floor(m / 60)}h${m % 60}m`;
 }
 
-function formatMetric(value: number | null): string {
-  if (value === null) return 'n/a';
-  return Math.abs(value) >= 1000 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : value.toFixed(4);
-}
 
 /**
  * The dataset a run trained on, from its own stored config (a run may have trained on another dataset than the

@@ -121,7 +121,7 @@ export type { CatalogEntry, CatalogFile, CatalogName } from './catalog';
 export { ChecksumError, DatasetError, FormatError } from './errors';
 export { parseIdx, readIdxFile } from './idx';
 export type { IdxArray } from './idx';
-export { resolveCacheDir, resolveMirrors, setDefaultCacheDir } from './paths';
+export { resolveCacheDir, resolveMirrors } from './paths';
 export { cachedFilePath, cacheStatus, fetchDataset, obtainFile } from './store';
 export type { CacheState, SourceOptions, VerifiedFile } from './store';
 export type { DownloadProgress } from './download';

@@ -1,24 +1,12 @@
 /**
  * Where dataset files live on this machine (the cache) and where else to look for them first (mirrors).
- * Plain Node follows XDG; the Electron main process hands in its userData folder with setDefaultCacheDir.
  */
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { userCacheRoot } from '../system/cache-root';
 
-let appCacheDir: string | undefined;
-
-/** Called once by the Electron main process (e.g. with join(app.getPath('userData'), 'cache')). */
-export function setDefaultCacheDir(dir: string | undefined): void {
-  appCacheDir = dir;
-}
-
-/** The cache root: explicit argument, then LAYERLAB_CACHE_DIR, then the app's folder, then XDG, then ~/.cache. */
+/** The cache root: an explicit folder (--cache, a service option), else the per-user one (system/cache-root). */
 export function resolveCacheDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (explicit) return resolve(explicit);
-  if (env.LAYERLAB_CACHE_DIR) return resolve(env.LAYERLAB_CACHE_DIR);
-  if (appCacheDir) return resolve(appCacheDir);
-  if (env.XDG_CACHE_HOME) return join(resolve(env.XDG_CACHE_HOME), 'layerlab');
-  return join(homedir(), '.cache', 'layerlab');
+  return explicit ? resolve(explicit) : userCacheRoot({ env });
 }
 
 /** Folder of one catalog dataset inside the cache. */

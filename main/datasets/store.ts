@@ -15,7 +15,7 @@ import { ChecksumError, DatasetError } from './errors';
 import { datasetCacheDir, resolveCacheDir, resolveMirrors } from './paths';
 
 export interface SourceOptions {
-  /** Cache root; default from resolveCacheDir (LAYERLAB_CACHE_DIR, Electron userData, XDG, ~/.cache/layerlab). */
+  /** Cache root; default the per-user one (system/cache-root: LAYERLAB_CACHE_DIR, else the platform's cache folder). */
   cacheDir?: string;
   /** Mirror directory or URL prefix (one sub-folder per dataset), tried before the internet. */
   mirror?: string | string[];

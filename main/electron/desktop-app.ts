@@ -8,6 +8,7 @@ import { app, BrowserWindow, Menu } from 'electron';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBackendService, type LocalBackendService } from '../service/service';
+import { adoptDesktopLegacyCache } from '../system/cache-root';
 import { lockNavigation, registerAppScheme, serveAppProtocol } from './app-protocol';
 import { addRecentProject, loadAppState, saveAppState, type AppState } from './app-state';
 import { pickOpenPath, showGpuSetup } from './dialogs';
@@ -48,9 +49,10 @@ export function startDesktopApp(options: DesktopAppOptions): void {
 
   app.whenReady().then(() => {
     state = loadAppState(userData());
+    // Datasets, recovery stores, sweeps and checkpoints share the CLI's cache root; older desktop builds kept them
+    // under userData, so those are moved in first (recorded checkpoint paths under userData keep working there).
+    adoptDesktopLegacyCache(join(userData(), 'datasets'));
     service = createBackendService({
-      datasets: { cacheDir: process.env.LAYERLAB_CACHE_DIR ?? join(userData(), 'datasets') },
-      checkpointDir: join(userData(), 'checkpoints'),
       appVersion: app.getVersion(),
     });
     service.subscribe((message) => {

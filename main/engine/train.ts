@@ -23,7 +23,7 @@ import { loadData } from './data';
 import { buildModel, modelInputShape } from './model';
 import { applyInitialWeights } from './training/init-weights';
 import { createTrainingCallbacks, type ResumableState, type ValidationData } from './training/callbacks';
-import { loadCheckpoint, saveCheckpoint, type CheckpointManifest } from './training/checkpoint';
+import { loadCheckpoint, loadCheckpointBest, saveCheckpoint, type CheckpointManifest } from './training/checkpoint';
 import { TrainingControl } from './training/control';
 import { compileArgs } from './training/losses';
 import type { DoneEvent, FromWorker, LoadRequest, StartRequest } from './worker/protocol';
@@ -264,6 +264,9 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
     const valData: ValidationData | undefined = validation ? { ...validation, ...(data.classNames ? { classNames: data.classNames } : {}) } : undefined;
     const resumeState = (resumed?.extra?.resumable ?? undefined) as ResumableState | undefined;
     const best = new BestWeightsKeeper(config, valData !== undefined);
+    // A resumed run's best so far (its earlier sessions' epochs) competes with the new ones.
+    const earlierBest = resumed ? await loadCheckpointBest(request.resumeFrom!, resumed, model) : null;
+    if (earlierBest) best.restore(earlierBest);
     const training = createTrainingCallbacks(model, config, {
       sink,
       control,
@@ -278,6 +281,7 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
           epoch: epoch + 1,
           history: training.history,
           extra: { runId: request.runId ?? 'run', resumable: training.resumableState() as Record<string, unknown>, randomState: random.state() },
+          best: best.snapshot(),
         });
         emit({ type: 'checkpoint', path: request.checkpointDir, epoch });
       },

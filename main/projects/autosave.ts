@@ -5,29 +5,21 @@
  *
  * Store layout: <cache>/recovery/<id>.layerlab (a full project file, written atomically) and <id>.json (what it
  * is: the original path, name, time, and the pid of the writing process, so that a still-running instance's entry
- * is not offered as a crash leftover). Set LAYERLAB_CACHE_DIR to move the cache (tests do).
+ * is not offered as a crash leftover). The cache is system/cache-root's; LAYERLAB_CACHE_DIR moves it (tests do).
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { userCacheRoot } from '../system/cache-root';
 import { isAlive, writeFileAtomically } from './atomic-file';
 import { readProjectFile } from './file';
 import { liveDir } from './live-run';
 import { updateProjectFile } from './writer';
 import type { ProjectDocument } from './types';
 
-export function cacheDir(): string {
-  const override = process.env.LAYERLAB_CACHE_DIR;
-  if (override) return override;
-  if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'Layerlab', 'Cache');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'Layerlab');
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'layerlab');
-}
-
 export function recoveryDir(): string {
-  return join(cacheDir(), 'recovery');
+  return join(userCacheRoot(), 'recovery');
 }
 
 const entryMetaSchema = z.object({

@@ -126,7 +126,8 @@ export async function readProjectFile(path: string): Promise<ProjectDocument> {
 
 /**
  * Every entry must belong to the layout: a name damaged on disk (a flipped bit) must not make a run silently
- * disappear. Newer layouts come with a new format version, which is checked before this.
+ * disappear. Newer layouts come with a new format version, which is checked before this: a new entry kind here
+ * needs a CURRENT_FORMAT_VERSION bump (shared/format/schema.ts says why), or older builds call the file damaged.
  */
 function checkLayout(reader: ZipReader): void {
   const runFolders = new Set<string>();

@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomically } from './atomic-file';
-import { cacheDir } from './autosave';
+import { userCacheRoot } from '../system/cache-root';
 
 const MAX_RECENT = 15;
 
@@ -11,7 +11,7 @@ const recentSchema = z.array(z.object({ path: z.string(), name: z.string(), open
 export type RecentProjectEntry = z.infer<typeof recentSchema>[number];
 
 function recentFile(): string {
-  return join(cacheDir(), 'recent.json');
+  return join(userCacheRoot(), 'recent.json');
 }
 
 export async function listRecent(): Promise<RecentProjectEntry[]> {
@@ -26,7 +26,7 @@ export async function listRecent(): Promise<RecentProjectEntry[]> {
 export async function addRecent(path: string, name: string, now = new Date()): Promise<RecentProjectEntry[]> {
   const abs = resolve(path);
   const list = [{ path: abs, name, openedAt: now.toISOString() }, ...(await listRecent()).filter((e) => e.path !== abs)].slice(0, MAX_RECENT);
-  await mkdir(cacheDir(), { recursive: true });
+  await mkdir(userCacheRoot(), { recursive: true });
   await writeFileAtomically(recentFile(), async (fh) => void (await fh.writeFile(JSON.stringify(list, null, 2))), { backup: false });
   return list;
 }

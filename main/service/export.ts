@@ -37,7 +37,7 @@ export async function runExport(runs: RunManager, params: Params): Promise<Expor
       throw new ApiError('invalid-graph', `the model cannot be exported until its errors are fixed: ${errors.slice(0, 5).map((e) => e.message).join('; ')}`, errors);
     }
     const spec = compileGraph(params.graph, 'model');
-    const fromRun = params.runId ? await runs.weights(params.runId) : undefined;
+    const fromRun = params.runId ? await runs.weights(params.runId, params.weights) : undefined;
     const result = await exportModel(
       { spec, weights: fromRun?.weights, training: fromRun?.config, origin },
       { format: params.format, outDir: resolve(params.path), strategy: params.strategy, slurm: params.slurm, force: params.force },

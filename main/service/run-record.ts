@@ -4,6 +4,7 @@
  * run showed is its RunState, folded from its events by the shared reducer (shared/run-state.ts).
  */
 import type { EpochRecord, RunDetail, RunSummary } from '../../shared/api';
+import type { RunJson } from '../../shared/format';
 import type { BestWeights } from '../engine/training/best-weights';
 import type { Graph, ModelSpec } from '../../shared/graph/types';
 import { storedTelemetryOf } from '../../shared/run-compact';
@@ -44,6 +45,8 @@ export interface RunRecord extends Pick<RunSummary, 'runId' | 'name' | 'status' 
   earlyStopped?: boolean;
   /** Seconds trained in its earlier sessions (a resumed run): its stored duration counts every session. */
   earlierSeconds?: number;
+  /** Its best epoch as its project stores it (run.json bestWeights), once its weights are stored. */
+  bestWeights?: NonNullable<RunJson['bestWeights']>;
 }
 
 /** Seconds from the run's (latest) start to its end, or to now while it runs; 0 before it started. */
@@ -71,6 +74,10 @@ export function summaryOf(run: RunRecord, queuePosition: number): RunSummary {
   if (run.endedAt) out.endedAt = run.endedAt;
   if (queuePosition >= 0) out.queuePosition = queuePosition;
   if (run.checkpoint) out.checkpoint = run.checkpoint;
+  if (run.bestWeights) {
+    const { epoch, monitor, value, stored } = run.bestWeights;
+    out.bestWeights = { epoch, monitor, value, sameAsFinal: !stored };
+  }
   return out;
 }
 

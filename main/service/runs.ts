@@ -259,9 +259,21 @@ export class RunManager {
    * The run's config and weights (for export): the loaded worker's current weights, or, once the worker is gone,
    * the weights the run stored in its project file.
    */
-  async weights(runId: string): Promise<{ config: TrainingConfig; weights: WorkerWeight[] }> {
+  async weights(runId: string, which: 'final' | 'best' = 'final'): Promise<{ config: TrainingConfig; weights: WorkerWeight[] }> {
     const run = this.get(runId);
     const stored = Boolean(run.projectPath && run.storedAs);
+    if (which === 'best' && !run.bestWeights?.stored) {
+      if (!run.bestWeights) throw new ApiError('invalid-params', `run ${this.label(runId)} keeps no best weights (it has not ended with weights, or was trained before runs kept them): export its final weights`);
+      which = 'final'; // its best epoch is its last: the final weights are the best ones
+    }
+    if (which === 'best') {
+      // Never the final weights in their place: a failed read is said, not exported under the wrong name.
+      const source = await loadExportSource(run.projectPath!, run.storedAs, 'best').catch((err: Error) => {
+        throw new ApiError('unavailable', `run ${runId}'s best weights in ${run.projectPath} cannot be read (${err.message})`);
+      });
+      if (!source.weights) throw new ApiError('unavailable', `run ${runId}'s best weights are not in ${run.projectPath}: export its final weights`);
+      return { config: run.config, weights: source.weights };
+    }
     if (run.handle) {
       try {
         return { config: run.config, weights: await run.handle.weights() };
@@ -446,6 +458,7 @@ export class RunManager {
       (meta) => {
         run.storedAs = meta.id;
         if (meta.number) run.number = meta.number;
+        if (meta.bestWeights && meta.hasWeights) run.bestWeights = meta.bestWeights;
       },
     );
   }

@@ -71,6 +71,7 @@ export function recordFromStored(meta: RunJson, key: string, number: number, pro
     telemetryLoaded: meta.hasTelemetry !== true,
     projectPath,
     storedAs: meta.id,
+    ...(meta.bestWeights && meta.hasWeights ? { bestWeights: meta.bestWeights } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { FutureFormatError, ProjectFormatError, parseOrThrow } from './errors';
 import { bestMetrics } from './metrics';
 import { CURRENT_FORMAT_VERSION, projectSchema, runSchema, type ProjectJson, type RunJson } from './schema';
 import { v1ProjectSchema, v1RunSchema, type V1Model, type V1Training } from './v1';
+import { v2ProjectSchema } from './v2';
 import type { Graph } from '../graph/types';
 import { getLayerKind } from '../layers/registry';
 
@@ -94,6 +95,17 @@ const migrations: Migration[] = [
         durationSeconds: v1.durationMs / 1000,
         hasWeights: v1.weights,
       };
+    },
+  },
+  {
+    // v3 only adds (optional fields, new entries), so a v2 file is a v3 file with its new version number; its runs
+    // are v3 runs as they are (v2 readers of late builds already wrote some v3 fields, all of them valid here).
+    from: 2,
+    project(raw) {
+      return { ...parseOrThrow(v2ProjectSchema, raw, 'project.json'), formatVersion: 3 };
+    },
+    run(raw) {
+      return raw;
     },
   },
 ];

@@ -1,11 +1,21 @@
 /**
- * The current (v2) layout of a `.layerlab` project file's JSON documents: `project.json` and each
+ * The current (v3) layout of a `.layerlab` project file's JSON documents: `project.json` and each
  * `runs/<id>/run.json`. Pure zod, no Node: the renderer validates with the same schemas.
  */
 import { z } from 'zod';
 import type { TrainingConfigInput } from '../training';
 
-export const CURRENT_FORMAT_VERSION = 2;
+/**
+ * The format version a file declares is the only thing an older Layerlab checks before it refuses what it does not
+ * know: its reader refuses unknown entries (a damaged name must not make a run vanish, main/projects/file.ts) and
+ * drops unknown run.json fields. So anything an older reader would refuse or drop bumps the version; the older
+ * build then says "format version N ... open it with a newer Layerlab" instead of calling the file damaged, and
+ * never re-saves it without what it cannot see.
+ * v3: runs/<id>/best-weights.bin with run.json `bestWeights`, runs/<id>/telemetry.json.gz with `hasTelemetry`, run
+ * `number`, and the `running`/`interrupted` statuses with `trainer` (the last ones were written as v2 for a while:
+ * v2 readers refuse those files with "unexpected entry" or a status error, v3 files with the version message).
+ */
+export const CURRENT_FORMAT_VERSION = 3;
 
 /** Run ids become zip folder names (`runs/<id>/`), so they are limited to characters safe in any path. */
 export const runIdSchema = z

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainingConfig } from '../../../shared/training';
 import { captureModelWeights } from '../stored-weights';
 import type { StoredWeights } from '../../projects/types';
+import type { CheckpointBest } from './checkpoint';
 import { resolveMode } from './schedules';
 
 /** What a run stores about its best epoch: the weights, and which epoch (0-based) by which metric. */
@@ -32,6 +33,28 @@ export class BestWeightsKeeper {
     // Early stopping's min_delta too, so that with restore_best_weights both pick the same epoch.
     this.minDelta = config.early_stopping?.min_delta ?? 0;
     this.bestValue = this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  /**
+   * Continues a resumed run's count from its checkpoint (training/checkpoint.ts): its earlier sessions' best epoch
+   * and weights compete with the new epochs, so the whole run's best wins. Takes ownership of `best.weights`.
+   * A checkpoint of another monitor (not possible for a resume, which keeps the run's config) is ignored.
+   */
+  restore(best: CheckpointBest): void {
+    if (best.monitor !== this.monitor || !Number.isFinite(best.value)) {
+      tf.dispose(best.weights);
+      return;
+    }
+    this.dispose();
+    this.bestValue = best.value;
+    this.bestEpoch = best.epoch;
+    this.kept = best.weights.map((w) => tf.keep(w));
+  }
+
+  /** The best epoch so far for a checkpoint (the kept tensors themselves: read them, do not dispose them). */
+  snapshot(): CheckpointBest | null {
+    if (!this.kept || this.bestEpoch < 0) return null;
+    return { epoch: this.bestEpoch, monitor: this.monitor, value: this.bestValue, weights: this.kept };
   }
 
   /** Feeds one complete epoch's metrics; copies the model's weights when the monitored value improved. */

@@ -6,7 +6,7 @@
  * last, via rename, then removes the older blobs: a process killed at any moment of a save (the kill tests do it)
  * leaves the previous checkpoint whole, never a manifest of one epoch over blobs of another.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../../../shared/telemetry';
@@ -39,12 +39,27 @@ export interface CheckpointManifest {
   extra?: Record<string, unknown>;
   /** The blobs of this checkpoint; absent in checkpoints written before they were named per save. */
   files?: { weights: string; optimizer: string };
+  /**
+   * The run's best epoch so far (training/best-weights.ts), so that a resumed run's best counts its earlier
+   * sessions. `file` holds its weights (entries as `weights`); absent when the best epoch is this checkpoint's
+   * last, whose weights are the checkpoint's own. Absent in older checkpoints.
+   */
+  best?: { epoch: number; monitor: string; value: number; file?: string; entries?: TensorEntry[] };
+}
+
+/** The best epoch so far and its weights (in the model's weight order), as the checkpoint keeps it. */
+export interface CheckpointBest {
+  epoch: number;
+  monitor: string;
+  value: number;
+  weights: tf.Tensor[];
 }
 
 export interface CheckpointState {
   epoch: number;
   history: EpochMetrics[];
   extra?: Record<string, unknown>;
+  best?: CheckpointBest | null;
 }
 
 async function packTensors(named: { name: string; tensor: tf.Tensor }[]): Promise<{ entries: TensorEntry[]; blob: Uint8Array }> {
@@ -96,13 +111,31 @@ export async function saveCheckpoint(dir: string, model: tf.LayersModel, state: 
   };
   await writeFile(join(dir, manifest.files!.weights), weights.blob);
   await writeFile(join(dir, manifest.files!.optimizer), optimizer.blob);
+  const best = state.best;
+  if (best) {
+    const { epoch, monitor, value } = best;
+    manifest.best = { epoch, monitor, value };
+    // The last finished epoch's weights are the checkpoint's own; an earlier best gets its own blob, named by its
+    // epoch. The previous checkpoint may name the same blob, so it is replaced by rename (whole, old or new, at any
+    // moment of a kill), and not rewritten at all when it is there already (same epoch, same weights).
+    if (epoch !== state.epoch - 1) {
+      const packed = await packTensors(model.weights.map((w, i) => ({ name: w.originalName ?? w.name, tensor: best.weights[i]! })));
+      const file = `best-${epoch}.bin`;
+      manifest.best = { ...manifest.best, file, entries: packed.entries };
+      const there = await stat(join(dir, file)).then((s) => s.size, () => -1);
+      if (there !== packed.blob.byteLength) {
+        await writeFile(join(dir, `${file}.tmp`), packed.blob);
+        await rename(join(dir, `${file}.tmp`), join(dir, file));
+      }
+    }
+  }
   const tmp = join(dir, `${CHECKPOINT_MANIFEST}.tmp`);
   await writeFile(tmp, JSON.stringify(manifest));
   await rename(tmp, join(dir, CHECKPOINT_MANIFEST));
   // Only now are the previous checkpoint's blobs (and those of a save killed midway) no longer needed.
-  const keep = new Set([CHECKPOINT_MANIFEST, manifest.files!.weights, manifest.files!.optimizer]);
+  const keep = new Set([CHECKPOINT_MANIFEST, manifest.files!.weights, manifest.files!.optimizer, ...(manifest.best?.file ? [manifest.best.file] : [])]);
   for (const name of await readdir(dir)) {
-    if (!keep.has(name) && /^(weights|optimizer)(-\d+)?\.bin$/.test(name)) await rm(join(dir, name), { force: true });
+    if (!keep.has(name) && /^(weights|optimizer|best)(-\d+)?\.bin(\.tmp)?$/.test(name)) await rm(join(dir, name), { force: true });
   }
   return manifest;
 }
@@ -153,4 +186,17 @@ export async function loadCheckpoint(dir: string, model: tf.LayersModel): Promis
   tf.dispose(optimizerWeights.map((w) => w.tensor));
   setLearningRate(model.optimizer, manifest.learningRate);
   return manifest;
+}
+
+/**
+ * The best epoch a checkpoint recorded, with its weights, for a model just loaded from that checkpoint (its own
+ * weights are the best ones when the best epoch is its last); null for checkpoints written before runs kept it.
+ */
+export async function loadCheckpointBest(dir: string, manifest: CheckpointManifest, model: tf.LayersModel): Promise<CheckpointBest | null> {
+  const best = manifest.best;
+  if (!best) return null;
+  const { epoch, monitor, value } = best;
+  if (!best.file || !best.entries) return { epoch, monitor, value, weights: model.getWeights().map((w) => w.clone()) };
+  const blob = new Uint8Array(await readFile(join(dir, best.file)));
+  return { epoch, monitor, value, weights: best.entries.map((e) => unpackTensor(e, blob, best.file!)) };
 }

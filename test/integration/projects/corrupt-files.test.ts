@@ -149,8 +149,8 @@ describe('opening damaged or foreign files fails clearly and leaves them untouch
   });
 
   it('a future format version says which version and to update', async () => {
-    const e = await expectRefused(zipSync({ 'project.json': json({ ...project, formatVersion: 3, appVersion: '9.1.0' }) }), 'future-version');
-    expect(e.message).toMatch(/format version 3 \(written by Layerlab 9\.1\.0\).*up to 2.*newer Layerlab/);
+    const e = await expectRefused(zipSync({ 'project.json': json({ ...project, formatVersion: 4, appVersion: '9.1.0' }) }), 'future-version');
+    expect(e.message).toMatch(/format version 4 \(written by Layerlab 9\.1\.0\).*up to 3.*newer Layerlab/);
   });
 
   it('schema errors name the JSON path and what is wrong', async () => {

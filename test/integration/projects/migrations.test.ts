@@ -44,12 +44,12 @@ describe('stored project files of every format version', () => {
     expect(readableFormatVersions.at(-1)).toBe(CURRENT_FORMAT_VERSION);
   });
 
-  it('v1: graph, dataset, runs and metrics are migrated to v2', async () => {
+  it('v1: graph, dataset, runs and metrics are migrated to v2 (and on to the current version)', async () => {
     const file = join(fixtures, 'v1-iris-mlp.layerlab');
     const before = await readFile(file);
     const doc = await readProjectFile(file);
     expect(doc.migratedFrom).toBe(1);
-    expect(doc.project.formatVersion).toBe(2);
+    expect(doc.project.formatVersion).toBe(CURRENT_FORMAT_VERSION);
     expect(doc.project.name).toBe('Iris MLP (v1)');
     expect(doc.project.created).toBe('2025-03-01T10:00:00.000Z');
     expect(doc.project.modified).toBe('2025-03-02T11:30:00.000Z');
@@ -92,7 +92,7 @@ describe('stored project files of every format version', () => {
     expectedPrediction(x).forEach((p, i) => expect(y[i]).toBeCloseTo(p, 5));
   });
 
-  it('v1 saved again is written as v2 and reopens identically', async () => {
+  it('v1 saved again is written in the current version and reopens identically', async () => {
     const copy = join(dir, 'old.layerlab');
     await copyFile(join(fixtures, 'v1-iris-mlp.layerlab'), copy);
     const doc = await readProjectFile(copy);
@@ -107,9 +107,10 @@ describe('stored project files of every format version', () => {
     expect(Buffer.from(b.weightData).equals(Buffer.from(a.weightData))).toBe(true);
   });
 
-  it('v2 (current) opens without migration, with viewport, notes and sweeps', async () => {
+  it('v2 opens as v3 (v3 only added to it), with viewport, notes and sweeps', async () => {
     const { doc, config, configIssues } = await openProject(join(fixtures, 'v2-iris-mlp.layerlab'));
-    expect(doc.migratedFrom).toBeUndefined();
+    expect(doc.migratedFrom).toBe(2);
+    expect(doc.project.formatVersion).toBe(3);
     expect(configIssues).toStrictEqual([]);
     expect(config).toMatchObject({ optimizer: { name: 'adam', learning_rate: 0.01 }, epochs: 3, batch_size: 16 });
     expect(doc.project.viewport).toStrictEqual({ x: -20, y: 15.5, zoom: 1.25 });
@@ -119,5 +120,21 @@ describe('stored project files of every format version', () => {
     expect(doc.runs).toHaveLength(1);
     expect(doc.runs[0]!.meta.best).toStrictEqual({ loss: 0.82, acc: 0.66 });
     expect(existsSync(join(fixtures, 'v2-iris-mlp.layerlab.bak'))).toBe(false);
+  });
+
+  it('v3 (current) opens without migration: the run\'s number and its best epoch\'s weights beside the final ones', async () => {
+    const file = join(fixtures, 'v3-iris-mlp.layerlab');
+    const { doc } = await openProject(file);
+    expect(doc.migratedFrom).toBeUndefined();
+    expect(doc.project.notes).toBe('Stored by format version 3.');
+    expect(doc.runs[0]!.meta).toMatchObject({ number: 1, bestWeights: { epoch: 0, monitor: 'val_loss', value: 0.9, stored: true } });
+    const x = [0.5, -1, 2, 0.25];
+    const predict = async (which: 'final' | 'best') => {
+      const model = await loadModelFromWeights(await readRunWeights(file, 'r1', which));
+      return Array.from((model.predict(tf.tensor2d([x])) as tf.Tensor).dataSync());
+    };
+    const final = await predict('final');
+    expectedPrediction(x).forEach((p, i) => expect(final[i]).toBeCloseTo(p, 5));
+    expect(await predict('best')).not.toEqual(final);
   });
 });

@@ -239,7 +239,7 @@ describe('CLI: layerlab new / info', () => {
     expect(out).toMatch(/^Runs \(1\):$/m);
     expect(out).toMatch(/completed\s+1\s+loss=0\.3100 acc=0\.9120\s+1m15s\s+no/);
     const json = JSON.parse((await cli('info', file, '--json')).out);
-    expect(json).toMatchObject({ name: 'Info demo', formatVersion: 2, params: { total: 55050 }, valid: true });
+    expect(json).toMatchObject({ name: 'Info demo', formatVersion: 3, params: { total: 55050 }, valid: true });
     const bad = await cli('info', join(dir, 'missing.layerlab'));
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/missing\.layerlab: no such file/);

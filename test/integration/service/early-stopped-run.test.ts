@@ -1,5 +1,5 @@
 /** A run the window starts (training.start with projectPath) that early stopping ends is stored as 'early-stopped'. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -48,4 +48,30 @@ it('stores an early-stopped run with that status, and a run that ran all its epo
   expect(early.bestWeights).toEqual({ epoch: early.history.length - 3, monitor: 'val_loss', value: early.history.at(-3)!.metrics.val_loss, stored: false });
   // One epoch: its weights are the final ones.
   expect(byName.get('full')!.bestWeights).toMatchObject({ epoch: 0, monitor: 'val_loss', stored: false });
+
+  // The window's run list carries the best epoch (0-based, as history), live and after a fresh backend reopens the file.
+  const expected = { epoch: early.history.length - 3, monitor: 'val_loss', value: early.history.at(-3)!.metrics.val_loss, sameAsFinal: true };
+  const listed = async (svc: typeof service) => {
+    const r = await handleApiMessage(svc, JSON.stringify({ id: 2, method: 'training.list', params: { projectPath: 'p.layerlab' } }));
+    return ('result' in r ? (r.result as { runs: { name: string; bestWeights?: unknown }[] }).runs : []).find((x) => x.name === 'early')?.bestWeights;
+  };
+  expect(await listed(service)).toEqual(expected);
+
+  // Its best epoch's weights are its final ones (restored): export.run with weights 'best' writes the same bytes.
+  const listing = await handleApiMessage(service, JSON.stringify({ id: 4, method: 'training.list', params: { projectPath: 'p.layerlab' } }));
+  const runs = 'result' in listing ? (listing.result as { runs: { runId: string; name: string }[] }).runs : [];
+  const bin = async (weights: 'final' | 'best') => {
+    const out = join(dir, `export-${weights}`);
+    const params = { format: 'tfjs', graph: mlpGraph, path: out, runId: runs.find((r) => r.name === 'early')!.runId, weights };
+    expect(await handleApiMessage(service, JSON.stringify({ id: 5, method: 'export.run', params }))).toHaveProperty('result');
+    return readFileSync(join(out, 'group1-shard1of1.bin'));
+  };
+  expect((await bin('best')).equals(await bin('final'))).toBe(true);
+  const fresh = createBackendService({ datasets: { mirror: MIRROR, cacheDir: join(dir, 'cache'), offline: true }, baseDir: dir });
+  try {
+    await handleApiMessage(fresh, JSON.stringify({ id: 3, method: 'projects.open', params: { path: 'p.layerlab' } }));
+    expect(await listed(fresh)).toEqual(expected);
+  } finally {
+    await fresh.close();
+  }
 });

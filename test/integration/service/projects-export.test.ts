@@ -13,7 +13,7 @@ const { dir, call } = apiHarness('layerlab-projects-');
 describe('projects.* through the API (real project files)', () => {
   it('creates from a template, saves, reopens, lists recent, and refuses bad input clearly', async () => {
     const created = await call('projects.new', { template: 'cnn-dropout', name: 'Workshop CNN' });
-    expect(created.project).toMatchObject({ name: 'Workshop CNN', formatVersion: 2 });
+    expect(created.project).toMatchObject({ name: 'Workshop CNN', formatVersion: 3 });
     expect(created.project.graph.nodes.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['Conv2D', 'Dropout', 'Dense']));
     expect(created.path).toBeUndefined();
 
@@ -40,7 +40,7 @@ describe('projects.* through the API (real project files)', () => {
 
     expect(await call('projects.new', { template: 'no-such-template' })).toMatchObject({ error: { code: 'not-found', message: expect.stringContaining('mlp-64') } });
     expect(await call('projects.open', { path: join(dir, 'missing.layerlab') })).toMatchObject({ error: { code: 'not-found' } });
-    expect(await call('projects.save', { path, project: { formatVersion: 2, name: 3 } })).toMatchObject({ error: { code: 'invalid-params', message: expect.stringContaining('name') } });
+    expect(await call('projects.save', { path, project: { formatVersion: 3, name: 3 } })).toMatchObject({ error: { code: 'invalid-params', message: expect.stringContaining('name') } });
   });
 });
 

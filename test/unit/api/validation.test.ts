@@ -104,6 +104,20 @@ describe('validateRequest', () => {
     if (!r2.ok) expect(r2.error.message).toContain('input.pixels');
   });
 
+  it("export.run weights: final or best; best needs a run and a model format", () => {
+    const base = { format: 'tfjs', graph: mlpGraph, path: 'export', runId: 'r1' };
+    expect(validateRequest('export.run', { ...base, weights: 'best' }).ok).toBe(true);
+    expect(validateRequest('export.run', { ...base, weights: 'final' }).ok).toBe(true);
+    const refused = (params: object) => {
+      const r = validateRequest('export.run', params);
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : r.error.message;
+    };
+    expect(refused({ ...base, weights: 'last' })).toMatch(/weights: .*"final"\|"best"/);
+    expect(refused({ ...base, runId: undefined, weights: 'best' })).toContain("weights: 'best' needs a runId");
+    expect(refused({ ...base, format: 'tensorboard', weights: 'best' })).toContain('TensorBoard logs show the whole run');
+  });
+
   it('fills defaults the caller left out', () => {
     const r = validateRequest('datasets.preview', { name: 'mnist' });
     expect(r).toMatchObject({ ok: true, params: { split: 'train', offset: 0, count: 16 } });

@@ -1,18 +1,15 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { resolveCacheDir, resolveMirrors, setDefaultCacheDir } from '../../../main/datasets/paths';
+import { describe, expect, it } from 'vitest';
+import { resolveCacheDir, resolveMirrors } from '../../../main/datasets/paths';
+import { cacheRootFor } from '../../../main/system/cache-root';
 
 describe('cache location and mirrors', () => {
-  afterEach(() => setDefaultCacheDir(undefined));
-
-  it('explicit > LAYERLAB_CACHE_DIR > app (Electron userData) > XDG_CACHE_HOME/layerlab > ~/.cache/layerlab', () => {
-    expect(resolveCacheDir(undefined, {})).toBe(join(homedir(), '.cache', 'layerlab'));
-    expect(resolveCacheDir(undefined, { XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/layerlab');
-    setDefaultCacheDir('/app/userData/cache');
-    expect(resolveCacheDir(undefined, { XDG_CACHE_HOME: '/xdg' })).toBe('/app/userData/cache');
-    expect(resolveCacheDir(undefined, { XDG_CACHE_HOME: '/xdg', LAYERLAB_CACHE_DIR: '/env/cache' })).toBe('/env/cache');
+  it('an explicit folder wins; otherwise the per-user cache root (system/cache-root, LAYERLAB_CACHE_DIR first)', () => {
     expect(resolveCacheDir('rel', { LAYERLAB_CACHE_DIR: '/env/cache' })).toBe(resolve('rel'));
+    expect(resolveCacheDir(undefined, { LAYERLAB_CACHE_DIR: '/env/cache' })).toBe('/env/cache');
+    const env = { XDG_CACHE_HOME: join(process.env.LAYERLAB_CACHE_DIR!, 'xdg') };
+    expect(resolveCacheDir(undefined, env)).toBe(cacheRootFor({ platform: process.platform, env, home: homedir() }));
   });
 
   it('mirrors: explicit first, then LAYERLAB_DATASET_MIRROR (comma-separated), dirs and URL prefixes', () => {

@@ -58,14 +58,14 @@ describe('project.json schema and errors', () => {
     expect(detectFormatVersion(v1Project)).toBe(1);
     expect(detectFormatVersion({ formatVersion: 2 })).toBe(2);
     expect(() => migrateProject({ formatVersion: CURRENT_FORMAT_VERSION + 1, appVersion: '3.0.0' })).toThrow(FutureFormatError);
-    expect(() => migrateProject({ formatVersion: 7 })).toThrow(/format version 7.*reads format versions up to 2/);
+    expect(() => migrateProject({ formatVersion: 7 })).toThrow(/format version 7.*reads format versions up to 3/);
     for (const junk of [null, [], 'x', { formatVersion: 0 }, { version: 1.5 }]) expect(() => detectFormatVersion(junk)).toThrow(/not a Layerlab project/);
   });
 
   it('v1 -> v2: graph renamed and reshaped, defaults filled, training renamed, viewport and notes added', () => {
     const { project, fromVersion } = migrateProject(v1Project);
     expect(fromVersion).toBe(1);
-    expect(project.formatVersion).toBe(2);
+    expect(project.formatVersion).toBe(CURRENT_FORMAT_VERSION);
     expect(project.modified).toBe(project.created);
     expect(project.graph.edges).toStrictEqual([{ id: 'e1_a_b', source: 'a', target: 'b' }]);
     expect(project.graph.nodes[0]!.position).toBeUndefined();

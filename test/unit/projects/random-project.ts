@@ -1,6 +1,6 @@
 /** Seeded generators of random (schema-valid) project documents for round-trip property tests. */
 import type { Graph } from '../../../shared/graph/types';
-import type { ProjectJson, RunJson } from '../../../shared/format';
+import { CURRENT_FORMAT_VERSION, type ProjectJson, type RunJson } from '../../../shared/format';
 
 export { mulberry32 as rng } from '../../../shared/random';
 
@@ -46,7 +46,7 @@ export function randomGraph(r: () => number): Graph {
 export function randomProject(r: () => number): ProjectJson {
   const created = new Date(Date.UTC(2025, Math.floor(r() * 12), 1 + Math.floor(r() * 27))).toISOString();
   return {
-    formatVersion: 2,
+    formatVersion: CURRENT_FORMAT_VERSION,
     appVersion: '0.1.0',
     name: `Project ${Math.floor(r() * 1000)} ✓`,
     created,
