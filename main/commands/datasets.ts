@@ -25,6 +25,7 @@ interface Flags {
 }
 
 const VALUE_FLAGS = new Set(['--mirror', '--cache', '--out', '--count', '--seed', '--split', '--size', '--channels', '--label-column']);
+const SWITCHES = new Set(['--offline', '--augment']);
 
 function parseFlags(argv: string[]): Flags {
   const flags: Flags = { positional: [], values: new Map(), switches: new Set() };
@@ -35,7 +36,11 @@ function parseFlags(argv: string[]): Flags {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${key} needs a value.`);
       flags.values.set(key, v);
-    } else if (a.startsWith('--')) flags.switches.add(a);
+    } else if (SWITCHES.has(a)) flags.switches.add(a);
+    else if (a.startsWith('--')) {
+      // A mistyped flag (--mirrror) would otherwise be ignored and the command would quietly do something else.
+      throw new Error(`unknown option ${a}; the options are ${[...VALUE_FLAGS, ...SWITCHES].join(', ')} (layerlab datasets --help)`);
+    }
     else flags.positional.push(a);
   }
   return flags;

@@ -117,3 +117,13 @@ it("the README's serve --token examples are tokens serve accepts", () => {
   expect(tokens.length).toBeGreaterThan(0);
   expect(tokens.filter((t) => t.length < MIN_TOKEN_LENGTH)).toEqual([]);
 });
+
+it('layerlab datasets refuses a mistyped flag instead of ignoring it (it used to fetch without the mirror)', async () => {
+  let err = '';
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
+  expect(await main(['datasets', 'fetch', 'mnist', '--mirrror', '/nowhere'])).toBe(1);
+  expect(err).toContain('unknown option --mirrror; the options are --mirror');
+});
