@@ -3,6 +3,7 @@
  * checksums that decide whether a copy may be used. Adding a dataset means adding an entry here (and, for a new
  * file layout, a reader in loaders.ts).
  */
+import { withCatalogOverrides } from './catalog-overrides';
 
 export interface CatalogFile {
   /** File name in the cache and in a mirror's per-dataset sub-folder. */
@@ -275,7 +276,8 @@ const ALIASES: Record<string, CatalogName> = { fashion_mnist: 'fashion-mnist', f
 export function findCatalogEntry(name: string): CatalogEntry | undefined {
   const key = name.toLowerCase();
   const canonical = ALIASES[key] ?? key;
-  return catalog.find((e) => e.name === canonical);
+  const entry = catalog.find((e) => e.name === canonical);
+  return entry && withCatalogOverrides(entry);
 }
 
 export function getCatalogEntry(name: string): CatalogEntry {

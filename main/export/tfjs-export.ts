@@ -1,6 +1,6 @@
 /**
  * `--format tfjs`: model.json + group1-shard1of1.bin, written by tfjs' own save path (so tf.loadLayersModel reads
- * it back exactly), plus a README on serving it.
+ * it back exactly), plus a README on serving it; a run on text adds its vocabulary and a predict example.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,6 +9,8 @@ import { buildTfjsModel } from './tfjs-model';
 import { stockTfjsGaps, stockTfjsNote, TFJS_LAYERS_FILE, TFJS_LAYERS_JS, TFJS_LAYERS_README } from './tfjs-stock-gaps';
 import type { ModelSpec } from '../../shared/graph/types';
 import type { FormatResult, ExportSource } from './types';
+import { textVocabulary, VOCABULARY_FILE } from './text-vocabulary';
+import { PREDICT_FILE, predictJs, TEXT_ENCODER_FILE, TEXT_ENCODER_JS, textReadmeSection } from './tfjs-text-files';
 
 export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
 
@@ -51,9 +53,27 @@ export async function exportTfjs(source: ExportSource, outDir: string): Promise<
   await writeFile(join(outDir, TFJS_WEIGHTS_FILE), new Uint8Array(weightData));
   const gaps = stockTfjsGaps(modelJson.modelTopology as ModelSpec);
   if (gaps.length) await writeFile(join(outDir, TFJS_LAYERS_FILE), TFJS_LAYERS_JS);
-  await writeFile(join(outDir, 'README.md'), readme(String(source.spec.config.name ?? 'model')) + (gaps.length ? TFJS_LAYERS_README : ''));
-  const notes = [...(source.weights ? [] : ['no weights given: the files hold freshly initialised weights.']), ...(gaps.length ? [stockTfjsNote(gaps)] : [])];
-  return { format: 'tfjs', outDir, files: ['model.json', TFJS_WEIGHTS_FILE, ...(gaps.length ? [TFJS_LAYERS_FILE] : []), 'README.md'], notes };
+  const text = await textFiles(source, outDir, gaps.length > 0);
+  await writeFile(join(outDir, 'README.md'), readme(String(source.spec.config.name ?? 'model')) + text.readme + (gaps.length ? TFJS_LAYERS_README : ''));
+  const notes = [...(source.weights ? [] : ['no weights given: the files hold freshly initialised weights.']), ...(gaps.length ? [stockTfjsNote(gaps)] : []), ...text.notes];
+  return { format: 'tfjs', outDir, files: ['model.json', TFJS_WEIGHTS_FILE, ...(gaps.length ? [TFJS_LAYERS_FILE] : []), ...text.files, 'README.md'], notes };
+}
+
+/** A run on text: its vocabulary, the encoder and the predict example (text-vocabulary.ts, tfjs-text-files.ts). */
+async function textFiles(source: ExportSource, outDir: string, shim: boolean): Promise<{ files: string[]; readme: string; notes: string[] }> {
+  let vocabulary;
+  try {
+    vocabulary = await textVocabulary(source.training, source.datasets);
+  } catch (err) {
+    // The model is still worth having: say what is missing and how to get it.
+    const why = err instanceof Error ? err.message : String(err);
+    return { files: [], readme: '', notes: [`no ${VOCABULARY_FILE}: the run's word index could not be read (${why}); fetch the dataset (layerlab datasets fetch ${source.training?.dataset.name ?? ''}) and export again.`] };
+  }
+  if (!vocabulary) return { files: [], readme: '', notes: [] };
+  await writeFile(join(outDir, VOCABULARY_FILE), JSON.stringify(vocabulary));
+  await writeFile(join(outDir, TEXT_ENCODER_FILE), TEXT_ENCODER_JS);
+  await writeFile(join(outDir, PREDICT_FILE), predictJs(shim));
+  return { files: [VOCABULARY_FILE, TEXT_ENCODER_FILE, PREDICT_FILE], readme: textReadmeSection(vocabulary), notes: [`${VOCABULARY_FILE}: ${vocabulary.words.length} word ids; ${PREDICT_FILE} classifies sentences with it.`] };
 }
 
 function readme(name: string): string {

@@ -4,6 +4,7 @@
  */
 import type { ModelSpec, NodeGroup } from '../../shared/graph/types';
 import { defaultTrainingConfig, type TrainingConfig } from '../../shared/training';
+import type { LoadOptions } from '../datasets/index';
 
 /** One weight tensor as tfjs names it: `<layer name>/<weight name>`, e.g. 'conv2d_1/kernel', in Keras layout. */
 export interface NamedWeight {
@@ -36,7 +37,14 @@ export interface ExportSource {
    * with nested models carries them itself).
    */
   groups?: Record<string, NodeGroup>;
+  /**
+   * Where the run's catalog dataset files are (cache, mirrors, stand-in entries), for what an export reads from them:
+   * the word index of a run on imdb/reuters. Default: the cache and mirrors of the environment.
+   */
+  datasets?: ExportDatasetSource;
 }
+
+export type ExportDatasetSource = Pick<LoadOptions, 'cacheDir' | 'mirror' | 'offline' | 'catalog'>;
 
 export type ExportFormat = 'tfjs' | 'keras' | 'pytorch';
 export type DistributionStrategy = 'none' | 'mirrored' | 'multiworker';

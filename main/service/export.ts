@@ -7,7 +7,7 @@ import { ApiError, type ApiParsedParams, type ExportResult } from '../../shared/
 import { exportModel } from '../export/index';
 import { exportProjectTensorboard } from '../export/tensorboard/from-project';
 import { exportRunTensorboard, intoTensorboardFolder } from '../export/tensorboard/index';
-import { ExportError } from '../export/types';
+import { ExportError, type ExportDatasetSource } from '../export/types';
 import { compileGraph, graphErrors } from './graph-tools';
 import type { RunManager } from './runs';
 
@@ -28,7 +28,8 @@ async function tensorboard(runs: RunManager, params: Params, origin: string): Pr
   return { format: 'tensorboard', outDir, files: result.files, notes: result.notes, replaced: result.replaced };
 }
 
-export async function runExport(runs: RunManager, params: Params): Promise<ExportResult> {
+/** `datasets`: where the service reads catalog files (a run on imdb/reuters exports its word index). */
+export async function runExport(runs: RunManager, params: Params, datasets: ExportDatasetSource = {}): Promise<ExportResult> {
   const origin = params.origin ?? 'the model in the window';
   try {
     if (params.format === 'tensorboard') return await tensorboard(runs, params, origin);
@@ -39,7 +40,7 @@ export async function runExport(runs: RunManager, params: Params): Promise<Expor
     const spec = compileGraph(params.graph, 'model');
     const fromRun = params.runId ? await runs.weights(params.runId, params.weights) : undefined;
     const result = await exportModel(
-      { spec, weights: fromRun?.weights, training: fromRun?.config, origin },
+      { spec, weights: fromRun?.weights, training: fromRun?.config, origin, datasets },
       { format: params.format, outDir: resolve(params.path), strategy: params.strategy, slurm: params.slurm, force: params.force },
     );
     return { format: result.format, outDir: result.outDir, files: result.files, notes: result.notes, replaced: result.replaced };

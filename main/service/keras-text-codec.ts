@@ -6,12 +6,12 @@
  * the run needs is its config (dataset name and config.dataset.text) and the verified files in the dataset cache,
  * the same files its validation samples come from.
  */
-import { catalogTextCoding, parseCatalogText } from '../../shared/text/catalog-text';
 import { decodeKerasIds, encodeKerasText, padPre, wordsById } from '../../shared/text/keras-word-index';
 import type { TrainingConfig } from '../../shared/training';
 import { validationSplit } from '../datasets/preprocess';
 import { catalogEntryFor, loadDataset } from '../datasets/index';
 import { catalogTextOptions } from '../datasets/keras-text-catalog';
+import { catalogTextInput } from '../datasets/keras-text-coding';
 import { loadWordIndex } from '../datasets/keras-word-index';
 import type { DatasetSourceOptions } from './protocol';
 import { rowsOf, type TextCodec } from './text-codec';
@@ -31,9 +31,7 @@ export async function kerasTextCodec(config: TrainingConfig, source: DatasetSour
   const layout = entry.layout;
   if (layout.kind !== 'keras-text') return null;
   const options = catalogTextOptions(dataset) ?? {};
-  const coding = catalogTextCoding(dataset['text'] === undefined ? undefined : parseCatalogText(dataset['text']), layout.numWords);
-  const sequenceLength = options.sequenceLength ?? layout.sequenceLength;
-  const multiHot = options.multiHot ?? false;
+  const { coding, sequenceLength, multiHot } = catalogTextInput(dataset, layout);
   const index = await loadWordIndex(entry, source);
   const ranks = new Map(Object.entries(index));
   const words = wordsById(index, coding);

@@ -228,7 +228,7 @@ export function createBackendService(options: BackendServiceOptions = {}): Local
     'sweeps.stop': async (params) => sweeps.stop(params),
     'sweeps.list': (params) => sweeps.list(params),
     'sweeps.get': (params) => sweeps.get(params),
-    'export.run': (params) => runExport(runs, { ...params, path: resolvePath(params.path), ...(params.project ? { project: resolvePath(params.project) } : {}) }),
+    'export.run': (params) => runExport(runs, { ...params, path: resolvePath(params.path), ...(params.project ? { project: resolvePath(params.project) } : {}) }, datasetSource),
   };
 
   return {

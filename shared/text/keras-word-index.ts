@@ -28,7 +28,7 @@ export type WordIndex = z.infer<typeof wordIndexSchema>;
 export const OOV_WORD = '[UNK]';
 
 // keras.preprocessing.text.text_to_word_sequence's default filters: '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'.
-const FILTERS = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~\t\n]/g;
+export const FILTERS = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~\t\n]/g;
 
 /** text_to_word_sequence: lower case, filter characters become spaces, split on spaces (apostrophes stay: "it's"). */
 export function kerasWords(text: string): string[] {

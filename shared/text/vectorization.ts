@@ -32,7 +32,7 @@ export const textVectorizationSchema = z.object({
 export type TextVectorization = z.infer<typeof textVectorizationSchema>;
 
 // keras: DEFAULT_STRIP_REGEX = r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'
-const PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
+export const PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
 
 export function standardize(text: string): string {
   return text.toLowerCase().replace(PUNCTUATION, '');

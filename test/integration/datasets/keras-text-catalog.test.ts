@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalog, getCatalogEntry, loadCatalogEntry, type CatalogEntry } from '../../../main/datasets/index';
+import { catalog, ChecksumError, getCatalogEntry, loadCatalogEntry, type CatalogEntry } from '../../../main/datasets/index';
 import { repoRoot, tempDir } from './paths';
 
 const fixtures = join(repoRoot, 'test/fixtures/keras-text');
@@ -69,6 +69,11 @@ describe('imdb and reuters in the catalog', () => {
       /--sequence-length must be a positive integer. Received: 0/,
     );
     const corrupt = { ...entry, files: [{ ...entry.files[0]!, sha256: '0'.repeat(64) }] };
-    await expect(loadCatalogEntry(corrupt, { mirror: join(tmp.dir, 'mirror'), cacheDir: join(tmp.dir, 'cache2'), offline: true })).rejects.toThrow(/sha256|checksum|not found|no verified/i);
+    // The mirror's copy is there but not the file the entry publishes: the error is the checksum's, not "missing".
+    const actual = createHash('sha256').update(await readFile(join(fixtures, 'imdb-mini.npz'))).digest('hex');
+    const refusal = loadCatalogEntry(corrupt, { mirror: join(tmp.dir, 'mirror'), cacheDir: join(tmp.dir, 'cache2'), offline: true });
+    await expect(refusal).rejects.toBeInstanceOf(ChecksumError);
+    await expect(refusal).rejects.toThrow(`imdb.npz: sha256 mismatch (expected ${'0'.repeat(64)}, got ${actual}) for the copy from ${join(tmp.dir, 'mirror', 'imdb-test', 'imdb.npz')}.`);
+    await expect(refusal).rejects.toThrow(/it was not used and not kept\. Fetch it again \(layerlab datasets fetch\), or replace the copy in your mirror with the official file\./);
   });
 });

@@ -4,14 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { handleApiMessage } from '../../../main/service/handle';
+import type { DatasetSourceOptions } from '../../../main/service/protocol';
 import { createBackendService } from '../../../main/service/service';
 
-/** With `confined`, the service may use only `dir` (serve --root dir), and relative paths are read from it. */
-export function apiHarness(prefix: string, confined = false) {
+/**
+ * With `confined`, the service may use only `dir` (serve --root dir), and relative paths are read from it.
+ * `datasets`: where the service reads catalog datasets (e.g. stand-in imdb/reuters entries in a mirror under `dir`).
+ */
+export function apiHarness(prefix: string, confined = false, datasets?: (dir: string) => DatasetSourceOptions) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const service = createBackendService({
     engineInfo: async () => ({ backend: 'cpu', skipped: [], gpuNotes: [] }),
     ...(confined ? { baseDir: dir, roots: [dir], checkpointDir: join(dir, 'ck') } : {}),
+    ...(datasets ? { datasets: datasets(dir) } : {}),
   });
   let nextId = 1;
   /** The result, or `{ error }` with the API error. */

@@ -3,7 +3,8 @@
  * `--help` lists (a flag only one of them knows is a defect), every file or folder of the repository it names must
  * exist, and every `npm run SCRIPT` it shows must be a script of package.json.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../main/cli';
@@ -12,6 +13,7 @@ import { formatRunsTable } from '../../../main/commands/info';
 import { explainLoadError } from '../../../main/engine/backend';
 import { ChecksumError } from '../../../main/datasets/errors';
 import { MIN_TOKEN_LENGTH } from '../../../main/commands/serve';
+import { writePoolModel } from '../../../bench/pool-sections';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -126,4 +128,15 @@ it('layerlab datasets refuses a mistyped flag instead of ignoring it (it used to
   });
   expect(await main(['datasets', 'fetch', 'mnist', '--mirrror', '/nowhere'])).toBe(1);
   expect(err).toContain('unknown option --mirrror; the options are --mirror');
+});
+
+it("the README's text-figure model file is the model bench:text-accuracy measures", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'layerlab-readme-pool-'));
+  try {
+    const written = JSON.parse(readFileSync(writePoolModel(dir), 'utf8')) as unknown;
+    expect(JSON.parse(readFileSync(path.join(root, 'assets/examples/sections-pool.json'), 'utf8'))).toEqual(written);
+    expect(readme).toContain('npx layerlab train assets/examples/sections-pool.json');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,0 +1,21 @@
+/**
+ * The configuration behind the README's text figure (`npm run bench:text-accuracy`: the imdb-embedding-pool layers
+ * with an 8-way softmax, `layerlab train` with the README's flags) learns the debian-package-sections well above
+ * chance on a real subset: the first 2,000 training descriptions, tested on all 1,637 test ones.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { trainPool, writePoolModel } from '../../../bench/pool-sections';
+
+const dir = mkdtempSync(join(tmpdir(), 'layerlab-text-accuracy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it("the README's text configuration reaches well above the largest section (22%) on 2,000 training rows", { timeout: 300_000 }, () => {
+  const run = trainPool(dir, writePoolModel(dir), 1, ['--limit-train', '2000', '--backend', 'wasm']);
+  console.log(`pool on 2,000 debian-package-sections rows: test accuracy ${(run.accuracy * 100).toFixed(1)}%, loss ${run.losses[0]!.toFixed(3)} -> ${run.losses.at(-1)!.toFixed(3)}`);
+  expect(run.losses).toHaveLength(8);
+  expect(run.losses.at(-1)!).toBeLessThan(run.losses[0]! / 2);
+  expect(run.accuracy).toBeGreaterThan(0.55);
+});
