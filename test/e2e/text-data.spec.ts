@@ -1,7 +1,8 @@
 /**
  * Text as a user meets it in the window: a folder of .txt files per class (the aclImdb layout, built from real
  * debian-package-sections descriptions: games vs science) picked as own data, the imdb-embedding-pool template
- * trained on it, then the text view: a typed sentence classified live, wrong samples as text, nearest words. Then
+ * trained on it, then the text view: a typed sentence classified live, wrong samples as text, nearest words, the
+ * PCA map of the frequent words. Then
  * the run's Export… as TF.js: the vocabulary, encoder and predict.js land beside model.json, and `node predict.js`
  * on the typed sentence reads the same words and gives the prediction the text view shows.
  */
@@ -69,6 +70,13 @@ test('a folder of .txt files per class trains imdb-embedding-pool; the text view
   await page.getByTestId('text-word').fill('game');
   await page.getByTestId('text-word-go').click();
   await expect(page.getByTestId('text-nearest').locator('li')).toHaveCount(10);
+  // The map: the 40 most frequent words on the Embedding's principal axes; a games word and a science word lie on
+  // opposite sides of the first axis (the one this games-vs-science model learnt).
+  await page.getByTestId('text-map-go').click();
+  await expect(page.getByTestId('text-map').locator('text')).toHaveCount(40);
+  await expect(page.getByTestId('text-map-explained')).toContainText('PC1');
+  const x = async (word: string) => Number(await page.getByTestId('text-map').locator(`text[data-word="${word}"]`).getAttribute('data-x'));
+  expect(Math.sign(await x('game'))).toBe(-Math.sign(await x('library')));
   await view.screenshot({ path: `${SHOTS}/text-view.png` });
 
   // The run's Export… as TF.js: model.json with the run's vocabulary, the encoder and the Node example beside it.
