@@ -25,6 +25,7 @@ interface Flags {
 }
 
 const VALUE_FLAGS = new Set(['--mirror', '--cache', '--out', '--count', '--seed', '--split', '--size', '--channels', '--label-column']);
+const SWITCHES = new Set(['--offline', '--augment']);
 
 function parseFlags(argv: string[]): Flags {
   const flags: Flags = { positional: [], values: new Map(), switches: new Set() };
@@ -35,7 +36,11 @@ function parseFlags(argv: string[]): Flags {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${key} needs a value.`);
       flags.values.set(key, v);
-    } else if (a.startsWith('--')) flags.switches.add(a);
+    } else if (SWITCHES.has(a)) flags.switches.add(a);
+    else if (a.startsWith('--')) {
+      // A mistyped flag (--mirrror) would otherwise be ignored and the command would quietly do something else.
+      throw new Error(`unknown option ${a}; the options are ${[...VALUE_FLAGS, ...SWITCHES].join(', ')} (layerlab datasets --help)`);
+    }
     else flags.positional.push(a);
   }
   return flags;
@@ -193,24 +198,27 @@ async function preview(flags: Flags): Promise<number> {
   return 0;
 }
 
+// Shown by `layerlab datasets --help` and by `layerlab datasets` without a subcommand.
+const HELP =
+  'usage: layerlab datasets list [--cache DIR]\n' +
+  '       layerlab datasets fetch NAME [--mirror DIR|URL] [--cache DIR]\n' +
+  '       layerlab datasets info NAME|PATH [--mirror DIR] [--cache DIR] [--offline]\n' +
+  '       layerlab datasets preview NAME|PATH --out FILE.png [--augment] [--count N] [--seed N] [--split train|test] [--mirror DIR] [--cache DIR] [--offline]\n' +
+  'PATH: a folder of class sub-folders (--size N --channels 1|3), an .npz (Keras layout) or a .csv[.gz] (--label-column C).\n' +
+  'Mirrors: --mirror or LAYERLAB_DATASET_MIRROR; cache: --cache or LAYERLAB_CACHE_DIR; --offline: never download.\n';
+
 const SUBCOMMANDS: Record<string, (flags: Flags) => Promise<number>> = { list, fetch: fetchCmd, info, preview };
 
 export const datasetsCommand: Command = {
   name: 'datasets',
   usage: 'datasets list|fetch|info|preview',
   summary: 'Dataset catalog and cache: list, fetch NAME [--mirror DIR], info NAME|PATH, preview NAME --out FILE.png [--augment]',
+  help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;
     const handler = sub ? SUBCOMMANDS[sub] : undefined;
     if (!handler) {
-      process.stderr.write(
-        'usage: layerlab datasets list [--cache DIR]\n' +
-          '       layerlab datasets fetch NAME [--mirror DIR|URL] [--cache DIR]\n' +
-          '       layerlab datasets info NAME|PATH [--mirror DIR] [--offline]\n' +
-          '       layerlab datasets preview NAME|PATH --out FILE.png [--augment] [--count N] [--seed N] [--split train|test]\n' +
-          'PATH: a folder of class sub-folders (--size N --channels 1|3), an .npz (Keras layout) or a .csv[.gz] (--label-column C).\n' +
-          'Mirrors: --mirror or LAYERLAB_DATASET_MIRROR; cache: --cache or LAYERLAB_CACHE_DIR.\n',
-      );
+      process.stderr.write(HELP);
       return sub ? 1 : 0;
     }
     return handler(parseFlags(rest));

@@ -54,8 +54,9 @@ export function formatRunsTable(runs: (RunSummary & { dataset: string })[], file
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const table = [`Runs (${runs.length}):`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   const interrupted = runs.filter((r) => r.status === 'interrupted');
-  // The way on, where a run's process died mid-training (projects/trainer.ts).
-  if (interrupted.length) table.push('', `Interrupted (its process died mid-training): ${interrupted.map((r) => `#${r.number}`).join(', ')}; continue one with: layerlab train ${file} --resume #${interrupted[0]!.number}`);
+  // The way on, where a run's process died mid-training (projects/trainer.ts). '#1' is quoted: a shell reads an
+  // unquoted #1 as a comment, so the pasted command would lose its run.
+  if (interrupted.length) table.push('', `Interrupted (its process died mid-training): ${interrupted.map((r) => `#${r.number}`).join(', ')}; continue one with: layerlab train ${file} --resume '#${interrupted[0]!.number}'`);
   return table.join('\n');
 }
 

@@ -9,9 +9,10 @@ import { installProcessGuard } from '../server/process-guard';
 import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RENDERER_DIR, startServer } from '../server/server';
 import type { Command } from './types';
 
-const HELP = `Usage: layerlab serve [options]
+const USAGE = 'serve [--port P] [--host H] [--token T] [--root DIR] [--dataset-mirror DIR] [--checkpoint-dir DIR] [--renderer DIR]';
 
-Serves the app to a browser and the API over WebSocket. Open the printed URL (it carries the access token).
+// The options, printed by `layerlab serve --help` (main/cli.ts prints usage and summary before them).
+const HELP = `Serves the app to a browser and the API over WebSocket. Open the printed URL (it carries the access token).
 Remote GPU machine: run it there on loopback and tunnel, e.g. ssh -L 8765:127.0.0.1:8765 gpu-host.
 
   --port P              port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -28,8 +29,9 @@ export const MIN_TOKEN_LENGTH = 16;
 
 export const serveCommand: Command = {
   name: 'serve',
-  usage: 'serve [--port P] [--host H] [--token T]',
+  usage: USAGE,
   summary: 'Serve the app to a browser (loopback only unless --host says otherwise)',
+  help: HELP,
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -46,7 +48,7 @@ export const serveCommand: Command = {
       strict: true,
     });
     if (values.help) {
-      process.stdout.write(HELP);
+      process.stdout.write(`Usage: layerlab ${USAGE}\n\n${HELP}`);
       return 0;
     }
     const port = Number(values.port);

@@ -80,8 +80,15 @@ export function trialLine(state: SweepState, trial: TrialRecord): string {
 
 export const sweepCommand: Command = {
   name: 'sweep',
-  usage: 'sweep FILE --config SWEEP.json [options]',
+  usage: USAGE,
   summary: 'hyperparameter sweep (grid, random, successive halving) over a project or model; resumable, ranked table at the end',
+  help: `Options:
+  --config SWEEP.json    the sweep: its dimensions, strategy and trials (required)
+  --data-dir DIR         read the datasets' files from DIR (a mirror folder with one sub-folder per dataset)
+  --state STATE.json     where the sweep's state is saved after every trial (default: in the project, or
+                         SWEEP.state.json beside the config for a model file); the same command again resumes it
+  --restart              start the sweep afresh instead of resuming its saved state
+`,
   async run(argv) {
     const args = parseSweepArgs(argv);
     const config = await readSweepConfig(args.config);

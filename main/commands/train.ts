@@ -381,7 +381,7 @@ its own training config and stores the run (config, graph, metrics, weights) in 
 
 Options (flags override --config, which overrides the project's config):
   --config FILE          a TrainingConfig JSON (optimizer, loss, schedule, early stopping, augmentation, ...)
-  --dataset NAME|PATH    mnist | fashion-mnist | cifar-10 | cifar-100 | boston-housing, or your own data:
+  --dataset NAME|PATH    mnist | fashion-mnist | cifar-10 | cifar-100 | imdb | reuters | boston-housing, or your own data:
                          a folder with one sub-folder of images per class, a .csv/.csv.gz table with a header,
                          a Keras-layout .npz (x_train, y_train[, x_test, y_test]), .npy files, or a folder of IDX files
   --test PATH            your data's test split (same format); default: hold out the last --validation-split

@@ -213,7 +213,8 @@ async function decodeAll(files: ImageFile[], size: [number, number], channels: 1
 }
 
 function describeOthers(others: string[]): string {
-  return `${others.length} file${others.length === 1 ? ' is' : 's are'} not images (.png/.jpg/.jpeg/.bmp/.gif): ${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''}`;
+  const what = others.length === 1 ? '1 file that is not an image' : `${others.length} files that are not images`;
+  return `${what} (.png/.jpg/.jpeg/.bmp/.gif): ${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''}`;
 }
 
 /**
@@ -243,7 +244,7 @@ export async function loadImageFolder(dir: string, opts: ImageImportOptions = {}
   const others = [...loose, ...train.others, ...(test?.others ?? [])];
   const warnings: string[] = [];
   if (others.length > 0) {
-    if (opts.strict) throw new DatasetError(`${describeOthers(others)}. Remove them, or leave out --strict to skip them.`, others[0]);
+    if (opts.strict) throw new DatasetError(`found ${describeOthers(others)}. Remove ${others.length === 1 ? 'it' : 'them'}, or leave out --strict to skip ${others.length === 1 ? 'it' : 'them'}.`, others[0]);
     warnings.push(`skipped ${describeOthers(others)}`);
   }
   const first = await firstImageShape(train.files[0]!.path);

@@ -8,7 +8,7 @@
  */
 import { withSeededMathRandom, type SeededRandom } from './training/seeded-random';
 import * as tf from '@tensorflow/tfjs';
-import { createFeeder, type Feeder } from '../datasets/index';
+import { catalog, createFeeder, type Feeder } from '../datasets/index';
 import { augmentConfigFromSettings, type AugmentConfig } from '../datasets/augment';
 import type { Normaliser } from '../datasets/preprocess';
 import type { LoadedDataset } from '../datasets/types';
@@ -20,6 +20,7 @@ import { catalogTextOptions } from '../datasets/keras-text-catalog';
 import { selectBackend } from './backend';
 import { checkMemoryBudget } from './memory-budget';
 import { loadData } from './data';
+import { inputShapeMismatch } from './input-shape-mismatch';
 import { buildModel, modelInputShape } from './model';
 import { applyInitialWeights } from './training/init-weights';
 import { createTrainingCallbacks, type ResumableState, type ValidationData } from './training/callbacks';
@@ -206,12 +207,9 @@ async function train(request: StartRequest, emit: (e: FromWorker) => void, hooks
     const units = outShape[outShape.length - 1] ?? 0;
     if (!units) throw new Error(`the model's output shape [${outShape.join(', ')}] has no class axis; end with Dense(units=number of classes)`);
     const sampleSize = data.train.sampleShape.reduce((a, b) => a * b, 1);
-    const want = inputShape.reduce((a, b) => a * b, 1);
-    if (sampleSize !== want) {
-      throw new Error(
-        `the dataset's samples are [${data.train.sampleShape.join(', ')}] = ${sampleSize} values but the model takes [${inputShape.join(', ')}] = ${want}: ` +
-          `change the InputLayer shape (e.g. [${data.train.sampleShape.join(', ')}] or [${sampleSize}] with a Flatten/Reshape)`,
-      );
+    if (sampleSize !== inputShape.reduce((a, b) => a * b, 1)) {
+      const isText = catalog.find((e) => e.name === config.dataset.name)?.layout.kind === 'keras-text' || ownDatasetOf(config.dataset)?.source.kind === 'text';
+      throw new Error(inputShapeMismatch(data.train.sampleShape, inputShape, isText));
     }
     if (data.task === 'regression' && LOSSES[config.loss].task === 'classification') {
       throw new Error(`${data.name} is a regression task (numeric targets) but the loss is ${config.loss}: use loss mse (and metric mae), or pass --task classification if the targets are classes`);

@@ -2,7 +2,8 @@
  * Everything `layerlab gpu` and Help > GPU setup show: the CUDA report for tfjs-node-gpu (gpu.ts) next to the
  * WebGPU adapters Dawn offers (engine/webgpu.ts). Either one being ready means training can use the GPU.
  */
-import { probeWebgpu, formatWebgpuProbe, type WebgpuProbe } from '../engine/webgpu';
+import { formatWebgpuProbe, type WebgpuProbe } from '../engine/webgpu';
+import { probeWebgpuQuietly } from '../engine/webgpu-auto';
 import { formatGpuReport, gpuReport, type GpuReport } from './gpu';
 
 export interface GpuSetup extends GpuReport {
@@ -13,7 +14,9 @@ export interface GpuSetup extends GpuReport {
 }
 
 export async function gpuSetup(cuda: GpuReport = gpuReport()): Promise<GpuSetup> {
-  const webgpu = await probeWebgpu();
+  // In a child process: the Vulkan loader's and Dawn's own stderr lines (XDG_RUNTIME_DIR, driver warnings) would
+  // otherwise land between the report's lines; LAYERLAB_DEBUG=1 still prints them. Dawn stays out of this process.
+  const { stderr: _, ...webgpu } = await probeWebgpuQuietly();
   return { ...cuda, webgpu, anyGpuReady: cuda.ready || (webgpu.loaded && !webgpu.problem) };
 }
 

@@ -76,7 +76,7 @@ describe('own data: image folders', () => {
     }
     await writeFile(join(dir, `class${labels[2]}`, 'notes.txt'), 'not an image');
     const { dataset: d, config, warnings } = await openOwnData({ path: dir });
-    expect(warnings).toEqual([`skipped 1 file is not images (.png/.jpg/.jpeg/.bmp/.gif): ${join(dir, `class${labels[2]}`, 'notes.txt')}`]);
+    expect(warnings).toEqual([`skipped 1 file that is not an image (.png/.jpg/.jpeg/.bmp/.gif): ${join(dir, `class${labels[2]}`, 'notes.txt')}`]);
     expect(d.train.count).toBe(20);
     // Size and colour default to the first image's: 28x28 greyscale.
     expect(d.train.sampleShape).toEqual([28, 28, 1]);
@@ -90,7 +90,7 @@ describe('own data: image folders', () => {
     expect(config.fingerprint!.files).toBe(21);
 
     await expect(openOwnData({ path: dir, strict: true })).rejects.toThrowError(
-      `1 file is not images (.png/.jpg/.jpeg/.bmp/.gif): ${join(dir, `class${labels[2]}`, 'notes.txt')}. Remove them, or leave out --strict to skip them.`,
+      `found 1 file that is not an image (.png/.jpg/.jpeg/.bmp/.gif): ${join(dir, `class${labels[2]}`, 'notes.txt')}. Remove it, or leave out --strict to skip it.`,
     );
     const rgb = await openOwnData({ path: dir, image_size: [14, 20], color: 'rgb' });
     expect(rgb.dataset.train.sampleShape).toEqual([14, 20, 3]);

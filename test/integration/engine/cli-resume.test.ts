@@ -44,7 +44,7 @@ it('a killed CLI run is interrupted; --resume #1 refuses contradicting flags and
   for (const b of shown.batches) expect(b.metrics!.acc).toBeGreaterThanOrEqual(0);
   const info = cli(dir, 'info', file);
   expect(info.stdout).toMatch(/#1\s+run-\S+\s+.*\s+interrupted\s+\d+/);
-  expect(info.stdout).toContain(`continue one with: layerlab train ${file} --resume #1`);
+  expect(info.stdout).toContain(`continue one with: layerlab train ${file} --resume '#1'`);
 
   // Contradicting flags: refused, each named with the stored value and the fix; the file is not touched.
   const before = statSync(file).mtimeMs;

@@ -62,14 +62,14 @@ describe('layerlab train --dataset PATH', () => {
     writeFileSync(path.join(dir, 'README.md'), 'my digits');
     const r = cli('train', fixture('mlp-784-64-64-10.json'), '--dataset', dir, '--epochs', '1', '--batch-size', '5', '--validation-split', '0.25', '--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`warning: skipped 1 file is not images (.png/.jpg/.jpeg/.bmp/.gif): ${path.join(dir, 'README.md')}`);
+    expect(r.stderr).toContain(`warning: skipped 1 file that is not an image (.png/.jpg/.jpeg/.bmp/.gif): ${path.join(dir, 'README.md')}`);
     expect(r.stderr).toMatch(/data: 15 training and 5 validation samples, input \[784\]/);
     const epoch = JSON.parse(r.stdout.trim()) as Record<string, number>;
     expect(Object.keys(epoch)).toContain('acc');
     const strict = cli('train', fixture('mlp-784-64-64-10.json'), '--dataset', dir, '--epochs', '1', '--strict');
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain('1 file is not images (.png/.jpg/.jpeg/.bmp/.gif)');
-    expect(strict.stderr).toContain('Remove them, or leave out --strict to skip them.');
+    expect(strict.stderr).toContain('found 1 file that is not an image (.png/.jpg/.jpeg/.bmp/.gif)');
+    expect(strict.stderr).toContain('Remove it, or leave out --strict to skip it.');
   });
 
   it('a project run stores the data source, the preprocessing record and the fingerprint in its config', () => {
