@@ -23,7 +23,7 @@ it("the README's text configuration reaches well above the largest section (22%)
 
 it("the README shows the command the figure's bench and this test run (the same flags)", () => {
   const readme = readFileSync(`${repoRoot}/README.md`, 'utf8').replace(/\\\n/g, ' ').replace(/\s+/g, ' ');
-  const command = `layerlab train pool.json --dataset debian-package-sections/train.csv --test debian-package-sections/test.csv ${README_FLAGS.join(' ')}`;
+  const command = `npx layerlab train assets/examples/sections-pool.json --dataset ../shared/datasets/debian-package-sections/train.csv --test ../shared/datasets/debian-package-sections/test.csv ${README_FLAGS.join(' ')} --seed 1`;
   expect(readme.includes(command), `the README should show: ${command}`).toBe(true);
-  expect(/Embedding 10000x16, average pooling, Dense 16 ReLU\) reach \*\*\d\d\.\d%\*\* test accuracy after 8 epochs/.test(readme), 'the README should give the figure after 8 epochs').toBe(true);
+  expect(/reach \*\*\d\d\.\d%\*\* test accuracy after 8 epochs/.test(readme), 'the README should give the figure after 8 epochs').toBe(true);
 });
