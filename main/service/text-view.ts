@@ -3,12 +3,13 @@
  * catalog's imdb/reuters through Keras' word index). A typed sentence goes through the run's tokenizer to the run's
  * worker, as a prediction; validation samples (the confusion report's indices) are decoded back to words as the
  * model saw them; the words nearest to one are those whose Embedding rows have the highest cosine similarity to its
- * row.
+ * row, and the map is a 2-D PCA of the most frequent words' rows.
  */
 import { ApiError } from '../../shared/api';
 import type { TextViewParams, TextViewResult } from '../../shared/api-text';
 import { ownDatasetOf } from '../../shared/data-preprocessing';
 import type { TrainingConfig } from '../../shared/training';
+import { principalPlane } from '../../shared/text/principal-plane';
 import { decode, encode, tokenIndex, type TextVectorization } from '../../shared/text/vectorization';
 import { openOwnData } from '../datasets/own-data';
 import type { LoadedSplit } from '../datasets/types';
@@ -107,9 +108,13 @@ export async function textView(runs: RunManager, params: TextViewParams, source:
     const p = await runs.predict(runId, input, [input.length]);
     result.sentence = { seen: codec.decode(ids), probabilities: p.probabilities, predicted: p.predicted };
   }
-  if (word !== undefined) {
+  const embeddingOf = (what: string) => {
     const embedding = weights.find((w) => /(^|\/)embeddings(_\d+)?$/.test(w.name));
-    if (!embedding) throw new ApiError('invalid-params', `run ${runId}'s model has no Embedding layer: nearest words need one`);
+    if (!embedding) throw new ApiError('invalid-params', `run ${runId}'s model has no Embedding layer: ${what} need one`);
+    return embedding;
+  };
+  if (word !== undefined) {
+    const embedding = embeddingOf('nearest words');
     const id = codec.idOf(word);
     if (typeof id === 'string') throw new ApiError('invalid-params', id);
     const dim = embedding.shape[1]!;
@@ -117,6 +122,16 @@ export async function textView(runs: RunManager, params: TextViewParams, source:
     // Rows without a word (padding, markers; ids of a word index that has fewer words than rows) are left out.
     const isWord = (r: number): boolean => r >= codec.firstWordId && codec.wordOf(r) !== undefined;
     result.nearest = nearestRows(embedding.data, dim, id, count, isWord).map((n) => ({ word: codec.wordOf(n.id)!, similarity: n.similarity }));
+  }
+  if (params.map) {
+    const embedding = embeddingOf('the map of words');
+    // The frequent words that have a row (a word index can rank words beyond the Embedding's input_dim).
+    const words = codec.frequent.flatMap((w) => {
+      const id = codec.idOf(w);
+      return typeof id === 'number' && id < embedding.shape[0]! ? [{ word: w, id }] : [];
+    });
+    const plane = principalPlane(embedding.data, embedding.shape[1]!, words.map((w) => w.id));
+    result.map = { points: words.map((w, i) => ({ word: w.word, x: plane.points[i]![0], y: plane.points[i]![1] })), explained: plane.explained };
   }
   if (indices.length) {
     const split = await codec.validation();

@@ -69,5 +69,13 @@ describe('the text view of an imdb run', () => {
     const items = [...nearest.querySelectorAll('li')].map((li) => li.textContent!.trim().split(' ')[0]!);
     expect(items).toHaveLength(10);
     expect(items.every((w) => w in words)).toBe(true);
+
+    // The map: the run's most frequent words (Keras' ranks) that have an Embedding row, all words of the index.
+    await fireEvent.click(screen.getByTestId('text-map-go'));
+    const map = await screen.findByTestId('text-map', {}, { timeout: 10_000 });
+    const mapped = [...map.querySelectorAll('text')].map((t) => t.getAttribute('data-word')!);
+    expect(mapped.length).toBeGreaterThan(10);
+    expect(mapped.every((w) => w in words)).toBe(true);
+    expect(mapped[0]).toBe('the');
   });
 });

@@ -29,6 +29,13 @@ describe('Palette', () => {
     expect(within(pooling).queryByTestId('palette-Conv2D')).toBeNull();
   });
 
+  it('has the Sequence group of the text issue: Embedding, Conv1D, the 1-D pools, the recurrent layers, Bidirectional, Masking', () => {
+    setup();
+    const sequence = screen.getAllByTestId('palette-group').find((g) => g.dataset.category === 'Sequence')!;
+    const kinds = Array.from(sequence.querySelectorAll('[data-testid^="palette-"]'), (e) => e.getAttribute('data-testid')!.slice('palette-'.length));
+    expect(kinds.sort()).toEqual(['AveragePooling1D', 'Bidirectional', 'Conv1D', 'Embedding', 'GRU', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'LSTM', 'Masking', 'MaxPooling1D', 'SimpleRNN']);
+  });
+
   it('filters by name, description and category as you type', async () => {
     setup();
     const search = screen.getByTestId('palette-search');
