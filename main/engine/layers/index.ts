@@ -15,6 +15,7 @@ import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
 import { clearMasksAfterApply } from './stale-mask';
 import { kerasMergeMasks } from './merge-masks';
+import { kerasMergeValues } from './merge-values';
 import { kerasMaskedBatchNormalization } from './masked-batch-normalization';
 
 export { CausalConv1D, DilationTrainableConv2D, Exponential, KerasGRU, SpatialDropout2D, Subtract };
@@ -49,6 +50,8 @@ export function registerCustomLayers(): void {
   clearMasksAfterApply();
   // Merged sequences' masks as Keras combines them; tfjs' Add of two masked sequences failed (merge-masks.ts).
   kerasMergeMasks();
+  // ...and Multiply/Maximum/Minimum read a masked step as Keras 3 does (merge-values.ts).
+  kerasMergeValues();
   // Keras 3's BatchNormalization takes its training statistics over the unmasked steps only (masked-batch-normalization.ts).
   kerasMaskedBatchNormalization();
 }

@@ -149,3 +149,52 @@ describe('masks propagate as in Keras', () => {
     expect(await mergedPaddingEffect('Concatenate', [true, false])).toBeGreaterThan(1e-4);
   });
 });
+
+describe("merged values where only some inputs mask a step (Keras 3's multiply.py, base_merge.py)", () => {
+  /** `merge` of a Masking(0) input and a second input (masked too when `bothMasked`), both [1, 3, 1]; its values. */
+  async function merged(merge: string, a: number[], b: number[], bothMasked: boolean): Promise<number[]> {
+    const g = new GraphBuilder();
+    const inputs = [0, 1].map(() => g.layer('InputLayer', { batch_input_shape: [null, 3, 1] }));
+    const first = g.layer('Masking', { mask_value: 0 }, [inputs[0]!]);
+    const second = bothMasked ? g.layer('Masking', { mask_value: 0 }, [inputs[1]!]) : inputs[1]!;
+    g.layer(merge, {}, [first, second]);
+    const m = await buildModel(compileGraph(g.build()), { seed: 1 });
+    const out = Array.from((m.predict([tf.tensor(a, [1, 3, 1]), tf.tensor(b, [1, 3, 1])]) as tf.Tensor).dataSync());
+    m.dispose();
+    return out;
+  }
+
+  it('both masked: Multiply reads a masked entry as 1, Maximum/Minimum take the other input there (tfjs: the raw zeros)', async () => {
+    // Step 1 masked in the first input, step 2 in the second; raw values would give [2, 0, 0], [2, 0, 3], [1, -5, 0].
+    expect(await merged('Multiply', [1, 0, 3], [2, -5, 0], true)).toEqual([2, -5, 3]);
+    expect(await merged('Maximum', [1, 0, 3], [2, -5, 0], true)).toEqual([2, -5, 3]);
+    expect(await merged('Minimum', [1, 0, 3], [2, -5, 0], true)).toEqual([1, -5, 3]);
+    // A step both inputs mask: Multiply gives 0 (Keras zeroes it where the OR of the masks is false).
+    expect(await merged('Multiply', [1, 0, 3], [2, 0, 4], true)).toEqual([2, 0, 12]);
+    // Add and the like merge the raw values.
+    expect(await merged('Add', [1, 0, 3], [2, -5, 0], true)).toEqual([3, -5, 3]);
+  });
+
+  it('one input masked: its masked steps count as 1 in Multiply and as the other input in Maximum/Minimum', async () => {
+    // Raw values would give [2, 0, 12], [2, 0, 4], [1, 0, 3].
+    expect(await merged('Multiply', [1, 0, 3], [2, -5, 4], false)).toEqual([2, -5, 12]);
+    expect(await merged('Maximum', [1, 0, 3], [2, -5, 4], false)).toEqual([2, -5, 4]);
+    expect(await merged('Minimum', [1, 0, 3], [2, 5, 4], false)).toEqual([1, 5, 3]);
+  });
+
+  it('gradients flow through the masked merge in training', async () => {
+    const g = new GraphBuilder();
+    const ids = g.layer('InputLayer', { batch_input_shape: [null, 4] });
+    const embedded = g.layer('Embedding', { input_dim: 10, output_dim: 3, mask_zero: true }, [ids]);
+    const plain = g.layer('Embedding', { input_dim: 10, output_dim: 3 }, [ids]);
+    g.layer('Dense', { units: 1 }, [g.layer('GlobalAveragePooling1D', {}, [g.layer('Maximum', {}, [g.layer('Multiply', {}, [embedded, plain]), plain])])]);
+    const m = await buildModel(compileGraph(g.build()), { seed: 1 });
+    m.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+    const before = m.getWeights().map((w) => Array.from(w.dataSync()));
+    await m.fit(tf.tensor([[0, 0, 5, 7], [0, 3, 2, 1]]), tf.tensor([[1], [-1]]), { epochs: 1, verbose: 0 });
+    const after = m.getWeights().map((w) => Array.from(w.dataSync()));
+    // Both embeddings learn (their rows for the ids seen change).
+    for (const i of [0, 1]) expect(Math.max(...after[i]!.map((v, j) => Math.abs(v - before[i]![j]!)))).toBeGreaterThan(1e-6);
+    m.dispose();
+  });
+});
