@@ -23,8 +23,9 @@ export function maskedMergeValues(kind: Kind, xs: tf.Tensor[], masks: Mask[]): t
     if (kind === 'multiply') {
       const ys = xs.map((x, i) => (ms[i] ? tf.where(ms[i]!, x, tf.onesLike(x)) : x));
       const product = ys.slice(1).reduce((a, y) => tf.mul(a, y), ys[0]!);
-      if (ms.some((m) => m === null)) return product;
-      const any = ms.slice(1).reduce((a, m) => tf.logicalOr(a, m!), ms[0]!);
+      const present = ms.filter((m): m is tf.Tensor => m !== null);
+      if (present.length < ms.length) return product;
+      const any = present.slice(1).reduce((a, m) => tf.logicalOr(a, m), present[0]!);
       return tf.where(any, product, tf.zerosLike(product));
     }
     const op = kind === 'maximum' ? tf.maximum : tf.minimum;

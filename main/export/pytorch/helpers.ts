@@ -73,5 +73,5 @@ export const HELPERS: Record<Helper, string> = {
 /** The order helpers are written in (classes after the functions they use). */
 export const HELPER_ORDER: readonly Helper[] = [
   'same_pad', 'avg_pool_same', 'upsample_bilinear', 'KerasConv2DTranspose', 'SeparableConv2d',
-  'same_pad1d', 'avg_pool1d_same', 'masked_mean', 'concat_mask', 'KerasMaskedBatchNorm', 'KerasRNN', 'KerasBidirectional',
+  'same_pad1d', 'avg_pool1d_same', 'masked_mean', 'concat_mask', 'masked_merge', 'KerasMaskedBatchNorm', 'KerasRNN', 'KerasBidirectional',
 ];

@@ -4,13 +4,16 @@
  * - Add, Subtract, Multiply, Average, Maximum, Minimum: no mask unless every input has one, then their OR;
  * - Concatenate: no mask unless some input has one; an unmasked input counts as kept everywhere, and a step is kept
  *   where any of its concatenated features is (the `concat_mask` helper).
- * The merged values themselves are the plain merge, as in Keras and TF.js.
+ * The merged values are the plain merge except where only some inputs mask a step: Multiply, Maximum and Minimum
+ * then compute Keras 3's values (the `masked_merge` helper; main/engine/layers/merge-values.ts).
  */
 import { ExportError } from '../types';
 import type { ExportLayer } from '../model';
 import type { Helper } from './helpers';
 
 interface MergedMask {
+  /** The statement computing the merged values in place of the plain merge's (Multiply, Maximum, Minimum). */
+  value?: string;
   /** The statements computing the output's mask (none when it has no mask). */
   forward: string[];
   /** The variable holding the output's mask, or null: the merged sequence carries none. */
@@ -18,14 +21,20 @@ interface MergedMask {
   helpers: Helper[];
 }
 
+/** The merges whose values Keras 3 computes from the masks (the others merge the raw values). */
+const MASKED_VALUES: Partial<Record<string, string>> = { Multiply: 'multiply', Maximum: 'maximum', Minimum: 'minimum' };
+
 const NONE: MergedMask = { forward: [], mask: null, helpers: [] };
 
 /** `masks`: each input's mask variable (null: none); `v`: the input variables; `o`: the output variable. */
 export function mergedMaskCode(l: ExportLayer, masks: readonly (string | null)[], v: readonly string[], o: string): MergedMask {
   if (masks.every((m) => m === null)) return NONE;
   if (l.className !== 'Concatenate') {
-    if (masks.some((m) => m === null)) return NONE;
-    return { forward: [`${o}_mask = ${masks.join(' | ')}`], mask: `${o}_mask`, helpers: [] };
+    const op = MASKED_VALUES[l.className];
+    // Masks are (batch, steps[, width]); the features are last in a sequence, first (channels) in an image.
+    const value = op && { value: `${o} = masked_merge('${op}', [${v.join(', ')}], [${masks.map((m) => m ?? 'None').join(', ')}], dim=${l.outputShape.length === 4 ? 1 : -1})`, helpers: ['masked_merge' as const] };
+    if (masks.some((m) => m === null)) return { ...NONE, ...value };
+    return { forward: [`${o}_mask = ${masks.join(' | ')}`], mask: `${o}_mask`, helpers: [], ...value };
   }
   const rank = l.outputShape.length;
   // Image tensors live channels-first in model.py, where Keras' last-axis rule would read the wrong axis.

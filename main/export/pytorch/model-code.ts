@@ -69,6 +69,7 @@ export function generateTorchModel(ir: ExportGraph): string {
     // A merge combines its inputs' masks by Keras 3's rules (merge-masks.ts); other layers read the first input's.
     if (maskRole(l.className) === 'merges') {
       const merged = mergedMaskCode(l, inMasks, v, o);
+      if (merged.value) code.forward = [merged.value];
       code.forward.push(...merged.forward);
       code.helpers = [...(code.helpers ?? []), ...merged.helpers];
       code.mask = merged.mask;

@@ -22,7 +22,7 @@
  * which Layerlab trains with, draws one mask for all gates also with recurrent_dropout, and its GRU mixes the dropped
  * state into h': the same regularisation up to the masks' correlation between gates.)
  */
-export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'masked_mean' | 'concat_mask' | 'KerasMaskedBatchNorm' | 'KerasRNN' | 'KerasBidirectional';
+export type SequenceHelper = 'same_pad1d' | 'avg_pool1d_same' | 'masked_mean' | 'concat_mask' | 'masked_merge' | 'KerasMaskedBatchNorm' | 'KerasRNN' | 'KerasBidirectional';
 
 export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
   same_pad1d: `def same_pad1d(x, kernel_size, stride, dilation=1, value=0.0):
@@ -49,6 +49,34 @@ export const SEQUENCE_HELPERS: Record<SequenceHelper, string> = {
     parts = [torch.ones_like(x, dtype=torch.bool) if m is None else m.unsqueeze(-1).expand_as(x) if m.dim() < x.dim() else m
              for x, m in zip(xs, masks)]
     return torch.cat(parts, dim).any(dim=-1)
+`,
+  masked_merge: `def masked_merge(op, xs, masks, dim):
+    """Keras 3's Multiply, Maximum and Minimum values where inputs are masked (merging/multiply.py; base_merge.py
+    _apply_merge_op_and_or_mask): each mask (None: unmasked) is widened to its tensor along dim. Multiply reads a
+    masked entry as 1 and, when every input is masked, gives 0 where no mask keeps the step; Maximum/Minimum walk
+    the inputs, a masked entry taking the other side's value."""
+    ms = [None if m is None else m.unsqueeze(dim).expand_as(x) for x, m in zip(xs, masks)]
+    if op == 'multiply':
+        out = None
+        for x, m in zip(xs, ms):
+            x = x if m is None else torch.where(m, x, torch.ones_like(x))
+            out = x if out is None else out * x
+        if all(m is not None for m in ms):
+            kept = ms[0]
+            for m in ms[1:]:
+                kept = kept | m
+            out = torch.where(kept, out, torch.zeros_like(out))
+        return out
+    fn = torch.maximum if op == 'maximum' else torch.minimum
+    out, out_mask = xs[0], ms[0]
+    for x, m in zip(xs[1:], ms[1:]):
+        if m is not None:
+            x = torch.where(m, x, out)
+        if out_mask is not None:
+            out = torch.where(out_mask, out, x)
+        out_mask = out_mask | m if m is not None and out_mask is not None else None
+        out = fn(out, x)
+    return out
 `,
   KerasMaskedBatchNorm: `class KerasMaskedBatchNorm(nn.BatchNorm1d):
     """BatchNorm1d over (batch, channels, steps) or (batch, channels) with Keras 3's mask

@@ -89,7 +89,8 @@ const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'pos
     }),
   },
   // Merges of masked sequences (Keras 3's rules, merge-masks.ts): Add/Average/... keep the OR of their inputs' masks
-  // when every input is masked, none otherwise; Concatenate keeps one when any input is masked. The second mask
+  // when every input is masked, none otherwise; Concatenate keeps one when any input is masked. Multiply, Maximum
+  // and Minimum fill a step only some inputs mask as Keras 3 does (merge-values.ts). The second mask
   // (Masking after a 1-unit ReLU) differs from the Embedding's, so the OR is neither of them.
   {
     name: 'merge_masks_elementwise', padding: 'pre',
@@ -104,6 +105,11 @@ const CASES: { name: string; layers?: Layers; graph?: () => Graph; padding: 'pos
         b.layer('GRU', { units: 3 }, [b.layer('Multiply', {}, [sum, b.layer('Dense', { units: 1 }, [embedded])])]),
         b.layer('GlobalAveragePooling1D', {}, [b.layer('Subtract', {}, [relu, plain])]),
         b.layer('SimpleRNN', { units: 2 }, [b.layer('Maximum', {}, [sum, relu])]),
+        // Only the first input masked: Keras 3 reads its masked steps as 1 (Multiply) or as the other input (Minimum,
+        // Maximum), and the result carries no mask (merge-values.ts).
+        b.layer('GlobalAveragePooling1D', {}, [b.layer('Multiply', {}, [relu, plain])]),
+        b.layer('GlobalAveragePooling1D', {}, [b.layer('Minimum', {}, [relu, plain])]),
+        b.layer('GlobalAveragePooling1D', {}, [b.layer('Maximum', {}, [plain, relu])]),
       ]);
     }),
   },
