@@ -110,6 +110,8 @@ export const TFJS_LAYERS_JS = `/**
  * - Merges combine masks as Keras 3 does: Add and the like keep a mask only if every input has one (their OR),
  *   Concatenate keeps a step any input keeps (stock tfjs fails on Add of two masked sequences, and ANDs in
  *   Concatenate).
+ * - Multiply, Maximum and Minimum where only some inputs mask a step compute Keras 3's values: a masked entry counts
+ *   as 1 in Multiply (0 where every input masks the step), as the other input's value in Maximum and Minimum.
  * - Masks end where Keras ends them: stock tfjs hands the last mask it set to every later layer (one shared kwargs
  *   object), so an LSTM after a Conv1D would still skip the padding; each layer's mask is cleared after its call.
  */
@@ -257,6 +259,42 @@ export function registerLayerlabLayers(tf) {
     });
   };
 
+  // Multiply, Maximum and Minimum where only some inputs mask a step, as Keras 3 computes them: stock tfjs' runner
+  // hands a merge its first input's mask only, so each layer's computed mask is kept with the tensor it belongs to.
+  const maskOf = new WeakMap();
+  const lastOutput = new WeakMap();
+  const mergedValues = (kind, xs, masks) => tf.tidy(() => {
+    const ms = masks.map((m, i) => (m ? tf.broadcastTo(tf.expandDims(m, -1), xs[i].shape) : null));
+    if (kind === 'multiply') {
+      const ys = xs.map((x, i) => (ms[i] ? tf.where(ms[i], x, tf.onesLike(x)) : x));
+      const product = ys.slice(1).reduce((a, y) => tf.mul(a, y), ys[0]);
+      if (ms.some((m) => m === null)) return product;
+      return tf.where(ms.slice(1).reduce((a, m) => tf.logicalOr(a, m), ms[0]), product, tf.zerosLike(product));
+    }
+    const op = kind === 'maximum' ? tf.maximum : tf.minimum;
+    let out = xs[0];
+    let outMask = ms[0];
+    for (let i = 1; i < xs.length; i++) {
+      const x = ms[i] ? tf.where(ms[i], xs[i], out) : xs[i];
+      if (outMask) out = tf.where(outMask, out, x);
+      outMask = ms[i] && outMask ? tf.logicalOr(outMask, ms[i]) : null;
+      out = op(out, x);
+    }
+    return out;
+  });
+  for (const [layer, kind] of [[tf.layers.multiply({}), 'multiply'], [tf.layers.maximum({}), 'maximum'], [tf.layers.minimum({}), 'minimum']]) {
+    const mergeProto = layer.constructor.prototype;
+    if (mergeProto.layerlabMaskedValues) continue;
+    const call = mergeProto.call;
+    mergeProto.call = function (inputs, kwargs) {
+      const xs = Array.isArray(inputs) ? inputs : [inputs];
+      const masks = xs.map((x) => maskOf.get(x) || null);
+      if (masks.every((m) => m === null) || xs.some((x) => !tf.util.arraysEqual(x.shape, xs[0].shape))) return call.call(this, inputs, kwargs);
+      return mergedValues(kind, xs, masks);
+    };
+    mergeProto.layerlabMaskedValues = true;
+  }
+
   const LeakyReLU = passingMask(tf.layers.leakyReLU({}).constructor, 'LeakyReLU');
   const ELU = passingMask(tf.layers.elu({}).constructor, 'ELU');
 
@@ -264,8 +302,20 @@ export function registerLayerlabLayers(tf) {
   if (!proto.layerlabClearsMasks) {
     const apply = proto.apply;
     proto.apply = function (inputs, kwargs) {
+      if (!Object.prototype.hasOwnProperty.call(this, 'computeMask')) {
+        // The runner calls computeMask right after apply: the mask belongs to this apply's output.
+        const computeMask = this.computeMask;
+        this.computeMask = function (ins, masks) {
+          const m = computeMask.call(this, ins, masks);
+          const out = lastOutput.get(this);
+          if (m instanceof tf.Tensor && out instanceof tf.Tensor) maskOf.set(out, m);
+          return m;
+        };
+      }
       try {
-        return apply.call(this, inputs, kwargs);
+        const out = apply.call(this, inputs, kwargs);
+        lastOutput.set(this, out);
+        return out;
       } finally {
         if (kwargs && 'mask' in kwargs) delete kwargs.mask;
       }

@@ -41,6 +41,16 @@ function maskedAdd(): Graph {
   return b.build();
 }
 
+/** Multiply and Minimum of a mask_zero Embedding and an unmasked one, averaged over every step. */
+function partlyMaskedMerges(): Graph {
+  const b = new GraphBuilder();
+  const ids = b.layer('InputLayer', { batch_input_shape: [null, T] });
+  const embedded = [true, false].map((mask_zero) => b.layer('Embedding', { input_dim: VOCAB, output_dim: 4, mask_zero }, [ids]));
+  const pooled = ['Multiply', 'Minimum'].map((merge) => b.layer('GlobalAveragePooling1D', {}, [b.layer(merge, {}, embedded)]));
+  b.layer('Dense', { units: 3, activation: 'softmax' }, [b.layer('Concatenate', {}, pooled)]);
+  return b.build();
+}
+
 function stock(dir: string, mode: 'stock' | 'shim'): { y?: number[]; error?: string } {
   const r = spawnSync(process.execPath, [join(REPO, 'test/integration/export/stock_tfjs_predict.mjs'), dir, mode], { encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`stock tfjs run failed (${r.status ?? r.signal}): ${r.stderr}`);
@@ -138,6 +148,16 @@ describe('TF.js export in stock @tensorflow/tfjs', () => {
       ] as Parameters<typeof sequentialGraph>[1],
       gaps: ["'leaky_re_lu' (LeakyReLU handing a mask on)"],
       stockAgrees: true,
+    },
+    {
+      // Keras 3 reads the masked input's padding as 1 (Multiply) or as the other input (Minimum); stock tfjs multiplies
+      // the raw embedding of id 0 (engine/layers/merge-values.ts), and its merges keep a mask that Keras' do not.
+      name: 'partly_masked_merges',
+      layers: partlyMaskedMerges(),
+      gaps: [
+        "'multiply' (Multiply of masked sequences)", "'minimum' (Minimum of masked sequences)",
+        "'global_average_pooling1d' (GlobalAveragePooling1D after the mask ended)", "'global_average_pooling1d_1' (GlobalAveragePooling1D after the mask ended)",
+      ],
     },
   ])('$name: stock tfjs computes the mask otherwise, the export says so, and with layerlab-layers.js it predicts as Layerlab', async ({ name, layers, gaps, stockAgrees }) => {
     await tf.setBackend('cpu');
