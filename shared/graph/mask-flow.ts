@@ -128,10 +128,14 @@ export function maskNote(node: GraphNode, mask: NodeMask | undefined): string | 
         return `Hands ${source} on; in training its batch mean and variance (and so the moving statistics) cover only the steps the mask keeps, as in Keras 3.`;
       }
       return `Hands ${source} on to the next layer.`;
-    case 'merges':
-      return mask.outputs[0]
+    case 'merges': {
+      // Keras 3's Multiply/Maximum/Minimum fill a step one input masks (engine/layers/merge-values.ts).
+      const fill = node.kind === 'Multiply' ? ' Its masked steps count as 1 in the product.'
+        : node.kind === 'Maximum' || node.kind === 'Minimum' ? ' Its masked steps take the other input\'s value.' : '';
+      return (mask.outputs[0]
         ? `Combines ${source} with the other inputs' (a step is kept where any input keeps it), as Keras does.`
-        : `Merges ${source} with an unmasked sequence: as in Keras, the result carries no mask.`;
+        : `Merges ${source} with an unmasked sequence: as in Keras, the result carries no mask.`) + fill;
+    }
     case 'makes':
       return `Replaces ${source} with its own.`;
     case 'uses':

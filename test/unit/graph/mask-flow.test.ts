@@ -85,6 +85,8 @@ describe('maskFlow', () => {
     const name = kind === 'Add' ? 'add' : kind === 'Multiply' ? 'multiply' : 'concatenate';
     expect(f.outputs(name)).toEqual([out ? 'embedding' : null]);
     expect(f.note(name)).toContain(out ? 'Combines' : 'the result carries no mask');
+    // Keras 3's Multiply reads a masked step as 1; Add and Concatenate merge the raw values.
+    expect(f.note(name).includes('count as 1 in the product')).toBe(kind === 'Multiply');
   });
 
   it('a recurrent layer hands it on with return_sequences only, and its states carry none', () => {
