@@ -288,7 +288,8 @@ export function registerLayerlabLayers(tf) {
     const call = mergeProto.call;
     mergeProto.call = function (inputs, kwargs) {
       const xs = Array.isArray(inputs) ? inputs : [inputs];
-      const masks = xs.map((x) => maskOf.get(x) || null);
+      const given = kwargs ? kwargs.mask : null;
+      const masks = Array.isArray(given) && given.length === xs.length ? given.map((m) => m || null) : xs.map((x) => maskOf.get(x) || null);
       if (masks.every((m) => m === null) || xs.some((x) => !tf.util.arraysEqual(x.shape, xs[0].shape))) return call.call(this, inputs, kwargs);
       return mergedValues(kind, xs, masks);
     };

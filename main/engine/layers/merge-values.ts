@@ -80,7 +80,9 @@ export function kerasMergeValues(): void {
     const call = merge.call;
     merge.call = function (inputs, kwargs) {
       const xs = Array.isArray(inputs) ? inputs : [inputs];
-      const masks = xs.map((x) => maskOf.get(x) ?? null);
+      // A nested model's runner (container.js) hands every input's mask; the top-level one only the first's.
+      const given = kwargs['mask'];
+      const masks = Array.isArray(given) && given.length === xs.length ? (given as Mask[]).map((m) => m ?? null) : xs.map((x) => maskOf.get(x) ?? null);
       // Inputs of different shapes broadcast in tfjs' own call; masked sequences share one shape.
       if (masks.every((m) => m === null) || xs.some((x) => !tf.util.arraysEqual(x.shape, xs[0]!.shape))) return call.call(this, inputs, kwargs);
       return maskedMergeValues(kind, xs, masks);

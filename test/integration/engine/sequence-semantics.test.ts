@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../../shared/graph/compile';
 import { GraphBuilder } from '../../../shared/templates/builder';
 import { buildModel } from '../../../main/engine/model';
-import { randomArray } from './backend-compare';
+import { initWasmAndCpu, randomArray } from './backend-compare';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -182,7 +182,9 @@ describe("merged values where only some inputs mask a step (Keras 3's multiply.p
     expect(await merged('Minimum', [1, 0, 3], [2, 5, 4], false)).toEqual([1, 5, 3]);
   });
 
-  it('gradients flow through the masked merge in training', async () => {
+  it.each(['cpu', 'wasm'])('gradients flow through the masked merge in training (%s)', async (backend) => {
+    await initWasmAndCpu(); // wasm with Layerlab's kernels (the Embedding gradient's UnsortedSegmentSum)
+    await tf.setBackend(backend);
     const g = new GraphBuilder();
     const ids = g.layer('InputLayer', { batch_input_shape: [null, 4] });
     const embedded = g.layer('Embedding', { input_dim: 10, output_dim: 3, mask_zero: true }, [ids]);
@@ -196,5 +198,6 @@ describe("merged values where only some inputs mask a step (Keras 3's multiply.p
     // Both embeddings learn (their rows for the ids seen change).
     for (const i of [0, 1]) expect(Math.max(...after[i]!.map((v, j) => Math.abs(v - before[i]![j]!)))).toBeGreaterThan(1e-6);
     m.dispose();
+    await tf.setBackend('cpu');
   });
 });
