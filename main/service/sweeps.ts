@@ -164,6 +164,8 @@ export class SweepHandlers {
 
   async get({ sweepId, ...scope }: ApiParsedParams<'sweeps.get'>): Promise<SweepDetail> {
     const { state, projectPath: where } = await this.find(sweepId, scope);
+    // A sweep reported as ended is on disk: the answer waits for the runner's last save (it sets the status first).
+    if (this.active?.runner.state.id === sweepId && (state.status === 'completed' || state.status === 'stopped')) await this.active.runner.flush();
     const summary = this.summary(state, where);
     const live = this.live();
     const activeRun = live?.runner.state.id === sweepId ? live.runner.activeRun : undefined;
