@@ -46,8 +46,11 @@ const maskOf = new WeakMap<object, tf.Tensor>();
 const lastOutput = new WeakMap<object, unknown>();
 const tracked = new WeakSet<object>();
 
-/** Records the mask `layer` computes for the output of its latest apply. */
-function track(layer: tf.layers.Layer): void {
+/**
+ * Called by the one wrapper around tfjs' Layer.apply (stale-mask.ts) before and after each apply: records the mask
+ * `layer` computes for the output of its latest apply (the runner calls computeMask right after apply).
+ */
+export function beforeApply(layer: tf.layers.Layer): void {
   if (tracked.has(layer)) return;
   tracked.add(layer);
   const own = layer as unknown as { computeMask: ComputeMask };
@@ -60,20 +63,16 @@ function track(layer: tf.layers.Layer): void {
   };
 }
 
+export function afterApply(layer: tf.layers.Layer, out: unknown): void {
+  lastOutput.set(layer, out);
+}
+
 let installed = false;
 
 /** Idempotent; installed with the custom layers (layers/index.ts). */
 export function kerasMergeValues(): void {
   if (installed) return;
   installed = true;
-  const proto = tf.layers.Layer.prototype as unknown as { apply: (this: tf.layers.Layer, ...args: unknown[]) => unknown };
-  const apply = proto.apply;
-  proto.apply = function (this: tf.layers.Layer, ...args: unknown[]): unknown {
-    track(this);
-    const out = apply.apply(this, args);
-    lastOutput.set(this, out);
-    return out;
-  };
   const kinds: [tf.layers.Layer, Kind][] = [[tf.layers.multiply({}), 'multiply'], [tf.layers.maximum({}), 'maximum'], [tf.layers.minimum({}), 'minimum']];
   for (const [layer, kind] of kinds) {
     const merge = layer.constructor.prototype as { call: Call };

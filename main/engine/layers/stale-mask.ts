@@ -9,8 +9,11 @@
  * The fix: after each layer's apply, the mask it was handed is removed from that object, so the next layer sees a
  * mask only when the runner sets one for it (from the masks its own inputs carry, which the runner tracks correctly
  * apart from kwargs). Nothing else changes: a wrapper calls its inner layers through `call`, inside its own apply.
+ * This is the one wrapper around Layer.apply (it runs for every layer of every batch): merge-values.ts records each
+ * layer's output mask through it rather than wrapping apply a second time.
  */
 import * as tf from '@tensorflow/tfjs';
+import { afterApply, beforeApply } from './merge-values';
 
 type Apply = (this: tf.layers.Layer, inputs: unknown, kwargs?: Record<string, unknown>) => unknown;
 
@@ -23,8 +26,11 @@ export function clearMasksAfterApply(): void {
   const proto = tf.layers.Layer.prototype as unknown as { apply: Apply };
   const apply = proto.apply;
   proto.apply = function (this: tf.layers.Layer, inputs: unknown, kwargs?: Record<string, unknown>): unknown {
+    beforeApply(this);
     try {
-      return apply.call(this, inputs, kwargs);
+      const out = apply.call(this, inputs, kwargs);
+      afterApply(this, out);
+      return out;
     } finally {
       if (kwargs && 'mask' in kwargs) delete kwargs['mask'];
     }
